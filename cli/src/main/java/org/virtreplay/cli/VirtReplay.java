@@ -1,0 +1,108 @@
+package org.virtreplay.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import org.virtreplay.engine.BadInputException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code virtreplay} command. Exit codes: 0 success, 1 internal error, 2 bad input or usage.
+ */
+@Command(
+        name = "virtreplay",
+        mixinStandardHelpOptions = true,
+        versionProvider = VirtReplay.Version.class,
+        description = "Replays memory-access and interrupt traces of Arm (AArch64) VMs through a faithful model "
+                + "of the host: two-stage translation, TLBs, GIC and hypervisor.",
+        subcommands = {
+            IngestCommand.class,
+            InspectCommand.class,
+            GenerateCommand.class,
+            RunCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class VirtReplay implements Runnable {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'virtreplay --help'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; used by {@link #main} and by tests. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = newCommandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new VirtReplay());
+        cl.setExecutionExceptionHandler(VirtReplay::handleExecutionException);
+        cl.setParameterExceptionHandler(VirtReplay::handleParameterException);
+        cl.setExitCodeExceptionMapper(t -> t instanceof BadInputException ? EXIT_BAD_INPUT : EXIT_INTERNAL);
+        return cl;
+    }
+
+    private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        err.println("virtreplay: " + ex.getMessage());
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return EXIT_BAD_INPUT;
+    }
+
+    private static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        if (ex instanceof BadInputException bad) {
+            for (String line : bad.problems()) {
+                err.println(line);
+            }
+            err.flush();
+            return EXIT_BAD_INPUT;
+        }
+        if (ex instanceof CommandLine.ParameterException pe) {
+            return handleParameterException(pe, parsed.originalArgs().toArray(new String[0]));
+        }
+        err.println("virtreplay: internal error (please report it): " + ex);
+        ex.printStackTrace(err);
+        err.flush();
+        return EXIT_INTERNAL;
+    }
+
+    /** Reads the version that Maven filtered into the jar. */
+    public static String version() {
+        try (InputStream in = VirtReplay.class.getResourceAsStream("/virtreplay-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"virtreplay " + version(), "Java " + System.getProperty("java.version")};
+        }
+    }
+}
