@@ -1,0 +1,288 @@
+package org.virtreplay.analysis.scenario;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.virtreplay.engine.BadInputException;
+
+/**
+ * The modelled host of a replay: what a scenario file sets, with defaults for everything it does
+ * not. A scenario file is text, one {@code key = value} per line, {@code #} starts a comment; the
+ * keys are listed in {@link Key} and documented in docs/scenario.md.
+ *
+ * <p>Values are kept as validated strings in a sorted map so that a scenario can be printed,
+ * compared and stored in {@code run_info} canonically; typed getters parse them.
+ */
+public final class Scenario {
+
+    /** Every key a scenario may set, with its default and what it accepts. */
+    public enum Key {
+        PES("pes", "0", Kind.INT_0_4096, "physical PEs; 0 = the trace manifest's pe_count"),
+        CORE("core", "neoverse-n1", Kind.CORE, "core preset: cortex-a72, cortex-a76, neoverse-n1, neoverse-n2, neoverse-v1, neoverse-v2"),
+        TLB_L1I_ENTRIES("tlb.l1i.entries", "", Kind.OPT_INT, "L1 instruction TLB entries (empty = the preset's)"),
+        TLB_L1I_ASSOC("tlb.l1i.assoc", "", Kind.OPT_INT, "L1 instruction TLB ways (empty = the preset's; equal to entries = fully associative)"),
+        TLB_L1D_ENTRIES("tlb.l1d.entries", "", Kind.OPT_INT, "L1 data TLB entries"),
+        TLB_L1D_ASSOC("tlb.l1d.assoc", "", Kind.OPT_INT, "L1 data TLB ways"),
+        TLB_L2_ENTRIES("tlb.l2.entries", "", Kind.OPT_INT, "unified L2 TLB entries (0 = none)"),
+        TLB_L2_ASSOC("tlb.l2.assoc", "", Kind.OPT_INT, "unified L2 TLB ways"),
+        TLB_REPLACEMENT("tlb.replacement", "", Kind.REPLACEMENT, "lru, plru, fifo or random (empty = the preset's)"),
+        GIC_LIST_REGISTERS("gic.list_registers", "4", Kind.INT_1_16, "ICH_LR<n>_EL2 count"),
+        GIC_V4("gic.v4", "false", Kind.BOOL, "GICv4.1 direct injection of vLPIs and vSGIs"),
+        SCHED_POLICY("sched.policy", "trace", Kind.SCHED, "trace (replay the sched records), pinned, or fair (time-sliced)"),
+        SCHED_QUANTUM_US("sched.quantum_us", "4000", Kind.INT_POS, "time slice of the fair scheduler, microseconds"),
+        S2_BACKING("s2.backing", "trace", Kind.S2_BACKING, "stage-2 backing of RAM memslots: trace (as recorded) or 4k, 16k, 64k, 2m, 32m, 512m, 1g"),
+        CLOCK_MHZ("cost.clock_mhz", "2600", Kind.INT_POS, "PE clock for converting cycle costs to time"),
+        SEED("seed", "1", Kind.LONG, "seed of every random choice (random replacement)");
+
+        final String name;
+        final String defaultValue;
+        final Kind kind;
+        final String help;
+
+        Key(String name, String defaultValue, Kind kind, String help) {
+            this.name = name;
+            this.defaultValue = defaultValue;
+            this.kind = kind;
+            this.help = help;
+        }
+
+        public String keyName() {
+            return name;
+        }
+
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        public String help() {
+            return help;
+        }
+    }
+
+    enum Kind {
+        INT_0_4096, INT_1_16, INT_POS, OPT_INT, LONG, BOOL, CORE, REPLACEMENT, SCHED, S2_BACKING
+    }
+
+    private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (Key k : Key.values()) {
+            BY_NAME.put(k.name, k);
+        }
+    }
+
+    private static final List<String> CORES =
+            List.of("cortex-a72", "cortex-a76", "neoverse-n1", "neoverse-n2", "neoverse-v1", "neoverse-v2");
+
+    private final TreeMap<String, String> values;
+
+    private Scenario(TreeMap<String, String> values) {
+        this.values = values;
+    }
+
+    /** The scenario with every default. */
+    public static Scenario defaults() {
+        TreeMap<String, String> v = new TreeMap<>();
+        for (Key k : Key.values()) {
+            v.put(k.name, k.defaultValue);
+        }
+        return new Scenario(v);
+    }
+
+    /** Reads and validates a scenario file; every problem is one line of the exception. */
+    public static Scenario read(Path file) {
+        String text;
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(file + ": expected UTF-8 text, got invalid byte sequences");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read scenario file: " + e.getMessage());
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses scenario text; {@code source} names it in messages. */
+    public static Scenario parse(String source, String text) {
+        Scenario s = defaults();
+        List<String> problems = new ArrayList<>();
+        String[] lines = text.split("\r?\n", -1);
+        Map<String, Integer> seenAt = new LinkedHashMap<>();
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            String line = lines[i];
+            int hash = line.indexOf('#');
+            if (hash >= 0) {
+                line = line.substring(0, hash);
+            }
+            line = line.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                problems.add(source + ":" + lineNo + ": expected 'key = value', got '" + line + "'");
+                continue;
+            }
+            String key = line.substring(0, eq).strip();
+            String value = line.substring(eq + 1).strip();
+            Key k = BY_NAME.get(key);
+            if (k == null) {
+                problems.add(source + ":" + lineNo + ": unknown key '" + key + "'; known keys: "
+                        + String.join(", ", BY_NAME.keySet()));
+                continue;
+            }
+            Integer prev = seenAt.put(key, lineNo);
+            if (prev != null) {
+                problems.add(source + ":" + lineNo + ": key '" + key + "' already set on line " + prev);
+                continue;
+            }
+            String err = check(k, value);
+            if (err != null) {
+                problems.add(source + ":" + lineNo + ": key '" + key + "': expected " + err + ", got '" + value + "'");
+                continue;
+            }
+            s.values.put(key, value.toLowerCase(java.util.Locale.ROOT));
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInputException(problems);
+        }
+        return s;
+    }
+
+    /** A copy with one key changed (used by sweeps and command-line overrides); validated. */
+    public Scenario with(Key key, String value) {
+        String err = check(key, value);
+        if (err != null) {
+            throw new BadInputException("scenario key '" + key.name + "': expected " + err + ", got '" + value + "'");
+        }
+        TreeMap<String, String> v = new TreeMap<>(values);
+        v.put(key.name, value.toLowerCase(java.util.Locale.ROOT));
+        return new Scenario(v);
+    }
+
+    /** Finds a key by its file name, or null. */
+    public static Key key(String name) {
+        return BY_NAME.get(name);
+    }
+
+    private static String check(Key k, String v) {
+        switch (k.kind) {
+            case INT_0_4096:
+                return intIn(v, 0, 4096) ? null : "an integer from 0 to 4096";
+            case INT_1_16:
+                return intIn(v, 1, 16) ? null : "an integer from 1 to 16";
+            case INT_POS:
+                return intIn(v, 1, Integer.MAX_VALUE) ? null : "a positive integer";
+            case OPT_INT:
+                return v.isEmpty() || intIn(v, 0, 1 << 20) ? null : "empty or an integer from 0 to 1048576";
+            case LONG:
+                try {
+                    Long.parseLong(v);
+                    return null;
+                } catch (NumberFormatException e) {
+                    return "a 64-bit integer";
+                }
+            case BOOL:
+                return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false") ? null : "true or false";
+            case CORE:
+                return CORES.contains(v.toLowerCase(java.util.Locale.ROOT)) ? null : "one of " + String.join(", ", CORES);
+            case REPLACEMENT:
+                return v.isEmpty() || List.of("lru", "plru", "fifo", "random").contains(v.toLowerCase(java.util.Locale.ROOT))
+                        ? null : "empty, lru, plru, fifo or random";
+            case SCHED:
+                return List.of("trace", "pinned", "fair").contains(v.toLowerCase(java.util.Locale.ROOT))
+                        ? null : "trace, pinned or fair";
+            case S2_BACKING:
+                return v.equalsIgnoreCase("trace") || pageSize(v) > 0 ? null : "trace, 4k, 16k, 64k, 2m, 32m, 512m or 1g";
+            default:
+                throw new AssertionError(k.kind);
+        }
+    }
+
+    private static boolean intIn(String v, long lo, long hi) {
+        try {
+            long x = Long.parseLong(v);
+            return x >= lo && x <= hi;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Bytes of a page-size name (4k … 1g), or -1. */
+    public static long pageSize(String v) {
+        switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "4k": return 4096L;
+            case "16k": return 16384L;
+            case "64k": return 65536L;
+            case "2m": return 2L << 20;
+            case "32m": return 32L << 20;
+            case "512m": return 512L << 20;
+            case "1g": return 1L << 30;
+            default: return -1;
+        }
+    }
+
+    public String get(Key k) {
+        return values.get(k.name);
+    }
+
+    public int getInt(Key k) {
+        return Integer.parseInt(values.get(k.name));
+    }
+
+    /** An optional integer key, or {@code dflt} when empty. */
+    public int getInt(Key k, int dflt) {
+        String v = values.get(k.name);
+        return v.isEmpty() ? dflt : Integer.parseInt(v);
+    }
+
+    public long getLong(Key k) {
+        return Long.parseLong(values.get(k.name));
+    }
+
+    public boolean getBool(Key k) {
+        return Boolean.parseBoolean(values.get(k.name));
+    }
+
+    /** Every key with its value, sorted by key: the canonical form stored in run_info. */
+    public Map<String, String> asMap() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** The canonical text form: {@code key = value} lines sorted by key. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder();
+        values.forEach((k, v) -> sb.append(k).append(" = ").append(v).append('\n'));
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Scenario s && s.values.equals(values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return toText();
+    }
+}
