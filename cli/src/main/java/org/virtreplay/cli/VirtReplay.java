@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             GenerateCommand.class,
             RunCommand.class,
+            TranslateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VirtReplay implements Runnable {
