@@ -1,0 +1,2 @@
+/** Progress reporting on a terminal for long jobs (replays, sweeps). */
+package org.virtreplay.analysis.progress;
