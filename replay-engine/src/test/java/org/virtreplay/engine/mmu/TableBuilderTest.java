@@ -1,0 +1,154 @@
+package org.virtreplay.engine.mmu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.virtreplay.engine.BadInputException;
+
+/** Build tables with {@link TableBuilder}, walk them with {@link Mmu}, and check the hand-derived result. */
+class TableBuilderTest {
+    static final long MAIR = 0x0000_0000_0004_44FFL; // Attr0 0xFF, Attr1 0x44, Attr2 0x04
+
+    @Test
+    void fourPlusFourNestedMissReads24() {
+        // Stage 2: 4K, 48-bit IPA, start L0 (4 levels): VTCR = T0SZ 16 | SL0 10 (<<6) | PS 101 (<<16) | RES1 bit 31
+        // = 0x8005_0090. Stage 1: 4K, 48-bit VA, 4 levels. Tables of stage 1 live at IPAs 0x1000_0000.. that
+        // stage 2 maps 4 KB by 4 KB to PA 0x2000_0000..; stage-2 tables come from PA 0x3000_0000..
+        PhysicalMemory mem = new PhysicalMemory();
+        assertEquals(0, TableBuilder.stage2StartLevel(Granule.K4, 48));
+        TableBuilder s2 = TableBuilder.stage2(mem, Granule.K4, 48, 0, 0x3000_0000L, 0x3000_1000L, 1 << 20, false);
+        s2.map(0x1000_0000L, 0x2000_0000L, 64 * 4096, "rw", MemType.NORMAL_WB, false); // the stage-1 table pool
+        s2.map(0x5000_0000L, 0x7000_0000L, 4096, "rwx", MemType.NORMAL_WB, false); // the data page
+        TableBuilder s1 = TableBuilder.stage1(mem, Granule.K4, 48, 0x1000_0000L, 0x1000_1000L, 60 * 4096,
+                new Mair(MAIR), s2::resolve);
+        s1.map(0x0000_7F00_0000_0000L, 0x5000_0000L, 4096, "rwu", MemType.NORMAL_WB, true);
+
+        MmuRegisters r = new MmuRegisters();
+        r.set("TCR_EL1", 0x0000_0005_0080_3510L);
+        r.set("MAIR_EL1", MAIR);
+        r.set("SCTLR_EL1", 1);
+        r.set("TTBR0_EL1", 0x0007_0000_1000_0000L);
+        r.set("HCR_EL2", 1);
+        r.set("VTCR_EL2", 0x8005_0090L);
+        r.set("VTTBR_EL2", 0x3000_0000L);
+        TranslationResult res = new TranslationResult();
+        res.trace = new WalkTrace();
+        assertTrue(new Mmu(mem).translate(r, 0x0000_7F00_0000_0123L, 0, AccessType.WRITE, false, res));
+        assertEquals(0x7000_0123L, res.pa);
+        // (4+1)(4+1)-1 = 24: 4 stage-1 reads, 4 stage-2 reads for each of them, 4 for the final IPA.
+        assertEquals(24, res.reads);
+        for (int lvl = 0; lvl < 4; lvl++) {
+            assertEquals(1, res.reads(1, lvl));
+            assertEquals(5, res.reads(2, lvl));
+        }
+        // Order: s2 L0..L3, s1 L0, ..., s2 L0..L3 (final).
+        for (int i = 0; i < 24; i++) {
+            int expectStage = i < 20 ? (i % 5 == 4 ? 1 : 2) : 2;
+            assertEquals(expectStage, res.trace.stage(i), "read " + i);
+        }
+        assertTrue(res.notGlobal);
+        assertEquals(7, res.asid);
+        assertTrue(res.permRead && res.permWrite);
+        assertFalse(res.permExec); // no 'x'
+    }
+
+    @Test
+    void blocksChosenByAlignment() {
+        // A 2 MB-aligned 2 MB + 4 KB map at 4K: one level-2 block then one level-3 page.
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder s1 = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x20_0000L, 1 << 20, new Mair(MAIR), null);
+        s1.map(0x4000_0000L, 0x8000_0000L, (2 << 20) + 4096, "rw", MemType.NORMAL_WB, false);
+        MmuRegisters r = stage1Regs(0x0000_0005_0080_3510L, 0x10_0000L);
+        TranslationResult res = new TranslationResult();
+        Mmu mmu = new Mmu(mem);
+        assertTrue(mmu.translate(r, 0x4001_2345L, 1, AccessType.READ, false, res));
+        assertEquals(0x8001_2345L, res.pa);
+        assertEquals(2L << 20, res.size);
+        assertEquals(3, res.reads);
+        assertTrue(mmu.translate(r, 0x4020_0FFFL, 1, AccessType.READ, false, res));
+        assertEquals(0x8020_0FFFL, res.pa);
+        assertEquals(4096, res.size);
+        // Unmap the page: translation fault at level 3.
+        s1.unmap(0x4020_0000L, 4096);
+        assertFalse(mmu.translate(r, 0x4020_0FFFL, 1, AccessType.READ, false, res));
+        assertEquals(FaultKind.TRANSLATION, res.fault);
+        assertEquals(3, res.faultLevel);
+        // Unmapping half of the block is refused.
+        assertThrows(BadInputException.class, () -> s1.unmap(0x4000_0000L, 4096));
+    }
+
+    @Test
+    void sixteenAndSixtyFourKGranules() {
+        // 16K, 47-bit (T0SZ 17, TG0 10): TCR 0x5_0080_8011; VA 0x7FFF_1234_5678 -> 16 KB page.
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder b16 = TableBuilder.stage1(mem, Granule.K16, 47, 0x100_0000L, 0x110_0000L, 1 << 20, new Mair(MAIR),
+                null);
+        b16.map(0x7FFF_1234_4000L, 0x5000_0000L, 16384, "rx", MemType.NORMAL_WB, false);
+        TranslationResult res = new TranslationResult();
+        Mmu mmu = new Mmu(mem);
+        assertTrue(mmu.translate(stage1Regs(0x0000_0005_0080_8011L, 0x100_0000L), 0x7FFF_1234_5678L, 1,
+                AccessType.FETCH, false, res));
+        assertEquals(0x5000_1678L, res.pa); // offset VA[13:0] = 0x1678
+        assertEquals(16384, res.size);
+        assertEquals(3, res.reads); // start level 1 for 47 bits
+        // 64K, 42-bit (T0SZ 22, TG0 01): TCR 0x5_0080_4016; a 512 MB block at level 2.
+        TableBuilder b64 = TableBuilder.stage1(mem, Granule.K64, 42, 0x200_0000L, 0x210_0000L, 1 << 20, new Mair(MAIR),
+                null);
+        b64.map(0x3AA_0000_0000L, 0x4000_0000L, 512L << 20, "rw", MemType.DEVICE_NGNRE, false);
+        assertTrue(mmu.translate(stage1Regs(0x0000_0005_0080_4016L, 0x200_0000L), 0x3AA_1234_5678L, 1,
+                AccessType.READ, false, res));
+        assertEquals(0x5234_5678L, res.pa); // 0x4000_0000 | VA[28:0] (0x1234_5678)
+        assertEquals(512L << 20, res.size);
+        assertEquals(0x04, res.attr);
+        assertEquals(Attributes.OSH, res.sh);
+        assertEquals(1, res.reads);
+    }
+
+    @Test
+    void stage2With16kAnd16ConcatenatedRoots() {
+        // KVM's 40-bit IPA at 16K: start level 2 with 2^(40-36) = 16 concatenated tables (256 KB root).
+        assertEquals(2, TableBuilder.stage2StartLevel(Granule.K16, 40));
+        assertEquals(1, TableBuilder.sl0For(Granule.K16, 2));
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder s2 = TableBuilder.stage2(mem, Granule.K16, 40, 2, 0x4000_0000L, 0x4100_0000L, 1 << 20, false);
+        s2.map(0xFF_FE00_0000L, 0x1_0000_0000L, 32L << 20, "rw", MemType.NORMAL_WB, false); // a 32 MB block
+        MmuRegisters r = new MmuRegisters();
+        // VTCR: T0SZ 24, SL0 01, TG0 10 (16K), PS 010 (40-bit), RES1: 0x8002_8058.
+        r.set("VTCR_EL2", 0x8002_8058L);
+        r.set("VTTBR_EL2", 0x4000_0000L);
+        r.set("HCR_EL2", 1);
+        TranslationResult res = new TranslationResult();
+        assertTrue(new Mmu(mem).translate(r, 0xFF_FE12_3456L, 1, AccessType.WRITE, false, res));
+        assertEquals(0x1_0012_3456L, res.pa);
+        assertEquals(1, res.reads);
+        assertEquals(32L << 20, res.size);
+        // The root entry index is IPA[39:25] = 0x7FFF: the last entry of the 16th table.
+        TranslationResult t = new TranslationResult();
+        t.trace = new WalkTrace();
+        new Mmu(mem).translate(r, 0xFF_FE12_3456L, 1, AccessType.READ, false, t);
+        assertEquals(0x4000_0000L + 0x7FFF * 8L, t.trace.pa(0));
+    }
+
+    @Test
+    void refusals() {
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder s1 = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x20_0000L, 4096, new Mair(0xFF), null);
+        assertThrows(BadInputException.class, () -> s1.map(0x1000, 0x2000, 4096, "rw", MemType.DEVICE_NGNRE, false));
+        assertThrows(BadInputException.class, () -> s1.map(0x1001, 0x2000, 4096, "rw", MemType.NORMAL_WB, false));
+        assertThrows(BadInputException.class, () -> s1.map(0x1000, 0x2000, 4096, "rq", MemType.NORMAL_WB, false));
+        // Pool of one page: the L1 table fits, the L2 table does not.
+        assertThrows(BadInputException.class, () -> s1.map(0x1000, 0x2000, 4096, "rw", MemType.NORMAL_WB, false));
+    }
+
+    private static MmuRegisters stage1Regs(long tcr, long ttbr0) {
+        MmuRegisters r = new MmuRegisters();
+        r.set("TCR_EL1", tcr);
+        r.set("MAIR_EL1", MAIR);
+        r.set("SCTLR_EL1", 1);
+        r.set("TTBR0_EL1", ttbr0);
+        return r;
+    }
+}
