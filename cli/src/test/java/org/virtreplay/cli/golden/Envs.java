@@ -52,8 +52,8 @@ final class Envs {
     /** D3 default: page, AttrIndx 0, AP=00, SH=11, AF=1, nG=0, OA 0x9ABC_D000 (low bits 0x703). */
     static final long D3_DEFAULT = 0x0000_0000_9ABC_D703L;
 
-    /** ENV-S1 (§15.0): stage 1 only, EL1&0, 4 KB, 48-bit VA, tables at PA 0x4000_0000..0x4000_3FFF. */
-    static Translate envS1() {
+    /** ENV-S1 registers (§15.0) without any memory. */
+    static Translate guestRegs() {
         return new Translate()
                 .reg("HCR_EL2", HCR_RW)
                 .reg("SCTLR_EL1", SCTLR_M_C_I)
@@ -61,11 +61,24 @@ final class Envs {
                 .reg("MAIR_EL1", MAIR_ENV)
                 .reg("TTBR0_EL1", 0x4000_0000L)
                 .reg("ID_AA64MMFR0_EL1", MMFR0)
-                .reg("PSTATE.PAN", 0)
-                .mem(L0_E1, L0_DESC)
-                .mem(L1_E2, L1_DESC)
-                .mem(L2_E3, L2_DESC)
-                .mem(L3_E4, D3_DEFAULT);
+                .reg("PSTATE.PAN", 0);
+    }
+
+    /**
+     * Places the four ENV-S1 stage-1 descriptors (at IPA 0x4000_0008, 0x4000_1010, 0x4000_2018,
+     * 0x4000_3020) at PA {@code ipaToPa} + IPA: offset 0 for ENV-S1 (no stage 2), 0x1_0000_0000 under
+     * ENV-S2, whose stage 2 maps IPA 0x4000_0000 (2 MB) to PA 0x1_4000_0000.
+     */
+    static Translate guestTables(Translate t, long ipaToPa) {
+        return t.mem(ipaToPa + L0_E1, L0_DESC)
+                .mem(ipaToPa + L1_E2, L1_DESC)
+                .mem(ipaToPa + L2_E3, L2_DESC)
+                .mem(ipaToPa + L3_E4, D3_DEFAULT);
+    }
+
+    /** ENV-S1 (§15.0): stage 1 only, EL1&0, 4 KB, 48-bit VA, tables at PA 0x4000_0000..0x4000_3FFF. */
+    static Translate envS1() {
+        return guestTables(guestRegs(), 0);
     }
 
     // ENV-S2 stage 2 (§15.0).
@@ -101,7 +114,7 @@ final class Envs {
 
     /** ENV-S2 (§15.0): ENV-S1 as the guest, plus stage 2 (VMID 5, 40-bit IPA, start L1, 2 concatenated roots). */
     static Translate envS2() {
-        return envS1()
+        return guestTables(guestRegs(), S1_TABLE_PA)
                 .reg("HCR_EL2", HCR_RW | HCR_VM)
                 .reg("VTCR_EL2", VTCR_ENV)
                 .reg("VTTBR_EL2", VTTBR_ENV)
@@ -111,6 +124,12 @@ final class Envs {
                 .mem(S2_L2B_ED5, S2_L2B_ED5_DESC)
                 .mem(S2_L3_E1CD, S2D3_DEFAULT);
     }
+
+    // Where ENV-S2 keeps the stage-1 descriptors physically (PA = 0x1_0000_0000 + IPA).
+    static final long G_L0_E1 = S1_TABLE_PA + L0_E1;
+    static final long G_L1_E2 = S1_TABLE_PA + L1_E2;
+    static final long G_L2_E3 = S1_TABLE_PA + L2_E3;
+    static final long G_L3_E4 = S1_TABLE_PA + L3_E4;
 
     /**
      * The 12 reads of the stage-1 part of VA_A's walk under ENV-S2: before each stage-1 descriptor
