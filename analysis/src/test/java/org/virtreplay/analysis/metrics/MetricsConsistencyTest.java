@@ -1,0 +1,99 @@
+package org.virtreplay.analysis.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consistency rules, on the hand-made run and on hand-broken copies of it. */
+class MetricsConsistencyTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void handMadeRunIsConsistentOnDisk() throws Exception {
+        HandMadeRun.write(tmp, true);
+        assertEquals(List.of(), MetricsConsistency.check(RunOutput.open(tmp)));
+    }
+
+    @Test
+    void hitsPlusMissesMustBeLookups() {
+        List<TlbStatsRow> tlb = new ArrayList<>(HandMadeRun.TLB);
+        // 90 + 11 = 101 != 100
+        tlb.set(0, new TlbStatsRow(0, 1, 0, "l1d", 1, 4096, 100, 90, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        assertEquals(List.of("tlb_stats pe=0 vm=1 vcpu=0 structure=l1d page_size=4096: hits + misses = 101, "
+                + "but lookups = 100"), MetricsConsistency.checkTlb(tlb));
+        // stale hits above hits, walks above misses, reads without walks
+        assertEquals(3, MetricsConsistency.checkTlb(List.of(
+                new TlbStatsRow(0, 1, 0, "l2", 2, 4096, 10, 2, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0, 3),
+                new TlbStatsRow(0, 1, 0, "l2", 2, 65536, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0))).size());
+    }
+
+    @Test
+    void walkLengthsMustAddUpToTlbWalksAndReads() {
+        assertEquals(List.of(), MetricsConsistency.checkWalkLengths(HandMadeRun.TLB, HandMadeRun.WALKS));
+        // one walk of 6 reads fewer: 3 walks, 2*2 + 6*1 = 10 reads against 4 and 16
+        List<String> p = MetricsConsistency.checkWalkLengths(HandMadeRun.TLB,
+                List.of(new WalkLengthRow(0, 1, 0, 2, 2), new WalkLengthRow(0, 1, 0, 6, 1)));
+        assertEquals(List.of("walk_lengths pe=0 vm=1 vcpu=0: 3 walks, but tlb_stats has 4",
+                "walk_lengths pe=0 vm=1 vcpu=0: 10 descriptor reads, but tlb_stats has 16"), p);
+    }
+
+    @Test
+    void faultCountsMustEqualFaultEventRows() {
+        assertEquals(List.of(), MetricsConsistency.checkFaults(HandMadeRun.FAULTS, HandMadeRun.FAULT_EVENTS::forEach));
+        // drop the last lazy_map event: count 2 but 1 row
+        List<FaultEventRow> fewer = HandMadeRun.FAULT_EVENTS.subList(0, 2);
+        assertEquals(List.of("stage2_faults vm=1 vcpu=0 kind=translation level=3 s1ptw=false cause=lazy_map: "
+                + "count 2, but fault_events has 1 rows"), MetricsConsistency.checkFaults(HandMadeRun.FAULTS, fewer::forEach));
+        // an event with no aggregate row
+        List<FaultEventRow> more = new ArrayList<>(HandMadeRun.FAULT_EVENTS);
+        more.add(new FaultEventRow(5, 0, 1, 0, "translation", 2, true, "mmio", 0, 0, 0));
+        assertEquals(List.of("fault_events vm=1 vcpu=0 kind=translation level=2 s1ptw=true cause=mmio: 1 rows, "
+                + "but no stage2_faults row"), MetricsConsistency.checkFaults(HandMadeRun.FAULTS, more::forEach));
+        // a wrong first_ts
+        List<Stage2FaultRow> f = List.of(new Stage2FaultRow(1, 0, "translation", 3, false, "lazy_map", 2, 99, 1_500_000),
+                HandMadeRun.FAULTS.get(1));
+        assertEquals(1, MetricsConsistency.checkFaults(f, HandMadeRun.FAULT_EVENTS::forEach).size());
+    }
+
+    @Test
+    void irqCountsAndMeansMustMatchIrqEvents() {
+        assertEquals(List.of(), MetricsConsistency.checkIrq(HandMadeRun.IRQ, HandMadeRun.IRQ_EVENTS::forEach));
+        assertEquals(List.of(), MetricsConsistency.checkIrqRows(HandMadeRun.IRQ));
+        // one event fewer
+        assertEquals(List.of("irq_latency vm=1 vcpu=0 class=timer: count 2, but irq_events has 1 rows"),
+                MetricsConsistency.checkIrq(HandMadeRun.IRQ, HandMadeRun.IRQ_EVENTS.subList(0, 1)::forEach));
+        // mean_sched_wait_ns 700 instead of (0 + 1500) / 2 = 750
+        List<IrqLatencyRow> bad = List.of(new IrqLatencyRow(1, 0, "timer", 2, 1000, 1000, 3000, 3000, 3000, 3000,
+                2000.0, 500.0, 200.0, 700.0, 300.0, 250.0));
+        assertEquals(List.of("irq_latency vm=1 vcpu=0 class=timer: mean_sched_wait_ns 700.0, but irq_events gives 750.0"),
+                MetricsConsistency.checkIrq(bad, HandMadeRun.IRQ_EVENTS::forEach));
+        // components 0+200+0+300+400 = 900 != 1000
+        List<IrqEventRow> ev = List.of(new IrqEventRow(500_000, 1, 0, "timer", 27, 1000, 0, 200, 0, 300, 400),
+                HandMadeRun.IRQ_EVENTS.get(1));
+        assertEquals(2, MetricsConsistency.checkIrq(HandMadeRun.IRQ, ev::forEach).size()); // sum + mean_mask
+        // percentiles out of order
+        assertEquals(1, MetricsConsistency.checkIrqRows(List.of(new IrqLatencyRow(1, 0, "spi", 3, 10, 30, 20, 30, 30,
+                30, 20, 0, 0, 0, 0, 0))).size());
+    }
+
+    @Test
+    void timelineMustAgreeWithTheOtherTables() {
+        assertEquals(List.of(), MetricsConsistency.checkTimeline(HandMadeRun.TIMELINE, HandMadeRun.TLB,
+                HandMadeRun.FAULTS, HandMadeRun.IRQ));
+        // second window: 41 lookups, 39 hits -> 101 lookups and 5 misses against 100 and 4 walks
+        List<TimelineRow> t = List.of(HandMadeRun.TIMELINE.get(0),
+                new TimelineRow(1_000_000, 2_000_000, 1, 41, 39, 39 / 41.0, 2, 1, 3000L));
+        assertEquals(List.of("timeline vm=1: sum of tlb_lookups 101, but tlb_stats has 100 lookups of first-level "
+                        + "structures", "timeline vm=1: sum of tlb_lookups - tlb_hits 5, but tlb_stats has 4 walks"),
+                MetricsConsistency.checkTimeline(t, HandMadeRun.TLB, HandMadeRun.FAULTS, HandMadeRun.IRQ));
+        // null p99 with an interrupt, wrong rate, uneven window
+        t = List.of(new TimelineRow(0, 1_000_000, 1, 60, 57, 0.5, 1, 1, null),
+                new TimelineRow(1_000_000, 2_500_000, 1, 40, 39, 39 / 40.0, 2, 1, 3000L));
+        assertEquals(3, MetricsConsistency.checkTimeline(t, HandMadeRun.TLB, HandMadeRun.FAULTS, HandMadeRun.IRQ).size());
+    }
+}
