@@ -41,7 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "JSON output (--json), one object. Addresses and register values are 0x-hex lowercase strings "
                     + "without leading zeros; \"attr\" is always two hex digits; counts and levels are numbers.",
             "  success: {\"outcome\":\"ok\",\"pa\":\"0x9abcdabc\",\"ipa\":\"0x9abcdabc\",\"attr\":\"0xff\","
-                    + "\"sh\":\"ISH\",\"size\":4096,\"perm\":\"rw-\",\"reads\":4,",
+                    + "\"sh\":\"ISH\",\"size\":4096,\"perm\":\"rw-\",\"pa_space\":\"nonsecure\",\"reads\":4,",
             "            \"walk\":[{\"stage\":1,\"level\":0,\"pa\":\"0x40000008\",\"desc\":\"0x40001003\"},...],",
             "            \"updates\":[{\"pa\":\"0x40003020\",\"old\":\"0x9abcd303\",\"new\":\"0x9abcd703\"},...]}",
             "  fault:   {\"outcome\":\"fault\",\"stage\":1|2,\"fault\":\"translation|access_flag|permission|"

@@ -14,7 +14,7 @@ import org.virtreplay.engine.BadInputException;
  * zeros for addresses and register values, except {@code attr}, always two hex digits):
  * <pre>
  * success: {"outcome":"ok","pa":"0x..","ipa":"0x..","attr":"0xff","sh":"ISH","size":4096,
- *           "perm":"rw-","reads":4,"walk":[{"stage":1,"level":0,"pa":"0x..","desc":"0x.."},...],
+ *           "perm":"rw-","pa_space":"nonsecure","reads":4,"walk":[{"stage":1,"level":0,"pa":"0x..","desc":"0x.."},...],
  *           "updates":[{"pa":"0x..","old":"0x..","new":"0x.."},...]}
  * fault:   {"outcome":"fault","stage":1,"fault":"translation","level":1,"s1ptw":false,"target_el":1,
  *           "esr":"0x96000005","far":"0x..","hpfar":"0x.." (stage-2 faults only),"ipa":"0x.." (stage-2 faults only),
@@ -130,8 +130,14 @@ public final class TranslateTool {
         }
     }
 
-    /** Runs the request with a walk trace and returns the result. */
+    /**
+     * Runs the request with a walk trace and returns the result. EL2 in Secure state needs
+     * SCR_EL3.EEL2 = 1 (FEAT_SEL2); otherwise it does not exist and the request is refused.
+     */
     public static TranslationResult run(TranslateRequest req) {
+        if (req.secure() && req.el() == 2 && !req.regs().scrEel2()) {
+            throw new BadInputException("--security secure --el 2: Secure EL2 needs SCR_EL3.EEL2 (bit 18) = 1");
+        }
         TranslationResult res = new TranslationResult();
         res.trace = new WalkTrace();
         new Mmu(req.memory()).translate(req.regs(), req.va(), req.el(), req.access(), req.unprivileged(),
@@ -163,6 +169,7 @@ public final class TranslateTool {
             b.append(",\"sh\":\"").append(Attributes.shName(r.sh)).append('"');
             b.append(",\"size\":").append(r.size);
             b.append(",\"perm\":\"").append(perm(r)).append('"');
+            b.append(",\"pa_space\":\"").append(r.nonSecure ? "nonsecure" : "secure").append('"');
         } else {
             b.append("\"outcome\":\"fault\"");
             b.append(",\"stage\":").append(r.faultStage);
