@@ -354,6 +354,24 @@ public final class Hypervisor {
         return n;
     }
 
+    /** A human-readable list of unacknowledged interrupts (diagnostics; allocates). */
+    public String describeInFlight() {
+        StringBuilder b = new StringBuilder();
+        for (int g = 0; g < nv; g++) {
+            for (int i = 0; i < apLen[g]; i++) {
+                int s = ap[g][i];
+                if (!sActive[s]) {
+                    b.append("vm ").append(vmOf[g]).append(" vcpu ").append(vcpuOf[g]).append(" intid ")
+                            .append(sIntid[s]).append(" asserted ").append(sAssert[s]).append(" phase ")
+                            .append(IrqLatencyStats.COMPONENT_NAMES[sPhase[s]]).append(" lr ").append(sLr[s])
+                            .append(" vcpu-state ").append(state[g]).append(" handler ").append(handlerSlot[g])
+                            .append(" ack ").append(ackSlot[g]).append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
     // ------------------------------------------------------------------ time
 
     /** Runs every model event up to and including {@code ts}. */
