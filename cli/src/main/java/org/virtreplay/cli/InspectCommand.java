@@ -1,14 +1,34 @@
 package org.virtreplay.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.virtreplay.ingest.inspect.TraceSummary;
+import org.virtreplay.ingest.trace.Trace;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** PLACEHOLDER: replaced by the real `inspect` command in issue 2's work. */
+/** {@code virtreplay inspect}: summarise a trace in either form. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
-        description = "(not yet implemented)")
+        description = "Reads (and validates) a canonical trace, CSV or Parquet, and prints rows per table, per VM "
+                + "and vCPU, the time span, address ranges and the interrupt mix.")
 public final class InspectCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TRACE", description = "Trace directory.")
+    Path trace;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
+
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("inspect is not implemented yet");
+        TraceSummary s = TraceSummary.of(Trace.open(trace));
+        spec.commandLine().getOut().print(json ? s.toJson() : s.toText());
+        spec.commandLine().getOut().flush();
+        return VirtReplay.EXIT_OK;
     }
 }

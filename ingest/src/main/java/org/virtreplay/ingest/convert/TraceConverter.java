@@ -49,7 +49,10 @@ public final class TraceConverter {
         Path tmp;
         try {
             Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".partial-");
+            // not createTempDirectory: its owner-only permissions would stay on the renamed result
+            tmp = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+            deleteTree(tmp);
+            Files.createDirectory(tmp);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,8 +75,9 @@ public final class TraceConverter {
     private static Map<TableKind, Long> writeAll(Path in, Path tmp, Form to, Problems problems) throws IOException {
         Map<TableKind, Long> counts = new EnumMap<>(TableKind.class);
         Trace trace = Trace.open(in, problems);
-        if (trace.manifest() == null) {
-            // without a valid manifest other tables cannot be checked against it; report what we have
+        if (problems.any()) {
+            // the other tables are checked against the manifest, vms and memslots: with those
+            // broken, their messages would be noise
             return counts;
         }
         Files.copy(in.resolve("manifest.csv"), tmp.resolve("manifest.csv"));

@@ -94,11 +94,11 @@ final class RowValidator {
         int n = 0;
         for (int vm = 0; vm < vcpusOf.length && n <= 8; vm++) {
             if (vcpusOf[vm] > 0) {
-                b.append(n == 0 ? ": " : ", ").append(n == 8 ? "..." : Integer.toString(vm));
+                b.append(n == 0 ? " (" : ", ").append(n == 8 ? "..." : Integer.toString(vm));
                 n++;
             }
         }
-        return n == 0 ? ", which declares none" : b.toString();
+        return n == 0 ? ", which declares none" : b.append(')').toString();
     }
 
     private String problem(String column, String expected) {

@@ -87,7 +87,8 @@ final class StrictUtf8Reader extends Reader {
                 }
             } catch (IOException e) {
                 bytes.flip();
-                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                String m = e.getMessage() != null ? e.getMessage()
+                        : e instanceof java.io.EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
                 return deliver(cbuf, off, out, new StreamProblem(0, false, m, e));
             }
             bytes.flip();
