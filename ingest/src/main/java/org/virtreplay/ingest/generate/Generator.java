@@ -934,7 +934,7 @@ public final class Generator {
         }
         tlbi(t + 2, pe, vm, idx, T_DSB_ISH, -1, -1, -1);
         map1(t + 3, vm, root, asid, va, newIpa, Scenario.PAGE, P_RWU, M_WB, false);
-        // bump removed
+        bumpAll(t, t + 4);
     }
 
     /**
@@ -992,7 +992,7 @@ public final class Generator {
         }
         asidNext[vm] = a + 1;
         long k = t + 1;
-        if (false && asidEverUsed[vm][a]) {
+        if (asidEverUsed[vm][a]) {
             int pe = peOf[issuer];
             tlbi(k, pe, vm, idxOf[issuer], T_ASIDE1IS, a, -1, -1);
             tlbi(k + 1, pe, vm, idxOf[issuer], T_DSB_ISH, -1, -1, -1);
