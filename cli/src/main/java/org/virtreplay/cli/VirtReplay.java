@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             RunCommand.class,
             TranslateCommand.class,
+            TlbCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VirtReplay implements Runnable {

@@ -1,0 +1,453 @@
+package org.virtreplay.engine.tlb;
+
+import org.virtreplay.engine.mmu.AccessType;
+import org.virtreplay.engine.mmu.Granule;
+import org.virtreplay.engine.mmu.Mmu;
+import org.virtreplay.engine.mmu.MmuRegisters;
+import org.virtreplay.engine.mmu.Regime;
+import org.virtreplay.engine.mmu.StageParams;
+import org.virtreplay.engine.mmu.Ttbr;
+import org.virtreplay.engine.mmu.TranslationResult;
+import org.virtreplay.engine.mmu.WalkTrace;
+
+/**
+ * The translation front end of one PE: L1 instruction and data TLBs, a unified L2 TLB, optional
+ * stage-1 and stage-2 walk caches and an IPA cache, in front of the real nested table walk of
+ * {@link Mmu}.
+ *
+ * <p>An access looks up the L1 of its kind; an L1 miss looks up the L2 (which therefore sees the
+ * L1 misses of both kinds in trace order); an L2 hit fills the L1; an L2 miss walks the tables and
+ * fills both levels (non-inclusive: L1 evictions do not touch the L2). Entries hold the combined
+ * stage-1+2 translation at {@code min(stage-1 leaf, stage-2 leaf)} size, tagged by regime, security
+ * state, VMID (EL1&amp;0) and ASID (nG=1 only). A faulting walk fills nothing.
+ *
+ * <p>Walk caches are modelled for their effect on the number of descriptor reads: the walk itself
+ * is the architectural one (so a cached table pointer can never produce a translation the tables do
+ * not hold), and the walk caches decide which of its reads a real walker would have skipped:
+ * a stage-1 walk-cache hit at level L skips the stage-1 reads of levels up to L and the stage-2
+ * walks of their table addresses; an IPA-cache hit skips a whole stage-2 walk; a stage-2 walk-cache
+ * hit at level M skips the stage-2 reads of levels up to M. See docs/fidelity.md, section TLB.
+ *
+ * <p>Register writes go through {@link #setRegister}, which re-derives the lookup tags (VMID, ASID)
+ * once, so that a VMID or ASID change takes effect on the next access. Not thread-safe. The
+ * per-access path allocates nothing.
+ */
+public final class TranslationUnit {
+    public final int peIndex;
+    public final CorePreset config;
+    public final MmuRegisters regs;
+    public final Mmu mmu;
+
+    public final TlbArray l1i;
+    public final TlbArray l1d;
+    /** Null when there is no L2. */
+    public final TlbArray l2;
+    /** Null when absent. */
+    public final TlbArray s1wc;
+    public final TlbArray s2wc;
+    public final TlbArray ipac;
+
+    /** Told about every walk before it starts (e.g. to map a page on first touch); may be null. */
+    public interface WalkListener {
+        void beforeWalk(long va, int el);
+    }
+
+    private WalkListener walkListener;
+
+    private final TranslationResult res = new TranslationResult();
+    private final TranslationResult check = new TranslationResult();
+    private final WalkTrace trace = new WalkTrace();
+    private final boolean walkCaches;
+
+    // Lookup tags, derived from the registers on every write (not per access).
+    private int tagEl = -1;
+    private int ctxTag;
+    private int asidTag;
+    private int s2CtxTag;
+    private boolean secure;
+
+    /** The PA of the last successful access (from the TLB entry on a hit, from the walk on a miss). */
+    public long lastPa;
+    /** Whether the last access hit in a TLB (L1 or L2). */
+    public boolean lastHit;
+
+    // Statistics.
+    public long instructions;
+    /** Walks caused by instruction-side and data-side misses. */
+    public long walksI, walksD;
+    /** Descriptor reads (after walk caches) caused by instruction-side and data-side misses. */
+    public long readsI, readsD;
+    /** Descriptor reads the same walks would have made without any walk cache. */
+    public long readsUncached;
+    public long faults;
+    public long permissionFaultsOnHit;
+    /** Cycles: L1 hits, L2 hits and descriptor reads weighted by the preset's latencies. */
+    public long cycles;
+
+    /** Stale-translation detector: check every n-th TLB hit against the tables (0 = off). */
+    private int staleEvery;
+    private int staleCountdown;
+    public final StaleLog stale = new StaleLog(100);
+    /** Index of the current access (set by the driver; reported with stale hits). */
+    public long now;
+    public int vmIndex;
+    public int vcpuIndex;
+
+    public TranslationUnit(int peIndex, CorePreset config, MmuRegisters regs, Mmu mmu, Replacement policy, long seed) {
+        this.peIndex = peIndex;
+        this.config = config;
+        this.regs = regs;
+        this.mmu = mmu;
+        this.l1i = config.l1i().build("l1i", policy, seed);
+        this.l1d = config.l1d().build("l1d", policy, seed + 1);
+        this.l2 = config.l2().build("l2", policy, seed + 2);
+        this.s1wc = config.s1WalkCache().build("s1wc", policy, seed + 3);
+        this.s2wc = config.s2WalkCache().build("s2wc", policy, seed + 4);
+        this.ipac = config.ipaCache().build("ipac", policy, seed + 5);
+        if (l1i == null || l1d == null) {
+            throw new IllegalArgumentException("the L1 instruction and data TLBs must have at least one entry");
+        }
+        this.walkCaches = s1wc != null || s2wc != null || ipac != null;
+        if (s1wc != null) {
+            s1wc.setMruFirst(false);
+        }
+        if (s2wc != null) {
+            s2wc.setMruFirst(false);
+        }
+        res.trace = walkCaches ? trace : null;
+    }
+
+    /** Checks every {@code n}-th TLB hit against the current tables (0 = never, 1 = every hit). */
+    public void setStaleCheckEvery(int n) {
+        staleEvery = n;
+        staleCountdown = n;
+    }
+
+    /** Writes a register (name as in the Arm ARM) and re-derives the lookup tags. */
+    public void setRegister(String name, long value) {
+        if (!regs.set(name, value)) {
+            throw new IllegalArgumentException("unknown register " + name);
+        }
+        tagEl = -1;
+    }
+
+    /** Marks the tags stale after the registers were changed directly. */
+    public void registersChanged() {
+        tagEl = -1;
+    }
+
+    public void setSecure(boolean s) {
+        secure = s;
+        tagEl = -1;
+    }
+
+    static int regimeOrdinal(Regime r) {
+        return switch (r) {
+            case EL10 -> 0;
+            case EL2 -> 1;
+            case EL20 -> 2;
+            case EL3 -> 3;
+        };
+    }
+
+    /** The current VMID as a stage-2 TLB tag: VTTBR_EL2.VMID, 8 bits unless VTCR_EL2.VS. */
+    public int currentVmid() {
+        int v = regs.vttbr().asidOrVmid16();
+        return regs.vtcr().vs() ? v : v & 0xFF;
+    }
+
+    /** The current EL1&amp;0 ASID: from TTBR0_EL1 or TTBR1_EL1 per TCR_EL1.A1, 8 bits unless TCR_EL1.AS. */
+    public int currentAsid() {
+        Ttbr src = regs.tcrEl1().a1() ? regs.ttbr1El1() : regs.ttbr0El1();
+        int a = src.asidOrVmid16();
+        return regs.tcrEl1().as16() ? a : a & 0xFF;
+    }
+
+    private void deriveTags(int el) {
+        Regime regime = Mmu.regimeFor(el, regs.hcrEffective());
+        boolean s2on = regime == Regime.EL10 && (regs.hcrEffective().vm() || regs.hcrEffective().dc());
+        // Mmu tags stage-1-only EL1&0 translations with VMID 0; follow it so that hits match fills.
+        int vmid = regime == Regime.EL10 && s2on ? currentVmid() : 0;
+        ctxTag = TlbArray.ctx(regimeOrdinal(regime), secure, vmid);
+        s2CtxTag = TlbArray.ctx(0, secure, currentVmid());
+        if (regime == Regime.EL10) {
+            asidTag = currentAsid();
+        } else if (regime == Regime.EL20) {
+            long tcr2 = regs.get("TCR_EL2");
+            boolean a1 = ((tcr2 >>> 22) & 1) != 0;
+            boolean as16 = ((tcr2 >>> 36) & 1) != 0;
+            int a = (int) (regs.get(a1 ? "TTBR1_EL2" : "TTBR0_EL2") >>> 48);
+            asidTag = as16 ? a : a & 0xFF;
+        } else {
+            asidTag = 0;
+        }
+        tagEl = el;
+    }
+
+    /** The context tag lookups use at {@code el} under the current registers. */
+    public int contextTag(int el) {
+        if (tagEl != el) {
+            deriveTags(el);
+        }
+        return ctxTag;
+    }
+
+    public int asidTag(int el) {
+        if (tagEl != el) {
+            deriveTags(el);
+        }
+        return asidTag;
+    }
+
+    /**
+     * Translates one access of up to one page: looks up the TLBs, walks on a miss.
+     *
+     * @param va   virtual address
+     * @param kind {@code 0} read, {@code 1} write, {@code 2} read-modify-write (needs both), {@code 3} fetch
+     * @param el   exception level of the access
+     * @return true if translated, false on a fault (counted in {@link #faults})
+     */
+    public boolean access(long va, int kind, int el) {
+        if (tagEl != el) {
+            deriveTags(el);
+        }
+        final boolean fetch = kind == 3;
+        final TlbArray l1 = fetch ? l1i : l1d;
+        int i = l1.lookup(va, ctxTag, asidTag);
+        if (i >= 0) {
+            lastHit = true;
+            lastPa = l1.out[i] + (va & ((1L << l1.sizeLog[i]) - 1));
+            cycles += config.l1HitCycles();
+            if (staleEvery != 0 && --staleCountdown == 0) {
+                staleCountdown = staleEvery;
+                checkStale(l1, i, va, kind, el);
+            }
+            return permitted(l1.info[i], kind);
+        }
+        if (l2 != null) {
+            int j = l2.lookup(va, ctxTag, asidTag);
+            if (j >= 0) {
+                lastHit = true;
+                int s = l2.sizeLog[j];
+                lastPa = l2.out[j] + (va & ((1L << s) - 1));
+                cycles += config.l2HitCycles();
+                l1.fill(va, s, l2.ctx[j], l2.asid[j], l2.out[j], l2.ipa[j], l2.info[j]);
+                if (staleEvery != 0 && --staleCountdown == 0) {
+                    staleCountdown = staleEvery;
+                    checkStale(l2, j, va, kind, el);
+                }
+                return permitted(l2.info[j], kind);
+            }
+        }
+        return walk(va, kind, el, l1, fetch);
+    }
+
+    private boolean permitted(int info, int kind) {
+        boolean ok = switch (kind) {
+            case 0 -> (info & TlbArray.INFO_R) != 0;
+            case 1 -> (info & TlbArray.INFO_W) != 0;
+            case 2 -> (info & (TlbArray.INFO_R | TlbArray.INFO_W)) == (TlbArray.INFO_R | TlbArray.INFO_W);
+            default -> (info & TlbArray.INFO_X) != 0;
+        };
+        if (!ok) {
+            // A cached entry with restrictive permissions faults without a walk (Arm ARM D8 TLB rules).
+            permissionFaultsOnHit++;
+            faults++;
+        }
+        return ok;
+    }
+
+    private static AccessType accessType(int kind) {
+        return switch (kind) {
+            case 0 -> AccessType.READ;
+            case 3 -> AccessType.FETCH;
+            default -> AccessType.WRITE; // a read-modify-write needs write permission (which implies read at stage 1)
+        };
+    }
+
+    /**
+     * The result of the last walk this unit made (valid until the next access): the fault details
+     * after {@link #access} returned false because of a walk.
+     */
+    public TranslationResult lastResult() {
+        return res;
+    }
+
+    public void setWalkListener(WalkListener l) {
+        walkListener = l;
+    }
+
+    private boolean walk(long va, int kind, int el, TlbArray l1, boolean fetch) {
+        if (walkListener != null) {
+            walkListener.beforeWalk(va, el);
+        }
+        final TranslationResult r = res;
+        lastHit = false;
+        final boolean ok = mmu.translate(regs, va, el, accessType(kind), false, secure, r);
+        lastPa = ok ? r.pa : -1;
+        int reads = r.reads;
+        readsUncached += reads;
+        if (ok && walkCaches) {
+            reads = walkCacheReads(va, el, r);
+        }
+        if (fetch) {
+            walksI++;
+            readsI += reads;
+        } else {
+            walksD++;
+            readsD += reads;
+        }
+        cycles += (long) reads * config.descReadCycles();
+        if (!ok) {
+            faults++;
+            return false; // faulting walks are never cached
+        }
+        if (kind == 2 && !r.permRead) {
+            faults++;
+            return false;
+        }
+        long size = r.size;
+        int s = 63 - Long.numberOfLeadingZeros(size);
+        long off = va & (size - 1);
+        int asid = r.notGlobal ? asidTag : -1;
+        int inf = TlbArray.info(r.permRead, r.permWrite, r.permExec, r.s1Level, s1GranLog(va, el),
+                r.s2Level, r.stage2Enabled ? regs.stage2Params().gran.g : 0);
+        if (l2 != null) {
+            l2.fill(va, s, ctxTag, asid, r.pa - off, r.ipa - off, inf);
+        }
+        l1.fill(va, s, ctxTag, asid, r.pa - off, r.ipa - off, inf);
+        return true;
+    }
+
+    private int s1GranLog(long va, int el) {
+        StageParams p = regs.el1Params((int) ((va >>> 55) & 1));
+        return p.gran.g;
+    }
+
+    /**
+     * Descriptor reads of the walk just done, after the walk caches and the IPA cache, which are
+     * looked up and filled on the way. Only for EL1&amp;0 walks; other regimes count every read.
+     */
+    private int walkCacheReads(long va, int el, TranslationResult r) {
+        if (r.regime != Regime.EL10) {
+            return r.reads;
+        }
+        final WalkTrace t = trace;
+        final int n = t.reads();
+        int pos = 0;
+        int count = 0;
+        final boolean s2on = r.stage2Enabled;
+        if (r.stage1Enabled) {
+            StageParams p = regs.el1Params((int) ((va >>> 55) & 1));
+            Granule g = p.gran;
+            long ia = va & ((1L << p.iaBits) - 1);
+            int skipTo = p.startLevel - 1; // levels <= skipTo are served by the stage-1 walk cache
+            if (s1wc != null) {
+                int w = s1wc.lookup(va, ctxTag, asidTag);
+                if (w >= 0) {
+                    skipTo = TlbArray.infoS1Level(s1wc.info[w]);
+                }
+            }
+            long tableIpa = p.base;
+            for (int level = p.startLevel; level <= r.s1Level && pos < n; level++) {
+                int runStart = pos;
+                while (pos < n && t.stage(pos) == 2) {
+                    pos++;
+                }
+                int shift = g.levelShift(level);
+                long idxMask = level == p.startLevel ? (1L << p.rootBits) - 1 : (1L << g.stride) - 1;
+                long descIpa = tableIpa | (((ia >>> shift) & idxMask) << 3);
+                if (level > skipTo) {
+                    if (s2on) {
+                        count += s2RunReads(descIpa, runStart, pos);
+                    }
+                    count++;
+                    if (level < r.s1Level && s1wc != null) {
+                        s1wc.fill(va, shift, ctxTag, asidTag, 0, 0,
+                                TlbArray.info(false, false, false, level, g.g, -1, 0));
+                    }
+                }
+                if (pos >= n) {
+                    break;
+                }
+                long desc = t.desc(pos);
+                pos++;
+                tableIpa = desc & 0x0000_FFFF_FFFF_F000L & -g.bytes;
+            }
+        }
+        if (s2on) {
+            count += s2RunReads(r.ipa, pos, n);
+        }
+        return count;
+    }
+
+    /** Reads of the stage-2 walk recorded in trace positions [from, to) for {@code ipa}, after caches. */
+    private int s2RunReads(long ipa, int from, int to) {
+        if (from == to) {
+            return 0;
+        }
+        final WalkTrace t = trace;
+        if (ipac != null && ipac.lookup(ipa, s2CtxTag, -1) >= 0) {
+            return 0;
+        }
+        StageParams q = regs.stage2Params();
+        Granule g = q.gran;
+        int skipTo = -2;
+        if (s2wc != null) {
+            int w = s2wc.lookup(ipa, s2CtxTag, -1);
+            if (w >= 0) {
+                skipTo = TlbArray.infoS2Level(s2wc.info[w]);
+            }
+        }
+        int count = 0;
+        int leafLevel = t.level(to - 1);
+        for (int k = from; k < to; k++) {
+            int level = t.level(k);
+            if (level > skipTo) {
+                count++;
+                if (level < leafLevel && s2wc != null) {
+                    s2wc.fill(ipa, g.levelShift(level), s2CtxTag, -1, 0, 0,
+                            TlbArray.info(false, false, false, -1, 0, level, g.g));
+                }
+            }
+        }
+        if (ipac != null) {
+            long leaf = t.desc(to - 1);
+            int shift = g.levelShift(leafLevel);
+            long outBase = leaf & 0x0000_FFFF_FFFF_F000L & -(1L << shift);
+            ipac.fill(ipa, shift, s2CtxTag, -1, outBase, ipa & -(1L << shift),
+                    TlbArray.info(true, true, true, -1, 0, leafLevel, g.g));
+        }
+        return count;
+    }
+
+    private void checkStale(TlbArray a, int i, long va, int kind, int el) {
+        // Re-walk with a separate result so that statistics are untouched. (With hardware AF/dirty
+        // management enabled the re-walk may set AF, as any speculative walk may.)
+        boolean ok = mmu.translate(regs, va, el, accessType(kind), false, secure, check);
+        long size = 1L << a.sizeLog[i];
+        long pa = a.out[i] + (va & (size - 1));
+        int inf = a.info[i];
+        boolean same = ok && check.pa == pa
+                && check.permRead == ((inf & TlbArray.INFO_R) != 0)
+                && check.permWrite == ((inf & TlbArray.INFO_W) != 0)
+                && check.permExec == ((inf & TlbArray.INFO_X) != 0);
+        if (!same) {
+            stale.record(vmIndex, vcpuIndex, peIndex, va, now, pa, ok ? check.pa : -1);
+        }
+    }
+
+    /** Total descriptor reads after walk caches. */
+    public long reads() {
+        return readsI + readsD;
+    }
+
+    public long walks() {
+        return walksI + walksD;
+    }
+
+    /** All structures present, for TLBI and statistics. */
+    TlbArray[] combined() {
+        return l2 == null ? new TlbArray[] {l1i, l1d} : new TlbArray[] {l1i, l1d, l2};
+    }
+}
