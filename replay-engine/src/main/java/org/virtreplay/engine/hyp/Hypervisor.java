@@ -767,15 +767,14 @@ public final class Hypervisor {
         VirtualCpuInterface v = vgic[g];
         int base = g * nLr;
         for (int i = 0; i < nLr; i++) {
-            int s = lrSlot[base + i];
-            if (s >= 0) {
-                sLr[s] = -1;
-            }
             lrSlot[base + i] = -1;
             v.setLr(i, 0);
         }
         int[] a = ap[g];
         int n = apLen[g];
+        for (int i = 0; i < n; i++) {
+            sLr[a[i]] = -1;
+        }
         for (int i = 1; i < n; i++) {
             int x = a[i];
             int j = i - 1;
@@ -793,10 +792,19 @@ public final class Hypervisor {
                 continue;
             }
             sw++;
-            if (used == nLr || (!sActive[s] && activeTwin(g, s))) {
+            if (used == nLr || (!sActive[s] && twinOf(g, s) >= 0)) {
+                // A re-triggered edge interrupt shares its active instance's LR (Pending+Active).
                 continue;
             }
-            int st = sActive[s] ? IchLr.STATE_ACTIVE : IchLr.STATE_PENDING;
+            int st = IchLr.STATE_PENDING;
+            if (sActive[s]) {
+                int twin = twinOf(g, s);
+                st = IchLr.STATE_ACTIVE;
+                if (twin >= 0 && !sHw[s]) {
+                    st = IchLr.STATE_PENDING_ACTIVE;
+                    sLr[twin] = used;
+                }
+            }
             v.setLr(used, IchLr.encode(sIntid[s], st, sPrio[s], true, sHw[s], sIntid[s], sLevel[s] && !sHw[s]));
             lrSlot[base + used] = s;
             sLr[s] = used;
@@ -809,14 +817,15 @@ public final class Hypervisor {
         v.setHcr(hcr);
     }
 
-    private boolean activeTwin(int g, int s) {
+    /** The other slot of the same INTID on this vCPU (active instance vs re-triggered one), or -1. */
+    private int twinOf(int g, int s) {
         for (int i = 0; i < apLen[g]; i++) {
             int o = ap[g][i];
-            if (o != s && sActive[o] && sIntid[o] == sIntid[s]) {
-                return true;
+            if (o != s && sIntid[o] == sIntid[s] && sActive[o] != sActive[s]) {
+                return o;
             }
         }
-        return false;
+        return -1;
     }
 
     private boolean before(int x, int y) {
@@ -913,8 +922,17 @@ public final class Hypervisor {
             if (cfg.guestEoiMode1()) {
                 v.writeDir(sIntid[s]);
             }
-            if (sLr[s] >= 0) {
-                lrSlot[g * nLr + sLr[s]] = -1;
+            int l = sLr[s];
+            if (l >= 0) {
+                lrSlot[g * nLr + l] = -1;
+                if (IchLr.pending(v.lr(l))) {
+                    // Pending+Active became Pending: the LR now stands for the re-triggered instance.
+                    int twin = twinOf(g, s);
+                    if (twin >= 0) {
+                        lrSlot[g * nLr + l] = twin;
+                        sLr[twin] = l;
+                    }
+                }
             }
         }
         apRemove(g, s);
@@ -965,14 +983,11 @@ public final class Hypervisor {
         // Fold: everything goes back to the ap_list; the saved LRs are rebuilt at the next entry.
         int base = g * nLr;
         for (int i = 0; i < nLr; i++) {
-            int s = lrSlot[base + i];
-            if (s >= 0) {
-                sLr[s] = -1;
-            }
             lrSlot[base + i] = -1;
         }
         for (int i = 0; i < apLen[g]; i++) {
             int s = ap[g][i];
+            sLr[s] = -1;
             if (!sActive[s]) {
                 setPhase(s, t, C_SCHED);
             }

@@ -301,4 +301,24 @@ class HypScenarioTest {
         assertEquals(1, h.stats().coalesced(0, 0));
         assertEquals(0, h.inFlight());
     }
+
+    @Test
+    void edgeRetriggerWhileActiveUsesPendingActiveLr() {
+        Hypervisor h = hyp(new int[] {1}, HypConfig.defaults(1));
+        List<Ack> acks = attach(h);
+        h.onIrq(10_000, 40, 0, 0, SOURCE_DEVICE, -1, false, true);
+        // First instance acknowledged at 10,675, handler until 11,675. Re-triggered at 11,000:
+        h.onIrq(11_000, 40, 0, 0, SOURCE_DEVICE, -1, false, true);
+        h.advanceTo(1_000_000);
+        // Queued 11,340, kick exit at 11,360 pauses the handler with 315 ns left; host free 11,460,
+        // entry 11,670 with LR = Pending+Active; handler resumes, EOI at 11,985 leaves the LR Pending;
+        // the guest takes it without another exit: ack at 11,990 (latency 990).
+        assertEquals(2, acks.size());
+        Ack b = acks.get(1);
+        assertEquals(11_990, b.ackTs());
+        assertEquals(100, b.exit());
+        assertEquals(340 + 20 + 210 + 5, b.inject());
+        assertEquals(11_985 - 11_670, b.mask());
+        assertEquals(2, h.stats().exits(0, 0));
+    }
 }
