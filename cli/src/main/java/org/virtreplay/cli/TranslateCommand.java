@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "TTBR0_EL1, TTBR1_EL1, TCR_EL1, MAIR_EL1, SCTLR_EL1, HCR_EL2, VTTBR_EL2, VTCR_EL2, TTBR0_EL2, "
                     + "TTBR1_EL2, TCR_EL2, MAIR_EL2, SCTLR_EL2, ID_AA64MMFR0_EL1, PSTATE.PAN, SCR_EL3, VSTTBR_EL2, "
                     + "VSTCR_EL2, TTBR0_EL3, TCR_EL3, MAIR_EL3, SCTLR_EL3. Unset registers are 0, except "
-                    + "ID_AA64MMFR0_EL1 (PARange 48 bits) and SCTLR_EL2/SCTLR_EL3 (M=1).",
+                    + "ID_AA64MMFR0_EL1 (PARange 48 bits) and SCTLR_EL2/SCTLR_EL3 (0x1005: M, C, I).",
             "MEM: one 'PA VALUE' pair per line, both hex: the doubleword at that 8-byte-aligned PA. "
                     + "All other memory reads as zero."
         },

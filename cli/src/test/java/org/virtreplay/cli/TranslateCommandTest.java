@@ -32,7 +32,7 @@ class TranslateCommandTest {
                 TCR_EL1 = 0x0000_0005_0080_3510
                 MAIR_EL1 = 0x44FF
                 TTBR0_EL1 = 0x40000000
-                SCTLR_EL1 = 0x1001
+                SCTLR_EL1 = 0x1005
                 """);
         Files.writeString(dir.resolve("mem.txt"), """
                 0x40000008 0x40001003

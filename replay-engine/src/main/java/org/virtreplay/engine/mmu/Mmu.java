@@ -151,6 +151,10 @@ public final class Mmu {
             ipa = s1.oa;
             s1size = s1.leafSize;
             s1attr = mair.attr(s1.attrField);
+            if (!Attributes.isDevice(s1attr) && (acc.isFetch() ? !sctlr.i() : !sctlr.c())) {
+                // SCTLR_ELx.C=0 (data) / I=0 (fetch): Normal memory is Non-cacheable (S1CacheDisabled).
+                s1attr = Attributes.NORMAL_NC;
+            }
             s1sh = Attributes.sh(s1.shField);
             s1r = s1.permR;
             s1w = s1.permW;
@@ -209,7 +213,7 @@ public final class Mmu {
             wr &= s2.permW;
             ex &= s2.permX;
             attr = fwb ? Attributes.combineFwb(s1attr, s2.attrField)
-                    : Attributes.combineNoFwb(s1attr, Attributes.s2MemAttrToMair(s2.attrField, h.cd()));
+                    : Attributes.combineNoFwb(s1attr, Attributes.s2MemAttrToMair(s2.attrField, acc.isFetch() ? h.id() : h.cd()));
             sh = Attributes.combineSh(s1sh, Attributes.sh(s2.shField));
         }
         res.ok = true;

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>Reset values: all registers 0 except {@code ID_AA64MMFR0_EL1} (PARange 0b0101, 48 bits),
  * {@code SCR_EL3} (NS=1: the PE is in Non-secure state unless the registers say otherwise) and
- * {@code SCTLR_EL2}/{@code SCTLR_EL3} (M=1), which {@code virtreplay translate}'s register list does
+ * {@code SCTLR_EL2}/{@code SCTLR_EL3} (0x1005: M, C and I set: MMU and caches on), which {@code virtreplay translate}'s register list does
  * not include; see docs/fidelity.md.
  */
 public final class MmuRegisters {
@@ -22,15 +22,15 @@ public final class MmuRegisters {
             "MAIR_EL3", "SCTLR_EL3");
 
     long ttbr0El1, ttbr1El1, tcrEl1, mairEl1, sctlrEl1;
-    long hcrEl2, vttbrEl2, vtcrEl2, ttbr0El2, ttbr1El2, tcrEl2, mairEl2, sctlrEl2 = 1;
+    long hcrEl2, vttbrEl2, vtcrEl2, ttbr0El2, ttbr1El2, tcrEl2, mairEl2, sctlrEl2 = 0x1005;
     long idAa64mmfr0 = 0b0101;
     boolean pan;
-    long scrEl3 = 1, vsttbrEl2, vstcrEl2, ttbr0El3, tcrEl3, mairEl3, sctlrEl3 = 1;
+    long scrEl3 = 1, vsttbrEl2, vstcrEl2, ttbr0El3, tcrEl3, mairEl3, sctlrEl3 = 0x1005;
 
     // Decoded.
     Hcr hcr = Hcr.decode(0);
     Hcr hcrEff = hcr;
-    Sctlr sctlr1 = Sctlr.decode(0), sctlr2 = Sctlr.decode(1), sctlr3 = Sctlr.decode(1);
+    Sctlr sctlr1 = Sctlr.decode(0), sctlr2 = Sctlr.decode(0x1005), sctlr3 = Sctlr.decode(0x1005);
     Mair mair1 = new Mair(0), mair2 = new Mair(0), mair3 = new Mair(0);
     Tcr tcr1 = Tcr.decodeTwoRange(0), tcr2 = Tcr.decodeSingleRange(0), tcr3 = Tcr.decodeSingleRange(0);
     Vtcr vtcr = Vtcr.decode(0), vstcr = Vtcr.decode(0);

@@ -8,12 +8,12 @@ import java.util.List;
 final class MmuTestSupport {
     private MmuTestSupport() {}
 
-    /** ENV-S1 of arm-reference §15.0: stage 1 only, 4 KB, 48-bit VA; SCTLR_EL1 = M|I (0x1001). */
+    /** ENV-S1 of arm-reference §15.0: stage 1 only, 4 KB, 48-bit VA; SCTLR_EL1 = M|C|I (0x1005). */
     static final String ENV_S1_REGS = """
             TCR_EL1 = 0x0000_0005_0080_3510
             MAIR_EL1 = 0x0000_0000_0004_44FF
             TTBR0_EL1 = 0x4000_0000
-            SCTLR_EL1 = 0x1001
+            SCTLR_EL1 = 0x1005
             ID_AA64MMFR0_EL1 = 5
             """;
     static final long VA_A = 0x0000_0080_8060_4ABCL;

@@ -54,6 +54,22 @@ class WalkGoldenStage1Test {
     }
 
     @Test
+    void cacheDisableBits() {
+        // SCTLR_EL1.C=0 (0x1001): Normal memory data accesses are Non-cacheable (S1CacheDisabled):
+        // 0xFF -> 0x44, and Normal iNC/oNC is Outer Shareable. I=0 (0x0005) does the same for fetches.
+        TranslationResult d = run(ENV_S1_REGS + "SCTLR_EL1 = 0x1001\n", envS1Memory(D3_DEFAULT), VA_A, 1,
+                AccessType.READ);
+        assertEquals(0x44, d.attr);
+        assertEquals(Attributes.OSH, d.sh);
+        TranslationResult f = run(ENV_S1_REGS + "SCTLR_EL1 = 0x5\n", envS1Memory(0x9ABC_D783L), VA_A, 1,
+                AccessType.FETCH);
+        assertEquals(0x44, f.attr);
+        // Device memory is not changed by C=0: AttrIndx 2 (0x04) stays 0x04.
+        assertEquals(0x04, run(ENV_S1_REGS + "SCTLR_EL1 = 0x1001\n", envS1Memory(0x9ABC_D70BL), VA_A, 1,
+                AccessType.READ).attr);
+    }
+
+    @Test
     void t01JsonShape() {
         TranslationResult r = run(ENV_S1_REGS, envS1Memory(D3_DEFAULT), VA_A, 1, AccessType.READ);
         String json = TranslateTool.toJson(r);
@@ -190,7 +206,7 @@ class WalkGoldenStage1Test {
     @Test
     void t14Wxn() {
         // WXN=1 (SCTLR bit 19): EL1-writable page (AP=00) is XN at EL1 -> 0x8600_000F; AP=10 (RO) -> fetch ok.
-        String regs = ENV_S1_REGS + "SCTLR_EL1 = 0x81001\n";
+        String regs = ENV_S1_REGS + "SCTLR_EL1 = 0x81005\n";
         assertFault(run(regs, envS1Memory(D3_DEFAULT), VA_A, 1, AccessType.FETCH), FaultKind.PERMISSION, 1, 3,
                 0x8600_000FL, 1);
         assertTrue(run(regs, envS1Memory(0x9ABC_D783L), VA_A, 1, AccessType.FETCH).ok);
