@@ -216,6 +216,42 @@ class GoldenTwoStageTest {
                 .fault(2, "permission", 2, true, 2, 0x9200_008EL, VA_A, 0x40_0000L, 2);
     }
 
+    /**
+     * A hardware AF update of a stage-1 descriptor is a WRITE by the walk: TCR_EL1.HA=1, D3 AF=0
+     * (0x9ABC_D303), and the 2 MB stage-2 block holding the stage-1 tables made read-only (S2AP=01:
+     * 0x1_4000_077D). All walk reads pass; the AF write to IPA 0x4000_3020 needs stage-2 write
+     * permission -> stage-2 Permission fault at the block's level 2 with S1PTW=1 and WnR=1 (§5.3: "a
+     * stage-2 fault on a hardware AF/DBM write to a stage-1 descriptor reports as a write"; §17 #6):
+     * ESR 0x9200_0000 | 0x80 | 0x40 | 0x0E = 0x9200_00CE; HPFAR (0x4000_3020 >> 12) << 4 = 0x40_0030.
+     * D3 is not updated. (Reads not checked: a model may or may not re-walk stage 2 for the write.)
+     */
+    @Test
+    void s1ptwPermissionFaultOnHardwareAfWrite() {
+        envS2().reg("TCR_EL1", TCR_ENV | TCR_HA).mem(G_L3_E4, 0x9ABC_D303L).mem(S2_L2A_E0, 0x1_4000_077DL)
+                .read(dir, VA_A, 1)
+                .fault(2, "permission", 2, true, 2, 0x9200_00CEL, VA_A, 0x40_0030L, -1)
+                .updates();
+    }
+
+    /**
+     * Contiguous bit at both stages. Stage 1: D3 = 0x0010_0000_9ABC_4703 (entry 4 of a 16-entry group,
+     * OA 0x9ABC_0000 + 4*0x1000) -> 64 KB, IPA 0x9ABC_4ABC. Stage 2 for that IPA: L3 idx IPA[20:12] =
+     * 0x1C4 (entry 4 of group 0x1C0..0x1CF) at 0x8000_4000 + 0x1C4*8 = 0x8000_4E20 = 0x0010_0002_5555_47FF
+     * (OA 0x2_5555_0000 + 4*0x1000, 64 KB aligned group) -> PA 0x2_5555_4ABC. Both spans 64 KB -> size 65536.
+     */
+    @Test
+    void contiguousAtBothStages() {
+        envS2().mem(G_L3_E4, 0x0010_0000_9ABC_4703L).mem(0x8000_4E20L, 0x0010_0002_5555_47FFL).read(dir, VA_A, 1)
+                .ok(0x2_5555_4ABCL, 0xFF, "ISH", 65536, 15);
+    }
+
+    /** Contiguous only at stage 1 (stage-2 leaf a plain 4 KB page at 0x8000_4E20): size min(64 KB, 4 KB) = 4096. */
+    @Test
+    void contiguousOnlyAtStage1() {
+        envS2().mem(G_L3_E4, 0x0010_0000_9ABC_4703L).mem(0x8000_4E20L, 0x2_5555_47FFL).read(dir, VA_A, 1)
+                .ok(0x2_5555_4ABCL, 0xFF, "ISH", 4096, 15);
+    }
+
     // ---------------------------------------------------------------- stage-2 faults on the final IPA
 
     /** S2D3 = 0: Translation fault stage 2 level 3 on IPA 0x9ABC_DABC: ESR 0x9200_0007, HPFAR 0x9ABCD0, 15 reads. */
