@@ -179,6 +179,28 @@ public final class TableBuilder {
         }
     }
 
+    /**
+     * The PA of the leaf descriptor that maps {@code ia} (block or page), or -1 if unmapped; lets a
+     * caller change one descriptor (e.g. set the contiguous bit) as a {@code pte} record would.
+     */
+    public long leafDescriptorPa(long ia) {
+        long table = root;
+        int level = startLevel;
+        while (true) {
+            long pa = tablePa(entryAddress(table, ia, level));
+            long d = mem.read(pa);
+            if ((d & 1) == 0) {
+                return -1;
+            }
+            if ((d & 3) == 3 && level < 3) {
+                table = d & 0x0000_FFFF_FFFF_FFFFL & -gran.bytes;
+                level++;
+                continue;
+            }
+            return pa;
+        }
+    }
+
     /** Software walk of this builder's tables: the output address for {@code ia}, or -1 if unmapped. */
     public long resolve(long ia) {
         long table = root;
