@@ -72,6 +72,7 @@ public final class Mmu {
             secure = true;
         }
         res.regime = regime;
+        res.secureState = secure;
         // EL2 is enabled in Non-secure state, and in Secure state only with SCR_EL3.EEL2 (FEAT_SEL2).
         boolean el2Enabled = !secure || r.scrEel2();
         boolean s2on = regime == Regime.EL10 && el2Enabled && (h.vm() || h.dc());

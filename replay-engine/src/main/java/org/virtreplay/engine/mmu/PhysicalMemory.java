@@ -14,7 +14,9 @@ import java.util.Arrays;
  * atomic (a {@link VarHandle} CAS) because the architecture requires the update to be a single
  * atomic read-modify-write that restarts the descriptor evaluation if the value changed.
  *
- * <p>Addresses are byte addresses; only 8-byte-aligned doublewords are modelled (the low three
+ * <p>One instance belongs to one replay thread (the frame map itself is not synchronised); the
+ * compare-and-swap is nevertheless a real atomic operation so that the update semantics are the
+ * architected ones. Addresses are byte addresses; only 8-byte-aligned doublewords are modelled (the low three
  * address bits are ignored).
  */
 public final class PhysicalMemory {
@@ -92,13 +94,13 @@ public final class PhysicalMemory {
     /** Reads the doubleword at {@code pa}; unwritten memory reads as zero. */
     public long read(long pa) {
         long[] p = page(pa >>> 12);
-        return p == null ? 0L : (long) LONGS.getVolatile(p, (int) ((pa >>> 3) & 511));
+        return p == null ? 0L : p[(int) ((pa >>> 3) & 511)];
     }
 
     /** Writes the doubleword at {@code pa}. */
     public void write(long pa, long value) {
         long[] p = pageForWrite(pa >>> 12);
-        LONGS.setVolatile(p, (int) ((pa >>> 3) & 511), value);
+        p[(int) ((pa >>> 3) & 511)] = value;
     }
 
     /**

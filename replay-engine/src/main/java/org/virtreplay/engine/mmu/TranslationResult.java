@@ -22,6 +22,8 @@ public final class TranslationResult {
     public int sh;
     /** Final permissions for the accessing privilege (stage 1 intersected with stage 2). */
     public boolean permRead, permWrite, permExec;
+    /** The security state the translation was made in (part of the TLB tag). */
+    public boolean secureState;
     /** Whether the result is in the Non-secure physical address space. */
     public boolean nonSecure;
     /** Stage-1 leaf nG (the entry is ASID-tagged). */
@@ -66,6 +68,7 @@ public final class TranslationResult {
         sh = 0;
         permRead = permWrite = permExec = false;
         nonSecure = true;
+        secureState = false;
         notGlobal = false;
         asid = 0;
         vmid = 0;

@@ -29,6 +29,11 @@ public record TranslationRegime(Regime regime, SecurityState security, boolean s
         return regime.ordinal() | (secure ? 4L : 0) | (stage2 ? 8L : 0) | ((long) (vmid & 0xFFFF) << 4);
     }
 
+    /** The tag of the regime a successful or faulting translation used (no allocation). */
+    public static long tagOf(org.virtreplay.engine.mmu.TranslationResult res) {
+        return tag(res.regime, res.secureState, res.stage2Enabled, res.vmid);
+    }
+
     /**
      * The regime for an access at {@code el} (0..3) in {@code security} state under the effective
      * HCR_EL2 and SCR_EL3.EEL2: EL3 at EL3; EL2&amp;0 at EL2 with E2H=1 and at EL0 with E2H=TGE=1;
