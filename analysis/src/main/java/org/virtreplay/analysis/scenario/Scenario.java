@@ -40,7 +40,7 @@ public final class Scenario {
         SCHED_POLICY("sched.policy", "trace", Kind.SCHED, "trace (replay the sched records), pinned, or fair (time-sliced)"),
         SCHED_QUANTUM_US("sched.quantum_us", "4000", Kind.INT_POS, "time slice of the fair scheduler, microseconds"),
         S2_BACKING("s2.backing", "trace", Kind.S2_BACKING, "stage-2 backing of RAM memslots: trace (as recorded) or 4k, 16k, 64k, 2m, 32m, 512m, 1g"),
-        CLOCK_MHZ("cost.clock_mhz", "2600", Kind.INT_POS, "PE clock for converting cycle costs to time"),
+        CLOCK_MHZ("cost.clock_mhz", "2400", Kind.INT_POS, "PE clock for converting cycle costs to time"),
         SEED("seed", "1", Kind.LONG, "seed of every random choice (random replacement)");
 
         final String name;

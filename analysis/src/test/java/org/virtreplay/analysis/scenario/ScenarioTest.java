@@ -46,7 +46,7 @@ class ScenarioTest {
         Scenario b = Scenario.parse("b", "core = cortex-a76\npes = 2\n");
         assertEquals(a.toText(), b.toText());
         assertEquals(a, b);
-        assertEquals(true, a.toText().startsWith("core = cortex-a76\ncost.clock_mhz = 2600\n"));
+        assertEquals(true, a.toText().startsWith("core = cortex-a76\ncost.clock_mhz = 2400\n"));
     }
 
     @Test
