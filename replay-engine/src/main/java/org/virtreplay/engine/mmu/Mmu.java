@@ -13,6 +13,8 @@ package org.virtreplay.engine.mmu;
  * <p>Not thread-safe: one instance per replay thread. {@link #translate} allocates nothing.
  */
 public final class Mmu {
+    private static final Hcr HCR_OFF = Hcr.decode(1L << 31);
+
     private final PhysicalMemory mem;
     private final StageWalker s1;
     private final StageWalker s2;
@@ -66,15 +68,16 @@ public final class Mmu {
     public boolean translate(MmuRegisters r, long va, int el, AccessType acc, boolean unprivileged, boolean secure,
             TranslationResult res) {
         res.reset();
-        final Hcr h = r.hcrEff;
-        final Regime regime = regimeFor(el, h);
         if (el == 3) {
             secure = true;
         }
+        // EL2 is enabled in Non-secure state, and in Secure state only with SCR_EL3.EEL2 (FEAT_SEL2);
+        // where it is not enabled, HCR_EL2 has no effect at all.
+        final boolean el2Enabled = !secure || r.scrEel2();
+        final Hcr h = el2Enabled ? r.hcrEff : HCR_OFF;
+        final Regime regime = regimeFor(el, h);
         res.regime = regime;
         res.secureState = secure;
-        // EL2 is enabled in Non-secure state, and in Secure state only with SCR_EL3.EEL2 (FEAT_SEL2).
-        boolean el2Enabled = !secure || r.scrEel2();
         boolean s2on = regime == Regime.EL10 && el2Enabled && (h.vm() || h.dc());
         s2p = secure ? r.s2Secure : r.s2;
         fwb = h.fwb();

@@ -44,8 +44,11 @@ public record TranslationRegime(Regime regime, SecurityState security, boolean s
         if (el == 3) {
             return new TranslationRegime(Regime.EL3, SecurityState.SECURE, false, 0);
         }
-        Regime r = Mmu.regimeFor(el, hcrEff);
         boolean el2Enabled = security == SecurityState.NON_SECURE || eel2;
+        if (!el2Enabled) {
+            hcrEff = Hcr.decode(1L << 31); // HCR_EL2 has no effect where EL2 is not enabled
+        }
+        Regime r = Mmu.regimeFor(el, hcrEff);
         boolean s2 = r == Regime.EL10 && el2Enabled && (hcrEff.vm() || hcrEff.dc());
         return new TranslationRegime(r, security, s2, s2 ? vmid : 0);
     }

@@ -246,6 +246,32 @@ class WalkTwoStageTest {
     }
 
     @Test
+    void fwbReservedMemAttr100() {
+        // FWB=1, MemAttr[2:0] = 100 (reserved; S2D3 low bits 0x7D3): treated as Device-nGnRnE (docs/fidelity.md,
+        // arm-reference §17.10) -> 0x00, forced OSH.
+        TranslationResult r = run(ENV_S2_REGS + "HCR_EL2 = 0x4000_0000_0001\n", mem(0x9ABC_D703L, 0x2_5555_57D3L),
+                VA_A, 1, AccessType.READ);
+        assertEquals(0x00, r.attr);
+        assertEquals(Attributes.OSH, r.sh);
+    }
+
+    @Test
+    void secureStateWithoutSel2IgnoresHcr() {
+        // Secure EL1 with SCR_EL3.EEL2=0: EL2 is not enabled, so HCR_EL2 (VM, even DC) has no effect:
+        // stage 1 only, 4 reads at the stage-1 table addresses taken as PAs (0x4000_0008...).
+        MmuRegisters regs = TranslateTool.parseRegisters(MmuTestSupport.lines(ENV_S2_REGS + "HCR_EL2 = 0x1001\nSCR_EL3 = 0\n"),
+                "r");
+        PhysicalMemory m = TranslateTool.parseMemory(MmuTestSupport.lines(MmuTestSupport.envS1Memory(0x9ABC_D703L)),
+                "m", new PhysicalMemory());
+        TranslationResult r = TranslateTool.run(new TranslateRequest(regs, m, VA_A, 1, AccessType.READ, false, true));
+        assertTrue(r.ok);
+        assertEquals(0x9ABC_DABCL, r.pa);
+        assertEquals(4, r.reads);
+        assertFalse(r.stage2Enabled);
+        assertFalse(r.nonSecure); // leaf NS=0 in Secure state: Secure PA space
+    }
+
+    @Test
     void guestMmuOffDc0() {
         // SCTLR_EL1.M=0, VM=1, DC=0: VA 0x9ABC_DABC is the IPA; stage 2 only (3 reads). Data: stage-1
         // default Device-nGnRnE (0x00) combined with WB -> 0x00, OSH. Fetch with I=0: 0x44 OSH; with
