@@ -1,0 +1,867 @@
+package org.virtreplay.engine.hyp;
+
+import java.util.Locale;
+import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.mmu.FaultKind;
+import org.virtreplay.engine.mmu.MemType;
+import org.virtreplay.engine.mmu.PhysicalMemory;
+import org.virtreplay.engine.mmu.TableBuilder;
+import org.virtreplay.engine.mmu.Granule;
+import org.virtreplay.engine.mmu.TranslationResult;
+import org.virtreplay.engine.tlb.TlbiOp;
+
+/**
+ * The host side of stage 2, as KVM/arm64 runs it ({@code kvm_handle_guest_abort} and
+ * {@code user_mem_abort} in arch/arm64/kvm/mmu.c; arm-reference §9): per VM a stage-2 page table
+ * in modelled physical memory (4 KB granule, concatenated root as KVM sizes it), memslots, a VMID,
+ * and the handling of every stage-2 fault the MMU reports.
+ *
+ * <p>What a fault does, by memslot kind and fault kind (the classification is the fault's
+ * {@code cause}, counted per VM x vCPU x kind x level x S1PTW x cause):
+ * <ul>
+ * <li>IPA beyond the VM's IPA size, Address size faults, instruction fetches from MMIO or from no
+ *     slot, stage-1 walks into MMIO or no slot: KVM injects an abort into the guest:
+ *     {@link #CAUSE_UNMAPPED} (no retry).</li>
+ * <li>Data access to an MMIO slot, or to an IPA outside every slot: an MMIO exit to the VMM
+ *     ({@code io_mem_abort}), {@link #CAUSE_MMIO}; the syndrome is decoded as KVM does (ISV, WnR;
+ *     ISV=0 would be {@code KVM_EXIT_ARM_NISV}) into {@link #mmioExits}/{@link #mmioWrites}/{@link #mmioNisv}.
+ *     Nothing is mapped, so every access to MMIO exits.</li>
+ * <li>Translation fault in a RAM slot: lazy map ({@link #CAUSE_LAZY_MAP}) with the largest of
+ *     1 GB / 2 MB / 4 KB that (a) is not larger than the slot's backing page, (b) fits inside the
+ *     slot, (c) has IPA and PA equally aligned ({@code fault_supports_stage2_huge_mapping}), and (d)
+ *     is not larger than the level that faulted (an existing next-level table is kept). While dirty
+ *     logging is on, only 4 KB pages, and read faults map the page read-only (KVM:
+ *     {@code logging_active && !write_fault => !writable}).</li>
+ * <li>Permission fault on a write while dirty logging: {@link #CAUSE_DIRTY_LOG}: the page is marked
+ *     dirty and made writable; a write-protected block (logging without eager splitting) is broken
+ *     and only the written 4 KB page is mapped (KVM's {@code force_pte}), the rest of the block
+ *     faults again later as translation faults.</li>
+ * <li>Other permission faults in RAM (execute on a non-executable mapping when the host lacks
+ *     CTR_EL0.DIC, or a read/write the mapping lacks): permissions relaxed, {@link #CAUSE_PERMISSION}.</li>
+ * <li>Access flag faults: the AF is set ({@code handle_access_fault}), {@link #CAUSE_ACCESS_FLAG}.</li>
+ * </ul>
+ * {@link #retry(int)} says whether the guest access is retried after the handling.
+ *
+ * <p>Pass-through {@link Memslot#DEVICE} slots are mapped as Device-nGnRE when added, so they never
+ * fault. TLB maintenance KVM would issue for each table change goes to an optional
+ * {@link TlbMaintenance} listener and is counted per {@link TlbiOp}: {@code VMALLS12E1IS} after
+ * write-protecting a VM, {@code IPAS2E1IS}+{@code VMALLE1IS} after breaking a valid leaf,
+ * {@code IPAS2E1}+{@code VMALLE1} (local) after relaxing permissions, {@code ALLE1IS} on a VMID
+ * rollover; none when an invalid entry becomes valid (arm-reference §5.7).
+ *
+ * <p>Allocation: {@link #handleFault} allocates nothing itself; new stage-2 tables are written into
+ * {@link PhysicalMemory}, which allocates its backing page the first time a frame is written. Tables
+ * come from one bump-allocated pool for all VMs and are not reused after an unmap. Single-threaded.
+ */
+public final class Stage2Manager {
+
+    public static final int CAUSE_LAZY_MAP = 0;
+    public static final int CAUSE_MMIO = 1;
+    public static final int CAUSE_DIRTY_LOG = 2;
+    public static final int CAUSE_PERMISSION = 3;
+    public static final int CAUSE_UNMAPPED = 4;
+    public static final int CAUSE_ACCESS_FLAG = 5;
+
+    public static String causeName(int cause) {
+        return switch (cause) {
+            case CAUSE_LAZY_MAP -> "lazy_map";
+            case CAUSE_MMIO -> "mmio";
+            case CAUSE_DIRTY_LOG -> "dirty_log";
+            case CAUSE_PERMISSION -> "permission";
+            case CAUSE_UNMAPPED -> "unmapped";
+            case CAUSE_ACCESS_FLAG -> "access_flag";
+            default -> "cause" + cause;
+        };
+    }
+
+    /** Whether the faulting guest access is retried after KVM handled the fault with this cause. */
+    public static boolean retry(int cause) {
+        return cause == CAUSE_LAZY_MAP || cause == CAUSE_DIRTY_LOG || cause == CAUSE_PERMISSION
+                || cause == CAUSE_ACCESS_FLAG;
+    }
+
+    /** Receives the TLB maintenance KVM issues for a stage-2 change. */
+    @FunctionalInterface
+    public interface TlbMaintenance {
+        /** {@code ipa} is meaningful for IPAS2 operations only; {@code vmid} is the VM's current VMID. */
+        void tlbi(TlbiOp op, int vmid, long ipa);
+    }
+
+    /** Default host RAM base for slot backing chosen by the model: 1 TB, clear of table pools. */
+    public static final long DEFAULT_HOST_RAM_BASE = 0x100_0000_0000L;
+
+    private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
+    private static final long S2AP_R = 1L << 6;
+    private static final long S2AP_W = 1L << 7;
+    private static final long AF = 1L << 10;
+    private static final long XN = 2L << 53;
+    private static final long GB = 1L << 30;
+    private static final long MB2 = 1L << 21;
+
+    private final PhysicalMemory mem;
+    private final long poolEnd;
+    private long poolNext;
+    private long hostRamNext;
+    private final VmidAllocator vmids;
+    private boolean fwb;
+    private boolean hostHasDic = true;
+    private TlbMaintenance tlbListener;
+    private final long[] tlbiCounts = new long[TlbiOp.values().length];
+    private final Stage2FaultCounters counters = new Stage2FaultCounters();
+
+    private Vm[] byId = new Vm[16];
+    private Vm[] dense = new Vm[16];
+    private int nVms;
+
+    /** Per-VM state. */
+    private static final class Vm {
+        int id;
+        int index;
+        int ipaBits;
+        int startLevel;
+        int rootBits;
+        long root;
+        int fixedVmid = -1;
+        Memslot[] slots = new Memslot[8];
+        DirtyLog[] dirty = new DirtyLog[8];
+        int nSlots;
+        boolean logging;
+        long mmioExits;
+        long mmioWrites;
+        long mmioNisv;
+        long blocksBroken;
+        long blocksSplit;
+        long writeProtected;
+    }
+
+    /**
+     * A manager whose stage-2 tables come from host PA {@code [s2PoolBase, s2PoolBase+s2PoolSize)},
+     * with 16-bit VMIDs for up to 256 PEs and slot backing allocated from {@link #DEFAULT_HOST_RAM_BASE}.
+     */
+    public Stage2Manager(PhysicalMemory mem, long s2PoolBase, long s2PoolSize) {
+        this(mem, s2PoolBase, s2PoolSize, DEFAULT_HOST_RAM_BASE, 16, 256);
+    }
+
+    /**
+     * @param hostRamBase where RAM slots without a given PA are placed (each aligned to its backing)
+     * @param vmidBits    VMID width (8 or 16; smaller values for tests)
+     * @param pes         physical PEs (for the VMID allocator's per-CPU state)
+     */
+    public Stage2Manager(PhysicalMemory mem, long s2PoolBase, long s2PoolSize, long hostRamBase, int vmidBits,
+            int pes) {
+        this.mem = mem;
+        this.poolNext = (s2PoolBase + 4095) & -4096L;
+        this.poolEnd = s2PoolBase + s2PoolSize;
+        this.hostRamNext = hostRamBase;
+        this.vmids = new VmidAllocator(vmidBits, pes);
+    }
+
+    /** HCR_EL2.FWB in use: stage-2 MemAttr is written in the FWB format (KVM uses FWB when present). */
+    public void setFwb(boolean fwb) {
+        this.fwb = fwb;
+    }
+
+    /**
+     * Whether the host has CTR_EL0.DIC (no I-cache invalidation needed for coherence): then KVM maps
+     * RAM executable at once; without it only an instruction-fetch fault maps or makes a page
+     * executable. Default true (Neoverse-class hosts).
+     */
+    public void setHostHasDic(boolean dic) {
+        this.hostHasDic = dic;
+    }
+
+    public void setTlbMaintenance(TlbMaintenance l) {
+        this.tlbListener = l;
+    }
+
+    public VmidAllocator vmidAllocator() {
+        return vmids;
+    }
+
+    public Stage2FaultCounters counters() {
+        return counters;
+    }
+
+    /** TLB maintenance operations issued so far of one kind. */
+    public long tlbiCount(TlbiOp op) {
+        return tlbiCounts[op.ordinal()];
+    }
+
+    // ------------------------------------------------------------------ VMs and memslots
+
+    /**
+     * Declares VM {@code vm} (0..65535) with an IPA size of {@code ipaBits} (32..48): allocates its
+     * stage-2 root (the fewest levels, at least 2, with up to 16 concatenated tables: KVM's choice)
+     * and, if {@code vmidHint >= 0}, pins that VMID (a recorded trace); otherwise the VMID comes from
+     * the {@link VmidAllocator} on {@link #vcpuLoad}.
+     */
+    public void addVm(int vm, int ipaBits, int vmidHint) {
+        if (vm < 0 || vm > 0xFFFF) {
+            throw new BadInputException("VM id must be 0..65535, got " + vm);
+        }
+        if (ipaBits < 32 || ipaBits > 48) {
+            throw new BadInputException("VM " + vm + ": IPA size must be 32..48 bits, got " + ipaBits);
+        }
+        if (vmidHint >= (1 << vmids.bits())) {
+            throw new BadInputException("VM " + vm + ": VMID " + vmidHint + " does not fit " + vmids.bits() + " bits");
+        }
+        if (vm < byId.length && byId[vm] != null) {
+            throw new BadInputException("VM " + vm + " declared twice");
+        }
+        Vm v = new Vm();
+        v.id = vm;
+        v.ipaBits = ipaBits;
+        v.startLevel = TableBuilder.stage2StartLevel(Granule.K4, ipaBits);
+        v.rootBits = ipaBits - shift(v.startLevel);
+        long rootBytes = 8L << v.rootBits;
+        long root = (poolNext + rootBytes - 1) & -rootBytes;
+        if (root + rootBytes > poolEnd) {
+            throw new BadInputException(String.format(Locale.ROOT, "stage-2 table pool exhausted at 0x%x", root));
+        }
+        poolNext = root + rootBytes;
+        for (long off = 0; off < rootBytes; off += 8) {
+            mem.write(root + off, 0);
+        }
+        v.root = root;
+        v.fixedVmid = vmidHint;
+        if (vm >= byId.length) {
+            Vm[] n = new Vm[Math.max(vm + 1, byId.length * 2)];
+            System.arraycopy(byId, 0, n, 0, byId.length);
+            byId = n;
+        }
+        byId[vm] = v;
+        if (nVms == dense.length) {
+            Vm[] n = new Vm[dense.length * 2];
+            System.arraycopy(dense, 0, n, 0, dense.length);
+            dense = n;
+        }
+        v.index = nVms;
+        dense[nVms++] = v;
+    }
+
+    /**
+     * Adds a memslot. {@code kind}: {@link Memslot#RAM}, {@link Memslot#MMIO}, {@link Memslot#DEVICE}.
+     * RAM with {@code pa < 0}: the host model places the backing at the next free host address aligned
+     * to {@code backing} (deterministic). DEVICE: mapped now as Device-nGnRE at {@code pa}, read/write,
+     * never executable, with the largest blocks the alignment allows.
+     */
+    public void addMemslot(int vm, int slot, long ipa, long size, int kind, long pa, long backing) {
+        Vm v = vm(vm);
+        if (size <= 0 || ((ipa | size) & 4095) != 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d memslot %d: IPA 0x%x and size 0x%x must be non-empty multiples of 4 KB", vm, slot, ipa, size));
+        }
+        if (((ipa + size - 1) >>> v.ipaBits) != 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d memslot %d: 0x%x+0x%x exceeds the %d-bit IPA space", vm, slot, ipa, size, v.ipaBits));
+        }
+        for (int i = 0; i < v.nSlots; i++) {
+            Memslot o = v.slots[i];
+            if (o.slot() == slot) {
+                throw new BadInputException("VM " + vm + ": memslot " + slot + " declared twice");
+            }
+            if (ipa < o.ipa() + o.size() && o.ipa() < ipa + size) {
+                throw new BadInputException("VM " + vm + ": memslot " + slot + " overlaps memslot " + o.slot());
+            }
+        }
+        if (kind == Memslot.RAM) {
+            if (backing != 4096 && backing != MB2 && backing != GB) {
+                throw new BadInputException("VM " + vm + " memslot " + slot
+                        + ": backing must be 4096, 2097152 or 1073741824 bytes, got " + backing);
+            }
+            if (pa < 0) {
+                pa = (hostRamNext + backing - 1) & -backing;
+                hostRamNext = pa + size;
+            }
+        } else if (kind == Memslot.DEVICE) {
+            if (pa < 0 || (pa & 4095) != 0) {
+                throw new BadInputException(String.format(Locale.ROOT,
+                        "VM %d memslot %d: a device slot needs a 4 KB-aligned PA, got 0x%x", vm, slot, pa));
+            }
+            backing = 4096;
+        } else if (kind == Memslot.MMIO) {
+            pa = -1;
+            backing = 4096;
+        } else {
+            throw new BadInputException("VM " + vm + " memslot " + slot + ": unknown kind " + kind);
+        }
+        if (v.nSlots == v.slots.length) {
+            Memslot[] n = new Memslot[v.nSlots * 2];
+            System.arraycopy(v.slots, 0, n, 0, v.nSlots);
+            v.slots = n;
+            DirtyLog[] d = new DirtyLog[v.nSlots * 2];
+            System.arraycopy(v.dirty, 0, d, 0, v.nSlots);
+            v.dirty = d;
+        }
+        Memslot s = new Memslot(slot, ipa, size, kind, pa, backing);
+        v.slots[v.nSlots++] = s;
+        if (kind == Memslot.DEVICE) {
+            mapRange(v, ipa, pa, size, leafAttrs(v, true, false, true));
+        }
+    }
+
+    /** The memslots of VM {@code vm}, in the order added. */
+    public Memslot[] memslots(int vm) {
+        Vm v = vm(vm);
+        Memslot[] r = new Memslot[v.nSlots];
+        System.arraycopy(v.slots, 0, r, 0, v.nSlots);
+        return r;
+    }
+
+    /** VTTBR_EL2 as KVM writes it: root BADDR | current VMID << 48 (VMID 0 until the first {@link #vcpuLoad}). */
+    public long vttbr(int vm) {
+        Vm v = vm(vm);
+        return v.root | ((long) currentVmid(v) << 48);
+    }
+
+    /** The VM's current VMID (pinned, or from the allocator; 0 if never loaded). */
+    public int vmid(int vm) {
+        return currentVmid(vm(vm));
+    }
+
+    /**
+     * VTCR_EL2 for the VM: T0SZ = 64 - IPA bits, SL0 for the start level, IRGN0 = ORGN0 = WBWA (01),
+     * SH0 = Inner (11), TG0 = 4 KB, PS = 48 bits (101), VS = 1 with 16-bit VMIDs, HA = HD = 0, RES1 bit 31.
+     */
+    public long vtcr(int vm) {
+        Vm v = vm(vm);
+        long t = 64 - v.ipaBits;
+        t |= (long) TableBuilder.sl0For(Granule.K4, v.startLevel) << 6;
+        t |= 1L << 8 | 1L << 10 | 3L << 12;
+        t |= 5L << 16;
+        t |= vmids.bits() == 16 ? 1L << 19 : 0;
+        t |= 1L << 31;
+        return t;
+    }
+
+    // ------------------------------------------------------------------ VMIDs
+
+    /**
+     * A vCPU of VM {@code vm} is loaded on PE {@code pe} ({@code kvm_arm_vmid_update}). Returns true if
+     * the VMID allocator rolled over, in which case KVM has broadcast {@code TLBI ALLE1IS} (also sent
+     * to the {@link TlbMaintenance} listener). VMs with a pinned VMID never allocate.
+     */
+    public boolean vcpuLoad(int pe, int vm) {
+        Vm v = vm(vm);
+        if (v.fixedVmid >= 0) {
+            return false;
+        }
+        boolean rolled = vmids.load(pe, v.index);
+        if (rolled) {
+            tlbi(TlbiOp.ALLE1IS, 0, 0);
+        }
+        return rolled;
+    }
+
+    /** The vCPU running on {@code pe} is put (scheduled out). */
+    public void vcpuPut(int pe) {
+        vmids.put(pe);
+    }
+
+    // ------------------------------------------------------------------ explicit map / unmap
+
+    /**
+     * Maps {@code [ipa, ipa+size)} to {@code pa} as a trace {@code map} record says (letters r, w, x),
+     * with the largest blocks the alignment allows. Mapping inside an existing block is refused.
+     */
+    public void map(int vm, long ipa, long pa, long size, String perm, MemType type) {
+        Vm v = vm(vm);
+        if (size <= 0 || ((ipa | pa | size) & 4095) != 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "stage-2 map 0x%x -> 0x%x size 0x%x: not 4 KB multiples", ipa, pa, size));
+        }
+        boolean r = perm.indexOf('r') >= 0;
+        boolean w = perm.indexOf('w') >= 0;
+        boolean x = perm.indexOf('x') >= 0;
+        int memattr = fwb ? type.s2MemAttrFwb : type.s2MemAttr;
+        if (memattr < 0) {
+            throw new BadInputException("memtype " + type.traceName() + " has no stage-2 encoding with FWB=1");
+        }
+        long attrs = AF | ((long) (type.isDevice() ? 2 : 3) << 8) | ((long) memattr << 2) | (r ? S2AP_R : 0)
+                | (w ? S2AP_W : 0) | (x ? 0 : XN);
+        mapRange(v, ipa, pa, size, attrs);
+    }
+
+    /** Removes the mappings of {@code [ipa, ipa+size)} (with BBM's TLB maintenance per leaf). */
+    public void unmap(int vm, long ipa, long size) {
+        Vm v = vm(vm);
+        long end = ipa + size;
+        long a = ipa;
+        while (a < end) {
+            long dpa = leafPa(v, a);
+            if (dpa < 0) {
+                a = (a & -4096L) + 4096;
+                continue;
+            }
+            long bs = 1L << shift(lastLevel);
+            if ((a & (bs - 1)) != 0 || end - a < bs) {
+                throw new BadInputException(String.format(Locale.ROOT,
+                        "stage-2 unmap of 0x%x..0x%x covers only part of a %d-byte block", ipa, end, bs));
+            }
+            mem.write(dpa, 0);
+            tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), a);
+            tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
+            a += bs;
+        }
+    }
+
+    /**
+     * The PA at which IPA {@code ipa} of VM {@code vm} lives, mapping it first (as a fault would,
+     * but without counting a fault) if it is in a RAM slot and not yet mapped; -1 if it is not RAM
+     * or device memory. Used to place a guest's stage-1 tables.
+     */
+    public long resolveForTables(int vm, long ipa) {
+        Vm v = vm(vm);
+        long dpa = leafPa(v, ipa);
+        if (dpa >= 0) {
+            long d = mem.read(dpa);
+            long bs = 1L << shift(lastLevel);
+            return (d & OA_MASK & -bs) | (ipa & (bs - 1));
+        }
+        Memslot s = slotOf(v, ipa);
+        if (s == null || s.kind() != Memslot.RAM) {
+            return -1;
+        }
+        lazyMap(v, s, ipa, faultLevelFor(v, ipa), true, false);
+        return s.paOf(ipa);
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /**
+     * Handles a stage-2 fault reported in {@code res} for an access of {@code vcpu} of VM {@code vm}
+     * at time {@code ts}: classifies it, changes the stage-2 tables as KVM would, counts it, and
+     * returns the cause ({@link #retry(int)} tells whether the access is retried). Returns -1 if
+     * {@code res} is not a stage-2 fault.
+     */
+    public int handleFault(long ts, int vm, int vcpu, TranslationResult res) {
+        if (res.ok || res.faultStage != 2) {
+            return -1;
+        }
+        Vm v = vm(vm);
+        FaultKind kind = res.fault;
+        int level = res.faultLevel;
+        boolean s1ptw = res.s1ptw;
+        long esr = res.esr;
+        boolean iabt = ((esr >>> 26) & 0x3F) == 0x20 || ((esr >>> 26) & 0x3F) == 0x21;
+        // kvm_is_write_fault: an S1PTW fault is a write only if it is a permission fault (the walk's
+        // hardware AF/DBM update); an instruction abort never is.
+        boolean write = s1ptw ? kind == FaultKind.PERMISSION : !iabt && (esr & (1L << 6)) != 0;
+        boolean exec = iabt && !s1ptw;
+        long ipa = res.faultIpa;
+        int cause = classifyAndHandle(v, kind, level, s1ptw, iabt, write, exec, ipa, esr);
+        counters.count(ts, vm, vcpu, kind, level, s1ptw, cause);
+        return cause;
+    }
+
+    private int classifyAndHandle(Vm v, FaultKind kind, int level, boolean s1ptw, boolean iabt, boolean write,
+            boolean exec, long ipa, long esr) {
+        if (kind == FaultKind.ADDRESS_SIZE || (ipa >>> v.ipaBits) != 0) {
+            return CAUSE_UNMAPPED; // KVM injects an abort: the guest addressed beyond its IPA space
+        }
+        Memslot s = slotOf(v, ipa);
+        if (s == null || s.kind() == Memslot.MMIO) {
+            if (iabt || s1ptw) {
+                return CAUSE_UNMAPPED; // prefetch abort / data abort injected at FAR
+            }
+            v.mmioExits++;
+            if ((esr & (1L << 24)) == 0) {
+                v.mmioNisv++; // ISV=0: KVM cannot decode it (KVM_EXIT_ARM_NISV)
+            }
+            if ((esr & (1L << 6)) != 0) {
+                v.mmioWrites++;
+            }
+            return CAUSE_MMIO;
+        }
+        if (s.kind() == Memslot.DEVICE) {
+            if (exec) {
+                return CAUSE_UNMAPPED; // KVM refuses to execute from device memory (-ENOEXEC)
+            }
+            if (kind == FaultKind.TRANSLATION) {
+                long base = ipa & -4096L;
+                installLeaf(v, base, s.paOf(base), 3, leafAttrs(v, true, false, true));
+                return CAUSE_LAZY_MAP;
+            }
+        }
+        if (kind == FaultKind.ACCESS_FLAG) {
+            long dpa = leafPa(v, ipa);
+            if (dpa >= 0) {
+                mem.write(dpa, mem.read(dpa) | AF);
+            }
+            return CAUSE_ACCESS_FLAG;
+        }
+        if (kind == FaultKind.TRANSLATION) {
+            lazyMap(v, s, ipa, level, write || !v.logging, exec);
+            if (v.logging && write && s.kind() == Memslot.RAM) {
+                dirtyOf(v, s).mark(ipa);
+            }
+            return CAUSE_LAZY_MAP;
+        }
+        // Permission fault.
+        long dpa = leafPa(v, ipa);
+        if (dpa < 0) {
+            // The mapping went away between the fault and its handling: map it.
+            lazyMap(v, s, ipa, faultLevelFor(v, ipa), write || !v.logging, exec);
+            return CAUSE_LAZY_MAP;
+        }
+        long d = mem.read(dpa);
+        int leafLevel = lastLevel;
+        if (write && (d & S2AP_W) == 0 && v.logging && s.kind() == Memslot.RAM) {
+            dirtyOf(v, s).mark(ipa);
+            if (leafLevel == 3) {
+                mem.write(dpa, d | S2AP_W);
+                tlbi(TlbiOp.IPAS2E1, currentVmid(v), ipa);
+                tlbi(TlbiOp.VMALLE1, currentVmid(v), 0);
+            } else {
+                // force_pte while logging: break the write-protected block, map only this page.
+                mem.write(dpa, 0);
+                tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), ipa & -(1L << shift(leafLevel)));
+                tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
+                v.blocksBroken++;
+                long base = ipa & -4096L;
+                installLeaf(v, base, s.paOf(base), 3, leafAttrs(v, true, (d & XN) == 0 || exec, false));
+            }
+            return CAUSE_DIRTY_LOG;
+        }
+        long nd = d;
+        if (write) {
+            nd |= S2AP_W;
+        }
+        if (exec) {
+            nd &= ~(3L << 53);
+        }
+        if (!write && !exec) {
+            nd |= S2AP_R;
+        }
+        if (nd != d) {
+            mem.write(dpa, nd);
+            tlbi(TlbiOp.IPAS2E1, currentVmid(v), ipa);
+            tlbi(TlbiOp.VMALLE1, currentVmid(v), 0);
+        }
+        return CAUSE_PERMISSION;
+    }
+
+    private void lazyMap(Vm v, Memslot s, long ipa, int faultLevel, boolean writable, boolean exec) {
+        long pa = s.paOf(ipa);
+        long size = 4096;
+        if (!v.logging) {
+            long maxByLevel = faultLevel <= 1 ? GB : faultLevel == 2 ? MB2 : 4096;
+            for (long bs = GB; bs > 4096; bs >>= 9) {
+                long base = ipa & -bs;
+                if (bs <= s.backing() && bs <= maxByLevel && base >= s.ipa() && base + bs <= s.ipa() + s.size()
+                        && ((ipa ^ pa) & (bs - 1)) == 0) {
+                    size = bs;
+                    break;
+                }
+            }
+        }
+        long base = ipa & -size;
+        int level = size == GB ? 1 : size == MB2 ? 2 : 3;
+        installLeaf(v, base, pa & -size, level, leafAttrs(v, writable, hostHasDic || exec, false));
+    }
+
+    /** The level at which a walk for {@code ipa} finds an invalid descriptor (start level if none valid). */
+    private int faultLevelFor(Vm v, long ipa) {
+        long table = v.root;
+        for (int l = v.startLevel; l <= 3; l++) {
+            long d = mem.read(entry(v, table, ipa, l));
+            if ((d & 1) == 0 || (d & 3) != 3 || l == 3) {
+                return l;
+            }
+            table = d & OA_MASK;
+        }
+        return 3;
+    }
+
+    // ------------------------------------------------------------------ dirty logging
+
+    /**
+     * Starts a dirty-logging round for VM {@code vm} (enabling logging on all its RAM slots the first
+     * time): clears the dirty bitmaps, write-protects every RAM mapping (S2AP[1] = 0) and, if
+     * {@code split}, splits blocks into write-protected 4 KB pages now (KVM's eager page splitting);
+     * then one {@code TLBI VMALLS12E1IS}. Returns the pages dirtied in the previous round (0 the first time).
+     */
+    public long startDirtyRound(int vm, boolean split) {
+        Vm v = vm(vm);
+        long previous = 0;
+        for (int i = 0; i < v.nSlots; i++) {
+            Memslot s = v.slots[i];
+            if (s.kind() != Memslot.RAM) {
+                continue;
+            }
+            if (v.dirty[i] == null) {
+                v.dirty[i] = new DirtyLog(s.ipa(), s.size());
+            } else {
+                previous += v.dirty[i].clear();
+            }
+            protectRange(v, v.root, v.startLevel, 0, s.ipa(), s.ipa() + s.size(), split);
+        }
+        v.logging = true;
+        tlbi(TlbiOp.VMALLS12E1IS, currentVmid(v), 0);
+        return previous;
+    }
+
+    /** Stops dirty logging; returns the pages dirtied in the last round. Mappings stay as they are. */
+    public long stopDirtyLogging(int vm) {
+        Vm v = vm(vm);
+        long d = 0;
+        for (int i = 0; i < v.nSlots; i++) {
+            if (v.dirty[i] != null) {
+                d += v.dirty[i].dirtyPages();
+                v.dirty[i] = null;
+            }
+        }
+        v.logging = false;
+        return d;
+    }
+
+    /** Pages dirtied so far in the current round of VM {@code vm}. */
+    public long dirtyPages(int vm) {
+        Vm v = vm(vm);
+        long d = 0;
+        for (int i = 0; i < v.nSlots; i++) {
+            if (v.dirty[i] != null) {
+                d += v.dirty[i].dirtyPages();
+            }
+        }
+        return d;
+    }
+
+    /** Whether the 4 KB page holding {@code ipa} was written in the current round. */
+    public boolean isDirty(int vm, long ipa) {
+        Vm v = vm(vm);
+        for (int i = 0; i < v.nSlots; i++) {
+            if (v.slots[i].contains(ipa)) {
+                return v.dirty[i] != null && v.dirty[i].isDirty(ipa);
+            }
+        }
+        return false;
+    }
+
+    private void protectRange(Vm v, long table, int level, long base, long lo, long hi, boolean split) {
+        int n = level == v.startLevel ? 1 << v.rootBits : 512;
+        long span = 1L << shift(level);
+        for (int i = 0; i < n; i++) {
+            long ia = base + i * span;
+            if (ia + span <= lo || ia >= hi) {
+                continue;
+            }
+            long e = table + 8L * i;
+            long d = mem.read(e);
+            if ((d & 1) == 0) {
+                continue;
+            }
+            if ((d & 3) == 3 && level < 3) {
+                protectRange(v, d & OA_MASK, level + 1, ia, lo, hi, split);
+                continue;
+            }
+            long wp = d & ~S2AP_W;
+            if (split && level < 3) {
+                // Eager split: replace the block by write-protected pages (break, then make).
+                mem.write(e, 0);
+                long oa = d & OA_MASK & -span;
+                long attrs = wp & ~(OA_MASK | 3L);
+                for (long off = 0; off < span; off += 4096) {
+                    installLeaf(v, ia + off, oa + off, 3, attrs);
+                }
+                v.blocksSplit++;
+                v.writeProtected += span >>> 12;
+            } else {
+                mem.write(e, wp);
+                v.writeProtected++;
+            }
+        }
+    }
+
+    /** Blocks broken by write faults while logging without eager splitting, blocks split eagerly, leaves write-protected. */
+    public long blocksBroken(int vm) {
+        return vm(vm).blocksBroken;
+    }
+
+    public long blocksSplit(int vm) {
+        return vm(vm).blocksSplit;
+    }
+
+    public long leavesWriteProtected(int vm) {
+        return vm(vm).writeProtected;
+    }
+
+    /** MMIO exits of VM {@code vm}, of which writes (WnR=1), and of which with ISV=0 (KVM_EXIT_ARM_NISV). */
+    public long mmioExits(int vm) {
+        return vm(vm).mmioExits;
+    }
+
+    public long mmioWrites(int vm) {
+        return vm(vm).mmioWrites;
+    }
+
+    public long mmioNisv(int vm) {
+        return vm(vm).mmioNisv;
+    }
+
+    /** Visits the fault counters (VM, vCPU, kind, level, S1PTW, cause, count, first/last ts), sorted. */
+    public void forEachCounter(Stage2FaultCounters.Visitor visitor) {
+        counters.forEach(visitor);
+    }
+
+    /** Software walk: the stage-2 leaf descriptor of {@code ipa} (0 if unmapped). For tests and reports. */
+    public long leafDescriptor(int vm, long ipa) {
+        long dpa = leafPa(vm(vm), ipa);
+        return dpa < 0 ? 0 : mem.read(dpa);
+    }
+
+    /** The level of the leaf mapping {@code ipa} (-1 if unmapped). */
+    public int leafLevel(int vm, long ipa) {
+        return leafPa(vm(vm), ipa) < 0 ? -1 : lastLevel;
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    private int lastLevel;
+
+    private static int shift(int level) {
+        return 12 + 9 * (3 - level);
+    }
+
+    private long entry(Vm v, long table, long ipa, int level) {
+        long mask = level == v.startLevel ? (1L << v.rootBits) - 1 : 511;
+        return table + (((ipa >>> shift(level)) & mask) << 3);
+    }
+
+    /** PA of the valid leaf descriptor mapping {@code ipa}, or -1; sets {@link #lastLevel}. */
+    private long leafPa(Vm v, long ipa) {
+        if ((ipa >>> v.ipaBits) != 0) {
+            return -1;
+        }
+        long table = v.root;
+        for (int l = v.startLevel; l <= 3; l++) {
+            long e = entry(v, table, ipa, l);
+            long d = mem.read(e);
+            if ((d & 1) == 0) {
+                return -1;
+            }
+            if ((d & 3) == 3 && l < 3) {
+                table = d & OA_MASK;
+                continue;
+            }
+            if ((d & 3) == 1 && l == 3) {
+                return -1;
+            }
+            lastLevel = l;
+            return e;
+        }
+        return -1;
+    }
+
+    /** Leaf attributes KVM uses: AF, SH (Inner; Outer for device), MemAttr, S2AP (R always), XN unless executable. */
+    private long leafAttrs(Vm v, boolean writable, boolean exec, boolean device) {
+        int memattr = device ? (fwb ? MemType.DEVICE_NGNRE.s2MemAttrFwb : MemType.DEVICE_NGNRE.s2MemAttr)
+                : (fwb ? MemType.NORMAL_WB.s2MemAttrFwb : MemType.NORMAL_WB.s2MemAttr);
+        return AF | ((long) (device ? 2 : 3) << 8) | ((long) memattr << 2) | S2AP_R | (writable ? S2AP_W : 0)
+                | (exec && !device ? 0 : XN);
+    }
+
+    private void mapRange(Vm v, long ipa, long pa, long size, long attrs) {
+        while (size > 0) {
+            long bs = 4096;
+            for (long b = GB; b > 4096; b >>= 9) {
+                int l = b == GB ? 1 : 2;
+                if (l >= v.startLevel && (ipa & (b - 1)) == 0 && (pa & (b - 1)) == 0 && size >= b
+                        && !tableAt(v, ipa, l)) {
+                    bs = b;
+                    break;
+                }
+            }
+            int level = bs == GB ? 1 : bs == MB2 ? 2 : 3;
+            installLeaf(v, ipa, pa, level, attrs);
+            ipa += bs;
+            pa += bs;
+            size -= bs;
+        }
+    }
+
+    private boolean tableAt(Vm v, long ipa, int level) {
+        long table = v.root;
+        for (int l = v.startLevel; l <= level; l++) {
+            long d = mem.read(entry(v, table, ipa, l));
+            if ((d & 3) != 3) {
+                return false;
+            }
+            if (l == level) {
+                return true;
+            }
+            table = d & OA_MASK;
+        }
+        return false;
+    }
+
+    /** Writes a leaf for {@code ipa} at {@code level}, creating intermediate tables. */
+    private void installLeaf(Vm v, long ipa, long pa, int level, long attrs) {
+        long table = v.root;
+        for (int l = v.startLevel; l < level; l++) {
+            long e = entry(v, table, ipa, l);
+            long d = mem.read(e);
+            if ((d & 1) == 0) {
+                long t = allocTable();
+                mem.write(e, t | 3);
+                table = t;
+            } else if ((d & 3) == 3) {
+                table = d & OA_MASK;
+            } else {
+                throw new BadInputException(String.format(Locale.ROOT,
+                        "VM %d: stage-2 mapping of IPA 0x%x at level %d falls inside an existing level-%d block",
+                        v.id, ipa, level, l));
+            }
+        }
+        mem.write(entry(v, table, ipa, level), (pa & OA_MASK) | attrs | (level == 3 ? 3 : 1));
+    }
+
+    private long allocTable() {
+        if (poolNext + 4096 > poolEnd) {
+            throw new BadInputException(String.format(Locale.ROOT, "stage-2 table pool exhausted at 0x%x", poolNext));
+        }
+        long t = poolNext;
+        poolNext += 4096;
+        for (long off = 0; off < 4096; off += 8) {
+            mem.write(t + off, 0);
+        }
+        return t;
+    }
+
+    private Memslot slotOf(Vm v, long ipa) {
+        for (int i = 0; i < v.nSlots; i++) {
+            if (v.slots[i].contains(ipa)) {
+                return v.slots[i];
+            }
+        }
+        return null;
+    }
+
+    private DirtyLog dirtyOf(Vm v, Memslot s) {
+        for (int i = 0; i < v.nSlots; i++) {
+            if (v.slots[i] == s) {
+                return v.dirty[i];
+            }
+        }
+        throw new IllegalStateException("memslot not in VM");
+    }
+
+    private Vm vm(int vm) {
+        Vm v = vm >= 0 && vm < byId.length ? byId[vm] : null;
+        if (v == null) {
+            throw new BadInputException("VM " + vm + " was not declared");
+        }
+        return v;
+    }
+
+    private int currentVmid(Vm v) {
+        return v.fixedVmid >= 0 ? v.fixedVmid : vmids.vmid(v.index);
+    }
+
+    private void tlbi(TlbiOp op, int vmid, long ipa) {
+        tlbiCounts[op.ordinal()]++;
+        if (tlbListener != null) {
+            tlbListener.tlbi(op, vmid, ipa);
+        }
+    }
+}
