@@ -57,4 +57,63 @@ public record CostModel(int clockMhz, int exitCycles, int entryCycles, int lrFlu
     public long ns(long cycles) {
         return (cycles * 1000L + clockMhz / 2) / clockMhz;
     }
+
+    /** Names accepted by {@link #with(String, long)} (scenario keys {@code cost.NAME}). */
+    public static final java.util.List<String> NAMES = java.util.List.of("clock_mhz", "exit_cycles", "entry_cycles",
+            "lr_flush_cycles", "inject_cycles", "ipi_cycles", "device_host_cycles", "guest_ack_cycles",
+            "maintenance_cycles", "wake_cycles", "vcpu_switch_cycles", "direct_cycles", "doorbell_cycles",
+            "guest_handler_ns");
+
+    /** A copy with one cost replaced, by its snake_case name (see {@link #NAMES}). */
+    public CostModel with(String name, long value) {
+        if (value < 0 || value > Integer.MAX_VALUE && !name.equals("guest_handler_ns")) {
+            throw new IllegalArgumentException("cost." + name + ": expected 0.." + Integer.MAX_VALUE + ", got " + value);
+        }
+        int v = (int) Math.min(value, Integer.MAX_VALUE);
+        return switch (name) {
+            case "clock_mhz" -> new CostModel(v, exitCycles, entryCycles, lrFlushCycles, injectCycles, ipiCycles,
+                    deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "exit_cycles" -> new CostModel(clockMhz, v, entryCycles, lrFlushCycles, injectCycles, ipiCycles,
+                    deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "entry_cycles" -> new CostModel(clockMhz, exitCycles, v, lrFlushCycles, injectCycles, ipiCycles,
+                    deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "lr_flush_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, v, injectCycles, ipiCycles,
+                    deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "inject_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, v, ipiCycles,
+                    deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "ipi_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles, v,
+                    deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "device_host_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, v, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "guest_ack_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, v, maintenanceCycles, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "maintenance_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, guestAckCycles, v, wakeCycles, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "wake_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, guestAckCycles, maintenanceCycles, v, vcpuSwitchCycles, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "vcpu_switch_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, v, directCycles,
+                    doorbellCycles, guestHandlerNs);
+            case "direct_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles, v,
+                    doorbellCycles, guestHandlerNs);
+            case "doorbell_cycles" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles,
+                    directCycles, v, guestHandlerNs);
+            case "guest_handler_ns" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
+                    ipiCycles, deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles,
+                    directCycles, doorbellCycles, value);
+            default -> throw new IllegalArgumentException("unknown cost '" + name + "'; expected one of " + NAMES);
+        };
+    }
 }

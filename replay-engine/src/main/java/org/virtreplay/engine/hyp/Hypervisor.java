@@ -40,6 +40,28 @@ public final class Hypervisor {
     public static final int SCHED_BLOCK = 2;
     public static final int SCHED_WAKE = 3;
 
+    /** The SOURCE_* code of a trace {@code irq.source} value, or -1 if unknown. */
+    public static int sourceCode(String source) {
+        return switch (source) {
+            case "device" -> SOURCE_DEVICE;
+            case "timer" -> SOURCE_TIMER;
+            case "ipi" -> SOURCE_IPI;
+            case "its" -> SOURCE_ITS;
+            default -> -1;
+        };
+    }
+
+    /** The SCHED_* code of a trace {@code sched.event} value, or -1 if unknown. */
+    public static int schedCode(String event) {
+        return switch (event) {
+            case "run" -> SCHED_RUN;
+            case "preempt" -> SCHED_PREEMPT;
+            case "block" -> SCHED_BLOCK;
+            case "wake" -> SCHED_WAKE;
+            default -> -1;
+        };
+    }
+
     /** vCPU states. */
     public static final int ST_GUEST = 0;
     public static final int ST_HOST = 1;
