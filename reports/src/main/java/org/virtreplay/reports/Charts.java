@@ -1,0 +1,161 @@
+package org.virtreplay.reports;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Paint;
+import java.awt.Rectangle;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.category.CategoryDataset;
+import org.jfree.data.xy.XYDataset;
+import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
+
+/**
+ * Builds the report's charts with JFreeChart and renders them to SVG text with JFreeSVG, in one
+ * consistent style. Each SVG gets its own id prefix for its definitions (clip paths), so several
+ * can live in one HTML document, and the output does not depend on the clock.
+ */
+final class Charts {
+    private Charts() {
+    }
+
+    static final int WIDTH = 1100;
+    static final int HEIGHT = 400;
+
+    /** A colour-blind-friendly palette (Okabe–Ito, then Tableau-like extensions). */
+    static final Color[] PALETTE = {
+        new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xCC79A7),
+        new Color(0x56B4E9), new Color(0xD55E00), new Color(0xF0E442), new Color(0x000000),
+        new Color(0x8C564B), new Color(0x7F7F7F), new Color(0xBCBD22), new Color(0x17BECF),
+        new Color(0x9467BD), new Color(0xFF9896), new Color(0x98DF8A), new Color(0xC5B0D5)};
+
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+
+    static JFreeChart bars(String title, String categoryAxis, String valueAxis, CategoryDataset data,
+            boolean stacked, boolean percent) {
+        JFreeChart c = stacked
+                ? ChartFactory.createStackedBarChart(title, categoryAxis, valueAxis, data, PlotOrientation.VERTICAL,
+                        true, false, false)
+                : ChartFactory.createBarChart(title, categoryAxis, valueAxis, data, PlotOrientation.VERTICAL, true,
+                        false, false);
+        CategoryPlot plot = c.getCategoryPlot();
+        BarRenderer r = (BarRenderer) plot.getRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setDrawBarOutline(false);
+        r.setItemMargin(0.03);
+        r.setMaximumBarWidth(0.08);
+        for (int i = 0; i < data.getRowCount(); i++) {
+            r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+        }
+        CategoryAxis x = plot.getDomainAxis();
+        x.setTickLabelFont(TICK);
+        x.setLabelFont(LABEL);
+        x.setMaximumCategoryLabelLines(2);
+        if (data.getColumnCount() > 8) {
+            x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+        }
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setTickLabelFont(TICK);
+        y.setLabelFont(LABEL);
+        if (percent) {
+            y.setRange(0, 100);
+        }
+        y.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+        plot.setOutlineVisible(false);
+        style(c, data.getRowCount() > 1);
+        return c;
+    }
+
+    static JFreeChart lines(String title, String xAxis, String yAxis, XYDataset data, boolean logX, boolean steps,
+            Double yMax) {
+        JFreeChart c = ChartFactory.createXYLineChart(title, xAxis, yAxis, data, PlotOrientation.VERTICAL, true,
+                false, false);
+        XYPlot plot = c.getXYPlot();
+        XYLineAndShapeRenderer r = steps ? new XYStepRenderer() : new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            r.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            r.setSeriesStroke(i, new BasicStroke(2.0f));
+        }
+        plot.setRenderer(r);
+        DecimalFormat fmt = new DecimalFormat("#,##0.###", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        if (logX) {
+            LogAxis x = new LogAxis(xAxis);
+            x.setSmallestValue(1e-3);
+            x.setNumberFormatOverride(fmt);
+            plot.setDomainAxis(x);
+        } else {
+            NumberAxis x = (NumberAxis) plot.getDomainAxis();
+            x.setNumberFormatOverride(fmt);
+            x.setAutoRangeIncludesZero(false);
+        }
+        plot.getDomainAxis().setTickLabelFont(TICK);
+        plot.getDomainAxis().setLabelFont(LABEL);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setTickLabelFont(TICK);
+        y.setLabelFont(LABEL);
+        y.setNumberFormatOverride(fmt);
+        if (yMax != null) {
+            y.setRange(0, yMax);
+        }
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(new Color(0xDDDDDD));
+        plot.setDomainGridlinePaint(new Color(0xDDDDDD));
+        plot.setOutlineVisible(false);
+        style(c, data.getSeriesCount() > 1);
+        return c;
+    }
+
+    private static void style(JFreeChart c, boolean legend) {
+        c.setBackgroundPaint(Color.WHITE);
+        c.setAntiAlias(true);
+        TextTitle t = c.getTitle();
+        if (t != null) {
+            t.setFont(TITLE);
+            t.setPaint(new Color(0x222222));
+        }
+        LegendTitle l = c.getLegend();
+        if (l != null) {
+            l.setVisible(legend);
+            l.setItemFont(TICK);
+            l.setFrame(BlockBorder.NONE);
+            l.setPosition(RectangleEdge.BOTTOM);
+        }
+    }
+
+    /** Renders to an {@code <svg>} element with width, height and viewBox, and id {@code id}. */
+    static String svg(JFreeChart chart, String id, int width, int height) {
+        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        g.setDefsKeyPrefix(id + "-");
+        chart.draw(g, new Rectangle(0, 0, width, height));
+        return g.getSVGElement(id, true, new ViewBox(0, 0, width, height), null, null);
+    }
+
+    static Paint color(int i) {
+        return PALETTE[i % PALETTE.length];
+    }
+}

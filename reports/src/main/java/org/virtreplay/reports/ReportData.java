@@ -1,0 +1,165 @@
+package org.virtreplay.reports;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
+import org.virtreplay.analysis.metrics.IrqLatencyRow;
+import org.virtreplay.analysis.metrics.MetricTables;
+import org.virtreplay.analysis.metrics.MetricsConsistency;
+import org.virtreplay.analysis.metrics.RunInfo;
+import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.analysis.metrics.RunTiming;
+import org.virtreplay.analysis.metrics.Stage2FaultRow;
+import org.virtreplay.analysis.metrics.TimelineRow;
+import org.virtreplay.analysis.metrics.TlbStatsRow;
+import org.virtreplay.analysis.metrics.WalkLengthRow;
+
+/**
+ * What the HTML report needs from a run, gathered in one place: the aggregate tables in memory,
+ * the per-event tables streamed into bounded summaries (latency histograms per vCPU and class,
+ * fault counts per time bin and cause), VM labels and the consistency check's findings.
+ */
+final class ReportData {
+    /** (vm, vcpu, irq class), ordered. */
+    record IrqKey(int vm, int vcpu, String irqClass) implements Comparable<IrqKey> {
+        @Override
+        public int compareTo(IrqKey o) {
+            int c = Integer.compare(vm, o.vm);
+            if (c == 0) {
+                c = Integer.compare(vcpu, o.vcpu);
+            }
+            return c != 0 ? c : irqClass.compareTo(o.irqClass);
+        }
+    }
+
+    final RunOutput run;
+    final Map<String, String> runInfo;
+    final Optional<RunTiming> timing;
+    final List<TlbStatsRow> tlb;
+    final List<Stage2FaultRow> faults;
+    final List<IrqLatencyRow> irq;
+    final List<TimelineRow> timeline;
+    final List<WalkLengthRow> walkLengths;
+    final boolean hasWalkLengths;
+    final boolean hasFaultEvents;
+    final boolean hasIrqEvents;
+    final long faultBinNs;
+    /** fault_events: bin start -> cause -> count. */
+    final TreeMap<Long, TreeMap<String, Long>> faultBins = new TreeMap<>();
+    /** irq_events: exact latency distribution per (vm, vcpu, class), 3 significant digits. */
+    final TreeMap<IrqKey, Histogram> irqHist = new TreeMap<>();
+    final TreeSet<Integer> vms = new TreeSet<>();
+    /** (vm, vcpu) pairs seen anywhere, as vm * 2^20 + vcpu for ordering. */
+    final TreeSet<Long> vcpus = new TreeSet<>();
+    final List<String> consistency;
+    private final Map<Integer, String> vmLabels = new HashMap<>();
+
+    ReportData(RunOutput run) {
+        this.run = run;
+        this.runInfo = run.runInfo();
+        this.timing = run.timing();
+        this.tlb = run.readAll(MetricTables.TLB_STATS);
+        this.faults = run.readAll(MetricTables.STAGE2_FAULTS);
+        this.irq = run.readAll(MetricTables.IRQ_LATENCY);
+        this.timeline = run.readAll(MetricTables.TIMELINE);
+        this.hasWalkLengths = run.has(MetricTables.WALK_LENGTHS);
+        this.walkLengths = run.readAll(MetricTables.WALK_LENGTHS);
+        this.hasFaultEvents = run.has(MetricTables.FAULT_EVENTS);
+        this.hasIrqEvents = run.has(MetricTables.IRQ_EVENTS);
+        this.faultBinNs = windowNs();
+        run.forEach(MetricTables.FAULT_EVENTS, e -> {
+            long bin = Math.floorDiv(e.ts(), faultBinNs) * faultBinNs;
+            faultBins.computeIfAbsent(bin, k -> new TreeMap<>()).merge(e.cause(), 1L, Long::sum);
+        });
+        run.forEach(MetricTables.IRQ_EVENTS, e -> irqHist
+                .computeIfAbsent(new IrqKey(e.vm(), e.vcpu(), e.irqClass()), k -> new Histogram(3))
+                .recordValue(Math.max(0, e.latencyNs())));
+        for (TlbStatsRow r : tlb) {
+            seen(r.vm(), r.vcpu());
+        }
+        for (Stage2FaultRow r : faults) {
+            seen(r.vm(), r.vcpu());
+        }
+        for (IrqLatencyRow r : irq) {
+            seen(r.vm(), r.vcpu());
+        }
+        for (TimelineRow r : timeline) {
+            vms.add(r.vm());
+        }
+        for (String k : runInfo.keySet()) {
+            if (k.startsWith(RunInfo.VM_PREFIX) && k.endsWith(".name")) {
+                try {
+                    vms.add(Integer.parseInt(k.substring(RunInfo.VM_PREFIX.length(), k.length() - 5)));
+                } catch (NumberFormatException ignored) {
+                    // a key we did not write; not a VM
+                }
+            }
+        }
+        Map<String, Integer> uses = new HashMap<>();
+        for (int vm : vms) {
+            uses.merge(run.vmName(vm), 1, Integer::sum);
+        }
+        for (int vm : vms) {
+            String n = run.vmName(vm);
+            vmLabels.put(vm, uses.get(n) > 1 ? n + " (vm " + vm + ")" : n);
+        }
+        this.consistency = MetricsConsistency.check(run);
+    }
+
+    private void seen(int vm, int vcpu) {
+        vms.add(vm);
+        vcpus.add(((long) vm << 20) + vcpu);
+    }
+
+    /** The timeline window width: from run_info, else from the timeline rows, else 1 ms. */
+    private long windowNs() {
+        try {
+            long w = Long.parseLong(runInfo.getOrDefault(RunInfo.WINDOW_NS, ""));
+            if (w > 0) {
+                return w;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        for (TimelineRow r : timeline) {
+            if (r.windowEndNs() > r.windowStartNs()) {
+                return r.windowEndNs() - r.windowStartNs();
+            }
+        }
+        return 1_000_000L;
+    }
+
+    /** A unique, human label for a VM: its name, with the id added when two VMs share a name. */
+    String vmLabel(int vm) {
+        return vmLabels.computeIfAbsent(vm, run::vmName);
+    }
+
+    String vcpuLabel(int vm, int vcpu) {
+        return vmLabel(vm) + " / vCPU " + vcpu;
+    }
+
+    /** Translation requests (level-1 lookups) and walks per (vm, vcpu) key, from tlb_stats. */
+    Map<Long, long[]> translationsPerVcpu() {
+        Map<Long, long[]> m = new TreeMap<>();
+        for (TlbStatsRow r : tlb) {
+            long[] a = m.computeIfAbsent(((long) r.vm() << 20) + r.vcpu(), k -> new long[2]);
+            if (r.tlbLevel() == 1) {
+                a[0] += r.lookups();
+            }
+            a[1] += r.walks();
+        }
+        return m;
+    }
+
+    List<String> irqClasses() {
+        TreeSet<String> s = new TreeSet<>();
+        irq.forEach(r -> s.add(r.irqClass()));
+        irqHist.keySet().forEach(k -> s.add(k.irqClass()));
+        return new ArrayList<>(s);
+    }
+}
