@@ -99,6 +99,7 @@ public final class Stage2Manager {
     private static final long MB2 = 1L << 21;
 
     private final PhysicalMemory mem;
+    private final long poolBase;
     private final long poolEnd;
     private long poolNext;
     private long hostRamNext;
@@ -150,6 +151,7 @@ public final class Stage2Manager {
     public Stage2Manager(PhysicalMemory mem, long s2PoolBase, long s2PoolSize, long hostRamBase, int vmidBits,
             int pes) {
         this.mem = mem;
+        this.poolBase = s2PoolBase;
         this.poolNext = (s2PoolBase + 4095) & -4096L;
         this.poolEnd = s2PoolBase + s2PoolSize;
         this.hostRamNext = hostRamBase;
@@ -332,6 +334,79 @@ public final class Stage2Manager {
         t |= vmids.bits() == 16 ? 1L << 19 : 0;
         t |= 1L << 31;
         return t;
+    }
+
+    /**
+     * The trace's hypervisor programmed VTTBR_EL2/VTCR_EL2 for VM {@code vm}: from now on the VM's
+     * stage-2 root is BADDR(vttbr) = vttbr[47:1] aligned to the root size, its VMID is pinned to
+     * vttbr[63:48] (16 bits if VTCR_EL2.VS, else [55:48]), and its IPA size and start level come from
+     * VTCR_EL2.T0SZ and SL0 (4 KB granule only). If the geometry is unchanged the old root's entries
+     * are copied to the new root (the tables below are shared, as after a root move); otherwise the
+     * new root starts empty, RAM is re-mapped lazily by faults and device slots are re-mapped now.
+     * The root must not overlap the manager's table pool or any RAM slot's backing.
+     */
+    public void adoptVttbr(int vm, long vttbr, long vtcr) {
+        Vm v = vm(vm);
+        int tg0 = (int) ((vtcr >>> 14) & 3);
+        if (tg0 != 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d: VTCR_EL2 0x%x selects a %s granule; the stage-2 manager models 4 KB only", vm, vtcr,
+                    tg0 == 1 ? "64 KB" : tg0 == 2 ? "16 KB" : "reserved"));
+        }
+        int ipaBits = 64 - (int) (vtcr & 0x3F);
+        int sl0 = (int) ((vtcr >>> 6) & 3);
+        int start = 2 - sl0;
+        if (sl0 == 3 || ipaBits < 32 || ipaBits > 48) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d: VTCR_EL2 0x%x: IPA size %d bits / SL0 %d not supported (32..48 bits, SL0 0..2)", vm, vtcr,
+                    ipaBits, sl0));
+        }
+        int n = 3 - start;
+        if (ipaBits < n * 9 + 13 || ipaBits > n * 9 + 25) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d: VTCR_EL2 0x%x: a %d-bit IPA cannot start at level %d (arm-reference 2.3)", vm, vtcr, ipaBits,
+                    start));
+        }
+        int rootBits = ipaBits - shift(start);
+        long rootBytes = 8L << rootBits;
+        long root = vttbr & 0x0000_FFFF_FFFF_FFFEL & -rootBytes;
+        if (root < poolEnd && poolBase < root + rootBytes) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d: VTTBR_EL2 0x%x puts the stage-2 root inside the hypervisor table pool 0x%x..0x%x", vm,
+                    vttbr, poolBase, poolEnd));
+        }
+        for (int j = 0; j < nVms; j++) {
+            Vm o = dense[j];
+            for (int i = 0; i < o.nSlots; i++) {
+                Memslot s = o.slots[i];
+                if (s.kind() == Memslot.RAM && root < s.pa() + s.size() && s.pa() < root + rootBytes) {
+                    throw new BadInputException(String.format(Locale.ROOT,
+                            "VM %d: VTTBR_EL2 0x%x puts the stage-2 root inside RAM of VM %d memslot %d", vm, vttbr,
+                            o.id, s.slot()));
+                }
+            }
+        }
+        boolean vs = ((vtcr >>> 19) & 1) != 0;
+        v.fixedVmid = (int) ((vttbr >>> 48) & (vs ? 0xFFFF : 0xFF));
+        if (root == v.root && ipaBits == v.ipaBits && start == v.startLevel) {
+            return;
+        }
+        boolean same = ipaBits == v.ipaBits && start == v.startLevel;
+        for (long off = 0; off < rootBytes; off += 8) {
+            mem.write(root + off, same ? mem.read(v.root + off) : 0);
+        }
+        v.root = root;
+        v.ipaBits = ipaBits;
+        v.startLevel = start;
+        v.rootBits = rootBits;
+        if (!same) {
+            for (int i = 0; i < v.nSlots; i++) {
+                Memslot s = v.slots[i];
+                if (s.kind() == Memslot.DEVICE) {
+                    mapRange(v, s.ipa(), s.pa(), s.size(), leafAttrs(v, true, false, true));
+                }
+            }
+        }
     }
 
     // ------------------------------------------------------------------ VMIDs
