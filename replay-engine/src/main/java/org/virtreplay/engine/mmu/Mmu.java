@@ -135,6 +135,7 @@ public final class Mmu {
         boolean s1w = true;
         boolean s1x = true;
         boolean outNs = !secure;
+        int mask = 0x3F; // stage 1 off: everything allowed at stage 1
         if (s1on) {
             boolean tbi = p.tbi && !(acc.isFetch() && p.tbid);
             if (!p.valid) {
@@ -163,6 +164,7 @@ public final class Mmu {
             s1r = s1.permR;
             s1w = s1.permW;
             s1x = s1.permX;
+            mask = s1.permMask;
             res.s1Level = s1.leafLevel;
             res.notGlobal = s1.ng;
             if (secure) {
@@ -216,6 +218,7 @@ public final class Mmu {
             rd &= s2.permR;
             wr &= s2.permW;
             ex &= s2.permX;
+            mask &= s2.permMask;
             attr = fwb ? Attributes.combineFwb(s1attr, s2.attrField)
                     : Attributes.combineNoFwb(s1attr, Attributes.s2MemAttrToMair(s2.attrField, acc.isFetch() ? h.id() : h.cd()));
             sh = Attributes.combineSh(s1sh, Attributes.sh(s2.shField));
@@ -231,6 +234,7 @@ public final class Mmu {
         res.permRead = rd;
         res.permWrite = wr;
         res.permExec = ex;
+        res.permMask = mask;
         res.nonSecure = outNs;
         return true;
     }

@@ -29,6 +29,8 @@ final class StageWalker {
     int leafLevel;
     long leafDesc;
     boolean permR, permW, permX;
+    /** Leaf permissions for both privileges, {@link TranslationResult#permMask} bits. */
+    int permMask;
     /** Stage 1: AttrIndx; stage 2: MemAttr[3:0]. */
     int attrField;
     int shField;
@@ -143,6 +145,7 @@ final class StageWalker {
                     }
                     res.countUpdate(descPa, desc, upd);
                 }
+                permMask = stage == 1 ? stage1Mask(upd, tableAttrs, p.hpd, wxn, twoRange) : stage2Mask(upd);
                 long size = 1L << shift;
                 if ((upd & CONTIG) != 0) {
                     size *= gr.contiguousEntries(level);
@@ -196,6 +199,44 @@ final class StageWalker {
                 permW = false;
             }
         }
+    }
+
+    /** Permissions of the leaf for both privileges (PAN aside), for TLB entries: see {@link TranslationResult#permMask}. */
+    private int stage1Mask(long d, int tableAttrs, boolean hpd, boolean wxn, boolean twoRange) {
+        boolean r = permR;
+        boolean w = permW;
+        boolean x = permX;
+        stage1Perms(d, tableAttrs, hpd, false, false, wxn, twoRange);
+        int m = (permR ? TranslationResult.PERM_EL1_R : 0) | (permW ? TranslationResult.PERM_EL1_W : 0)
+                | (permX ? TranslationResult.PERM_EL1_X : 0);
+        if (twoRange) {
+            stage1Perms(d, tableAttrs, hpd, true, false, wxn, true);
+            m |= (permR ? TranslationResult.PERM_EL0_R : 0) | (permW ? TranslationResult.PERM_EL0_W : 0)
+                    | (permX ? TranslationResult.PERM_EL0_X : 0);
+            if (permR) {
+                m |= TranslationResult.PERM_PAN_BLOCKS; // EL0-accessible: PAN forbids EL1 data access
+            }
+        }
+        permR = r;
+        permW = w;
+        permX = x;
+        return m;
+    }
+
+    private int stage2Mask(long d) {
+        boolean r = (d & AP1) != 0;
+        boolean w = (d & AP2) != 0;
+        int xn = (int) ((d >>> 53) & 3);
+        int m = (r ? TranslationResult.PERM_EL1_R | TranslationResult.PERM_EL0_R : 0)
+                | (w ? TranslationResult.PERM_EL1_W | TranslationResult.PERM_EL0_W : 0)
+                | TranslationResult.PERM_PAN_BLOCKS;
+        if (xn == 0 || xn == 3) {
+            m |= TranslationResult.PERM_EL1_X;
+        }
+        if (xn == 0 || xn == 1) {
+            m |= TranslationResult.PERM_EL0_X;
+        }
+        return m;
     }
 
     private void stage2Perms(long d, boolean s1User) {

@@ -24,6 +24,17 @@ public final class TranslationResult {
     public boolean permRead, permWrite, permExec;
     /** The security state the translation was made in (part of the TLB tag). */
     public boolean secureState;
+    public static final int PERM_EL1_R = 1, PERM_EL1_W = 2, PERM_EL1_X = 4;
+    public static final int PERM_EL0_R = 8, PERM_EL0_W = 16, PERM_EL0_X = 32;
+    /** The page is EL0-accessible, so PSTATE.PAN=1 forbids privileged data accesses to it. */
+    public static final int PERM_PAN_BLOCKS = 64;
+    /**
+     * Final permissions of the entry for both privileges (stage 1 with WXN and the hierarchical
+     * table bits, intersected with stage 2, whose XN depends on the privilege under FEAT_XNX), so
+     * that a TLB can check a later access of another kind or EL without a walk. In single-range
+     * regimes (EL2, EL3) only the EL1 bits are meaningful ("privileged" = the regime's EL).
+     */
+    public int permMask;
     /** Whether the result is in the Non-secure physical address space. */
     public boolean nonSecure;
     /** Stage-1 leaf nG (the entry is ASID-tagged). */
@@ -67,6 +78,7 @@ public final class TranslationResult {
         attr = 0;
         sh = 0;
         permRead = permWrite = permExec = false;
+        permMask = 0;
         nonSecure = true;
         secureState = false;
         notGlobal = false;

@@ -252,6 +252,21 @@ class WalkRulesTest {
                 0x9600_0004L);
     }
 
+    @Test
+    void permissionMaskForTlbEntries() {
+        // Default page (AP=00, UXN=PXN=0): EL1 r,w,x; EL0 no data access, but UXN=0 lets EL0 execute
+        // (execute-only memory, §4.2: EL0 fetch needs only UXN=0) -> 1|2|4 | 32 = 39.
+        assertEquals(39, run(ENV_S1_REGS, envS1Memory(D3_DEFAULT), VA_A, 1, AccessType.READ).permMask);
+        // AP=01: EL1 r,w but not x (EL0-writable => PXN); EL0 r,w,x; EL0-accessible so PAN blocks EL1 data:
+        // 1|2 | 8|16|32 | 64 = 123.
+        assertEquals(123, run(ENV_S1_REGS, envS1Memory(0x9ABC_D743L), VA_A, 1, AccessType.READ).permMask);
+        // Two stages, stage-2 XN=11 (EL0 execution not permitted): 123 & ~32 = 91.
+        assertEquals(91, run(ENV_S2_REGS, mem(0x9ABC_D743L, 0x0060_0002_5555_57FFL), VA_A, 1, AccessType.READ)
+                .permMask);
+        // Stage-2 read-only (S2AP=01): writes removed for both ELs: 39 & ~2 = 37.
+        assertEquals(37, run(ENV_S2_REGS, mem(0x9ABC_D703L, 0x2_5555_577FL), VA_A, 1, AccessType.READ).permMask);
+    }
+
     private static MmuRegisters regs(long tcr, long ttbr0) {
         MmuRegisters r = new MmuRegisters();
         r.set("TCR_EL1", tcr);
