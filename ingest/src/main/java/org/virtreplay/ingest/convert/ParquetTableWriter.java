@@ -1,80 +1,49 @@
 package org.virtreplay.ingest.convert;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.util.Utf8;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.MessageType;
 import org.virtreplay.ingest.trace.Column;
 import org.virtreplay.ingest.trace.Row;
 import org.virtreplay.ingest.trace.TableKind;
 
 /**
- * Writes a table as Parquet with parquet-avro ({@code LocalOutputFile}, no Hadoop {@code Path}),
- * ZSTD-compressed, rows in the order given (the input order, which validation has checked is
- * time-ordered per vCPU). One {@link GenericData.Record} is reused; enum-like values are
- * pre-made symbol objects, so a row allocates only the boxes of large numbers.
+ * Writes a table as Parquet: the table's Avro schema (the {@code .avsc} in source control),
+ * converted to Parquet by parquet-avro's {@link AvroSchemaConverter} and recorded in the footer
+ * exactly as parquet-avro's own writer records it, so Avro readers and Spark see a parquet-avro
+ * file. Rows go straight from the {@link Row}'s primitives to the {@link RecordConsumer} (no
+ * GenericRecord, no boxing): a test checks the bytes equal those of {@code AvroParquetWriter}.
+ * ZSTD-compressed, {@code LocalOutputFile} (no Hadoop {@code Path}); rows are written in the order
+ * given, which validation has checked is time-ordered per vCPU.
  */
 public final class ParquetTableWriter implements TableWriter {
-    private final TableKind kind;
-    private final ParquetWriter<GenericRecord> writer;
-    private final GenericData.Record record;
-    private final Object[][] symbols;
+    private final ParquetWriter<Row> writer;
     private long rows;
 
     public ParquetTableWriter(TableKind kind, Path file) throws IOException {
-        this.kind = kind;
-        Schema schema = AvroSchemas.load(kind);
-        this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(file))
-                .withSchema(schema)
-                .withDataModel(GenericData.get())
+        Schema avro = AvroSchemas.load(kind);
+        this.writer = new Builder(new LocalOutputFile(file), kind, avro)
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withDictionaryEncoding(true)
                 .build();
-        this.record = new GenericData.Record(schema);
-        List<Column> cols = kind.columns();
-        this.symbols = new Object[cols.size()][];
-        for (int i = 0; i < cols.size(); i++) {
-            Column c = cols.get(i);
-            if (c.isSymbolic()) {
-                Schema fs = schema.getField(c.name()).schema();
-                if (fs.getType() == Schema.Type.UNION) {
-                    fs = fs.getTypes().get(1);
-                }
-                Object[] s = new Object[c.symbols().size()];
-                for (int j = 0; j < s.length; j++) {
-                    s[j] = c.type() == Column.Type.ENUM ? new GenericData.EnumSymbol(fs, c.symbols().get(j))
-                            : new Utf8(c.symbols().get(j));
-                }
-                symbols[i] = s;
-            }
-        }
     }
 
     @Override
     public void write(Row row) throws IOException {
-        List<Column> cols = kind.columns();
-        for (int i = 0; i < symbols.length; i++) {
-            Object v;
-            if (row.isNull(i)) {
-                v = null;
-            } else {
-                v = switch (cols.get(i).type()) {
-                    case INT -> Integer.valueOf(row.getInt(i));
-                    case LONG, SIZE, HEX -> Long.valueOf(row.get(i));
-                    case TEXT -> row.text(i);
-                    default -> symbols[i][row.getInt(i)];
-                };
-            }
-            record.put(i, v);
-        }
-        writer.write(record);
+        writer.write(row);
         rows++;
     }
 
@@ -86,5 +55,105 @@ public final class ParquetTableWriter implements TableWriter {
     @Override
     public void close() throws IOException {
         writer.close();
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
+        private final TableKind kind;
+        private final Schema avro;
+
+        Builder(OutputFile file, TableKind kind, Schema avro) {
+            super(file);
+            this.kind = kind;
+            this.avro = avro;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Row> getWriteSupport(Configuration conf) {
+            return new RowWriteSupport(kind, avro);
+        }
+
+        @Override
+        protected WriteSupport<Row> getWriteSupport(ParquetConfiguration conf) {
+            return new RowWriteSupport(kind, avro);
+        }
+    }
+
+    /** Row -> record consumer, one primitive call per present value. */
+    private static final class RowWriteSupport extends WriteSupport<Row> {
+        private final TableKind kind;
+        private final Schema avro;
+        private final String[] names;
+        private final Column.Type[] types;
+        private final Binary[][] symbols;
+        private RecordConsumer out;
+
+        RowWriteSupport(TableKind kind, Schema avro) {
+            this.kind = kind;
+            this.avro = avro;
+            int n = kind.columns().size();
+            this.names = new String[n];
+            this.types = new Column.Type[n];
+            this.symbols = new Binary[n][];
+            for (int i = 0; i < n; i++) {
+                Column c = kind.column(i);
+                names[i] = c.name();
+                types[i] = c.type();
+                if (c.isSymbolic()) {
+                    symbols[i] = new Binary[c.symbols().size()];
+                    for (int j = 0; j < symbols[i].length; j++) {
+                        symbols[i][j] = Binary.fromConstantByteArray(c.symbols().get(j).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public String getName() {
+            return "avro"; // recorded as writer.model.name, as parquet-avro does
+        }
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+            return context();
+        }
+
+        @Override
+        public WriteContext init(ParquetConfiguration configuration) {
+            return context();
+        }
+
+        private WriteContext context() {
+            MessageType schema = new AvroSchemaConverter().convert(avro);
+            return new WriteContext(schema, Map.of("parquet.avro.schema", avro.toString()));
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            this.out = recordConsumer;
+        }
+
+        @Override
+        public void write(Row row) {
+            out.startMessage();
+            for (int i = 0; i < names.length; i++) {
+                if (row.isNull(i)) {
+                    continue;
+                }
+                out.startField(names[i], i);
+                switch (types[i]) {
+                    case INT -> out.addInteger(row.getInt(i));
+                    case LONG, SIZE, HEX -> out.addLong(row.get(i));
+                    case TEXT -> out.addBinary(Binary.fromString(row.text(i)));
+                    default -> out.addBinary(symbols[i][row.getInt(i)]);
+                }
+                out.endField(names[i], i);
+            }
+            out.endMessage();
+        }
     }
 }

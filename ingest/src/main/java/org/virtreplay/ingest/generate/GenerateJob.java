@@ -48,7 +48,7 @@ public final class GenerateJob {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new BadInputException("option '--out': parent directory of " + out + " does not exist");
         }
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        Path tmp = newTempDir(parent, "." + target.getFileName() + ".tmp-");
         boolean ok = false;
         try {
             Generator.Counts counts = gen.writeTo(tmp, compression, progress);
@@ -71,6 +71,21 @@ public final class GenerateJob {
         } finally {
             if (!ok) {
                 deleteTree(tmp);
+            }
+        }
+    }
+
+    /** Like Files.createTempDirectory but with the umask's permissions (not 0700), as the trace keeps them. */
+    private static Path newTempDir(Path parent, String prefix) throws IOException {
+        long n = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
+        for (int i = 0; ; i++) {
+            Path p = parent.resolve(prefix + Long.toHexString(n + i));
+            try {
+                return Files.createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (i > 100) {
+                    throw e;
+                }
             }
         }
     }

@@ -60,6 +60,22 @@ final class RowWriter implements AutoCloseable {
         rows++;
     }
 
+    private static final long[] POW10 = new long[19];
+    /** "00".."99": two digits per table lookup halve the divisions. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        long p = 1;
+        for (int i = 0; i < 19; i++) {
+            POW10[i] = p;
+            p *= 10;
+        }
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     /** Writes a signed decimal integer. */
     RowWriter dec(long v) throws IOException {
         ensure(20);
@@ -74,31 +90,57 @@ final class RowWriter implements AutoCloseable {
             buf[pos++] = (byte) ('0' + v);
             return this;
         }
-        int digits = 1;
-        for (long t = v / 10; t != 0; t /= 10) {
+        int digits = 2;
+        while (digits < 19 && v >= POW10[digits]) {
             digits++;
         }
-        int end = pos + digits;
-        for (int i = end - 1; i >= pos; i--) {
-            buf[i] = (byte) ('0' + (v % 10));
-            v /= 10;
+        int i = pos + digits;
+        pos = i;
+        while (v >= 100) {
+            long q = v / 100;
+            int r = (int) (v - q * 100);
+            buf[--i] = DIGIT_PAIRS[2 * r + 1];
+            buf[--i] = DIGIT_PAIRS[2 * r];
+            v = q;
         }
-        pos = end;
+        if (v >= 10) {
+            buf[--i] = DIGIT_PAIRS[2 * (int) v + 1];
+            buf[--i] = DIGIT_PAIRS[2 * (int) v];
+        } else {
+            buf[--i] = (byte) ('0' + v);
+        }
         return this;
+    }
+
+    /** Two lower-case hex digits per byte value: one lookup per byte instead of per nibble. */
+    private static final byte[] HEX_PAIRS = new byte[512];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            HEX_PAIRS[2 * i] = HEX[i >>> 4];
+            HEX_PAIRS[2 * i + 1] = HEX[i & 0xf];
+        }
     }
 
     /** Writes {@code 0x} and the lower-case hex digits of the unsigned 64-bit value, no leading zeros. */
     RowWriter hex(long v) throws IOException {
         ensure(18);
-        buf[pos++] = '0';
-        buf[pos++] = 'x';
+        byte[] b = buf;
+        int p = pos;
+        b[p++] = '0';
+        b[p++] = 'x';
         int digits = v == 0 ? 1 : (64 - Long.numberOfLeadingZeros(v) + 3) >>> 2;
-        int end = pos + digits;
-        for (int i = end - 1; i >= pos; i--) {
-            buf[i] = HEX[(int) (v & 0xf)];
-            v >>>= 4;
+        int i = p + digits;
+        pos = i;
+        while (i - p >= 2) {
+            int byteVal = (int) (v & 0xff);
+            b[--i] = HEX_PAIRS[2 * byteVal + 1];
+            b[--i] = HEX_PAIRS[2 * byteVal];
+            v >>>= 8;
         }
-        pos = end;
+        if (i > p) {
+            b[--i] = HEX[(int) (v & 0xf)];
+        }
         return this;
     }
 

@@ -1,17 +1,15 @@
 package org.virtreplay.ingest.trace;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
- * A CSV table read with Apache Commons CSV: plain, gzip, xz or zstd (by extension), strict UTF-8,
- * header row naming the columns in any order. See docs/trace-format.md for the messages.
+ * A CSV table: plain, gzip, xz or zstd (by extension), strict UTF-8, a header row naming the
+ * columns in any order. Records come from Apache Commons CSV, or for the big {@code mem} table
+ * from the fast splitter of {@link CsvRecords.Fast} (which still hands quoted lines to Commons
+ * CSV). See docs/trace-format.md for the messages.
  */
 final class CsvTableSource implements TableSource {
 
@@ -23,16 +21,14 @@ final class CsvTableSource implements TableSource {
     private final String file;
     private final Problems problems;
     private final Compression compression;
-    private CSVParser parser;
-    private Iterator<CSVRecord> it;
+    private CsvRecords records;
     /** fileColumnOf[kindCol] = index in the file's records, or -1 if the column is absent. */
     private final int[] fileColumnOf;
     private int fileColumns;
-    private CSVRecord record;
     private long line;
     private boolean done;
 
-    CsvTableSource(TableKind kind, Path path, Problems problems) {
+    CsvTableSource(TableKind kind, Path path, Problems problems, boolean fast) {
         this.kind = kind;
         this.file = path.toString();
         this.problems = problems;
@@ -42,16 +38,11 @@ final class CsvTableSource implements TableSource {
         try {
             reader = new StrictUtf8Reader(compression.open(path));
         } catch (IOException | RuntimeException e) {
-            problems.add(file + ":1: " + streamMessage(e.getMessage() == null ? e.toString() : e.getMessage()));
             done = true;
+            problems.add(file + ":1: " + streamMessage(e.getMessage() == null ? e.toString() : e.getMessage()));
             return;
         }
-        try {
-            parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        it = parser.iterator();
+        records = fast ? new CsvRecords.Fast(reader) : new CsvRecords.Commons(reader);
         done = !readHeader();
     }
 
@@ -62,8 +53,7 @@ final class CsvTableSource implements TableSource {
     }
 
     private boolean readHeader() {
-        CSVRecord header = nextRecord();
-        if (header == null) {
+        if (!nextRecord()) {
             if (!done) {
                 problems.add(file + ":1: empty file, expected a header line naming the columns ("
                         + kind.header() + ")");
@@ -71,10 +61,10 @@ final class CsvTableSource implements TableSource {
             return false;
         }
         Arrays.fill(fileColumnOf, -1);
-        fileColumns = header.size();
+        fileColumns = records.size();
         boolean ok = true;
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i);
+        for (int i = 0; i < fileColumns; i++) {
+            String name = records.get(i).toString();
             if (i == 0 && name.startsWith("\uFEFF")) {
                 name = name.substring(1);
             }
@@ -101,44 +91,24 @@ final class CsvTableSource implements TableSource {
         return ok;
     }
 
-    /** The next record that is not a blank line, or null at the end or on a stream problem. */
-    private CSVRecord nextRecord() {
-        while (true) {
-            long before = parser.getCurrentLineNumber();
-            try {
-                if (!it.hasNext()) {
-                    return null;
-                }
-                CSVRecord r = it.next();
-                line = before + 1;
-                if (r.size() == 1 && r.get(0).isEmpty()) {
-                    continue; // a blank line
-                }
-                return r;
-            } catch (UncheckedIOException e) {
-                streamProblem(e.getCause(), before + 1);
-                return null;
-            } catch (IllegalStateException e) {
-                // Commons CSV reports malformed quoting this way ("EOF reached before encapsulated token finished")
-                Throwable c = e.getCause() instanceof IOException ? e.getCause() : e;
-                if (c instanceof StrictUtf8Reader.StreamProblem) {
-                    streamProblem(c, before + 1);
-                } else {
-                    problems.add(file + ":" + (before + 1) + ": malformed CSV (" + c.getMessage() + ")");
-                    done = true;
-                }
-                return null;
+    /** Moves to the next record; false at the end or after a problem that ends the file. */
+    private boolean nextRecord() {
+        try {
+            if (records.next()) {
+                line = records.line();
+                return true;
             }
-        }
-    }
-
-    private void streamProblem(Throwable cause, long fallbackLine) {
-        done = true;
-        if (cause instanceof StrictUtf8Reader.StreamProblem p) {
+            done = true;
+            return false;
+        } catch (StrictUtf8Reader.StreamProblem p) {
+            done = true;
             problems.add(file + ":" + p.line + ": "
                     + (p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)" : streamMessage(p.getMessage())));
-        } else {
-            problems.add(file + ":" + fallbackLine + ": " + streamMessage(String.valueOf(cause)));
+            return false;
+        } catch (CsvRecords.MalformedCsv e) {
+            done = true;
+            problems.add(file + ":" + e.line + ": malformed CSV (" + e.getMessage() + ")");
+            return false;
         }
     }
 
@@ -149,25 +119,19 @@ final class CsvTableSource implements TableSource {
 
     @Override
     public boolean next(Row row) {
-        while (!done) {
-            record = nextRecord();
-            if (record == null) {
-                done = true;
-                return false;
-            }
-            if (record.size() != fileColumns) {
+        while (!done && nextRecord()) {
+            if (records.size() != fileColumns) {
                 problems.add(where() + ": expected " + fileColumns + " columns (" + joinHeader() + "), got "
-                        + record.size());
+                        + records.size());
                 continue;
             }
             boolean ok = true;
             for (int k = 0; k < fileColumnOf.length; k++) {
                 int f = fileColumnOf[k];
-                Column c = kind.column(k);
                 if (f < 0) {
                     row.setNull(k);
-                } else if (!FieldParser.parse(c, record.get(f), row, k)) {
-                    problems.add(c.problem(where(), record.get(f)));
+                } else if (!FieldParser.parse(kind.column(k), records.get(f), row, k)) {
+                    problems.add(kind.column(k).problem(where(), records.get(f).toString()));
                     ok = false;
                 }
             }
@@ -206,7 +170,7 @@ final class CsvTableSource implements TableSource {
     @Override
     public String raw(int col) {
         int f = fileColumnOf[col];
-        return f < 0 || record == null ? "" : record.get(f);
+        return f < 0 || records == null || f >= records.size() ? "" : records.get(f).toString();
     }
 
     @Override
@@ -216,12 +180,8 @@ final class CsvTableSource implements TableSource {
 
     @Override
     public void close() {
-        try {
-            if (parser != null) {
-                parser.close();
-            }
-        } catch (IOException e) {
-            // closing a read-only stream: nothing of the user's is lost
+        if (records != null) {
+            records.close();
         }
     }
 }

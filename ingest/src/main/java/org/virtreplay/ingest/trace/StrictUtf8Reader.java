@@ -54,6 +54,9 @@ final class StrictUtf8Reader extends Reader {
         if (pending != null) {
             throw pending;
         }
+        if (flushed) {
+            return -1;
+        }
         CharBuffer out = CharBuffer.wrap(cbuf, off, len);
         while (true) {
             CoderResult r = decoder.decode(bytes, out, eof);

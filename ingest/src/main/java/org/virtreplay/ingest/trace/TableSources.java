@@ -8,6 +8,6 @@ final class TableSources {
     }
 
     static TableSource csv(TableKind kind, Path path, Problems problems) {
-        return new CsvTableSource(kind, path, problems);
+        return new CsvTableSource(kind, path, problems, kind == TableKind.MEM);
     }
 }
