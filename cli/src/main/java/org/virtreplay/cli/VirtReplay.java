@@ -23,8 +23,10 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             GenerateCommand.class,
             RunCommand.class,
+            ReplayCommand.class,
             TranslateCommand.class,
             TlbCommand.class,
+            ReportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VirtReplay implements Runnable {

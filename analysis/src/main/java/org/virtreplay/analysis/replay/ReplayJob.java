@@ -1,0 +1,712 @@
+package org.virtreplay.analysis.replay;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.virtreplay.analysis.metrics.FaultEventRow;
+import org.virtreplay.analysis.metrics.IrqEventRow;
+import org.virtreplay.analysis.metrics.IrqLatencyRow;
+import org.virtreplay.analysis.metrics.MetricTableWriter;
+import org.virtreplay.analysis.metrics.MetricTables;
+import org.virtreplay.analysis.metrics.RunInfo;
+import org.virtreplay.analysis.metrics.RunTiming;
+import org.virtreplay.analysis.metrics.Stage2FaultRow;
+import org.virtreplay.analysis.metrics.TimelineRow;
+import org.virtreplay.analysis.metrics.TlbStatsRow;
+import org.virtreplay.analysis.metrics.WalkLengthRow;
+import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.hyp.CostModel;
+import org.virtreplay.engine.hyp.HypConfig;
+import org.virtreplay.engine.hyp.Hypervisor;
+import org.virtreplay.engine.hyp.IrqLatencyStats;
+import org.virtreplay.engine.hyp.SchedPolicy;
+import org.virtreplay.engine.replay.ReplayConfig;
+import org.virtreplay.engine.replay.Replayer;
+import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.engine.stats.LogLinearHistogram;
+import org.virtreplay.engine.tlb.CorePreset;
+import org.virtreplay.engine.tlb.Replacement;
+import org.virtreplay.engine.tlb.TlbGeometry;
+import org.virtreplay.ingest.trace.DaifRecord;
+import org.virtreplay.ingest.trace.IrqRecord;
+import org.virtreplay.ingest.trace.MapRecord;
+import org.virtreplay.ingest.trace.MemCursor;
+import org.virtreplay.ingest.trace.MemslotRecord;
+import org.virtreplay.ingest.trace.PteRecord;
+import org.virtreplay.ingest.trace.RecordReader;
+import org.virtreplay.ingest.trace.SchedRecord;
+import org.virtreplay.ingest.trace.SysregRecord;
+import org.virtreplay.ingest.trace.TlbiRecord;
+import org.virtreplay.ingest.trace.Trace;
+import org.virtreplay.ingest.trace.VmRecord;
+
+/**
+ * {@code virtreplay replay}: replays every VM of a canonical trace on the modelled host of a
+ * scenario and writes the metric tables (docs/metrics.md).
+ *
+ * <p>The trace's tables are merged into one stream in timestamp order; at equal timestamps,
+ * register writes, descriptor writes and mappings come first, then TLB maintenance, scheduling,
+ * masking, interrupts and last memory accesses, so that a configuration change at time t applies
+ * to the accesses at t. Within a table, rows keep file order (which validation guarantees is
+ * time order per vCPU). Memory use does not depend on the trace's length: every table streams,
+ * and the per-event tables ({@code fault_events}, {@code irq_events}, {@code timeline}) are
+ * written as they are produced.
+ *
+ * <p>All tables are written into a temporary directory beside the output, which is renamed into
+ * place at the end, so a failed run leaves nothing behind.
+ */
+public final class ReplayJob {
+
+    /** What to run. */
+    public record Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs,
+            boolean events, boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
+            int vmsPerHost) {
+
+        /** The same options without VM replication (the trace's VMs as they are). */
+        public Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs, boolean events,
+                boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions) {
+            this(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion, commandOptions, 0);
+        }
+    }
+
+    /** What happened. */
+    public record Result(Path out, long events, long accesses, long wallNs) {
+    }
+
+    private static final int K_SYSREG = 0, K_PTE = 1, K_MAP = 2, K_TLBI = 3, K_SCHED = 4, K_DAIF = 5, K_IRQ = 6,
+            K_MEM = 7, KINDS = 8;
+
+    private ReplayJob() {
+    }
+
+    /** Builds the modelled host from a scenario and the trace's PE count. */
+    public static ReplayConfig config(Scenario sc, int tracePes) {
+        int pes = sc.getInt(Scenario.Key.PES);
+        if (pes == 0) {
+            pes = tracePes;
+        }
+        CorePreset core = CorePreset.byName(sc.get(Scenario.Key.CORE));
+        core = override(core, sc);
+        String repl = sc.get(Scenario.Key.TLB_REPLACEMENT);
+        Replacement r = repl.isEmpty() ? Replacement.LRU : Replacement.valueOf(repl.toUpperCase(Locale.ROOT));
+        SchedPolicy policy = SchedPolicy.valueOf(sc.get(Scenario.Key.SCHED_POLICY).toUpperCase(Locale.ROOT));
+        HypConfig hyp = HypConfig.defaults(pes)
+                .withPolicy(policy)
+                .withListRegisters(sc.getInt(Scenario.Key.GIC_LIST_REGISTERS))
+                .withGicV41(sc.getBool(Scenario.Key.GIC_V4))
+                .withQuantumNs(sc.getLong(Scenario.Key.SCHED_QUANTUM_US) * 1000L);
+        CostModel cost = CostModel.defaults().withClockMhz(sc.getInt(Scenario.Key.CLOCK_MHZ));
+        String backing = sc.get(Scenario.Key.S2_BACKING);
+        long s2 = backing.equals("trace") ? 0 : Scenario.pageSize(backing);
+        return new ReplayConfig(pes, core, r, sc.getLong(Scenario.Key.SEED), hyp, cost, s2, 0);
+    }
+
+    private static CorePreset override(CorePreset core, Scenario sc) {
+        core = core.withL1i(geometry(core.l1i(), sc, Scenario.Key.TLB_L1I_ENTRIES, Scenario.Key.TLB_L1I_ASSOC, "l1i"));
+        core = core.withL1d(geometry(core.l1d(), sc, Scenario.Key.TLB_L1D_ENTRIES, Scenario.Key.TLB_L1D_ASSOC, "l1d"));
+        int l2e = sc.getInt(Scenario.Key.TLB_L2_ENTRIES, -1);
+        if (l2e == 0) {
+            core = core.withL2(null);
+        } else {
+            core = core.withL2(geometry(core.l2(), sc, Scenario.Key.TLB_L2_ENTRIES, Scenario.Key.TLB_L2_ASSOC, "l2"));
+        }
+        return core;
+    }
+
+    private static TlbGeometry geometry(TlbGeometry g, Scenario sc, Scenario.Key entriesKey, Scenario.Key assocKey,
+            String name) {
+        int entries = sc.getInt(entriesKey, g == null ? -1 : g.entries());
+        int ways = sc.getInt(assocKey, -1);
+        if (entries < 0) {
+            return g;
+        }
+        if (ways < 0) {
+            ways = g != null && g.entries() == entries ? g.ways() : entries;
+        }
+        if (ways <= 0 || entries % ways != 0) {
+            throw new BadInputException("scenario: tlb." + name + ": " + ways + " ways do not divide " + entries
+                    + " entries");
+        }
+        return new TlbGeometry(entries, ways, g == null ? TlbGeometry.ANY_SIZE : g.sizeMask());
+    }
+
+    /** Runs the replay and writes the tables; {@code s2} is the hypervisor's stage-2 side. */
+    public static Result run(Options o, Stage2Port.Factory s2) throws IOException {
+        long t0 = System.nanoTime();
+        Path out = o.out().toAbsolutePath().normalize();
+        if (Files.exists(out) && !o.force()) {
+            throw new BadInputException(out + ": already exists; use --force to replace it");
+        }
+        Trace trace = Trace.open(o.trace());
+        Scenario sc = o.scenario();
+        if (o.vmsPerHost() > 0 && sc.get(Scenario.Key.SCHED_POLICY).equals("trace")) {
+            // The recorded schedule places the recorded VMs only; replicas need the modelled scheduler.
+            sc = sc.with(Scenario.Key.SCHED_POLICY, "fair");
+        }
+        ReplayConfig cfg = config(sc, trace.manifest().peCount());
+        Replayer rp = new Replayer(cfg, s2);
+        Instances inst = Instances.of(trace.vms(), o.vmsPerHost());
+        for (int i = 0; i < inst.count(); i++) {
+            VmRecord v = inst.source(i);
+            boolean replica = inst.replica(i) > 0;
+            rp.addVm(inst.id(i), replica ? v.name() + "#" + inst.replica(i) : v.name(), v.vcpus(), v.ipaBits(),
+                    replica ? -1 : v.vmid());
+        }
+        for (MemslotRecord m : trace.memslots()) {
+            int kind = switch (m.kind()) {
+                case RAM -> Stage2Port.MEMSLOT_RAM;
+                case MMIO -> Stage2Port.MEMSLOT_MMIO;
+                case DEVICE -> Stage2Port.MEMSLOT_DEVICE;
+            };
+            for (int id : inst.of(m.vm())) {
+                // A replica gets a fresh host address space for its RAM (the host allocates it).
+                long pa = m.pa() == null || (id != m.vm() && kind == Stage2Port.MEMSLOT_RAM) ? -1 : m.pa();
+                rp.addMemslot(id, m.slot(), m.ipa(), m.size(), kind, pa, m.s2PageSize() == 0 ? 4096 : m.s2PageSize());
+            }
+        }
+        rp.start();
+        for (VmRecord v : trace.vms()) {
+            String pool = trace.manifest().get("vm." + v.vm() + ".s1_table_pool");
+            if (pool != null) {
+                long[] ps = parsePool(pool, "vm." + v.vm() + ".s1_table_pool", trace.dir());
+                for (int id : inst.of(v.vm())) {
+                    rp.setS1TablePool(id, ps[0], ps[1]);
+                }
+            }
+        }
+
+        Path tmp = Files.createTempDirectory(out.getParent() == null ? Path.of(".") : out.getParent(),
+                "." + out.getFileName() + ".tmp-");
+        boolean done = false;
+        try {
+            long accesses = replayInto(trace, rp, o, tmp, inst);
+            writeRunInfo(o, sc, trace, rp, tmp, cfg);
+            long wall = System.nanoTime() - t0;
+            new RunTiming(wall, rp.events()).write(tmp);
+            if (Files.exists(out)) {
+                deleteTree(out);
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+            return new Result(out, rp.events(), accesses, wall);
+        } finally {
+            if (!done) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    private static long[] parsePool(String v, String key, Path dir) {
+        String[] parts = v.split(",");
+        try {
+            if (parts.length == 2) {
+                String a = parts[0].strip().replace("_", "");
+                String b = parts[1].strip().replace("_", "");
+                long base = a.startsWith("0x") ? Long.parseUnsignedLong(a.substring(2), 16) : Long.parseLong(a);
+                long size = b.startsWith("0x") ? Long.parseUnsignedLong(b.substring(2), 16) : Long.parseLong(b);
+                return new long[] {base, size};
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadInputException(dir.resolve("manifest.csv") + ": key '" + key
+                + "': expected '0xIPA,SIZE', got '" + v + "'");
+    }
+
+    private static long replayInto(Trace trace, Replayer rp, Options o, Path dir, Instances inst) throws IOException {
+        final long window = o.windowNs();
+        final int nvm = rp.vmCount();
+        final LogLinearHistogram[] winIrq = new LogLinearHistogram[nvm];
+        for (int i = 0; i < nvm; i++) {
+            winIrq[i] = new LogLinearHistogram();
+        }
+        Map<Integer, Integer> denseOf = new TreeMap<>();
+        for (int i = 0; i < nvm; i++) {
+            denseOf.put(rp.vmId(i), i);
+        }
+        int[] dense = new int[denseOf.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1];
+        denseOf.forEach((id, d) -> dense[id] = d);
+
+        MetricTableWriter<FaultEventRow> faultW = o.events() ? MetricTableWriter.open(dir, MetricTables.FAULT_EVENTS) : null;
+        MetricTableWriter<IrqEventRow> irqW = o.events() ? MetricTableWriter.open(dir, MetricTables.IRQ_EVENTS) : null;
+        MetricTableWriter<TimelineRow> timeW = MetricTableWriter.open(dir, MetricTables.TIMELINE);
+        IOException[] ioFail = new IOException[1];
+        if (faultW != null) {
+            rp.setFaultSink((ts, pe, vm, vcpu, kind, level, s1ptw, cause, va, ipa, esr) -> {
+                try {
+                    faultW.write(new FaultEventRow(ts, pe, vm, vcpu, Replayer.FAULT_KIND_NAMES[kind], level, s1ptw,
+                            Stage2Port.CAUSE_NAMES[cause], va, ipa, esr));
+                } catch (IOException e) {
+                    ioFail[0] = e;
+                }
+            });
+        }
+        rp.setIrqEventSink((assertTs, ackTs, intid, vm, vcpu, cls, exitNs, injectNs, schedNs, lrNs, maskNs, obs) -> {
+            winIrq[dense[vm]].record(ackTs - assertTs);
+            if (irqW != null) {
+                try {
+                    irqW.write(new IrqEventRow(assertTs, vm, vcpu, IrqLatencyStats.CLASS_NAMES[cls], intid,
+                            ackTs - assertTs, exitNs, injectNs, schedNs, lrNs, maskNs));
+                } catch (IOException e) {
+                    ioFail[0] = e;
+                }
+            }
+        });
+
+        long total = estimateEvents(trace);
+        ProgressMeter progress = ProgressMeter.forStderr("replay", total, o.quiet());
+
+        RecordReader<SysregRecord> sysregs = trace.sysregs();
+        RecordReader<PteRecord> ptes = trace.ptes();
+        RecordReader<MapRecord> maps = trace.maps();
+        RecordReader<TlbiRecord> tlbis = trace.tlbis();
+        RecordReader<SchedRecord> scheds = trace.scheds();
+        RecordReader<DaifRecord> daifs = trace.daifs();
+        RecordReader<IrqRecord> irqs = trace.irqs();
+        MemCursor mem = trace.mem();
+        long accesses = 0;
+        try {
+            Object[] head = new Object[KINDS];
+            long[] ts = new long[KINDS];
+            head[K_SYSREG] = sysregs.next();
+            head[K_PTE] = ptes.next();
+            head[K_MAP] = maps.next();
+            head[K_TLBI] = tlbis.next();
+            head[K_SCHED] = scheds.next();
+            head[K_DAIF] = daifs.next();
+            head[K_IRQ] = irqs.next();
+            boolean memHas = mem.next();
+            for (int k = 0; k < K_MEM; k++) {
+                ts[k] = tsOf(head[k]);
+            }
+            long[] winLookups = new long[nvm];
+            long[] winMisses = new long[nvm];
+            long[] winFaults = new long[nvm];
+            long[] winIrqs = new long[nvm];
+            long windowStart = Long.MIN_VALUE;
+            long windowEnd = Long.MIN_VALUE;
+            long processed = 0;
+            while (true) {
+                // The earliest non-memory event; ties go to the lower kind.
+                int best = -1;
+                long bestTs = Long.MAX_VALUE;
+                for (int k = 0; k < K_MEM; k++) {
+                    if (head[k] != null && ts[k] < bestTs) {
+                        best = k;
+                        bestTs = ts[k];
+                    }
+                }
+                if (best < 0 && !memHas) {
+                    break;
+                }
+                long nextTs = memHas && mem.ts() < bestTs ? mem.ts() : bestTs;
+                if (windowEnd == Long.MIN_VALUE) {
+                    windowStart = Math.floorDiv(nextTs, window) * window;
+                    windowEnd = windowStart + window;
+                }
+                while (nextTs >= windowEnd) {
+                    emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winIrqs, winIrq);
+                    windowStart = windowEnd;
+                    windowEnd += window;
+                }
+                if (memHas && mem.ts() < bestTs) {
+                    // Memory accesses dominate: run them in a tight loop until another event or the window ends.
+                    final long limit = Math.min(bestTs, windowEnd);
+                    do {
+                        int[] ids = inst.of(mem.vm());
+                        for (int id : ids) {
+                            rp.onMem(mem.ts(), id, mem.vcpu(), mem.el(), mem.access(), mem.va(), mem.size());
+                        }
+                        accesses += ids.length;
+                        processed++;
+                        if ((processed & 0xFFFF) == 0) {
+                            progress.update(processed);
+                            if (ioFail[0] != null) {
+                                throw ioFail[0];
+                            }
+                        }
+                        memHas = mem.next();
+                    } while (memHas && mem.ts() < limit);
+                    continue;
+                }
+                for (int id : inst.of(vmOf(head[best]))) {
+                    dispatch(rp, best, head[best], id, inst.isReplicated());
+                }
+                processed++;
+                head[best] = advance(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs);
+                ts[best] = tsOf(head[best]);
+            }
+            rp.finish(DRAIN_NS);
+            if (windowEnd != Long.MIN_VALUE) {
+                // Interrupts acknowledged during the drain belong to the last window(s).
+                long last = Math.max(rp.lastTs(), windowStart);
+                while (last >= windowEnd) {
+                    emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winIrqs, winIrq);
+                    windowStart = windowEnd;
+                    windowEnd += window;
+                }
+                emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winIrqs, winIrq);
+            }
+            progress.finish(processed);
+            if (ioFail[0] != null) {
+                throw ioFail[0];
+            }
+        } finally {
+            mem.close();
+            sysregs.close();
+            ptes.close();
+            maps.close();
+            tlbis.close();
+            scheds.close();
+            daifs.close();
+            irqs.close();
+        }
+        timeW.close();
+        if (faultW != null) {
+            faultW.close();
+        }
+        if (irqW != null) {
+            irqW.close();
+        }
+        writeTlbStats(rp, dir);
+        writeFaults(rp, dir);
+        writeIrqLatency(rp, dir);
+        return accesses;
+    }
+
+    /** How long after the last event in-flight interrupts may still complete (ns). */
+    static final long DRAIN_NS = 100_000_000L;
+
+    private static long estimateEvents(Trace trace) {
+        return 0; // unknown: the meter then shows the rate only
+    }
+
+    private static long tsOf(Object r) {
+        if (r == null) {
+            return Long.MAX_VALUE;
+        }
+        if (r instanceof SysregRecord x) {
+            return x.ts();
+        } else if (r instanceof PteRecord x) {
+            return x.ts();
+        } else if (r instanceof MapRecord x) {
+            return x.ts();
+        } else if (r instanceof TlbiRecord x) {
+            return x.ts();
+        } else if (r instanceof SchedRecord x) {
+            return x.ts();
+        } else if (r instanceof DaifRecord x) {
+            return x.ts();
+        } else if (r instanceof IrqRecord x) {
+            return x.ts();
+        }
+        throw new AssertionError(r);
+    }
+
+    private static Object advance(int k, RecordReader<SysregRecord> sysregs, RecordReader<PteRecord> ptes,
+            RecordReader<MapRecord> maps, RecordReader<TlbiRecord> tlbis, RecordReader<SchedRecord> scheds,
+            RecordReader<DaifRecord> daifs, RecordReader<IrqRecord> irqs) {
+        return switch (k) {
+            case K_SYSREG -> sysregs.next();
+            case K_PTE -> ptes.next();
+            case K_MAP -> maps.next();
+            case K_TLBI -> tlbis.next();
+            case K_SCHED -> scheds.next();
+            case K_DAIF -> daifs.next();
+            case K_IRQ -> irqs.next();
+            default -> throw new AssertionError(k);
+        };
+    }
+
+    /** The VM a record belongs to; -1 for host-wide records (a {@code pte} row without a vm). */
+    private static int vmOf(Object r) {
+        if (r instanceof SysregRecord x) {
+            return x.vm();
+        } else if (r instanceof PteRecord x) {
+            return -1;
+        } else if (r instanceof MapRecord x) {
+            return x.vm();
+        } else if (r instanceof TlbiRecord x) {
+            return x.vm();
+        } else if (r instanceof SchedRecord x) {
+            return x.vm();
+        } else if (r instanceof DaifRecord x) {
+            return x.vm();
+        } else if (r instanceof IrqRecord x) {
+            return x.vm();
+        }
+        throw new AssertionError(r);
+    }
+
+    private static void dispatch(Replayer rp, int k, Object r, int vm, boolean replicated) {
+        switch (k) {
+            case K_SYSREG -> {
+                SysregRecord x = (SysregRecord) r;
+                rp.onSysreg(x.ts(), x.pe(), vm, x.vcpu(), x.el(), x.reg().armName(), x.value());
+            }
+            case K_PTE -> {
+                PteRecord x = (PteRecord) r;
+                rp.onPte(x.ts(), x.pa(), x.value());
+            }
+            case K_MAP -> {
+                MapRecord x = (MapRecord) r;
+                rp.onMap(x.ts(), vm, x.stage(), x.root() == null ? -1 : x.root(), x.ia(),
+                        x.oa() == null ? 0 : x.oa(), x.size(), x.perm() == null ? "" : x.perm(), x.memtype(),
+                        x.ng() != 0, x.unmap());
+            }
+            case K_TLBI -> {
+                TlbiRecord x = (TlbiRecord) r;
+                // Replicas run where the modelled scheduler puts them, not on the recorded PE.
+                int pe = replicated && x.vcpu() >= 0 ? -1 : x.pe();
+                rp.onTlbi(x.ts(), pe, vm, x.vcpu(), x.op(), x.asid(), x.addr() == null ? 0 : x.addr(),
+                        x.addr() != null, x.ttl(), x.pages());
+            }
+            case K_SCHED -> {
+                SchedRecord x = (SchedRecord) r;
+                int ev = switch (x.event()) {
+                    case RUN -> Hypervisor.SCHED_RUN;
+                    case PREEMPT -> Hypervisor.SCHED_PREEMPT;
+                    case BLOCK -> Hypervisor.SCHED_BLOCK;
+                    case WAKE -> Hypervisor.SCHED_WAKE;
+                };
+                rp.onSched(x.ts(), x.pe(), vm, x.vcpu(), ev);
+            }
+            case K_DAIF -> {
+                DaifRecord x = (DaifRecord) r;
+                rp.onDaif(x.ts(), vm, x.vcpu(), x.mask());
+            }
+            case K_IRQ -> {
+                IrqRecord x = (IrqRecord) r;
+                int src = switch (x.source()) {
+                    case DEVICE -> Hypervisor.SOURCE_DEVICE;
+                    case TIMER -> Hypervisor.SOURCE_TIMER;
+                    case IPI -> Hypervisor.SOURCE_IPI;
+                    case ITS -> Hypervisor.SOURCE_ITS;
+                };
+                rp.onIrq(x.ts(), x.intid(), vm, x.vcpu(), src, x.sourceVcpu(), x.level(), !x.deassert(),
+                        x.priority(), x.ackTs(), x.eoiTs());
+            }
+            default -> throw new AssertionError(k);
+        }
+    }
+
+    private static void emitWindow(Replayer rp, MetricTableWriter<TimelineRow> w, long start, long end,
+            long[] lookups, long[] misses, long[] faults, long[] irqs, LogLinearHistogram[] h) throws IOException {
+        for (int d = 0; d < rp.vmCount(); d++) {
+            long l = rp.vmLookups(d) - lookups[d];
+            long m = rp.vmMisses(d) - misses[d];
+            long f = rp.vmStage2Faults(d) - faults[d];
+            long i = rp.vmInterrupts(d) - irqs[d];
+            lookups[d] = rp.vmLookups(d);
+            misses[d] = rp.vmMisses(d);
+            faults[d] = rp.vmStage2Faults(d);
+            irqs[d] = rp.vmInterrupts(d);
+            Double rate = l == 0 ? null : (l - m) / (double) l;
+            Long p99 = h[d].count() == 0 ? null : h[d].percentile(99.0);
+            h[d].reset();
+            w.write(new TimelineRow(start, end, rp.vmId(d), l, l - m, rate, f, i, p99));
+        }
+    }
+
+    private static void writeTlbStats(Replayer rp, Path dir) throws IOException {
+        List<TlbStatsRow> rows = new ArrayList<>();
+        List<WalkLengthRow> lengths = new ArrayList<>();
+        for (int p = 0; p < rp.peCount(); p++) {
+            boolean hasL2 = rp.pe(p).l2 != null;
+            for (int d = 0; d < rp.vmCount(); d++) {
+                int vm = rp.vmId(d);
+                for (int v = 0; v < rp.vcpuCount(d); v++) {
+                    long li = rp.counter(p, d, v, Replayer.C_L1I_LOOKUPS);
+                    long ld = rp.counter(p, d, v, Replayer.C_L1D_LOOKUPS);
+                    if (li + ld == 0) {
+                        continue;
+                    }
+                    long wi = rp.counter(p, d, v, Replayer.C_WALKS_I);
+                    long wd = rp.counter(p, d, v, Replayer.C_WALKS_D);
+                    long stale = rp.counter(p, d, v, Replayer.C_STALE);
+                    long[] ri = levels(rp, p, d, v, true);
+                    long[] rd = levels(rp, p, d, v, false);
+                    long[] zero = new long[8];
+                    if (hasL2) {
+                        long[] both = new long[8];
+                        for (int i = 0; i < 8; i++) {
+                            both[i] = ri[i] + rd[i];
+                        }
+                        rows.add(row(p, vm, v, "l1i", 1, rp, Replayer.C_L1I_LOOKUPS, 0, zero, 0));
+                        rows.add(row(p, vm, v, "l1d", 1, rp, Replayer.C_L1D_LOOKUPS, 0, zero, stale));
+                        rows.add(row(p, vm, v, "l2", 2, rp, Replayer.C_L2_LOOKUPS, wi + wd, both, 0));
+                    } else {
+                        rows.add(row(p, vm, v, "l1i", 1, rp, Replayer.C_L1I_LOOKUPS, wi, ri, 0));
+                        rows.add(row(p, vm, v, "l1d", 1, rp, Replayer.C_L1D_LOOKUPS, wd, rd, stale));
+                    }
+                    for (int n = 0; n <= Replayer.WALK_LEN_MAX; n++) {
+                        long c = rp.walkLengthCount(p, d, v, n);
+                        if (c != 0) {
+                            lengths.add(new WalkLengthRow(p, vm, v, n, c));
+                        }
+                    }
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.TLB_STATS, rows);
+        MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, lengths);
+    }
+
+    private static long[] levels(Replayer rp, int p, int d, int v, boolean fetch) {
+        long[] a = new long[8];
+        for (int s = 1; s <= 2; s++) {
+            for (int l = 0; l < 4; l++) {
+                a[(s - 1) * 4 + l] = rp.levelReads(p, d, v, fetch, s, l);
+            }
+        }
+        return a;
+    }
+
+    private static TlbStatsRow row(int p, int vm, int v, String name, int level, Replayer rp, int c0, long walks,
+            long[] reads, long stale) {
+        int d = -1;
+        for (int i = 0; i < rp.vmCount(); i++) {
+            if (rp.vmId(i) == vm) {
+                d = i;
+            }
+        }
+        long lookups = rp.counter(p, d, v, c0);
+        long hits = rp.counter(p, d, v, c0 + 1);
+        long misses = rp.counter(p, d, v, c0 + 2);
+        return new TlbStatsRow(p, vm, v, name, level, 0L, lookups, hits, misses, walks, reads[0], reads[1], reads[2],
+                reads[3], reads[4], reads[5], reads[6], reads[7], Math.min(stale, hits));
+    }
+
+    private static void writeFaults(Replayer rp, Path dir) throws IOException {
+        List<Stage2FaultRow> rows = new ArrayList<>();
+        for (int d = 0; d < rp.vmCount(); d++) {
+            for (int v = 0; v < rp.vcpuCount(d); v++) {
+                for (int k = 0; k < 4; k++) {
+                    for (int l = -1; l <= 3; l++) {
+                        for (int s = 0; s < 2; s++) {
+                            for (int c = 0; c < Stage2Port.CAUSES; c++) {
+                                long n = rp.s2FaultCount(d, v, k, l, s == 1, c);
+                                if (n != 0) {
+                                    rows.add(new Stage2FaultRow(rp.vmId(d), v, Replayer.FAULT_KIND_NAMES[k], l, s == 1,
+                                            Stage2Port.CAUSE_NAMES[c], n, rp.s2FaultFirst(d, v, k, l, s == 1, c),
+                                            rp.s2FaultLast(d, v, k, l, s == 1, c)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.STAGE2_FAULTS, rows);
+    }
+
+    private static void writeIrqLatency(Replayer rp, Path dir) throws IOException {
+        IrqLatencyStats st = rp.irqStats();
+        List<IrqLatencyRow> rows = new ArrayList<>();
+        for (int d = 0; d < rp.vmCount(); d++) {
+            int vm = rp.vmId(d);
+            for (int v = 0; v < rp.vcpuCount(d); v++) {
+                for (int c = 0; c < IrqLatencyStats.CLASSES; c++) {
+                    long n = st.count(vm, v, c);
+                    if (n == 0) {
+                        continue;
+                    }
+                    LogLinearHistogram h = st.histogram(vm, v, c);
+                    rows.add(new IrqLatencyRow(vm, v, IrqLatencyStats.CLASS_NAMES[c], n, h.min(), h.percentile(50),
+                            h.percentile(90), h.percentile(99), h.percentile(99.9), h.max(), h.mean(),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_EXIT),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_INJECT),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_SCHED),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_LR_WAIT),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_MASK)));
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.IRQ_LATENCY, rows);
+    }
+
+    private static void writeRunInfo(Options o, Scenario sc, Trace trace, Replayer rp, Path dir, ReplayConfig cfg)
+            throws IOException {
+        Map<String, String> e = new TreeMap<>();
+        e.put(RunInfo.TOOL_VERSION, o.toolVersion());
+        e.put(RunInfo.INPUT, o.trace().toAbsolutePath().normalize().getFileName().toString());
+        e.put(RunInfo.INPUT_DIGEST, digest(trace.dir()));
+        e.put(RunInfo.EVENTS_PROCESSED, Long.toString(rp.events()));
+        e.put(RunInfo.WINDOW_NS, Long.toString(o.windowNs()));
+        e.put(RunInfo.SCENARIO, o.scenarioName());
+        sc.asMap().forEach((k, v) -> e.put(RunInfo.SCENARIO_PREFIX + k, v));
+        e.put("host.vms", Integer.toString(rp.vmCount()));
+        if (o.vmsPerHost() > 0) {
+            e.put("host.vms_per_host", Integer.toString(o.vmsPerHost()));
+        }
+        e.put("host.pes", Integer.toString(cfg.peCount()));
+        e.put("host.core", cfg.core().name());
+        e.put("host.l1i", geom(cfg.core().l1i()));
+        e.put("host.l1d", geom(cfg.core().l1d()));
+        e.put("host.l2", geom(cfg.core().l2()));
+        o.commandOptions().forEach((k, v) -> e.put(RunInfo.OPTION_PREFIX + k, v));
+        for (int d = 0; d < rp.vmCount(); d++) {
+            e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));
+            e.put(RunInfo.vmVcpusKey(rp.vmId(d)), Integer.toString(rp.vcpuCount(d)));
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.RUN_INFO, RunInfo.rows(e));
+    }
+
+    private static String geom(TlbGeometry g) {
+        return g == null ? "none" : g.entries() + " entries, " + g.ways() + "-way";
+    }
+
+    /** sha256 over the trace's files in name order (name, length, bytes), so renaming a file changes it too. */
+    static String digest(Path traceDir) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            List<Path> files;
+            try (Stream<Path> s = Files.list(traceDir)) {
+                files = s.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> p.getFileName().toString()))
+                        .toList();
+            }
+            byte[] buf = new byte[1 << 16];
+            for (Path f : files) {
+                md.update(f.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                try (InputStream in = Files.newInputStream(f)) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        md.update(buf, 0, n);
+                    }
+                }
+            }
+            return "sha256:" + HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

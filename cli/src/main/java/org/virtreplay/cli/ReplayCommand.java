@@ -1,0 +1,123 @@
+package org.virtreplay.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.replay.Stage2Ports;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code virtreplay replay}: a trace through the modelled host, into metric tables. */
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
+        description = {
+            "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
+                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; with "
+                    + "--events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
+            "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
+                    + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
+        },
+        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics --set core=cortex-a76"})
+public final class ReplayCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TRACE", description = "Trace directory.")
+    Path trace;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the metric tables.")
+    Path out;
+
+    @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario file (key = value lines).")
+    Path scenarioFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one scenario key (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--window", defaultValue = "1ms", paramLabel = "DURATION",
+            description = "Width of a timeline window: ns, or with a unit ns, us, ms, s (default: ${DEFAULT-VALUE}).")
+    String window;
+
+    @Option(names = "--events", description = "Also write fault_events and irq_events (one row per fault and interrupt).")
+    boolean events;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = "--force", description = "Replace DIR if it exists.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        ReplayJob.Result r = run(spec, trace, out, scenarioFile, sets, window, events, quiet, force);
+        PrintWriter pw = spec.commandLine().getOut();
+        pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
+                r.wallNs() / 1e9, r.out());
+        pw.flush();
+        return VirtReplay.EXIT_OK;
+    }
+
+    /** Shared with {@code run}. */
+    static ReplayJob.Result run(CommandLine.Model.CommandSpec spec, Path trace, Path out, Path scenarioFile,
+            List<String> sets, String window, boolean events, boolean quiet, boolean force) throws IOException {
+        Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
+            if (k == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got '" + s + "'");
+            }
+            sc = sc.with(k, s.substring(eq + 1).strip());
+        }
+        long windowNs = parseDuration(spec, "--window", window);
+        Map<String, String> opts = new TreeMap<>();
+        opts.put("window", window);
+        opts.put("events", Boolean.toString(events));
+        for (String s : sets) {
+            opts.put("set." + s.substring(0, s.indexOf('=')).strip(), s.substring(s.indexOf('=') + 1).strip());
+        }
+        String scenarioName = scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString();
+        ReplayJob.Options o = new ReplayJob.Options(trace, out, sc, scenarioName, windowNs, events, quiet, force,
+                VirtReplay.version(), opts);
+        return ReplayJob.run(o, Stage2Ports.kvm());
+    }
+
+    static long parseDuration(CommandLine.Model.CommandSpec spec, String option, String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        long mult = 1;
+        String num = t;
+        if (t.endsWith("ns")) {
+            num = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("us")) {
+            mult = 1_000L;
+            num = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("ms")) {
+            mult = 1_000_000L;
+            num = t.substring(0, t.length() - 2);
+        } else if (t.endsWith("s")) {
+            mult = 1_000_000_000L;
+            num = t.substring(0, t.length() - 1);
+        }
+        try {
+            long v = Long.parseLong(num.strip());
+            if (v > 0 && v <= Long.MAX_VALUE / mult) {
+                return v * mult;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                option + ": expected a positive duration such as 1ms, 500us or 1000000 (ns), got '" + text + "'");
+    }
+}

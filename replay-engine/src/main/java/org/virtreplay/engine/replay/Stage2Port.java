@@ -1,0 +1,81 @@
+package org.virtreplay.engine.replay;
+
+import org.virtreplay.engine.mmu.MemType;
+import org.virtreplay.engine.mmu.TranslationResult;
+
+/**
+ * What the replay loop needs from the hypervisor's stage-2 memory management (KVM's
+ * {@code kvm_pgtable} and {@code user_mem_abort} side): VM and memslot set-up, the stage-2
+ * registers it would program, explicit mappings from the trace, and the handling of a stage-2
+ * fault. Kept as an interface so that the loop can be tested with a hand-written host.
+ */
+public interface Stage2Port {
+
+    /** Makes the port for a replay, on the replay's physical memory. */
+    @FunctionalInterface
+    interface Factory {
+        Stage2Port create(org.virtreplay.engine.mmu.PhysicalMemory mem);
+    }
+
+    int MEMSLOT_RAM = 0;
+    int MEMSLOT_MMIO = 1;
+    int MEMSLOT_DEVICE = 2;
+
+    /** Causes of a handled stage-2 fault, as in the {@code stage2_faults} table. */
+    int CAUSE_LAZY_MAP = 0;
+    int CAUSE_MMIO = 1;
+    int CAUSE_DIRTY_LOG = 2;
+    int CAUSE_PERMISSION = 3;
+    int CAUSE_UNMAPPED = 4;
+    int CAUSE_ACCESS_FLAG = 5;
+    int CAUSES = 6;
+
+    String[] CAUSE_NAMES = {"lazy_map", "mmio", "dirty_log", "permission", "unmapped", "access_flag"};
+
+    /** Whether the guest's access is retried after the hypervisor handled a fault of this cause. */
+    static boolean retry(int cause) {
+        return cause == CAUSE_LAZY_MAP || cause == CAUSE_DIRTY_LOG || cause == CAUSE_PERMISSION
+                || cause == CAUSE_ACCESS_FLAG;
+    }
+
+    /** Receives the TLB maintenance the hypervisor issues for a stage-2 change. */
+    @FunctionalInterface
+    interface TlbSink {
+        void tlbi(org.virtreplay.engine.tlb.TlbiOp op, int vm, long ipa);
+    }
+
+    void setTlbSink(TlbSink sink);
+
+    /**
+     * A vCPU of {@code vm} is loaded on PE {@code pe}; returns true if its VMID changed (rollover),
+     * after which {@link #vttbr} gives the new value.
+     */
+    boolean vcpuLoad(int pe, int vm);
+
+    /** The trace's hypervisor programmed the VM's stage-2 registers: build tables where they say. */
+    void adoptVttbr(int vm, long vttbr, long vtcr);
+
+    void addVm(int vm, int ipaBits, int vmidHint);
+
+    void addMemslot(int vm, int slot, long ipa, long size, int kind, long pa, long backing);
+
+    /** The VTTBR_EL2 value (BADDR | VMID) the hypervisor programs for the VM. */
+    long vttbr(int vm);
+
+    /** The VTCR_EL2 value the hypervisor programs for the VM. */
+    long vtcr(int vm);
+
+    void map(int vm, long ipa, long pa, long size, String perm, MemType type);
+
+    void unmap(int vm, long ipa, long size);
+
+    /** PA of an IPA of RAM (mapping it first if needed, without counting a fault), or -1. */
+    long resolveForTables(int vm, long ipa);
+
+    /**
+     * Handles the stage-2 fault in {@code res} as the hypervisor would; returns its cause, or -1
+     * when it is not a stage-2 fault. The caller retries after {@link #CAUSE_LAZY_MAP} and
+     * {@link #CAUSE_DIRTY_LOG}.
+     */
+    int handleFault(long ts, int vm, int vcpu, TranslationResult res);
+}

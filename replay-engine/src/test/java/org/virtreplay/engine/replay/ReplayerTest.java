@@ -1,0 +1,142 @@
+package org.virtreplay.engine.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.virtreplay.engine.hyp.CostModel;
+import org.virtreplay.engine.hyp.HypConfig;
+import org.virtreplay.engine.hyp.Hypervisor;
+import org.virtreplay.engine.tlb.CorePreset;
+import org.virtreplay.engine.tlb.Replacement;
+import org.virtreplay.engine.tlb.TlbGeometry;
+import org.virtreplay.engine.tlb.TlbiOp;
+
+/**
+ * End-to-end checks of the replay loop on hand-built hosts. Expected values are derived in the
+ * comments from the rules (KVM lazy stage-2 mapping at the memslot's backing size; TLB entries of
+ * min(stage-1, stage-2) size; VMID/ASID tags).
+ */
+class ReplayerTest {
+
+    private static final long GB = 1L << 30, MB2 = 2L << 20, K4 = 4096;
+
+    /** A host with one PE and fully associative 32-entry L1 TLBs and no L2 or walk caches. */
+    private static Replayer host(int pes) {
+        TlbGeometry l1 = new TlbGeometry(32, 32, TlbGeometry.ANY_SIZE);
+        CorePreset core = CorePreset.custom(l1, l1, null);
+        HypConfig hyp = HypConfig.defaults(pes).withPolicy(org.virtreplay.engine.hyp.SchedPolicy.TRACE);
+        return new Replayer(new ReplayConfig(pes, core, Replacement.LRU, 1, hyp, CostModel.defaults(), 0, 0),
+                Stage2Ports.kvm());
+    }
+
+    @Test
+    void guestWithMmuOffTakesOneLazyStage2FaultPerBackingBlock() {
+        // VM 0: 40-bit IPA, RAM [1 GiB, 1 GiB + 16 MiB) backed by 2 MiB blocks; the guest's stage 1 is
+        // off (SCTLR_EL1.M = 0 at reset), so VA = IPA.
+        Replayer r = host(1);
+        r.addVm(0, "vm0", 1, 40, -1);
+        r.addMemslot(0, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, MB2);
+        r.start();
+        r.onSched(0, 0, 0, 0, Hypervisor.SCHED_RUN);
+        // 1: IPA 1 GiB, no stage-2 tables yet -> fault, KVM maps the 2 MiB block [1 GiB, +2 MiB).
+        r.onMem(10, 0, 0, 1, Replayer.READ, GB, 8);
+        // 2: same block, another 4K page: translated by the new block, no fault.
+        r.onMem(20, 0, 0, 1, Replayer.READ, GB + 0x1000, 8);
+        // 3: next block [1 GiB + 2 MiB, ...): fault, mapped.
+        r.onMem(30, 0, 0, 1, Replayer.WRITE, GB + MB2 + 0x10, 8);
+        // 4: a write into block 1 again: S2AP of a RAM block is RW, no fault.
+        r.onMem(40, 0, 0, 1, Replayer.WRITE, GB + 0x2000, 8);
+        r.finish(0);
+        long total = 0;
+        for (int kind = 0; kind < 4; kind++) {
+            for (int level = -1; level <= 3; level++) {
+                total += r.s2FaultCount(0, 0, kind, level, false, Stage2Port.CAUSE_LAZY_MAP);
+            }
+        }
+        assertEquals(2, total, "one lazy-map fault per 2 MiB block touched");
+        assertEquals(4, r.counter(0, 0, 0, Replayer.C_ACCESSES));
+        // 4 page lookups (none crosses a page) + 2 retries after the faults = 6 data-TLB lookups.
+        assertEquals(6, r.counter(0, 0, 0, Replayer.C_L1D_LOOKUPS));
+    }
+
+    @Test
+    void pageCrossingAccessLooksUpBothPagesLowestFirst() {
+        Replayer r = host(1);
+        r.addVm(0, "vm0", 1, 40, -1);
+        r.addMemslot(0, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+        r.start();
+        r.onSched(0, 0, 0, 0, Hypervisor.SCHED_RUN);
+        // 8 bytes at 0xFFC in page 0 cross into page 1: two lookups, two lazy 4K maps.
+        r.onMem(10, 0, 0, 1, Replayer.READ, GB + 0xFFC, 8);
+        r.finish(0);
+        assertEquals(1, r.counter(0, 0, 0, Replayer.C_ACCESSES));
+        assertEquals(2, r.counter(0, 0, 0, Replayer.C_PAGE_LOOKUPS));
+        long faults = 0;
+        for (int level = -1; level <= 3; level++) {
+            faults += r.s2FaultCount(0, 0, 1, level, false, Stage2Port.CAUSE_LAZY_MAP);
+        }
+        assertEquals(2, faults, "two translation faults, one per 4K page");
+    }
+
+    @Test
+    void mmioSlotAlwaysExitsAndIsNeverMapped() {
+        Replayer r = host(1);
+        r.addVm(0, "vm0", 1, 40, -1);
+        r.addMemslot(0, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+        r.addMemslot(0, 1, 0x0900_0000L, 0x1000, Stage2Port.MEMSLOT_MMIO, -1, K4);
+        r.start();
+        r.onSched(0, 0, 0, 0, Hypervisor.SCHED_RUN);
+        for (int i = 0; i < 3; i++) {
+            r.onMem(10 + i, 0, 0, 1, Replayer.WRITE, 0x0900_0000L, 4);
+        }
+        r.finish(0);
+        long mmio = 0;
+        for (int level = -1; level <= 3; level++) {
+            mmio += r.s2FaultCount(0, 0, 1, level, false, Stage2Port.CAUSE_MMIO);
+        }
+        assertEquals(3, mmio, "each of the three accesses exits");
+    }
+
+    @Test
+    void twoVmsOnOnePeDoNotShareTlbEntries() {
+        // Two VMs with identical IPA layouts, both MMU off at stage 1, alternate on PE 0. Their
+        // entries are tagged with different VMIDs, so VM 1's first access misses even though VM 0
+        // cached the same VA: 2 VMs x 1 page = 2 walks that succeed, and then hits.
+        Replayer r = host(1);
+        for (int vm = 0; vm < 2; vm++) {
+            r.addVm(vm, "vm" + vm, 1, 40, -1);
+            r.addMemslot(vm, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+        }
+        r.start();
+        long t = 0;
+        r.onSched(t++, 0, 0, 0, Hypervisor.SCHED_RUN);
+        r.onMem(t++, 0, 0, 1, Replayer.READ, GB, 8);   // VM 0: fault, map, walk again -> fill
+        r.onMem(t++, 0, 0, 1, Replayer.READ, GB, 8);   // hit
+        r.onSched(t++, 0, 0, 0, Hypervisor.SCHED_PREEMPT);
+        r.onSched(t++, 0, 1, 0, Hypervisor.SCHED_RUN);
+        r.onMem(t++, 1, 0, 1, Replayer.READ, GB, 8);   // VM 1: other VMID -> miss, fault, map, fill
+        r.onMem(t++, 1, 0, 1, Replayer.READ, GB, 8);   // hit
+        r.finish(0);
+        // Per VM: lookups = 2 accesses + 1 retry = 3; hits = 1 (the second access).
+        for (int vm = 0; vm < 2; vm++) {
+            assertEquals(3, r.counter(0, vm, 0, Replayer.C_L1D_LOOKUPS), "vm " + vm);
+            assertEquals(1, r.counter(0, vm, 0, Replayer.C_L1D_HITS), "vm " + vm);
+        }
+    }
+
+    @Test
+    void tlbiOperandEncoding() {
+        // VAE1IS, ASID 7, VA 0x0000_0080_8060_4ABC, no TTL: Xt = 7<<48 | VA[55:12] = 0x0007_0000_0808_0604 (T26).
+        assertEquals(0x0007_0000_0808_0604L,
+                Replayer.operand(TlbiOp.VAE1IS, 7, 0x0000_0080_8060_4ABCL, true, -1, -1, 12));
+        // With a TTL hint for a 4K level-3 leaf: TTL = 0b01_11 in Xt[47:44] -> 0x0007_7000_0808_0604 (T26).
+        assertEquals(0x0007_7000_0808_0604L,
+                Replayer.operand(TlbiOp.VAE1IS, 7, 0x0000_0080_8060_4ABCL, true, 3, -1, 12));
+        // IPAS2E1IS of IPA 0x9ABC_D000: Xt = IPA >> 12 = 0x9ABCD (T25).
+        assertEquals(0x9ABCDL, Replayer.operand(TlbiOp.IPAS2E1IS, -1, 0x9ABC_D000L, true, -1, -1, 12));
+        // Range RVAE1IS of 64 pages from VA 0x40_0000, 4K: SCALE 0 covers (NUM+1)*2 pages up to 64 -> NUM 31;
+        // TG 01 in [47:46], BaseADDR = 0x400 in [36:0].
+        long xt = Replayer.operand(TlbiOp.RVAE1IS, 0, 0x40_0000L, true, -1, 64, 12);
+        assertEquals((1L << 46) | (31L << 39) | 0x400L, xt);
+    }
+}
