@@ -304,10 +304,13 @@ public final class TableBuilder {
         }
         long t = poolNext;
         poolNext += gran.bytes;
-        // Zero the new table (the pool may hold stale data).
-        long pa = tablePa(t);
-        for (long off = 0; off < gran.bytes; off += 8) {
-            mem.write(pa + off, 0);
+        // Zero the new table (the pool may hold stale data). A stage-1 table larger than the stage-2
+        // pages that back it need not be contiguous in PA, so translate each 4 KB piece.
+        for (long off = 0; off < gran.bytes; off += 4096) {
+            long pa = tablePa(t + off);
+            for (long b = 0; b < 4096; b += 8) {
+                mem.write(pa + b, 0);
+            }
         }
         return t;
     }

@@ -133,6 +133,36 @@ class TableBuilderTest {
     }
 
     @Test
+    void exactDescriptorBits() {
+        // Stage 1, 4K page "rwu" normal_wb nG=1, MAIR 0x44FF (Attr0 = 0xFF -> AttrIndx 0):
+        // page 0b11 | AP[1]=1 (0x40) | AP[2]=0 | SH=11 (0x300) | AF (0x400) | nG (0x800) = 0xF43; no 'x' -> PXN (53)
+        // and UXN (54) = 0x0060_0000_0000_0000; OA 0x5000_0000 -> 0x0060_0000_5000_0F43.
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder s1 = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x20_0000L, 1 << 20,
+                new Mair(0x44FF), null);
+        s1.map(0x7000_0000L, 0x5000_0000L, 4096, "rwu", MemType.NORMAL_WB, true);
+        assertEquals(0x0060_0000_5000_0F43L, mem.read(s1.leafDescriptorPa(0x7000_0000L)));
+        // "rx" normal_nc (Attr1 -> AttrIndx 1 = 0x4), global: AP[2]=1 (0x80), the builder writes SH=ISH for all
+        // Normal types (0x300; the walker forces NC to OSH), AF 0x400, kernel-executable -> UXN only (bit 54):
+        // 0x0040_0000_5000_1787.
+        s1.map(0x7000_1000L, 0x5000_1000L, 4096, "rx", MemType.NORMAL_NC, false);
+        assertEquals(0x0040_0000_5000_1787L, mem.read(s1.leafDescriptorPa(0x7000_1000L)));
+        // "rxu" (EL0 code): AP[1]=1, AP[2]=1 (0xC0), PXN only (bit 53): 0x0020_0000_5000_27C3.
+        s1.map(0x7000_2000L, 0x5000_2000L, 4096, "rxu", MemType.NORMAL_WB, false);
+        assertEquals(0x0020_0000_5000_27C3L, mem.read(s1.leafDescriptorPa(0x7000_2000L)));
+        // Stage 2, "rw" device_ngnre, FWB=0: MemAttr 0001 (0x4) | S2AP 11 (0xC0) | SH=OSH (0x200) | AF (0x400) |
+        // page 0b11 = 0x6C7; no 'x' -> XN[1:0]=10 (bit 54): 0x0040_0000_9000_06C7.
+        TableBuilder s2 = TableBuilder.stage2(mem, Granule.K4, 40, 1, 0x8000_0000L, 0x8100_0000L, 1 << 20, false);
+        s2.map(0x9000_0000L, 0x9000_0000L, 4096, "rw", MemType.DEVICE_NGNRE, false);
+        assertEquals(0x0040_0000_9000_06C7L, mem.read(s2.leafDescriptorPa(0x9000_0000L)));
+        // Stage 2 FWB=1 normal_wb "rwx" as a 2 MB block: MemAttr 0110 (0x18) | 0xC0 | ISH 0x300 | AF 0x400 | block
+        // 0b01 = 0x7D9: 0x0000_0001_0000_07D9.
+        TableBuilder f = TableBuilder.stage2(mem, Granule.K4, 40, 1, 0x8200_0000L, 0x8300_0000L, 1 << 20, true);
+        f.map(0x4000_0000L, 0x1_0000_0000L, 2 << 20, "rwx", MemType.NORMAL_WB, false);
+        assertEquals(0x0000_0001_0000_07D9L, mem.read(f.leafDescriptorPa(0x4000_0000L)));
+    }
+
+    @Test
     void refusals() {
         PhysicalMemory mem = new PhysicalMemory();
         TableBuilder s1 = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x20_0000L, 4096, new Mair(0xFF), null);
