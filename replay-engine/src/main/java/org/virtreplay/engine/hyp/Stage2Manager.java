@@ -87,8 +87,11 @@ public final class Stage2Manager {
         void tlbi(TlbiOp op, int vmid, long ipa);
     }
 
-    /** Default host RAM base for slot backing chosen by the model: 1 TB, clear of table pools. */
-    public static final long DEFAULT_HOST_RAM_BASE = 0x100_0000_0000L;
+    /**
+     * Default host RAM base for slot backing chosen by the model: 128 GB, so that RAM stays below
+     * 2^40, the smallest output size (VTCR_EL2.PS) a KVM host programs.
+     */
+    public static final long DEFAULT_HOST_RAM_BASE = 0x20_0000_0000L;
 
     private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
     private static final long S2AP_R = 1L << 6;
@@ -119,6 +122,8 @@ public final class Stage2Manager {
         int id;
         int index;
         int ipaBits;
+        /** Stage-2 output size (VTCR_EL2.PS, capped at 48): every PA the VM maps must be below 2^paBits. */
+        int paBits = 48;
         int startLevel;
         int rootBits;
         long root;
@@ -295,6 +300,11 @@ public final class Stage2Manager {
             System.arraycopy(v.dirty, 0, d, 0, v.nSlots);
             v.dirty = d;
         }
+        if (kind != Memslot.MMIO && ((pa + size - 1) >>> v.paBits) != 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d memslot %d: host PA 0x%x+0x%x is beyond the VM's %d-bit stage-2 output size (VTCR_EL2.PS)",
+                    vm, slot, pa, size, v.paBits));
+        }
         Memslot s = new Memslot(slot, ipa, size, kind, pa, backing);
         v.slots[v.nSlots++] = s;
         if (kind == Memslot.DEVICE) {
@@ -386,6 +396,22 @@ public final class Stage2Manager {
                 }
             }
         }
+        int ps = (int) ((vtcr >>> 16) & 7);
+        int paBits = ps == 0 ? 32 : ps == 1 ? 36 : ps == 2 ? 40 : ps == 3 ? 42 : ps == 4 ? 44 : 48;
+        if (((root + rootBytes - 1) >>> paBits) != 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d: VTTBR_EL2 0x%x: the root is beyond the %d-bit output size of VTCR_EL2 0x%x", vm, vttbr,
+                    paBits, vtcr));
+        }
+        for (int i = 0; i < v.nSlots; i++) {
+            Memslot s = v.slots[i];
+            if (s.kind() != Memslot.MMIO && ((s.pa() + s.size() - 1) >>> paBits) != 0) {
+                throw new BadInputException(String.format(Locale.ROOT,
+                        "VM %d: VTCR_EL2 0x%x gives a %d-bit stage-2 output size but memslot %d is backed at host PA "
+                                + "0x%x..0x%x", vm, vtcr, paBits, s.slot(), s.pa(), s.pa() + s.size() - 1));
+            }
+        }
+        v.paBits = paBits;
         boolean vs = ((vtcr >>> 19) & 1) != 0;
         v.fixedVmid = (int) ((vttbr >>> 48) & (vs ? 0xFFFF : 0xFF));
         if (root == v.root && ipaBits == v.ipaBits && start == v.startLevel) {

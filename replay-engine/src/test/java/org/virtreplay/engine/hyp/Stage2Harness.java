@@ -40,7 +40,7 @@ final class Stage2Harness {
     boolean access(long ipa, AccessType acc) {
         ts++;
         nCauses = 0;
-        for (int attempt = 0; attempt < 6; attempt++) {
+        for (int attempt = 0; attempt < 10; attempt++) {
             if (mmu.translate(regs, ipa, 1, acc, false, res)) {
                 return true;
             }

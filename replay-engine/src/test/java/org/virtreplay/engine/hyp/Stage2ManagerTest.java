@@ -19,7 +19,7 @@ import org.virtreplay.engine.mmu.FaultKind;
  * granule, start level 1 with 2 concatenated root tables (arm-reference §2.3), so a first access
  * in an untouched GB faults at level 1 (root entry invalid), a first access in an untouched 2 MB
  * region of a GB that has a level-2 table faults at level 2, and so on. RAM backing is placed at
- * host PA 0x100_0000_0000 (1 TB, aligned to every backing size).
+ * host PA DEFAULT_HOST_RAM_BASE = 0x20_0000_0000 (128 GB, aligned to every backing size).
  */
 class Stage2ManagerTest {
 
@@ -45,7 +45,7 @@ class Stage2ManagerTest {
      * First touch of every 4 KB page of an 8 MB RAM slot at IPA 0x4000_0000 backed by 2 MB pages:
      * one stage-2 fault per 2 MB = 4 faults, each mapping a 2 MB block. The first finds root entry 1
      * invalid (level 1); the next three find entries 1..3 of the new level-2 table invalid (level 2).
-     * PA = 0x100_0000_0000 + (IPA - 0x4000_0000).
+     * PA = 0x20_0000_0000 + (IPA - 0x4000_0000).
      */
     @Test
     void firstTouchOfTwoMegabyteBackedSlotFaultsOncePer2Mb() {
@@ -67,7 +67,7 @@ class Stage2ManagerTest {
     }
 
     /**
-     * 1 GB backing, 2 GB slot at IPA 0x4000_0000 (1 GB aligned; PA 1 TB aligned): one fault per GB,
+     * 1 GB backing, 2 GB slot at IPA 0x4000_0000 (1 GB aligned; PA 1 GB aligned): one fault per GB,
      * both at level 1 (the root entries 1 and 2), each mapping a level-1 block.
      */
     @Test
