@@ -141,6 +141,22 @@ class WalkRulesTest {
     }
 
     @Test
+    void vheEl2HasTwoRanges() {
+        // HCR_EL2 = RW | E2H (0x4_8000_0000): EL2 uses EL2&0 with TCR_EL2 in the TCR_EL1 layout
+        // (0x5_8010_3510: T0SZ=T1SZ=16, TG1=4K, EPD1=0). TTBR1_EL2 = the ENV-S1 tables: the upper-range VA
+        // 0xFFFF_0080_8060_4ABC walks them -> PA 0x9ABC_DABC, regime EL2&0.
+        String vhe = ENV_S1_REGS + "HCR_EL2 = 0x4_8000_0000\nTCR_EL2 = 0x5_8010_3510\nTTBR1_EL2 = 0x40000000\n"
+                + "MAIR_EL2 = 0xff\n";
+        TranslationResult r = run(vhe, envS1Memory(D3_DEFAULT), 0xFFFF_0080_8060_4ABCL, 2, AccessType.READ);
+        assertEquals(PA_A, r.pa);
+        assertEquals(Regime.EL20, r.regime);
+        // Without E2H the same TCR_EL2 is single-range: an upper-range VA is outside it -> Translation L0.
+        String nvhe = ENV_S1_REGS + "HCR_EL2 = 0x8000_0000\nTCR_EL2 = 0x5_8010_3510\nTTBR1_EL2 = 0x40000000\n";
+        fault(run(nvhe, envS1Memory(D3_DEFAULT), 0xFFFF_0080_8060_4ABCL, 2, AccessType.READ), FaultKind.TRANSLATION,
+                1, 0, 0x9600_0004L);
+    }
+
+    @Test
     void tgeWithoutE2hTurnsEl0Stage1Off() {
         // HCR_EL2 = RW | TGE (0x8800_0000), E2H=0: EL0 uses EL1&0 with stage 1 disabled: VA = PA, data Device-nGnRnE
         // (0x00, OSH), no reads.
