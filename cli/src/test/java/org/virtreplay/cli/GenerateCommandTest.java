@@ -1,0 +1,173 @@
+package org.virtreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.virtreplay.ingest.convert.TraceConverter;
+
+/**
+ * {@code virtreplay generate} end to end: exit codes and messages for bad options, and the checked-in
+ * quickstart sample regenerated from the exact command in its SCENARIO.md.
+ */
+class GenerateCommandTest {
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    private int exec(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    /** The repository's sample-traces/quickstart, from the cli module's directory (Maven's cwd). */
+    private static Path quickstart() {
+        Path p = Path.of("..", "sample-traces", "quickstart");
+        assertTrue(Files.isDirectory(p), "sample-traces/quickstart not found from " + Path.of("").toAbsolutePath());
+        return p;
+    }
+
+    /** The regeneration command of SCENARIO.md, with --out pointed at {@code target}. */
+    private static String[] scenarioCommand(Path target) throws IOException {
+        String cmd = null;
+        for (String line : Files.readAllLines(quickstart().resolve("SCENARIO.md"))) {
+            if (line.startsWith("bin/virtreplay generate ")) {
+                cmd = line;
+            }
+        }
+        assertTrue(cmd != null, "SCENARIO.md holds no 'bin/virtreplay generate' line");
+        String[] words = cmd.substring("bin/virtreplay ".length()).trim().split(" +");
+        List<String> args = new ArrayList<>(List.of(words));
+        int i = args.indexOf("--out");
+        assertEquals("sample-traces/quickstart", args.get(i + 1));
+        args.set(i + 1, target.toString());
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void quickstartRegeneratesIdentically() throws IOException {
+        Path regen = dir.resolve("quickstart");
+        assertEquals(0, exec(scenarioCommand(regen)), err);
+        List<String> mine = tableFiles(quickstart());
+        assertEquals(tableFiles(regen), mine);
+        assertEquals(10, mine.size(), mine.toString());
+        for (String f : mine) {
+            byte[] want = content(quickstart().resolve(f));
+            byte[] got = content(regen.resolve(f));
+            assertArrayEquals(want, got, f + " differs from the checked-in sample");
+        }
+    }
+
+    @Test
+    void quickstartHasWhatTheIssueAsksFor() throws IOException {
+        Path q = quickstart();
+        String vms = text(q.resolve("vms.csv"));
+        assertEquals(4, vms.split("\n").length, "3 VMs");
+        assertTrue(text(q.resolve("manifest.csv")).contains("\npe_count,4\n"));
+        String sched = text(q.resolve("sched.csv.gz"));
+        int vcpus = 0;
+        for (String line : vms.split("\n")) {
+            if (!line.startsWith("vm,")) {
+                vcpus += Integer.parseInt(line.split(",")[2]);
+            }
+        }
+        assertTrue(vcpus >= 6, "at least 6 vCPUs over 4 PEs");
+        assertTrue(sched.contains(",preempt\n"), "overcommit: preemptions");
+        String map = text(q.resolve("map.csv.gz"));
+        assertTrue(map.contains(",2,") && map.contains(",2097152,rwx,normal_wb,,map\n"), "2 MB stage-2 blocks");
+        assertTrue(map.contains(",rwu,normal_wb,1,map\n"), "stage-1 user pages");
+        String sys = text(q.resolve("sysreg.csv.gz"));
+        assertTrue(sys.split("TTBR0_EL1").length - 1 > 6, "context switches beyond the initial TTBR0 writes");
+        String tlbi = text(q.resolve("tlbi.csv.gz"));
+        assertTrue(tlbi.contains("VALE1IS") && tlbi.contains("IPAS2E1IS") && tlbi.contains("ASIDE1IS"));
+        String irq = text(q.resolve("irq.csv.gz"));
+        assertTrue(irq.contains(",27,") && irq.contains(",timer,") && irq.contains(",device,"));
+    }
+
+    @Test
+    void quickstartPassesValidation() {
+        // The ingest module's validating reader reads all of it and writes Parquet.
+        TraceConverter.convert(quickstart(), dir.resolve("pq"), TraceConverter.Form.PARQUET, 20, false);
+        assertTrue(Files.exists(dir.resolve("pq").resolve("mem.parquet")));
+    }
+
+    @Test
+    void badOptionsExit2WithOneLineEachAndWriteNothing() {
+        Path o = dir.resolve("bad");
+        assertEquals(2, exec("generate", "--out", o.toString(), "--vms", "0", "--skew", "zipf,lognormal"));
+        assertEquals("option '--vms': expected 1..255, got 0\n"
+                + "option '--skew': expected uniform, zipf or seq (comma-separated, per VM), got 'lognormal'\n",
+                err.replace(System.lineSeparator(), "\n"));
+        assertFalse(Files.exists(o));
+
+        assertEquals(2, exec("generate", "--out", o.toString(), "--compress", "lz4"));
+        assertEquals("option '--compress': expected none, gz, zst or xz, got 'lz4'", err.strip());
+        assertEquals(2, exec("generate", "--out", o.toString(), "--s2-premap", "some"));
+        assertEquals("option '--s2-premap': expected blocks, all or none, got 'some'", err.strip());
+        assertEquals(2, exec("generate", "--out", o.toString(), "--ram", "lots"));
+        assertEquals("option '--ram': expected a size like 256M, got 'lots'", err.strip());
+        assertEquals(2, exec("generate", "--out", o.toString(), "--bogus"));
+        assertTrue(err.startsWith("virtreplay: Unknown option: '--bogus'"), err);
+        assertEquals(2, exec("generate"));
+        assertTrue(err.contains("Missing required option: '--out=DIR'"), err);
+        assertFalse(Files.exists(o));
+        assertFalse(err.contains("Exception"), err);
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        assertEquals(0, exec("generate", "--help"));
+        for (String opt : new String[] {"--seed", "--vms", "--vcpus", "--pes", "--footprint", "--skew", "--s2-page-sizes",
+            "--timer-hz", "--spi-hz", "--ipi-hz", "--compress", "--progress"}) {
+            assertTrue(out.contains(opt), opt);
+        }
+    }
+
+    @Test
+    void summaryOnStdout() {
+        Path o = dir.resolve("small");
+        assertEquals(0, exec("generate", "--out", o.toString(), "--accesses", "5000", "--vms", "1"));
+        assertTrue(out.startsWith("wrote " + o + ": 5000 mem, "), out);
+        assertTrue(Files.exists(o.resolve("mem.csv")));
+    }
+
+    private static List<String> tableFiles(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".md")).sorted().toList();
+        }
+    }
+
+    /** The bytes of a table, decompressed if it is .gz (compressed bytes depend on the zlib build). */
+    private static byte[] content(Path p) throws IOException {
+        if (p.toString().endsWith(".gz")) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+                return in.readAllBytes();
+            }
+        }
+        return Files.readAllBytes(p);
+    }
+
+    private static String text(Path p) throws IOException {
+        return new String(content(p), StandardCharsets.UTF_8);
+    }
+}
