@@ -35,7 +35,9 @@ final class GuestModel {
         int bestPrio = 0x100;
         if (v.virqAsserted()) {
             best = m.lrSlot[g * m.nLr + v.hppiIndex()];
-            bestPrio = m.sPrio[best];
+            if (best >= 0) {
+                bestPrio = m.sPrio[best];
+            }
         }
         for (int i = 0; i < m.apLen[g]; i++) {
             int s = m.ap[g][i];

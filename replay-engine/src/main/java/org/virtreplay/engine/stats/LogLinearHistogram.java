@@ -32,7 +32,7 @@ public final class LogLinearHistogram {
     private long clamped;
 
     /** Bucket index of a value in {@code [0, MAX_TRACKABLE]}. */
-    static int index(long v) {
+    public static int index(long v) {
         if (v < (1L << SUB_BITS)) {
             return (int) v;
         }
@@ -42,7 +42,7 @@ public final class LogLinearHistogram {
     }
 
     /** Lowest value that maps to bucket {@code idx}. */
-    static long lowestOf(int idx) {
+    public static long lowestOf(int idx) {
         if (idx < (1 << SUB_BITS)) {
             return idx;
         }
@@ -52,7 +52,7 @@ public final class LogLinearHistogram {
     }
 
     /** Highest value that maps to bucket {@code idx}. */
-    static long highestOf(int idx) {
+    public static long highestOf(int idx) {
         if (idx < (1 << SUB_BITS)) {
             return idx;
         }
@@ -149,6 +149,11 @@ public final class LogLinearHistogram {
         clamped = 0;
         min = Long.MAX_VALUE;
         max = Long.MIN_VALUE;
+    }
+
+    /** Samples in bucket {@code idx} (for converting to another histogram format). */
+    public long countAt(int idx) {
+        return counts[idx];
     }
 
     /** Number of buckets (memory is 8 bytes each). */

@@ -321,4 +321,61 @@ class HypScenarioTest {
         assertEquals(11_985 - 11_670, b.mask());
         assertEquals(2, h.stats().exits(0, 0));
     }
+
+    @Test
+    void traceScheduleBlockWakeRun() {
+        Hypervisor h = hyp(new int[] {1}, HypConfig.defaults(1).withPolicy(SchedPolicy.TRACE));
+        List<Ack> acks = attach(h);
+        h.onSched(1_000, 0, 0, 0, SCHED_BLOCK);
+        h.onIrq(5_000, 27, 0, 0, SOURCE_TIMER, -1, true, true);
+        // The trace, not the model, decides when the blocked vCPU runs again.
+        h.onSched(8_000, 0, 0, 0, Hypervisor.SCHED_WAKE);
+        assertEquals(Hypervisor.ST_RUNNABLE, h.vcpuState(0, 0));
+        h.onSched(9_000, 0, 0, 0, SCHED_RUN);
+        h.advanceTo(100_000);
+        // Soft timer: inject 40 -> queued 5,040 (sched wait) until run at 9,000; flush + entry 210 ->
+        // 9,210; ack 9,215. inject = 40 + 210 + 5 = 255, sched = 9,000 - 5,040 = 3,960.
+        Ack a = acks.get(0);
+        assertEquals(9_215, a.ackTs());
+        assertEquals(255, a.inject());
+        assertEquals(3_960, a.sched());
+    }
+
+    @Test
+    void vcpuInEl2IsNotRunningGuestCode() {
+        Hypervisor h = hyp(new int[] {1}, HypConfig.defaults(1));
+        h.onIrq(10_000, 40, 0, 0, SOURCE_DEVICE, -1, false, true);
+        // Kick exit at 10,360, entry complete at 10,670: in between the vCPU is in EL2.
+        assertEquals(0, h.runningPe(10_359, 0, 0));
+        assertEquals(-1, h.runningPe(10_360, 0, 0));
+        assertEquals(Hypervisor.ST_HOST, h.vcpuState(0, 0));
+        assertEquals(-1, h.runningPe(10_669, 0, 0));
+        assertEquals(0, h.runningPe(10_670, 0, 0));
+    }
+
+    @Test
+    void lpiWithoutGicV4TakesTheSoftwarePath() {
+        Hypervisor h = hyp(new int[] {1}, HypConfig.defaults(1));
+        List<Ack> acks = attach(h);
+        h.onIrq(10_000, 8192, 0, 0, SOURCE_ITS, -1, false, true);
+        h.advanceTo(1_000_000);
+        // Same path as a device SPI (675 ns), class LPI.
+        assertEquals(675, acks.get(0).latency());
+        assertEquals(CLASS_LPI, acks.get(0).cls());
+        assertEquals(1, h.stats().exits(0, 0));
+    }
+
+    @Test
+    void lowerPriorityWaitsBehindHandlerAsMaskWait() {
+        Hypervisor h = hyp(new int[] {1}, HypConfig.defaults(1));
+        List<Ack> acks = attach(h);
+        h.onIrq(10_000, 40, 0, 0, SOURCE_DEVICE, -1, false, true, 0x80, -1, -1);
+        h.onIrq(10_700, 41, 0, 0, SOURCE_DEVICE, -1, false, true, 0x40, -1, -1);
+        h.advanceTo(1_000_000);
+        // 40 acked at 10,675, handler to 11,675. 41 (higher priority) is queued at 11,040, kick exit at
+        // 11,060 pauses the handler (615 ns left), entry 11,370; the guest is still in 40's handler
+        // (interrupts masked) until 11,985, then acks 41 at 11,990: the Linux-like guest does not nest.
+        assertEquals(11_990, acks.get(1).ackTs());
+        assertEquals(11_985 - 11_370, acks.get(1).mask());
+    }
 }
