@@ -1,0 +1,220 @@
+package org.virtreplay.analysis.sweep;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.virtreplay.analysis.metrics.MetricTableWriter;
+import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.ingest.trace.Trace;
+
+/**
+ * Runs a sweep on local cores: every point is a full {@link ReplayJob} into
+ * {@code DIR/points/NNN/}, on a pool of {@code workers} threads; then the rows of every point go,
+ * sorted by point and VM, into {@code DIR/sweep_results.parquet}, and the requirements' answers
+ * into {@code DIR/answers.txt}. Each replay is deterministic and independent of the others, and
+ * rows are ordered by point index, so the files do not depend on the worker count or on which
+ * point finished first.
+ *
+ * <p>Like a replay, the sweep writes into a temporary directory beside {@code DIR} and renames it
+ * into place at the end: a failed sweep leaves nothing behind.
+ */
+public final class SweepRunner {
+    private SweepRunner() {
+    }
+
+    /** Files in a sweep's output directory besides the table. */
+    public static final String POINTS_DIR = "points";
+    public static final String GRID_COPY = "grid.txt";
+    public static final String ANSWERS = "answers.txt";
+
+    /** Timeline window of the per-point replays (the sweep does not use the timeline). */
+    public static final long WINDOW_NS = 1_000_000L;
+
+    /** What to sweep. */
+    public record Options(Path trace, Path out, Grid grid, Scenario base, String scenarioName,
+            List<Requirement> requirements, int workers, boolean quiet, boolean force, String toolVersion) {
+    }
+
+    /** What came out. */
+    public record Result(Path out, Grid grid, List<PointSetup> setups, List<SweepResultRow> rows, Knees.Result knees,
+            long wallNs) {
+    }
+
+    /** Resolves every point against the trace, before anything runs (so a bad point fails fast). */
+    public static List<PointSetup> setups(Path trace, Grid grid, Scenario base) {
+        Trace t = Trace.open(trace);
+        List<PointSetup> s = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (SweepPoint p : grid.points()) {
+            try {
+                s.add(PointSetup.of(p, base, t.vms(), t.manifest().peCount()));
+            } catch (BadInputException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BadInputException(problems);
+        }
+        return s;
+    }
+
+    /**
+     * Runs one point: the replay into {@code dir} (which must not exist), then its rows. Shared by
+     * the local runner and the Spark job.
+     */
+    public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
+            String toolVersion, Stage2Port.Factory s2) throws IOException {
+        Map<String, String> opts = new TreeMap<>();
+        opts.put("sweep.point", Integer.toString(setup.point().index()));
+        opts.put("sweep.params", setup.point().label());
+        ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, WINDOW_NS, true, true,
+                false, toolVersion, opts, setup.vmsPerHost());
+        ReplayJob.run(o, s2);
+        return PointMetrics.rows(dir, setup);
+    }
+
+    /** Runs the sweep; {@code s2} makes the hypervisor's stage-2 side of each replay. */
+    public static Result run(Options o, Stage2Port.Factory s2) throws IOException {
+        long t0 = System.nanoTime();
+        Path out = o.out().toAbsolutePath().normalize();
+        if (Files.exists(out) && !o.force()) {
+            throw new BadInputException(out + ": already exists; use --force to replace it");
+        }
+        if (o.workers() < 1) {
+            throw new BadInputException("--workers: expected a positive number of workers, got " + o.workers());
+        }
+        List<PointSetup> setups = setups(o.trace(), o.grid(), o.base());
+        Path parent = out.getParent() == null ? Path.of(".") : out.getParent();
+        Files.createDirectories(parent);
+        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+        boolean done = false;
+        try {
+            Files.createDirectories(tmp.resolve(POINTS_DIR));
+            List<List<SweepResultRow>> perPoint = runAll(o, setups, tmp, s2);
+            List<SweepResultRow> rows = new ArrayList<>();
+            perPoint.forEach(rows::addAll);
+            rows.sort(ORDER);
+            Knees.Result knees = Knees.find(o.grid(), rows, o.requirements());
+            writeSummary(tmp, o.grid(), rows, knees);
+            if (Files.exists(out)) {
+                deleteTree(out);
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+            return new Result(out, o.grid(), setups, rows, knees, System.nanoTime() - t0);
+        } finally {
+            if (!done) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /** The order of {@code sweep_results}: point, then VM id. */
+    public static final Comparator<SweepResultRow> ORDER =
+            Comparator.comparingInt(SweepResultRow::point).thenComparingInt(SweepResultRow::vm);
+
+    /** Writes the table, the grid's copy and the answers into a sweep's directory. */
+    public static void writeSummary(Path dir, Grid grid, List<SweepResultRow> sortedRows, Knees.Result knees)
+            throws IOException {
+        MetricTableWriter.writeAll(dir, SweepTables.SWEEP_RESULTS, sortedRows);
+        StringBuilder g = new StringBuilder();
+        g.append("# points of this sweep (from ").append(grid.source()).append(")\npoints:\n");
+        for (SweepPoint p : grid.points()) {
+            g.append(p.label()).append('\n');
+        }
+        Files.writeString(dir.resolve(GRID_COPY), g.toString(), StandardCharsets.UTF_8);
+        if (!knees.requirements().isEmpty()) {
+            Files.writeString(dir.resolve(ANSWERS), knees.table(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static List<List<SweepResultRow>> runAll(Options o, List<PointSetup> setups, Path tmp,
+            Stage2Port.Factory s2) throws IOException {
+        int n = setups.size();
+        SweepProgress progress = SweepProgress.forStderr(n, Math.min(o.workers(), n), o.quiet());
+        AtomicInteger threadNo = new AtomicInteger();
+        ThreadFactory tf = r -> {
+            Thread t = new Thread(r, "sweep-worker-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(o.workers(), n), tf);
+        try {
+            List<Future<List<SweepResultRow>>> fs = new ArrayList<>();
+            for (PointSetup s : setups) {
+                fs.add(pool.submit(() -> {
+                    List<SweepResultRow> r = runPoint(o.trace(), tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s,
+                            o.scenarioName(), o.toolVersion(), s2);
+                    progress.pointDone();
+                    return r;
+                }));
+            }
+            List<List<SweepResultRow>> out = new ArrayList<>();
+            // Collected in point order, so the first failure reported is the lowest failing point.
+            for (int i = 0; i < n; i++) {
+                try {
+                    out.add(fs.get(i).get());
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    Throwable c = e.getCause();
+                    String where = "sweep point " + i + " (" + setups.get(i).point().label() + "): ";
+                    if (c instanceof BadInputException b) {
+                        List<String> p = new ArrayList<>();
+                        for (String line : b.problems()) {
+                            p.add(where + line);
+                        }
+                        throw new BadInputException(p);
+                    }
+                    if (c instanceof IOException io) {
+                        throw new IOException(where + io.getMessage(), io);
+                    }
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(where + c, c);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("sweep interrupted", e);
+                }
+            }
+            progress.finish();
+            return out;
+        } finally {
+            pool.shutdownNow();
+            try {
+                // A replay does not stop mid-way; let running ones finish before the caller deletes their files.
+                pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}
