@@ -40,7 +40,33 @@ public final class PhysicalMemory {
         return (int) (h ^ (h >>> 32));
     }
 
+    // A small direct-mapped cache of recently used frames in front of the hash map: a nested walk
+    // touches a handful of table pages over and over. Frames are never removed, so it needs no
+    // invalidation.
+    private static final int CACHE = 64;
+    private final long[] cacheFrame = filled(CACHE);
+    private final long[][] cachePage = new long[CACHE][];
+
+    private static long[] filled(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, EMPTY);
+        return a;
+    }
+
     private long[] page(long frame) {
+        int c = (int) (frame ^ (frame >>> 6)) & (CACHE - 1);
+        if (cacheFrame[c] == frame) {
+            return cachePage[c];
+        }
+        long[] p = lookup(frame);
+        if (p != null) {
+            cacheFrame[c] = frame;
+            cachePage[c] = p;
+        }
+        return p;
+    }
+
+    private long[] lookup(long frame) {
         int i = hash(frame) & mask;
         while (true) {
             long k = keys[i];
