@@ -223,4 +223,18 @@ class GicVirtualInterfaceTest {
         assertEquals(3, new VirtualCpuInterface(4).vtr() & 0x1F);
         assertEquals(15, new VirtualCpuInterface(16).vtr() & 0x1F);
     }
+
+    @Test
+    void groupEnableMaintenanceCauses() {
+        VirtualCpuInterface v = new VirtualCpuInterface(4);
+        int all = VirtualCpuInterface.HCR_EN | VirtualCpuInterface.HCR_VGRP0EIE | VirtualCpuInterface.HCR_VGRP0DIE
+                | VirtualCpuInterface.HCR_VGRP1EIE | VirtualCpuInterface.HCR_VGRP1DIE;
+        v.setHcr(all);
+        // VENG0=1, VENG1=0: Grp0 enabled (bit 4) and Grp1 disabled (bit 7); Grp0D tests VENG0, not VENG1.
+        v.setVmcr(VirtualCpuInterface.VMCR_VENG0);
+        assertEquals(VirtualCpuInterface.MISR_VGRP0E | VirtualCpuInterface.MISR_VGRP1D, v.misr());
+        // VENG0=0, VENG1=1: bits 5 and 6.
+        v.setVmcr(VirtualCpuInterface.VMCR_VENG1);
+        assertEquals(VirtualCpuInterface.MISR_VGRP0D | VirtualCpuInterface.MISR_VGRP1E, v.misr());
+    }
 }
