@@ -14,6 +14,7 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -81,7 +82,18 @@ final class Charts {
         y.setTickLabelFont(TICK);
         y.setLabelFont(LABEL);
         if (percent) {
-            y.setRange(0, 100);
+            // start the axis near the data when every bar is high, so that 97 % and 99 % look
+            // different; the axis is labelled, so the cut is visible
+            double min = 100;
+            for (int row = 0; row < data.getRowCount(); row++) {
+                for (int col = 0; col < data.getColumnCount(); col++) {
+                    Number v = data.getValue(row, col);
+                    if (v != null) {
+                        min = Math.min(min, v.doubleValue());
+                    }
+                }
+            }
+            y.setRange(min > 60 ? Math.floor(min / 10) * 10 - 10 : 0, 100);
         }
         y.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         plot.setBackgroundPaint(Color.WHITE);
@@ -106,6 +118,11 @@ final class Charts {
         if (logX) {
             LogAxis x = new LogAxis(xAxis);
             x.setSmallestValue(1e-3);
+            x.setBase(10);
+            x.setAutoTickUnitSelection(false);
+            x.setTickUnit(new NumberTickUnit(1.0)); // in log space: one label per decade
+            x.setMinorTickCount(9);
+            x.setMinorTickMarksVisible(true);
             x.setNumberFormatOverride(fmt);
             plot.setDomainAxis(x);
         } else {

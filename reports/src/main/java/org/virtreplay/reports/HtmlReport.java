@@ -30,6 +30,8 @@ final class HtmlReport {
     /** How many vCPUs the "worst" tables list, and how many CDF curves one chart draws. */
     static final int TOP_N = 10;
     static final int MAX_CDF_SERIES = 12;
+    /** Rows of stage2_faults shown in the page (largest counts first); the CSV has all. */
+    static final int FAULT_ROWS = 20;
 
     private final ReportData d;
     private final StringBuilder h = new StringBuilder(1 << 16);
@@ -325,7 +327,7 @@ final class HtmlReport {
                     + "<th class=\"n\">last (ms)</th></tr></thead><tbody>\n");
             List<Stage2FaultRow> rows = new ArrayList<>(d.faults);
             rows.sort(Comparator.comparingLong(Stage2FaultRow::count).reversed());
-            for (Stage2FaultRow r : rows.subList(0, Math.min(50, rows.size()))) {
+            for (Stage2FaultRow r : rows.subList(0, Math.min(FAULT_ROWS, rows.size()))) {
                 h.append("<tr><td>").append(esc(d.vcpuLabel(r.vm(), r.vcpu()))).append("</td><td>")
                         .append(esc(r.kind())).append("</td>").append(td(Integer.toString(r.level())))
                         .append("<td>").append(r.s1ptw() ? "yes" : "no").append("</td><td>").append(esc(r.cause()))
@@ -333,8 +335,8 @@ final class HtmlReport {
                         .append(td(Html.num(r.lastTs() / 1e6, 3))).append("</tr>\n");
             }
             h.append("</tbody></table>\n");
-            if (rows.size() > 50) {
-                h.append("<p class=\"note\">The 50 largest of ").append(rows.size())
+            if (rows.size() > FAULT_ROWS) {
+                h.append("<p class=\"note\">The ").append(FAULT_ROWS).append(" largest of ").append(rows.size())
                         .append(" rows; all are in stage2_faults.csv.</p>\n");
             }
         }

@@ -1,0 +1,73 @@
+package org.virtreplay.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.virtreplay.reports.ReportFormat;
+import org.virtreplay.reports.Reports;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code virtreplay report DIR}: CSV files and a self-contained HTML page from a replay's tables. */
+@Command(name = "report", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
+        description = {"Writes a report of a replay's metric tables: one CSV file per table (RFC 4180) and one "
+                + "self-contained HTML page (report.html: summary, TLB hit rates, walk lengths, stage-2 faults, "
+                + "interrupt latency CDFs and percentiles, worst vCPUs, timeline, configuration; charts as inline "
+                + "SVG, no network needed to view it).",
+            "The tables are also checked for consistency (see docs/metrics.md); problems are printed as "
+                + "warnings and shown in the report."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:report written", "1:internal error",
+            "2:bad input: DIR missing, not a replay's output, or a table unreadable; bad option"})
+public final class ReportCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "DIR",
+            description = "output directory of 'virtreplay replay' or 'virtreplay run' (holds run_info.parquet, "
+                    + "tlb_stats.parquet, ...)")
+    Path dir;
+
+    @Option(names = "--format", paramLabel = "csv|html|both", defaultValue = "both",
+            description = "what to write (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--out-dir", paramLabel = "D", description = "where to write the report (default: DIR/report)")
+    Path outDir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ReportFormat f;
+        try {
+            f = ReportFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "option '--format': expected csv, html or both, got '" + format + "'");
+        }
+        Path out = outDir != null ? outDir : dir.resolve("report");
+        Reports.Result r = Reports.write(dir, out, f);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> problems = r.consistencyProblems();
+        for (int i = 0; i < Math.min(20, problems.size()); i++) {
+            err.println("virtreplay report: warning: " + problems.get(i));
+        }
+        if (problems.size() > 20) {
+            err.println("virtreplay report: warning: ... and " + (problems.size() - 20) + " more (see the report)");
+        }
+        err.flush();
+        long csv = r.files().stream().filter(p -> p.getFileName().toString().endsWith(".csv")).count();
+        if (csv > 0) {
+            o.println("CSV: " + csv + " tables in " + out);
+        }
+        r.files().stream().filter(p -> p.getFileName().toString().equals(Reports.HTML_FILE))
+                .forEach(p -> o.println("report: " + p));
+        o.flush();
+        return VirtReplay.EXIT_OK;
+    }
+}
