@@ -144,12 +144,14 @@ public final class Mmu {
             int top = tbi ? 55 : 63;
             long upperMask = (top == 63 ? -1L : (1L << (top + 1)) - 1) & (-1L << p.iaBits);
             long expect = sel == 1 ? upperMask : 0;
-            if ((va & upperMask) != expect || p.epd) {
-                // Outside both VA ranges (or the range is disabled by EPDn): level-0 Translation fault.
+            if ((va & upperMask) != expect || p.epd || (p.e0pd && el == 0)) {
+                // Outside both VA ranges, the range disabled by EPDn, or an EL0 access to a range with
+                // E0PDn (FEAT_E0PD): level-0 Translation fault.
                 return stage1Fault(res, FaultKind.TRANSLATION, 0, r, va, el, acc, regime);
             }
             long ia = va & ((1L << p.iaBits) - 1);
             boolean pan = !user && r.pan && (regime == Regime.EL10 || regime == Regime.EL20);
+            s1.epan = sctlr.epan();
             if (!s1.walk(p, ia, acc, user, pan, sctlr.wxn(), twoRange, s2on, res)) {
                 return finishFault(res, r, va, el, acc, regime);
             }

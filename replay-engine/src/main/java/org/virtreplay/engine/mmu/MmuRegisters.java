@@ -152,11 +152,14 @@ public final class MmuRegisters {
                 b0.baddr(), paRangeBits);
         r1.setStage1(t.t1sz(), t.tg1(), t.epd1(), t.ips(), t.tbi1(), t.tbid1(), t.ha(), t.hd(), t.hpd1(), t.sh1(),
                 b1.baddr(), paRangeBits);
+        r0.e0pd = t.e0pd0();
+        r1.e0pd = t.e0pd1();
     }
 
     private void setSingle(StageParams r0, Tcr t, Ttbr b0) {
         r0.setStage1(t.t0sz(), t.tg0(), false, t.ips(), t.tbi0(), t.tbid0(), t.ha(), t.hd(), t.hpd0(), t.sh0(),
                 b0.baddr(), paRangeBits);
+        r0.e0pd = false;
     }
 
     // Decoded views for other units (PE model, TLB).

@@ -24,6 +24,8 @@ public final class StageParams {
     /** The TTBR's BADDR exceeds the output size: Address size fault at level 0. */
     public boolean baseTooBig;
     public boolean epd;
+    /** FEAT_E0PD: EL0 accesses to this range fault (level-0 Translation fault, as if no walk happened). */
+    public boolean e0pd;
     public boolean tbi;
     public boolean tbid;
     public boolean hpd;

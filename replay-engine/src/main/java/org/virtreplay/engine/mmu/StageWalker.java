@@ -29,6 +29,8 @@ final class StageWalker {
     int leafLevel;
     long leafDesc;
     boolean permR, permW, permX;
+    /** SCTLR_ELx.EPAN (FEAT_PAN3) of the regime, set by the caller before a stage-1 walk. */
+    boolean epan;
     /** Leaf permissions for both privileges, {@link TranslationResult#permMask} bits. */
     int permMask;
     /** Stage 1: AttrIndx; stage 2: MemAttr[3:0]. */
@@ -194,7 +196,8 @@ final class StageWalker {
             permW = !ap2;
             // A page writable at EL0 is never privileged-executable.
             permX = !pxn && !userW && !(wxn && permW);
-            if (panData && ap1) {
+            // PAN: no privileged data access to EL0-accessible pages; with EPAN also to EL0-executable ones.
+            if (panData && (ap1 || (epan && !uxn))) {
                 permR = false;
                 permW = false;
             }
@@ -213,8 +216,8 @@ final class StageWalker {
             stage1Perms(d, tableAttrs, hpd, true, false, wxn, true);
             m |= (permR ? TranslationResult.PERM_EL0_R : 0) | (permW ? TranslationResult.PERM_EL0_W : 0)
                     | (permX ? TranslationResult.PERM_EL0_X : 0);
-            if (permR) {
-                m |= TranslationResult.PERM_PAN_BLOCKS; // EL0-accessible: PAN forbids EL1 data access
+            if (permR || (epan && permX)) {
+                m |= TranslationResult.PERM_PAN_BLOCKS; // EL0-accessible (or, with EPAN, EL0-executable)
             }
         }
         permR = r;

@@ -157,6 +157,25 @@ class WalkRulesTest {
     }
 
     @Test
+    void e0pdAndEpan() {
+        // TCR_EL1.E0PD0 (bit 55): EL0 accesses to the TTBR0 range take a level-0 Translation fault (to EL1,
+        // EC 0x24): 0x9200_0004, no reads; EL1 accesses walk as usual.
+        String e0pd = ENV_S1_REGS + "TCR_EL1 = 0x0080_0005_0080_3510\n";
+        TranslationResult r = run(e0pd, envS1Memory(0x9ABC_D743L), VA_A, 0, AccessType.READ);
+        fault(r, FaultKind.TRANSLATION, 1, 0, 0x9200_0004L);
+        assertEquals(0, r.reads);
+        assertTrue(run(e0pd, envS1Memory(0x9ABC_D743L), VA_A, 1, AccessType.READ).ok);
+        // FEAT_PAN3: SCTLR_EL1.EPAN (bit 57) with PAN=1 also blocks EL1 data access to an EL0-executable page
+        // that EL0 cannot read (AP=00, UXN=0: the default D3): 0x9600_000F; without EPAN it is allowed.
+        String epan = ENV_S1_REGS + "SCTLR_EL1 = 0x0200_0000_0000_1005\nPSTATE.PAN = 1\n";
+        fault(run(epan, envS1Memory(D3_DEFAULT), VA_A, 1, AccessType.READ), FaultKind.PERMISSION, 1, 3,
+                0x9600_000FL);
+        assertTrue(run(ENV_S1_REGS + "PSTATE.PAN = 1\n", envS1Memory(D3_DEFAULT), VA_A, 1, AccessType.READ).ok);
+        // With UXN=1 (bit 54) the page is not EL0-executable: allowed under EPAN.
+        assertTrue(run(epan, envS1Memory(0x0040_0000_9ABC_D703L), VA_A, 1, AccessType.READ).ok);
+    }
+
+    @Test
     void tgeWithoutE2hTurnsEl0Stage1Off() {
         // HCR_EL2 = RW | TGE (0x8800_0000), E2H=0: EL0 uses EL1&0 with stage 1 disabled: VA = PA, data Device-nGnRnE
         // (0x00, OSH), no reads.
