@@ -656,6 +656,27 @@ class GoldenTwoStageTest {
                 .fault(2, "translation", 0, false, 2, 0x9200_0004L, va, 0x1_0000_0000L, 0);
     }
 
+    /**
+     * Inconsistent start level: VTCR_EL2 with SL0=00 (0x8002_3518): 4 KB start level 2, n = 1 level
+     * below, so the IPA size must be 9+12+1 = 22 .. 9+12+9+4 = 34 bits (§2.3); T0SZ=24 gives 40 ->
+     * AArch64.S2InconsistentSL. The ARM pseudocode AArch64.S2Translate then returns a Translation fault
+     * at level 0 before any read (as it does for S2InvalidSL and IPAIsOutOfRange). The first stage-2
+     * translation is for the stage-1 L0 descriptor IPA 0x4000_0008, so it is an S1PTW fault:
+     * ESR 0x9200_0084, HPFAR (0x4000_0008 >> 12) << 4 = 0x40_0000, 0 reads.
+     */
+    @Test
+    void inconsistentStage2StartLevel() {
+        envS2().reg("VTCR_EL2", 0x8002_3518L).read(dir, VA_A, 1)
+                .fault(2, "translation", 0, true, 2, 0x9200_0084L, VA_A, 0x40_0000L, 0);
+    }
+
+    /** SL0=11 with the 4 KB granule needs FEAT_TTST (not implemented): AArch64.S2InvalidSL -> the same level-0 fault. */
+    @Test
+    void invalidStage2StartLevel() {
+        envS2().reg("VTCR_EL2", 0x8002_35D8L).read(dir, VA_A, 1)
+                .fault(2, "translation", 0, true, 2, 0x9200_0084L, VA_A, 0x40_0000L, 0);
+    }
+
     // ---------------------------------------------------------------- unused import guard
     @SuppressWarnings("unused")
     private static final long[] USED = {L0_DESC, S1_TABLE_PA};
