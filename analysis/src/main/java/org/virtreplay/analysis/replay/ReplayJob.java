@@ -60,9 +60,9 @@ import org.virtreplay.ingest.trace.VmRecord;
  * scenario and writes the metric tables (docs/metrics.md).
  *
  * <p>The trace's tables are merged into one stream in timestamp order; at equal timestamps,
- * register writes, descriptor writes and mappings come first, then TLB maintenance, scheduling,
+ * scheduling comes first, then register writes, descriptor writes and mappings, TLB maintenance,
  * masking, interrupts and last memory accesses, so that a configuration change at time t applies
- * to the accesses at t. Within a table, rows keep file order (which validation guarantees is
+ * to the accesses at t (docs/trace-format.md, "Order of events"). Within a table, rows keep file order (which validation guarantees is
  * time order per vCPU). Memory use does not depend on the trace's length: every table streams,
  * and the per-event tables ({@code fault_events}, {@code irq_events}, {@code timeline}) are
  * written as they are produced.
@@ -88,7 +88,7 @@ public final class ReplayJob {
     public record Result(Path out, long events, long accesses, long wallNs) {
     }
 
-    private static final int K_SYSREG = 0, K_PTE = 1, K_MAP = 2, K_TLBI = 3, K_SCHED = 4, K_DAIF = 5, K_IRQ = 6,
+    private static final int K_SCHED = 0, K_SYSREG = 1, K_PTE = 2, K_MAP = 3, K_TLBI = 4, K_DAIF = 5, K_IRQ = 6,
             K_MEM = 7, KINDS = 8;
 
     private ReplayJob() {
@@ -159,6 +159,11 @@ public final class ReplayJob {
             sc = sc.with(Scenario.Key.SCHED_POLICY, "fair");
         }
         ReplayConfig cfg = config(sc, trace.manifest().peCount());
+        String pool = trace.manifest().get("host.s2_table_pool");
+        if (pool != null) {
+            long[] ps = parsePool(pool, "host.s2_table_pool", trace.dir());
+            cfg = cfg.withS2Pool(ps[0], ps[1]);
+        }
         Replayer rp = new Replayer(cfg, s2);
         Instances inst = Instances.of(trace.vms(), o.vmsPerHost());
         for (int i = 0; i < inst.count(); i++) {
@@ -181,17 +186,20 @@ public final class ReplayJob {
         }
         rp.start();
         for (VmRecord v : trace.vms()) {
-            String pool = trace.manifest().get("vm." + v.vm() + ".s1_table_pool");
-            if (pool != null) {
-                long[] ps = parsePool(pool, "vm." + v.vm() + ".s1_table_pool", trace.dir());
+            String s1pool = trace.manifest().get("vm." + v.vm() + ".s1_table_pool");
+            if (s1pool != null) {
+                long[] ps = parsePool(s1pool, "vm." + v.vm() + ".s1_table_pool", trace.dir());
                 for (int id : inst.of(v.vm())) {
                     rp.setS1TablePool(id, ps[0], ps[1]);
                 }
             }
         }
 
-        Path tmp = Files.createTempDirectory(out.getParent() == null ? Path.of(".") : out.getParent(),
-                "." + out.getFileName() + ".tmp-");
+        Path parent = out.getParent() == null ? Path.of(".") : out.getParent();
+        Files.createDirectories(parent);
+        // A plain directory (umask permissions, unlike createTempDirectory's 0700), unique per process and time.
+        Path tmp = parent.resolve("." + out.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectory(tmp);
         boolean done = false;
         try {
             long accesses = replayInto(trace, rp, o, tmp, inst);
@@ -232,6 +240,7 @@ public final class ReplayJob {
         final long window = o.windowNs();
         final int nvm = rp.vmCount();
         final LogLinearHistogram[] winIrq = new LogLinearHistogram[nvm];
+        final long[] winAcked = new long[nvm];
         for (int i = 0; i < nvm; i++) {
             winIrq[i] = new LogLinearHistogram();
         }
@@ -258,6 +267,7 @@ public final class ReplayJob {
         }
         rp.setIrqEventSink((assertTs, ackTs, intid, vm, vcpu, cls, exitNs, injectNs, schedNs, lrNs, maskNs, obs) -> {
             winIrq[dense[vm]].record(ackTs - assertTs);
+            winAcked[dense[vm]]++;
             if (irqW != null) {
                 try {
                     irqW.write(new IrqEventRow(assertTs, vm, vcpu, IrqLatencyStats.CLASS_NAMES[cls], intid,
@@ -297,7 +307,6 @@ public final class ReplayJob {
             long[] winLookups = new long[nvm];
             long[] winMisses = new long[nvm];
             long[] winFaults = new long[nvm];
-            long[] winIrqs = new long[nvm];
             long windowStart = Long.MIN_VALUE;
             long windowEnd = Long.MIN_VALUE;
             long processed = 0;
@@ -320,7 +329,7 @@ public final class ReplayJob {
                     windowEnd = windowStart + window;
                 }
                 while (nextTs >= windowEnd) {
-                    emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winIrqs, winIrq);
+                    emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
                     windowStart = windowEnd;
                     windowEnd += window;
                 }
@@ -356,11 +365,11 @@ public final class ReplayJob {
                 // Interrupts acknowledged during the drain belong to the last window(s).
                 long last = Math.max(rp.lastTs(), windowStart);
                 while (last >= windowEnd) {
-                    emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winIrqs, winIrq);
+                    emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
                     windowStart = windowEnd;
                     windowEnd += window;
                 }
-                emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winIrqs, winIrq);
+                emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
             }
             progress.finish(processed);
             if (ioFail[0] != null) {
@@ -498,24 +507,29 @@ public final class ReplayJob {
                     case IPI -> Hypervisor.SOURCE_IPI;
                     case ITS -> Hypervisor.SOURCE_ITS;
                 };
+                // An empty priority is the guest's usual 0xA0 (docs/trace-format.md, irq).
                 rp.onIrq(x.ts(), x.intid(), vm, x.vcpu(), src, x.sourceVcpu(), x.level(), !x.deassert(),
-                        x.priority(), x.ackTs(), x.eoiTs());
+                        x.priority() < 0 ? 0xA0 : x.priority(), x.ackTs(), x.eoiTs());
             }
             default -> throw new AssertionError(k);
         }
     }
 
+    /**
+     * One timeline row per VM for the window: TLB page lookups and hits, stage-2 faults, and the
+     * interrupts acknowledged in the window with their p99 latency ({@code acked} is reset).
+     */
     private static void emitWindow(Replayer rp, MetricTableWriter<TimelineRow> w, long start, long end,
-            long[] lookups, long[] misses, long[] faults, long[] irqs, LogLinearHistogram[] h) throws IOException {
+            long[] lookups, long[] misses, long[] faults, long[] acked, LogLinearHistogram[] h) throws IOException {
         for (int d = 0; d < rp.vmCount(); d++) {
             long l = rp.vmLookups(d) - lookups[d];
             long m = rp.vmMisses(d) - misses[d];
             long f = rp.vmStage2Faults(d) - faults[d];
-            long i = rp.vmInterrupts(d) - irqs[d];
+            long i = acked[d];
+            acked[d] = 0;
             lookups[d] = rp.vmLookups(d);
             misses[d] = rp.vmMisses(d);
             faults[d] = rp.vmStage2Faults(d);
-            irqs[d] = rp.vmInterrupts(d);
             Double rate = l == 0 ? null : (l - m) / (double) l;
             Long p99 = h[d].count() == 0 ? null : h[d].percentile(99.0);
             h[d].reset();

@@ -76,7 +76,8 @@ public final class Replayer {
     private int[] vcpuBase;                     // dense index -> first flat vCPU index
     private int[] vcpuCount;
     private long[][] vmReg;                     // [dense][VM_REGS]
-    private long[] vmMair, vmTcr;               // latest guest MAIR_EL1 / TCR_EL1 of the VM (for map records)
+    private long[] vmMair, vmTcr;
+    private boolean[] vttbrWritten;               // latest guest MAIR_EL1 / TCR_EL1 of the VM (for map records)
     private long[] s1PoolNext, s1PoolEnd;
     private boolean started;
 
@@ -106,7 +107,7 @@ public final class Replayer {
 
     public Replayer(ReplayConfig cfg, Stage2Port.Factory s2Factory) {
         this.cfg = cfg;
-        this.s2 = s2Factory.create(mem);
+        this.s2 = s2Factory.create(mem, cfg.s2PoolBase(), cfg.s2PoolSize());
         this.pes = new TranslationUnit[cfg.peCount()];
         for (int p = 0; p < pes.length; p++) {
             pes[p] = new TranslationUnit(p, cfg.core(), new MmuRegisters(), new Mmu(mem), cfg.replacement(),
@@ -151,6 +152,8 @@ public final class Replayer {
     }
 
     private static final long DEFAULT_POOL_BYTES = 4L << 20;
+    /** Attr0 Normal WB (0xFF), Attr1 Device-nGnRE (0x04), Attr2 Normal NC (0x44). */
+    static final long DEFAULT_MAIR = 0x0000_0000_0044_04FFL;
     private final java.util.Map<Integer, long[]> defaultPool = new java.util.HashMap<>();
 
     /**
@@ -184,6 +187,7 @@ public final class Replayer {
         vcpuCount = new int[n];
         vmReg = new long[n][VM_REGS.length];
         vmMair = new long[n];
+        vttbrWritten = new boolean[n];
         vmTcr = new long[n];
         s1PoolNext = new long[n];
         s1PoolEnd = new long[n];
@@ -285,7 +289,11 @@ public final class Replayer {
                 return;
             }
             vmReg[d][r] = value;
-            if (r == 1 || r == 2) {
+            if (r == 1) {
+                vttbrWritten[d] = true;
+            }
+            if ((r == 1 || r == 2) && vttbrWritten[d]) {
+                // The recorded hypervisor chose this root and VMID: build the stage-2 tables there.
                 s2.adoptVttbr(vm, vmReg[d][1], vmReg[d][2]);
             }
             for (int p = 0; p < pes.length; p++) {
@@ -330,12 +338,19 @@ public final class Replayer {
             }
             return;
         }
+        // The guest kernel builds its tables for the TCR_EL1 and MAIR_EL1 it runs with; before any
+        // vCPU of the VM has written them, assume 48-bit 4K ranges and the canonical MAIR
+        // (docs/trace-format.md, map).
         long tcr = vmTcr[d];
         boolean upper = ((ia >>> 55) & 1) != 0;
-        int tsz = (int) (upper ? (tcr >>> 16) & 0x3F : tcr & 0x3F);
-        Granule g = upper ? Granule.fromTg1((int) ((tcr >>> 30) & 3)) : Granule.fromTg0((int) ((tcr >>> 14) & 3));
-        if (tsz == 0) {
-            tsz = 16; // no TCR written yet: the generator's and Linux's 48-bit default
+        int tsz;
+        Granule g;
+        if (tcr == 0) {
+            tsz = 16;
+            g = Granule.K4;
+        } else {
+            tsz = (int) (upper ? (tcr >>> 16) & 0x3F : tcr & 0x3F);
+            g = upper ? Granule.fromTg1((int) ((tcr >>> 30) & 3)) : Granule.fromTg0((int) ((tcr >>> 14) & 3));
         }
         int vaBits = 64 - tsz;
         long mask = (1L << vaBits) - 1;
@@ -347,7 +362,8 @@ public final class Replayer {
                     vm, vm));
         }
         final int vmId = vm;
-        TableBuilder b = TableBuilder.stage1(mem, g, vaBits, root, poolNext, poolEnd - poolNext, new Mair(vmMair[d]),
+        long mair = vmMair[d] != 0 ? vmMair[d] : DEFAULT_MAIR;
+        TableBuilder b = TableBuilder.stage1(mem, g, vaBits, root, poolNext, poolEnd - poolNext, new Mair(mair),
                 ipa -> s2.resolveForTables(vmId, ipa));
         if (unmap) {
             b.unmap(ia & mask, size);

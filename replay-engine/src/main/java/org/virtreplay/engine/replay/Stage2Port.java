@@ -14,7 +14,8 @@ public interface Stage2Port {
     /** Makes the port for a replay, on the replay's physical memory. */
     @FunctionalInterface
     interface Factory {
-        Stage2Port create(org.virtreplay.engine.mmu.PhysicalMemory mem);
+        /** {@code poolSize} 0: the port's default stage-2 table pool. */
+        Stage2Port create(org.virtreplay.engine.mmu.PhysicalMemory mem, long poolBase, long poolSize);
     }
 
     int MEMSLOT_RAM = 0;

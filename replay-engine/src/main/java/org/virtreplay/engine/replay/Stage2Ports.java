@@ -16,7 +16,8 @@ public final class Stage2Ports {
 
     /** KVM/arm64's stage-2 management ({@link Stage2Manager}). */
     public static Stage2Port.Factory kvm() {
-        return mem -> new Kvm(new Stage2Manager(mem, S2_POOL_BASE, S2_POOL_SIZE));
+        return (mem, base, size) -> new Kvm(size == 0 ? new Stage2Manager(mem, S2_POOL_BASE, S2_POOL_SIZE)
+                : new Stage2Manager(mem, base, size));
     }
 
     private static final class Kvm implements Stage2Port {
