@@ -27,6 +27,8 @@ final class CsvTableSource implements TableSource {
     private int fileColumns;
     private long line;
     private boolean done;
+    /** A problem already reported ended the file (so an empty result is not "empty file"). */
+    private boolean failed;
 
     CsvTableSource(TableKind kind, Path path, Problems problems, boolean fast) {
         this.kind = kind;
@@ -54,7 +56,7 @@ final class CsvTableSource implements TableSource {
 
     private boolean readHeader() {
         if (!nextRecord()) {
-            if (!done) {
+            if (!failed) {
                 problems.add(file + ":1: empty file, expected a header line naming the columns ("
                         + kind.header() + ")");
             }
@@ -102,11 +104,13 @@ final class CsvTableSource implements TableSource {
             return false;
         } catch (StrictUtf8Reader.StreamProblem p) {
             done = true;
+            failed = true;
             problems.add(file + ":" + p.line + ": "
                     + (p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)" : streamMessage(p.getMessage())));
             return false;
         } catch (CsvRecords.MalformedCsv e) {
             done = true;
+            failed = true;
             problems.add(file + ":" + e.line + ": malformed CSV (" + e.getMessage() + ")");
             return false;
         }

@@ -1,0 +1,176 @@
+package org.virtreplay.ingest.lackey;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.luben.zstd.ZstdOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+import org.virtreplay.engine.BadInputException;
+
+/** The lackey grammar of Valgrind lk_main.c, error lines, buffer boundaries and decompression. */
+class LackeyParserTest {
+    @TempDir
+    Path dir;
+
+    static final String SAMPLE = """
+            ==12345== Lackey, an example Valgrind tool
+            ==12345== Command: ./a.out
+            I  04005b6,5
+             S 7ff000398,8
+             L 00600a20,4
+             M 7ff000388,4
+            SB 04005b6
+
+            I  ffffffffff600000,16
+            ==12345== total 4
+            """;
+
+    record Rec(int kind, long addr, int size) { }
+
+    static List<Rec> parse(String text, int bufferSize, List<String> problems) throws IOException {
+        LackeyParser p = new LackeyParser("t.lackey", 5, bufferSize);
+        LackeyBatch b = new LackeyBatch(3);
+        List<Rec> out = new ArrayList<>();
+        var in = new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
+        while (p.next(in, b)) {
+            for (int i = 0; i < b.count; i++) {
+                out.add(new Rec(b.kind[i], b.addr[i], b.size[i]));
+            }
+        }
+        problems.addAll(p.problems());
+        return out;
+    }
+
+    static final List<Rec> EXPECTED = List.of(
+            new Rec(LackeyParser.FETCH, 0x04005b6L, 5),
+            new Rec(LackeyParser.STORE, 0x7ff000398L, 8),
+            new Rec(LackeyParser.LOAD, 0x00600a20L, 4),
+            new Rec(LackeyParser.MODIFY, 0x7ff000388L, 4),
+            new Rec(LackeyParser.FETCH, 0xffffffffff600000L, 16));
+
+    @Test
+    void grammar() throws IOException {
+        List<String> problems = new ArrayList<>();
+        assertEquals(EXPECTED, parse(SAMPLE, 1 << 16, problems));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void tinyBufferCrlfAndNoFinalNewlineGiveTheSameRecords() throws IOException {
+        List<String> problems = new ArrayList<>();
+        String crlf = SAMPLE.replace("\n", "\r\n");
+        assertEquals(EXPECTED, parse(crlf, 48, problems));
+        assertEquals(EXPECTED, parse(SAMPLE.substring(0, SAMPLE.length() - 1), 50, problems));
+        assertEquals(EXPECTED, parse(SAMPLE.replace("==12345== total 4\n", ""), 45, problems));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void badLinesAreReportedWithFileAndLine() throws IOException {
+        String text = "I  0400,4\n X 0400,4\nI  zz12,4\n L 1000\n S 1000,0\nhello\n L 2000,8\n";
+        List<String> problems = new ArrayList<>();
+        List<Rec> recs = parse(text, 1 << 16, problems);
+        assertEquals(List.of(new Rec(LackeyParser.FETCH, 0x400, 4), new Rec(LackeyParser.LOAD, 0x2000, 8)), recs);
+        assertEquals(5, problems.size());
+        assertEquals("t.lackey:2: expected ' L', ' S' or ' M' after the leading space, got ' X 0400,4'",
+                problems.get(0));
+        assertEquals("t.lackey:3: expected a hex address followed by ',', got 'I  zz12,4'", problems.get(1));
+        assertTrue(problems.get(2).startsWith("t.lackey:4: expected a hex address followed by ','"));
+        assertTrue(problems.get(3).startsWith("t.lackey:5: expected a decimal size from 1 to 1000000"));
+        assertTrue(problems.get(4).startsWith("t.lackey:6: expected 'I  ADDR,SIZE'"));
+    }
+
+    @Test
+    void stopsAfterMaxErrors() throws IOException {
+        LackeyParser p = new LackeyParser("f", 2, 1 << 10);
+        LackeyBatch b = new LackeyBatch(16);
+        var in = new ByteArrayInputStream("x\ny\nz\nI  10,1\n".getBytes(StandardCharsets.US_ASCII));
+        while (p.next(in, b)) {
+            // drain
+        }
+        assertTrue(p.tooManyErrors());
+        assertEquals(2, p.problems().size());
+    }
+
+    @Test
+    void tooManyHexDigits() throws IOException {
+        List<String> problems = new ArrayList<>();
+        parse(" L 12345678901234567,4\n", 1 << 10, problems);
+        assertEquals(List.of("t.lackey:1: address has more than 16 hex digits, got ' L 12345678901234567,4'"),
+                problems);
+    }
+
+    void write(Path p, String kind) throws IOException {
+        try (OutputStream raw = Files.newOutputStream(p);
+                OutputStream o = switch (kind) {
+                    case "gz" -> new GZIPOutputStream(raw);
+                    case "xz" -> new XZOutputStream(raw, new LZMA2Options());
+                    case "zst" -> new ZstdOutputStream(raw);
+                    default -> raw;
+                }) {
+            o.write(SAMPLE.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void readsPlainGzipXzAndZstdByMagicBytes() throws IOException {
+        for (String kind : new String[] {"plain", "gz", "xz", "zst"}) {
+            Path p = dir.resolve("t." + kind);
+            write(p, kind);
+            List<Rec> got = new ArrayList<>();
+            LackeyReader.Result r = LackeyReader.read(p, 10, b -> {
+                for (int i = 0; i < b.count; i++) {
+                    got.add(new Rec(b.kind[i], b.addr[i], b.size[i]));
+                }
+            });
+            assertEquals(EXPECTED, got, kind);
+            assertEquals(10, r.lines(), kind);
+            assertEquals(5, r.records(), kind);
+        }
+    }
+
+    @Test
+    void readerThrowsBadInputAfterBadLines() throws IOException {
+        Path p = dir.resolve("bad.lackey");
+        Files.writeString(p, "I  10,4\nnonsense\n");
+        BadInputException e = assertThrows(BadInputException.class, () -> LackeyReader.read(p, 10, b -> { }));
+        assertEquals(1, e.problems().size());
+        assertTrue(e.problems().get(0).startsWith(p + ":2: "));
+        assertThrows(BadInputException.class, () -> LackeyReader.read(dir.resolve("missing"), 10, b -> { }));
+    }
+
+    @Test
+    void manyBatchesKeepOrder() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            sb.append(i % 2 == 0 ? "I  " : " L ").append(Integer.toHexString(i * 16)).append(",4\n");
+        }
+        Path p = dir.resolve("big.lackey");
+        Files.writeString(p, sb);
+        long[] expect = {0};
+        boolean[] ok = {true};
+        LackeyReader.read(p, 10, b -> {
+            for (int i = 0; i < b.count; i++) {
+                ok[0] &= b.addr[i] == expect[0] * 16 && b.kind[i] == (expect[0] % 2 == 0 ? 3 : 0);
+                expect[0]++;
+            }
+        });
+        assertTrue(ok[0]);
+        assertEquals(100_000, expect[0]);
+        assertFalse(expect[0] == 0);
+    }
+}
