@@ -39,6 +39,8 @@ import org.virtreplay.engine.tlb.TlbiOp;
  * <li>Other permission faults in RAM (execute on a non-executable mapping when the host lacks
  *     CTR_EL0.DIC, or a read/write the mapping lacks): permissions relaxed, {@link #CAUSE_PERMISSION}.</li>
  * <li>Access flag faults: the AF is set ({@code handle_access_fault}), {@link #CAUSE_ACCESS_FLAG}.</li>
+ * <li>{@link Memslot#ROM} slots ({@code KVM_MEM_READONLY}): reads are lazily mapped read-only, writes
+ *     are MMIO exits (never mapped writable), also while dirty logging (ROM is not logged).</li>
  * </ul>
  * {@link #retry(int)} says whether the guest access is retried after the handling.
  *
@@ -247,8 +249,8 @@ public final class Stage2Manager {
     }
 
     /**
-     * Adds a memslot. {@code kind}: {@link Memslot#RAM}, {@link Memslot#MMIO}, {@link Memslot#DEVICE}.
-     * RAM with {@code pa < 0}: the host model places the backing at the next free host address aligned
+     * Adds a memslot. {@code kind}: {@link Memslot#RAM}, {@link Memslot#MMIO}, {@link Memslot#DEVICE},
+     * {@link Memslot#ROM}. RAM or ROM with {@code pa < 0}: the host model places the backing at the next free host address aligned
      * to {@code backing} (deterministic). DEVICE: mapped now as Device-nGnRE at {@code pa}, read/write,
      * never executable, with the largest blocks the alignment allows.
      */
@@ -271,7 +273,7 @@ public final class Stage2Manager {
                 throw new BadInputException("VM " + vm + ": memslot " + slot + " overlaps memslot " + o.slot());
             }
         }
-        if (kind == Memslot.RAM) {
+        if (kind == Memslot.RAM || kind == Memslot.ROM) {
             if (backing != 4096 && backing != MB2 && backing != GB) {
                 throw new BadInputException("VM " + vm + " memslot " + slot
                         + ": backing must be 4096, 2097152 or 1073741824 bytes, got " + backing);
@@ -389,7 +391,7 @@ public final class Stage2Manager {
             Vm o = dense[j];
             for (int i = 0; i < o.nSlots; i++) {
                 Memslot s = o.slots[i];
-                if (s.kind() == Memslot.RAM && root < s.pa() + s.size() && s.pa() < root + rootBytes) {
+                if (s.isMemory() && root < s.pa() + s.size() && s.pa() < root + rootBytes) {
                     throw new BadInputException(String.format(Locale.ROOT,
                             "VM %d: VTTBR_EL2 0x%x puts the stage-2 root inside RAM of VM %d memslot %d", vm, vttbr,
                             o.id, s.slot()));
@@ -520,10 +522,10 @@ public final class Stage2Manager {
             return (d & OA_MASK & -bs) | (ipa & (bs - 1));
         }
         Memslot s = slotOf(v, ipa);
-        if (s == null || s.kind() != Memslot.RAM) {
+        if (s == null || !s.isMemory()) {
             return -1;
         }
-        lazyMap(v, s, ipa, faultLevelFor(v, ipa), true, false);
+        lazyMap(v, s, ipa, faultLevelFor(v, ipa), s.kind() == Memslot.RAM, false);
         return s.paOf(ipa);
     }
 
@@ -574,6 +576,18 @@ public final class Stage2Manager {
             }
             return CAUSE_MMIO;
         }
+        if (s.kind() == Memslot.ROM && write) {
+            if (s1ptw) {
+                return CAUSE_UNMAPPED; // a hardware AF/DBM update of tables in ROM: abort injected
+            }
+            // KVM_MEM_READONLY: a write is not mapped but handed to the VMM, like MMIO.
+            v.mmioExits++;
+            v.mmioWrites++;
+            if ((esr & (1L << 24)) == 0) {
+                v.mmioNisv++;
+            }
+            return CAUSE_MMIO;
+        }
         if (s.kind() == Memslot.DEVICE) {
             if (exec) {
                 return CAUSE_UNMAPPED; // KVM refuses to execute from device memory (-ENOEXEC)
@@ -592,7 +606,7 @@ public final class Stage2Manager {
             return CAUSE_ACCESS_FLAG;
         }
         if (kind == FaultKind.TRANSLATION) {
-            lazyMap(v, s, ipa, level, write || !v.logging, exec);
+            lazyMap(v, s, ipa, level, s.kind() == Memslot.RAM && (write || !v.logging), exec);
             if (v.logging && write && s.kind() == Memslot.RAM) {
                 dirtyOf(v, s).mark(ipa);
             }
@@ -602,7 +616,7 @@ public final class Stage2Manager {
         long dpa = leafPa(v, ipa);
         if (dpa < 0) {
             // The mapping went away between the fault and its handling: map it.
-            lazyMap(v, s, ipa, faultLevelFor(v, ipa), write || !v.logging, exec);
+            lazyMap(v, s, ipa, faultLevelFor(v, ipa), s.kind() == Memslot.RAM && (write || !v.logging), exec);
             return CAUSE_LAZY_MAP;
         }
         long d = mem.read(dpa);

@@ -178,6 +178,31 @@ class Stage2ManagerTest {
         assertEquals(CAUSE_UNMAPPED, h.causes[0]);
     }
 
+    /**
+     * A read-only slot (KVM_MEM_READONLY, e.g. emulated UEFI flash), 64 MB at IPA 0, 4 KB backing:
+     * read 0x1000 -> lazy map, read-only (translation fault at level 1: root entry 0 invalid);
+     * write 0x1000 -> permission fault at level 3 -> MMIO exit, not retried, the page stays read-only;
+     * write 0x2000 (unmapped) -> translation fault at level 3 -> MMIO exit; read 0x2000 -> lazy map (level 3).
+     */
+    @Test
+    void readOnlySlotWritesExit() {
+        Stage2Harness h = new Stage2Harness();
+        h.m.addMemslot(VM, 9, 0, 64L << 20, Memslot.ROM, -1, 4096);
+        assertTrue(h.read(0x1000));
+        assertEquals(RAM + 0x1000, h.res.pa);
+        assertFalse(h.write(0x1000));
+        assertEquals(CAUSE_MMIO, h.causes[0]);
+        assertEquals(0, h.m.leafDescriptor(VM, 0x1000) & (1L << 7), "still read-only");
+        assertFalse(h.write(0x2000));
+        assertTrue(h.read(0x2000));
+        var c = h.m.counters();
+        assertEquals(1, c.get(VM, 0, FaultKind.TRANSLATION, 1, false, CAUSE_LAZY_MAP));
+        assertEquals(1, c.get(VM, 0, FaultKind.TRANSLATION, 3, false, CAUSE_LAZY_MAP));
+        assertEquals(1, c.get(VM, 0, FaultKind.PERMISSION, 3, false, CAUSE_MMIO));
+        assertEquals(1, c.get(VM, 0, FaultKind.TRANSLATION, 3, false, CAUSE_MMIO));
+        assertEquals(2, h.m.mmioWrites(VM));
+    }
+
     /** An IPA beyond the VM's 40-bit space: the MMU reports a level-0 translation fault; KVM injects an abort. */
     @Test
     void ipaBeyondVmSizeIsInjected() {
