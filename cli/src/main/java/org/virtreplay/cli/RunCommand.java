@@ -1,30 +1,35 @@
 package org.virtreplay.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.ingest.convert.TraceConverter;
-import org.virtreplay.ingest.inspect.TraceSummary;
 import org.virtreplay.ingest.trace.Trace;
+import org.virtreplay.reports.ReportFormat;
+import org.virtreplay.reports.Reports;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code virtreplay run}: for now, ingest (if the trace has CSV tables) and inspect. Later work
- * turns it into the full replay job; it owns its output directory and replaces what it wrote there.
+ * {@code virtreplay run}: the main job in one go — ingest (when the trace is CSV), replay, report.
+ * It owns its output directory: DIR/trace, DIR/metrics and DIR/report from an earlier run are
+ * replaced, each only once its new version is complete.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
-            "Runs the job on a trace. For now: a trace with CSV tables is ingested to DIR/trace (Parquet), "
-                    + "then the trace is inspected; the summary goes to DIR/summary.txt and to stdout.",
-            "DIR/trace and DIR/summary.txt from an earlier run are replaced."
-        })
+            "The main job: a trace with CSV tables is validated and ingested to DIR/trace (Parquet); the trace is "
+                    + "replayed on the modelled host into the metric tables in DIR/metrics; the CSV tables and a "
+                    + "self-contained HTML report go to DIR/report. Prints where the report is.",
+            "DIR/trace, DIR/metrics and DIR/report from an earlier run are replaced."
+        },
+        footer = {"", "Example:", "  virtreplay run sample-traces/quickstart --out out"})
 public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -36,9 +41,31 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario file (docs/scenario.md).")
+    Path scenarioFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one scenario key (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--window", defaultValue = "1ms", paramLabel = "DURATION",
+            description = "Width of a timeline window (default: ${DEFAULT-VALUE}).")
+    String window;
+
+    @Option(names = "--no-events", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
+                    + "--no-events leaves them out).")
+    boolean events;
+
+    @Option(names = "--format", defaultValue = "both", paramLabel = "csv|html|both",
+            description = "Report format (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Option(names = "--max-errors", defaultValue = "20", paramLabel = "N",
-            description = "Stop after N problems (default: ${DEFAULT-VALUE}).")
+            description = "Stop validating after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
 
     @Override
     public Integer call() throws IOException {
@@ -46,30 +73,41 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--max-errors: expected an integer >= 1, got " + maxErrors);
         }
+        ReportFormat fmt;
+        try {
+            fmt = ReportFormat.valueOf(format.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--format: expected csv, html or both, got '" + format + "'");
+        }
+        PrintWriter pw = spec.commandLine().getOut();
         Path replayed = trace;
         if (Trace.open(trace).hasCsvTables()) {
             replayed = out.resolve("trace");
             TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, true);
+            pw.println("ingested: " + replayed);
         }
-        String summary = TraceSummary.of(Trace.open(replayed)).toText();
-        writeAtomically(out.resolve("summary.txt"), summary);
-        spec.commandLine().getOut().print(summary);
-        spec.commandLine().getOut().flush();
-        return VirtReplay.EXIT_OK;
-    }
-
-    private static void writeAtomically(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".partial");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
+        Path metrics = out.resolve("metrics");
+        ReplayJob.Result r = ReplayCommand.run(spec, replayed, metrics, scenarioFile, sets, window, events, quiet, true);
+        pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
+                r.wallNs() / 1e9, metrics);
+        Reports.Result rep = Reports.write(metrics, out.resolve("report"), fmt);
+        PrintWriter err = spec.commandLine().getErr();
+        for (String p : rep.consistencyProblems()) {
+            err.println("virtreplay run: warning: " + p);
+        }
+        err.flush();
+        boolean html = false;
+        for (Path f : rep.files()) {
+            if (f.getFileName().toString().equals(Reports.HTML_FILE)) {
+                pw.println("report: " + f);
+                html = true;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        if (!html) {
+            pw.println("report: " + out.resolve("report") + " (CSV)");
+        }
+        pw.flush();
+        return VirtReplay.EXIT_OK;
     }
 }
