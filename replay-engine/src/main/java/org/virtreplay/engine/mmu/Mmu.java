@@ -204,6 +204,14 @@ public final class Mmu {
         boolean wr = s1w;
         boolean ex = s1x;
         if (s2on) {
+            if (secure) {
+                // Secure EL1&0 with FEAT_SEL2: a Secure IPA goes through the Secure stage 2 (VSTTBR/VSTCR),
+                // a Non-secure IPA (stage-1 NS or NSTable) through the Non-secure one (VTTBR/VTCR); the
+                // output PA space is then chosen by VSTCR_EL2.SA or VTCR_EL2.NSA (bit 30 in both).
+                boolean nsIpa = outNs;
+                s2p = nsIpa ? r.s2 : r.s2Secure;
+                outNs = nsIpa ? r.vtcr.nsa() : r.vstcr.nsa();
+            }
             if ((ipa >>> s2p.iaBits) != 0 || !s2p.valid) {
                 res.fault = FaultKind.TRANSLATION;
                 res.faultStage = 2;

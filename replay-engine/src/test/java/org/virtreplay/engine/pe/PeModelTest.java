@@ -137,6 +137,51 @@ class PeModelTest {
     }
 
     @Test
+    void secureStage1NsOutputUsesNonSecureStage2() {
+        // Secure EL1 with SEL2 and stage 1 on: a leaf with NS=1 outputs a Non-secure IPA, translated by the
+        // Non-secure stage 2 (VTTBR/VTCR); NS=0 by the Secure one (VSTTBR/VSTCR). Stage-1 tables at PA=IPA
+        // 0x10_0000 are mapped identically by both stage 2s; the data IPA 0x9000_0000 maps to 0x1_9000_0000
+        // (NS stage 2) or 0x2_9000_0000 (Secure stage 2).
+        for (boolean ns : new boolean[] {true, false}) {
+            PhysicalMemory mem = new PhysicalMemory();
+            TableBuilder nsS2 = TableBuilder.stage2(mem, Granule.K4, 40, 1, 0x8000_0000L, 0x8010_0000L, 1 << 20, false);
+            TableBuilder sS2 = TableBuilder.stage2(mem, Granule.K4, 40, 1, 0xA000_0000L, 0xA010_0000L, 1 << 20, false);
+            for (TableBuilder t : new TableBuilder[] {nsS2, sS2}) {
+                t.map(0x0, 0x0, 2 << 20, "rw", MemType.NORMAL_WB, false); // stage-1 tables (IPA = PA)
+            }
+            nsS2.map(0x9000_0000L, 0x1_9000_0000L, 4096, "rw", MemType.NORMAL_WB, false);
+            sS2.map(0x9000_0000L, 0x2_9000_0000L, 4096, "rw", MemType.NORMAL_WB, false);
+            PeState pe = secureEl1(mem, ns);
+            pe.mmuRegisters().set("SCR_EL3", 1L << 18);
+            pe.mmuRegisters().set("HCR_EL2", RW | VM);
+            pe.mmuRegisters().set("VTCR_EL2", 0x8002_3558L | (1L << 30)); // NSA=1: NS IPA -> NS PA space
+            pe.mmuRegisters().set("VTTBR_EL2", 0x8000_0000L);
+            pe.mmuRegisters().set("VSTCR_EL2", 0x8002_3558L); // SA=0: Secure IPA -> Secure PA space
+            pe.mmuRegisters().set("VSTTBR_EL2", 0xA000_0000L);
+            TranslationResult r = new TranslationResult();
+            assertTrue(pe.translate(new Mmu(mem), 0x8000_0123L, AccessType.READ, false, r, "t:1"));
+            assertEquals(ns ? 0x1_9000_0123L : 0x2_9000_0123L, r.pa);
+            assertEquals(ns, r.nonSecure);
+        }
+    }
+
+    /** Secure EL1 whose stage 1 (tables at 0x10_0000) maps VA 0x8000_0000 to IPA 0x9000_0000, leaf NS as given. */
+    private static PeState secureEl1(PhysicalMemory mem, boolean nsBit) {
+        TableBuilder b = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x11_0000L, 1 << 16, new Mair(0xFF), null);
+        b.map(0x8000_0000L, 0x9000_0000L, 4096, "rw", MemType.NORMAL_WB, false);
+        if (nsBit) {
+            long leaf = b.leafDescriptorPa(0x8000_0000L);
+            mem.write(leaf, mem.read(leaf) | (1L << 5));
+        }
+        PeState pe = new PeState(1, SecurityState.SECURE);
+        pe.mmuRegisters().set("TCR_EL1", 0x0000_0005_0080_3510L);
+        pe.mmuRegisters().set("MAIR_EL1", 0xFF);
+        pe.mmuRegisters().set("SCTLR_EL1", 0x1005);
+        pe.mmuRegisters().set("TTBR0_EL1", 0x10_0000L);
+        return pe;
+    }
+
+    @Test
     void el0WriteOfTtbr0El1IsUndefined() {
         // TTBR0_EL1's suffix is EL1: from EL0 it is UNDEFINED, EC 0x00 with IL -> ESR 0x0200_0000, taken to EL1.
         PeState pe = new PeState(0, SecurityState.NON_SECURE);
