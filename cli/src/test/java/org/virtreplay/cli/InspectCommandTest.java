@@ -85,25 +85,27 @@ class InspectCommandTest {
         Path out = tmp.resolve("out");
         IngestTestSupport.Result r = run("run", in.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("summary.txt", "trace"), names(out));
+        // run = ingest (CSV) + replay + report
+        assertEquals(List.of("metrics", "report", "trace"), names(out));
         assertEquals(List.of("manifest.csv", "mem.parquet", "memslots.parquet", "vms.parquet"), names(out.resolve("trace")));
-        assertEquals(r.out(), Files.readString(out.resolve("summary.txt")));
-        assertTrue(r.out().contains("mem.parquet"), r.out());
+        assertTrue(Files.exists(out.resolve("metrics").resolve("tlb_stats.parquet")));
+        assertTrue(r.out().contains("report: " + out.resolve("report").resolve("report.html")), r.out());
         // a second run replaces its own output
         IngestTestSupport.Result again = run("run", in.toString(), "--out", out.toString());
         assertEquals(0, again.exit(), again.err());
-        assertEquals(List.of("summary.txt", "trace"), names(out));
+        assertEquals(List.of("metrics", "report", "trace"), names(out));
     }
 
     @Test
-    void runOnParquetOnlyInspects() throws IOException {
+    void runOnParquetReplaysWithoutIngesting() throws IOException {
         Path in = baseTrace(tmp.resolve("in"));
         Path pq = tmp.resolve("pq");
         assertEquals(0, run("ingest", in.toString(), "--out", pq.toString()).exit());
         Path out = tmp.resolve("out");
         IngestTestSupport.Result r = run("run", pq.toString(), "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(List.of("summary.txt"), names(out));
+        // a Parquet trace is replayed as it is: nothing to ingest
+        assertEquals(List.of("metrics", "report"), names(out));
     }
 
     @Test
