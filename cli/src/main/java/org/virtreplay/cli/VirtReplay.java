@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             TranslateCommand.class,
             TlbCommand.class,
             ReportCommand.class,
+            SweepCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class VirtReplay implements Runnable {

@@ -90,8 +90,19 @@ public final class SweepRunner {
         return PointMetrics.rows(dir, setup);
     }
 
+    /** Adds files (the HTML study) to a finished sweep's directory before it is renamed into place. */
+    @FunctionalInterface
+    public interface Finisher {
+        void finish(Path dir, List<SweepResultRow> rows, Knees.Result knees) throws IOException;
+    }
+
     /** Runs the sweep; {@code s2} makes the hypervisor's stage-2 side of each replay. */
     public static Result run(Options o, Stage2Port.Factory s2) throws IOException {
+        return run(o, s2, (dir, rows, knees) -> { });
+    }
+
+    /** Runs the sweep, then {@code finisher} on its directory while it is still temporary. */
+    public static Result run(Options o, Stage2Port.Factory s2, Finisher finisher) throws IOException {
         long t0 = System.nanoTime();
         Path out = o.out().toAbsolutePath().normalize();
         if (Files.exists(out) && !o.force()) {
@@ -113,6 +124,7 @@ public final class SweepRunner {
             rows.sort(ORDER);
             Knees.Result knees = Knees.find(o.grid(), rows, o.requirements());
             writeSummary(tmp, o.grid(), rows, knees);
+            finisher.finish(tmp, rows, knees);
             if (Files.exists(out)) {
                 deleteTree(out);
             }
