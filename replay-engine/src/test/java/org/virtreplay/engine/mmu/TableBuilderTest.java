@@ -133,6 +133,44 @@ class TableBuilderTest {
     }
 
     @Test
+    void sixteenKStage1OverSixtyFourKStage2WithConcatenatedRoots() {
+        // Stage 2: 64K, 44-bit IPA: KVM-style start level = 4 - ceil((44-4-16)/13) = 2; the root resolves
+        // IPA[43:29] (15 bits) = 4 concatenated 64 KB tables, 256 KB-aligned at PA 0x1000_0000.
+        // VTCR = T0SZ 20 (0x14) | SL0 01 (0x40) | TG0 01 (0x4000) | PS 100 (0x4_0000) | RES1 = 0x8004_4054.
+        assertEquals(2, TableBuilder.stage2StartLevel(Granule.K64, 44));
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder s2 = TableBuilder.stage2(mem, Granule.K64, 44, 2, 0x1000_0000L, 0x1100_0000L, 16 << 20, false);
+        s2.map(0x4000_0000L, 0x2000_0000L, 1 << 20, "rw", MemType.NORMAL_WB, false); // stage-1 table pool
+        s2.map(0x800_0000_0000L, 0x3000_0000L, 65536, "rw", MemType.NORMAL_WB, false); // data, IPA 2^43
+        // Stage 1: 16K, 47-bit VA (3 levels, L1..L3), tables at IPA 0x4000_0000.. via stage 2.
+        TableBuilder s1 = TableBuilder.stage1(mem, Granule.K16, 47, 0x4000_0000L, 0x4000_4000L, (1 << 20) - 16384,
+                new Mair(MAIR), s2::resolve);
+        s1.map(0x7FFF_1234_4000L, 0x800_0000_0000L, 16384, "rw", MemType.NORMAL_WB, false);
+        MmuRegisters r = new MmuRegisters();
+        r.set("TCR_EL1", 0x0000_0005_0080_8011L);
+        r.set("MAIR_EL1", MAIR);
+        r.set("SCTLR_EL1", 0x1005);
+        r.set("TTBR0_EL1", 0x4000_0000L);
+        r.set("HCR_EL2", 1);
+        r.set("VTCR_EL2", 0x8004_4054L);
+        r.set("VTTBR_EL2", 0x1000_0000L);
+        TranslationResult res = new TranslationResult();
+        res.trace = new WalkTrace();
+        assertTrue(new Mmu(mem).translate(r, 0x7FFF_1234_5678L, 1, AccessType.READ, false, res));
+        // VA offset within the 16 KB page 0x1678 -> IPA 0x800_0000_1678 -> PA 0x3000_1678 (64 KB stage-2 page).
+        assertEquals(0x800_0000_1678L, res.ipa);
+        assertEquals(0x3000_1678L, res.pa);
+        // (3+1)(2+1)-1 = 11 reads; the final IPA's root index IPA[43:29] = 0x4000 lies in the third
+        // concatenated table: PA 0x1000_0000 + 0x4000*8 = 0x1002_0000, read index 9 (after 3 x [2 stage-2 + 1 stage-1]).
+        assertEquals(11, res.reads);
+        assertEquals(0x1002_0000L, res.trace.pa(9));
+        assertEquals(2, res.trace.stage(9));
+        assertEquals(2, res.trace.level(9));
+        // Entry size min(16 KB, 64 KB) = 16 KB.
+        assertEquals(16384, res.size);
+    }
+
+    @Test
     void exactDescriptorBits() {
         // Stage 1, 4K page "rwu" normal_wb nG=1, MAIR 0x44FF (Attr0 = 0xFF -> AttrIndx 0):
         // page 0b11 | AP[1]=1 (0x40) | AP[2]=0 | SH=11 (0x300) | AF (0x400) | nG (0x800) = 0xF43; no 'x' -> PXN (53)
