@@ -96,10 +96,20 @@ final class Charts {
             y.setRange(min > 60 ? Math.floor(min / 10) * 10 - 10 : 0, 100);
         }
         y.setNumberFormatOverride(new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        boolean whole = true;
+        for (int row = 0; row < data.getRowCount() && whole; row++) {
+            for (int col = 0; col < data.getColumnCount() && whole; col++) {
+                Number v = data.getValue(row, col);
+                whole = v == null || v.doubleValue() == Math.rint(v.doubleValue());
+            }
+        }
+        if (whole && !percent) {
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         plot.setOutlineVisible(false);
-        style(c, data.getRowCount() > 1);
+        style(c, true);
         return c;
     }
 
@@ -139,11 +149,21 @@ final class Charts {
         if (yMax != null) {
             y.setRange(0, yMax);
         }
+        boolean whole = true;
+        for (int i = 0; i < data.getSeriesCount() && whole; i++) {
+            for (int j = 0; j < data.getItemCount(i) && whole; j++) {
+                double v = data.getYValue(i, j);
+                whole = v == Math.rint(v);
+            }
+        }
+        if (whole) {
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        }
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         plot.setDomainGridlinePaint(new Color(0xDDDDDD));
         plot.setOutlineVisible(false);
-        style(c, data.getSeriesCount() > 1);
+        style(c, true);
         return c;
     }
 

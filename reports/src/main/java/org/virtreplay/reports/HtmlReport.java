@@ -120,10 +120,23 @@ final class HtmlReport {
         } else {
             h.append("<div class=\"warn\"><strong>⚠ ").append(d.consistency.size())
                     .append(" consistency problem(s) in the tables:</strong><ul>\n");
-            for (String p : d.consistency.subList(0, Math.min(50, d.consistency.size()))) {
+            int shown = Math.min(10, d.consistency.size());
+            for (String p : d.consistency.subList(0, shown)) {
                 h.append("<li>").append(esc(p)).append("</li>\n");
             }
-            h.append("</ul></div>\n");
+            h.append("</ul>\n");
+            if (d.consistency.size() > shown) {
+                // <details> folds the rest without any script
+                h.append("<details><summary>").append(d.consistency.size() - shown).append(" more</summary><ul>\n");
+                for (String p : d.consistency.subList(shown, Math.min(500, d.consistency.size()))) {
+                    h.append("<li>").append(esc(p)).append("</li>\n");
+                }
+                if (d.consistency.size() > 500) {
+                    h.append("<li>… and ").append(d.consistency.size() - 500).append(" more</li>\n");
+                }
+                h.append("</ul></details>\n");
+            }
+            h.append("</div>\n");
         }
         endSection();
     }
@@ -180,7 +193,10 @@ final class HtmlReport {
         if (per.getColumnCount() > 0) {
             h.append("<p>Translation hit rate per vCPU: the share of translations served by some TLB level "
                     + "without a walk (1 − walks / level-1 lookups).</p>\n");
-            chart(Charts.bars("Translation hit rate by vCPU", "vCPU", "hit rate (%)", per, false, true));
+            JFreeChart perChart = Charts.bars("Translation hit rate by vCPU", "vCPU", "hit rate (%)", per, false,
+                    true);
+            perChart.getLegend().setVisible(false); // one series, named by the axis
+            chart(perChart);
         }
         h.append("<table><thead><tr><th>VM</th><th>structure</th><th class=\"n\">lookups</th>"
                 + "<th class=\"n\">hits</th><th class=\"n\">hit rate</th><th class=\"n\">stale hits</th>"
