@@ -674,6 +674,22 @@ public final class ReplayJob {
         e.put("host.l1d", geom(cfg.core().l1d()));
         e.put("host.l2", geom(cfg.core().l2()));
         o.commandOptions().forEach((k, v) -> e.put(RunInfo.OPTION_PREFIX + k, v));
+        long s1Faults = 0, notRunning = 0, readsCached = 0, pageLookups = 0;
+        for (int p = 0; p < rp.peCount(); p++) {
+            for (int d = 0; d < rp.vmCount(); d++) {
+                for (int v = 0; v < rp.vcpuCount(d); v++) {
+                    s1Faults += rp.counter(p, d, v, Replayer.C_S1_FAULTS);
+                    notRunning += rp.counter(p, d, v, Replayer.C_NOT_RUNNING);
+                    readsCached += rp.counter(p, d, v, Replayer.C_READS_I) + rp.counter(p, d, v, Replayer.C_READS_D);
+                    pageLookups += rp.counter(p, d, v, Replayer.C_PAGE_LOOKUPS);
+                }
+            }
+        }
+        // Totals that have no table of their own (docs/metrics.md, run_info).
+        e.put("replay.page_lookups", Long.toString(pageLookups));
+        e.put("replay.stage1_faults", Long.toString(s1Faults));
+        e.put("replay.accesses_not_running", Long.toString(notRunning));
+        e.put("replay.descriptor_reads_after_walk_caches", Long.toString(readsCached));
         for (int d = 0; d < rp.vmCount(); d++) {
             e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));
             e.put(RunInfo.vmVcpusKey(rp.vmId(d)), Integer.toString(rp.vcpuCount(d)));
