@@ -21,6 +21,8 @@ public final class Mmu {
 
     // Per-translation context used by the nested callbacks.
     private StageParams s2p;
+    /** Stage 2 for stage-1 table addresses in the Non-secure IPA space (after NSTable in Secure state). */
+    private StageParams s2pNsWalk;
     private boolean s1User;
     private boolean ptwCheck;
     private boolean fwb;
@@ -80,6 +82,7 @@ public final class Mmu {
         res.secureState = secure;
         boolean s2on = regime == Regime.EL10 && el2Enabled && (h.vm() || h.dc());
         s2p = secure ? r.s2Secure : r.s2;
+        s2pNsWalk = r.s2;
         fwb = h.fwb();
         ptwCheck = h.ptw();
         boolean user = el == 0
@@ -253,7 +256,9 @@ public final class Mmu {
      * Stage-2 translation of a stage-1 descriptor address (an IPA) for the walk read. Returns the PA,
      * or -1 with an S1PTW stage-2 fault recorded in {@code res}.
      */
-    long translateTableAddress(long descIpa, TranslationResult res) {
+    long translateTableAddress(long descIpa, boolean nsTable, TranslationResult res) {
+        // In Secure state an NSTable bit above moves the rest of the walk to the Non-secure IPA space.
+        final StageParams s2p = nsTable ? this.s2pNsWalk : this.s2p;
         if ((descIpa >>> s2p.iaBits) != 0 || !s2p.valid) {
             res.fault = FaultKind.TRANSLATION;
             res.faultStage = 2;

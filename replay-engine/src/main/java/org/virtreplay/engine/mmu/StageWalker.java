@@ -78,7 +78,7 @@ final class StageWalker {
             long descPa = descAddr;
             boolean s2Writable = true;
             if (nested) {
-                descPa = mmu.translateTableAddress(descAddr, res);
+                descPa = mmu.translateTableAddress(descAddr, (tableAttrs & 0b10000) != 0, res);
                 if (descPa < 0) {
                     return false;
                 }

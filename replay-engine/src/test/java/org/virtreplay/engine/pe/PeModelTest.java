@@ -165,6 +165,44 @@ class PeModelTest {
         }
     }
 
+    @Test
+    void nsTableMovesTheRestOfASecureWalkToTheNonSecureStage2() {
+        // Secure stage 2 (VSTTBR 0xA000_0000) maps IPA 0..2 MB identically; the Non-secure one (VTTBR 0x8000_0000)
+        // maps IPA 0..2 MB to PA 0x100_0000.. and IPA 0x9000_0000 to PA 0x1_9000_0000. The stage-1 L1..L3 tables
+        // (IPA 0x11_0000..0x11_2FFF) exist only at their Non-secure-stage-2 PAs (0x111_0000..); the L0 entry
+        // has NSTable=1 (bit 63). So L0 is read through the Secure stage 2 (PA 0x10_0000 + 8*0 = 0x10_0000 for
+        // VA 0x8000_0000, L0 index 0), L1..L3 through the Non-secure one, and the NS output IPA 0x9000_0000
+        // through the Non-secure stage 2: PA 0x1_9000_0123, Non-secure space (VTCR.NSA=1).
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder nsS2 = TableBuilder.stage2(mem, Granule.K4, 40, 1, 0x8000_0000L, 0x8010_0000L, 1 << 20, false);
+        TableBuilder sS2 = TableBuilder.stage2(mem, Granule.K4, 40, 1, 0xA000_0000L, 0xA010_0000L, 1 << 20, false);
+        sS2.map(0x0, 0x0, 2 << 20, "rw", MemType.NORMAL_WB, false);
+        nsS2.map(0x0, 0x100_0000L, 2 << 20, "rw", MemType.NORMAL_WB, false);
+        nsS2.map(0x9000_0000L, 0x1_9000_0000L, 4096, "rw", MemType.NORMAL_WB, false);
+        TableBuilder b = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x11_0000L, 0x3000, new Mair(0xFF), null);
+        b.map(0x8000_0000L, 0x9000_0000L, 4096, "rw", MemType.NORMAL_WB, false);
+        for (long a = 0x11_0000L; a < 0x11_3000L; a += 8) {
+            mem.write(a + 0x100_0000L, mem.read(a)); // the copy the Non-secure stage 2 points at
+            mem.write(a, 0); // and nothing where the Secure stage 2 points
+        }
+        mem.write(0x10_0000L, mem.read(0x10_0000L) | (1L << 63)); // NSTable in the L0 entry
+        PeState pe = new PeState(1, SecurityState.SECURE);
+        pe.mmuRegisters().set("TCR_EL1", 0x0000_0005_0080_3510L);
+        pe.mmuRegisters().set("MAIR_EL1", 0xFF);
+        pe.mmuRegisters().set("SCTLR_EL1", 0x1005);
+        pe.mmuRegisters().set("TTBR0_EL1", 0x10_0000L);
+        pe.mmuRegisters().set("SCR_EL3", 1L << 18);
+        pe.mmuRegisters().set("HCR_EL2", RW | VM);
+        pe.mmuRegisters().set("VTCR_EL2", 0x8002_3558L | (1L << 30));
+        pe.mmuRegisters().set("VTTBR_EL2", 0x8000_0000L);
+        pe.mmuRegisters().set("VSTCR_EL2", 0x8002_3558L);
+        pe.mmuRegisters().set("VSTTBR_EL2", 0xA000_0000L);
+        TranslationResult r = new TranslationResult();
+        assertTrue(pe.translate(new Mmu(mem), 0x8000_0123L, AccessType.READ, false, r, "t:1"));
+        assertEquals(0x1_9000_0123L, r.pa);
+        assertTrue(r.nonSecure);
+    }
+
     /** Secure EL1 whose stage 1 (tables at 0x10_0000) maps VA 0x8000_0000 to IPA 0x9000_0000, leaf NS as given. */
     private static PeState secureEl1(PhysicalMemory mem, boolean nsBit) {
         TableBuilder b = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x11_0000L, 1 << 16, new Mair(0xFF), null);
