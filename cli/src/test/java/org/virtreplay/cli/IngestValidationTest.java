@@ -149,13 +149,16 @@ class IngestValidationTest {
 
     @Test
     void intidOutOfRange() throws IOException {
-        // 1020..8191 are not INTIDs of any class (1020-1023 special, the rest reserved); -1 is not an INTID
+        // 1020..8191 are not INTIDs of any class (1020-1023 special, the rest reserved); -1 is not an
+        // INTID; GICv3 INTIDs have at most 24 bits, so 2^24 = 16777216 is too big
         write(in.resolve("irq.csv"), "ts,intid,vm,vcpu,source,source_vcpu,trigger,event,priority,ack_ts,eoi_ts\n"
                 + "1,1020,0,0,device,-1,level,assert,,,\n2,8191,0,0,device,-1,level,assert,,,\n"
-                + "3,-1,0,0,device,-1,level,assert,,,\n4,8192,0,0,its,-1,edge,assert,,,\n");
+                + "3,-1,0,0,device,-1,level,assert,,,\n4,8192,0,0,its,-1,edge,assert,,,\n"
+                + "5,16777216,0,0,its,-1,edge,assert,,,\n");
         String f = in.resolve("irq.csv").toString();
-        String exp = "column 'intid': expected INTID 0..1019 (SGI, PPI, SPI) or 8192.. (LPI), got ";
-        expectBad(f + ":2: " + exp + "'1020'", f + ":3: " + exp + "'8191'", f + ":4: " + exp + "'-1'");
+        String exp = "column 'intid': expected INTID 0..1019 (SGI, PPI, SPI) or 8192..16777215 (LPI), got ";
+        expectBad(f + ":2: " + exp + "'1020'", f + ":3: " + exp + "'8191'", f + ":4: " + exp + "'-1'",
+                f + ":6: " + exp + "'16777216'");
     }
 
     @Test

@@ -41,7 +41,11 @@ final class ParquetTableSource implements TableSource {
     private long rowsLeftInGroup;
     private long row;
     private boolean done;
-    private final Row current;
+    /** The row last filled (for {@link #raw}); its values are all valid when raw is asked. */
+    private Row last;
+    private final Column[] cols;
+    /** Per column: 0 = INT32, 1 = INT64, 2 = text, 3 = symbol. */
+    private final int[] how;
 
     ParquetTableSource(TableKind kind, Path path, Problems problems) {
         this.kind = kind;
@@ -51,7 +55,8 @@ final class ParquetTableSource implements TableSource {
         this.desc = new ColumnDescriptor[n];
         this.readers = new ColumnReader[n];
         this.lookups = new SymbolLookup[n];
-        this.current = new Row(kind);
+        this.cols = kind.columns().toArray(new Column[0]);
+        this.how = new int[n];
         try {
             reader = ParquetFileReader.open(new LocalInputFile(path));
             schema = reader.getFooter().getFileMetaData().getSchema();
@@ -101,6 +106,11 @@ final class ParquetTableSource implements TableSource {
             desc[k] = d;
             if (c.isSymbolic()) {
                 lookups[k] = new SymbolLookup(c.symbols());
+                how[k] = 3;
+            } else if (c.type() == Column.Type.TEXT) {
+                how[k] = 2;
+            } else {
+                how[k] = t == PrimitiveTypeName.INT32 ? 0 : 1;
             }
         }
         for (int k = 0; k < desc.length; k++) {
@@ -163,54 +173,49 @@ final class ParquetTableSource implements TableSource {
 
     /** Reads every column of one row; false (with problems reported) if a value is out of range. */
     private boolean readRow(Row out) {
+        last = out;
         boolean ok = true;
-        for (int k = 0; k < desc.length; k++) {
+        for (int k = 0; k < cols.length; k++) {
             ColumnReader r = readers[k];
-            Column c = kind.column(k);
+            Column c = cols[k];
             if (r == null) {
                 out.setNull(k);
-                current.setNull(k);
                 continue;
             }
             if (r.getCurrentDefinitionLevel() < desc[k].getMaxDefinitionLevel()) {
                 r.consume();
                 out.setNull(k);
-                current.setNull(k);
                 if (!c.optional()) {
                     problems.add(c.problem(where(), ""));
                     ok = false;
                 }
                 continue;
             }
-            switch (c.type()) {
-                case INT, LONG, SIZE, HEX -> {
-                    long v = desc[k].getPrimitiveType().getPrimitiveTypeName() == PrimitiveTypeName.INT32
-                            ? r.getInteger() : r.getLong();
+            switch (how[k]) {
+                case 0, 1 -> {
+                    long v = how[k] == 0 ? r.getInteger() : r.getLong();
                     r.consume();
                     out.set(k, v);
-                    current.set(k, v);
                     if (!c.inRange(v)) {
                         problems.add(c.problem(where(), c.format(v)));
                         ok = false;
                     }
                 }
-                case TEXT -> {
+                case 2 -> {
                     String s = r.getBinary().toStringUsingUTF8();
                     r.consume();
                     out.setText(k, s);
-                    current.setText(k, s);
                 }
                 default -> {
                     Binary b = r.getBinary();
                     int i = lookups[k].find(b);
                     r.consume();
                     if (i < 0) {
-                        current.setNull(k);
+                        out.setNull(k);
                         problems.add(c.problem(where(), b.toStringUsingUTF8()));
                         ok = false;
                     } else {
                         out.set(k, i);
-                        current.set(k, i);
                     }
                 }
             }
@@ -235,7 +240,7 @@ final class ParquetTableSource implements TableSource {
 
     @Override
     public String raw(int col) {
-        return current.format(col);
+        return last == null ? "" : last.format(col);
     }
 
     @Override

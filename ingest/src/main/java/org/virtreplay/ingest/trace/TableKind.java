@@ -43,8 +43,9 @@ public enum TableKind {
             // FEAT_TLBIRANGE: pages = (NUM + 1) * 2^(5 * SCALE + 1), NUM <= 31, SCALE <= 3
             dec("pages", 1, 2097152).opt()),
     IRQ("irq",
-            ts("ts"), dec("intid", 0, Integer.MAX_VALUE)
-                    .expecting("expected INTID 0..1019 (SGI, PPI, SPI) or 8192.. (LPI)"),
+            // GICv3 INTIDs have at most 24 bits (GICD_TYPER.IDbits <= 23)
+            ts("ts"), dec("intid", 0, (1 << 24) - 1)
+                    .expecting("expected INTID 0..1019 (SGI, PPI, SPI) or 8192..16777215 (LPI)"),
             dec("vm", 0, 65535), dec("vcpu", -1, 511), oneOf("source", "device", "timer", "ipi", "its"),
             dec("source_vcpu", -1, 511), oneOf("trigger", "edge", "level"), oneOf("event", "assert", "deassert"),
             dec("priority", 0, 255).opt(), ts("ack_ts").opt(), ts("eoi_ts").opt()),
