@@ -34,6 +34,9 @@ final class IrqInjection {
 
     void onIrqImpl(long ts, int intid, int vm, int vcpu, int source, int sourceVcpu, boolean level,
             boolean assertion, int priority, long observedAckTs, long observedEoiTs) {
+        if (!IntId.isValid(intid)) {
+            throw new IllegalArgumentException("INTID " + intid + " is special or reserved (1020-8191)");
+        }
         int g = m.gOf(vm, vcpu < 0 ? 0 : vcpu);
         int cls = classify(intid, source);
         if (!assertion) {
