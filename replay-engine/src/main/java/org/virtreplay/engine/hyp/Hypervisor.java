@@ -107,6 +107,17 @@ public final class Hypervisor {
         return m.state[g] == ST_GUEST ? m.pe[g] : -1;
     }
 
+    /**
+     * The PE the vCPU is loaded on at ts — executing guest code or in EL2 handling an exit — or -1
+     * when it is runnable or blocked. Use it to attribute an access to a PE; use
+     * {@link #runningPe} to know whether guest code can execute at all.
+     */
+    public int loadedPe(long ts, int vm, int vcpu) {
+        advanceTo(ts);
+        int g = m.gOf(vm, vcpu);
+        return m.state[g] == ST_GUEST || m.state[g] == ST_HOST ? m.pe[g] : -1;
+    }
+
     /** The vCPU state (ST_*) at the model's current time. */
     public int vcpuState(int vm, int vcpu) {
         return m.state[m.gOf(vm, vcpu)];

@@ -19,7 +19,8 @@
  * <li>{@code advanceTo(ts)} before any other event at ts (the on* methods call it themselves);</li>
  * <li>{@code isRunning(ts, vm, vcpu)} / {@code runningPe(ts, vm, vcpu)}: whether (and where) the
  *     vCPU executes guest code at ts, so that memory accesses can be attributed to a PE, or held
- *     back while the vCPU is in EL2, runnable or blocked.</li>
+ *     back while the vCPU is in EL2, runnable or blocked; {@code loadedPe(ts, vm, vcpu)} also
+ *     answers while the vCPU is in EL2 on its PE.</li>
  * </ul>
  * At the end, {@code advanceTo(lastTs + margin)} lets in-flight interrupts finish, then
  * {@code stats()} gives per (vm, vCPU, class) histograms, component means, maintenance-interrupt

@@ -350,6 +350,7 @@ class HypScenarioTest {
         assertEquals(-1, h.runningPe(10_360, 0, 0));
         assertEquals(Hypervisor.ST_HOST, h.vcpuState(0, 0));
         assertEquals(-1, h.runningPe(10_669, 0, 0));
+        assertEquals(0, h.loadedPe(10_669, 0, 0), "loaded on PE 0 while in EL2");
         assertEquals(0, h.runningPe(10_670, 0, 0));
     }
 
