@@ -381,7 +381,9 @@ public final class Replayer {
         tick(ts);
         final int d = vmIndexOf[vm];
         final int f = vcpuBase[d] + vcpu;
-        int p = hyp.runningPe(ts, vm, vcpu);
+        // The PE the vCPU is loaded on (in the guest, or in EL2 handling an exit the model placed
+        // at this time): its TLBs translate the access.
+        int p = hyp.loadedPe(ts, vm, vcpu);
         if (p < 0) {
             p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
             acc[p][f * NC + C_NOT_RUNNING]++;
@@ -574,7 +576,7 @@ public final class Replayer {
         int el;
         if (vcpu >= 0) {
             f = vcpuBase[d] + vcpu;
-            p = pe >= 0 ? pe : hyp.runningPe(ts, vm, vcpu);
+            p = pe >= 0 ? pe : hyp.loadedPe(ts, vm, vcpu);
             if (p < 0) {
                 p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
             }
