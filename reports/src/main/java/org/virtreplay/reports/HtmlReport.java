@@ -17,7 +17,6 @@ import org.virtreplay.analysis.metrics.IrqLatencyRow;
 import org.virtreplay.analysis.metrics.RunInfo;
 import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
-import org.virtreplay.analysis.metrics.TimelineRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
 
@@ -84,10 +83,8 @@ final class HtmlReport {
         long events = parseLong(d.runInfo.get(RunInfo.EVENTS_PROCESSED), -1);
         long lookups = 0;
         long hits = 0;
-        for (TimelineRow r : d.timeline) {
-            lookups += r.tlbLookups();
-            hits += r.tlbHits();
-        }
+        lookups += d.timelineLookups;
+        hits += d.timelineHits;
         if (lookups == 0) {
             // no timeline rows: fall back to tlb_stats (translations = level-1 lookups)
             for (long[] a : d.translationsPerVcpu().values()) {
@@ -307,7 +304,7 @@ final class HtmlReport {
             chart(Charts.bars("Stage-2 faults by kind, level and cause", "kind and level", "faults", ds, true,
                     false));
         }
-        double binMs = d.faultBinNs / 1e6;
+        double binMs = d.binNs / 1e6;
         if (d.hasFaultEvents && !d.faultBins.isEmpty()) {
             TreeMap<String, XYSeries> series = new TreeMap<>();
             for (Map.Entry<Long, TreeMap<String, Long>> b : d.faultBins.entrySet()) {
@@ -327,7 +324,7 @@ final class HtmlReport {
             chart(Charts.lines("Stage-2 faults over time, by cause", "trace time (ms)",
                     "faults per " + Html.num(binMs, 3) + " ms", c, false, true, null));
         } else {
-            XYSeriesCollection c = timelineSeries(r -> (double) r.stage2Faults());
+            XYSeriesCollection c = timelineSeries(a -> (double) a[2]);
             if (c.getSeriesCount() > 0 && !d.faults.isEmpty()) {
                 none("fault_events is not in this run (written with --events), so faults over time are shown "
                         + "per VM from the timeline rather than per cause.");
@@ -476,24 +473,31 @@ final class HtmlReport {
 
     private void timeline() {
         section("timeline", "Timeline");
-        if (d.timeline.isEmpty()) {
+        if (d.timelineEmpty) {
             none("timeline has no rows.");
             endSection();
             return;
         }
-        XYSeriesCollection hit = timelineSeries(r -> r.tlbHitRate() == null ? null : 100.0 * r.tlbHitRate());
-        double binMs = d.faultBinNs / 1e6;
-        h.append("<p>Per VM, in windows of ").append(Html.num(binMs, 3)).append(" ms of trace time.</p>\n");
+        XYSeriesCollection hit = timelineSeries(a -> a[0] == 0 ? null : 100.0 * a[1] / a[0]);
+        double binMs = d.binNs / 1e6;
+        boolean merged = d.binNs != d.windowNs;
+        h.append("<p>Per VM, in windows of ").append(Html.num(binMs, 3)).append(" ms of trace time");
+        if (merged) {
+            h.append(" (").append(d.binNs / d.windowNs).append(" timeline windows of ")
+                    .append(Html.num(d.windowNs / 1e6, 3)).append(" ms merged per point, to keep at most ")
+                    .append(ReportData.MAX_BINS).append(" points; the p99 curve shows the largest window p99)");
+        }
+        h.append(".</p>\n");
         if (hit.getSeriesCount() > 0) {
             chart(Charts.lines("TLB hit rate over time", "trace time (ms)", "translation hit rate (%)", hit, false,
                     false, null));
         }
-        XYSeriesCollection p99 = timelineSeries(r -> r.irqP99Ns() == null ? null : r.irqP99Ns() / 1000.0);
+        XYSeriesCollection p99 = timelineSeries(a -> a[4] < 0 ? null : a[4] / 1000.0);
         if (p99.getSeriesCount() > 0) {
-            chart(Charts.lines("Interrupt p99 over time", "trace time (ms)", "p99 latency (µs)", p99, false, false,
-                    null));
+            chart(Charts.lines("Interrupt p99 over time", "trace time (ms)",
+                    merged ? "largest window p99 (µs)" : "p99 latency (µs)", p99, false, false, null));
         }
-        XYSeriesCollection n = timelineSeries(r -> (double) r.interrupts());
+        XYSeriesCollection n = timelineSeries(a -> (double) a[3]);
         chart(Charts.lines("Interrupts over time", "trace time (ms)", "interrupts per " + Html.num(binMs, 3) + " ms",
                 n, false, true, null));
         endSection();
@@ -542,20 +546,24 @@ final class HtmlReport {
     }
 
     private interface TimelineValue {
-        Double of(TimelineRow r);
+        /** From a bin's {lookups, hits, faults, interrupts, max p99}; null leaves the point out. */
+        Double of(long[] bin);
     }
 
     private XYSeriesCollection timelineSeries(TimelineValue f) {
-        TreeMap<Integer, XYSeries> s = new TreeMap<>();
-        for (TimelineRow r : d.timeline) {
-            Double v = f.of(r);
-            if (v != null) {
-                s.computeIfAbsent(r.vm(), vm -> new XYSeries(d.vmLabel(vm), true, true))
-                        .addOrUpdate(r.windowStartNs() / 1e6, v.doubleValue());
+        XYSeriesCollection c = new XYSeriesCollection();
+        for (Map.Entry<Integer, TreeMap<Long, long[]>> vm : d.timeline.entrySet()) {
+            XYSeries s = new XYSeries(d.vmLabel(vm.getKey()), true, false);
+            for (Map.Entry<Long, long[]> b : vm.getValue().entrySet()) {
+                Double v = f.of(b.getValue());
+                if (v != null) {
+                    s.add(b.getKey() / 1e6, v.doubleValue());
+                }
+            }
+            if (s.getItemCount() > 0) {
+                c.addSeries(s);
             }
         }
-        XYSeriesCollection c = new XYSeriesCollection();
-        s.values().forEach(c::addSeries);
         return c;
     }
 

@@ -15,7 +15,6 @@ import org.virtreplay.analysis.metrics.RunInfo;
 import org.virtreplay.analysis.metrics.RunOutput;
 import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
-import org.virtreplay.analysis.metrics.TimelineRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
 
@@ -43,13 +42,25 @@ final class ReportData {
     final List<TlbStatsRow> tlb;
     final List<Stage2FaultRow> faults;
     final List<IrqLatencyRow> irq;
-    final List<TimelineRow> timeline;
+    /** The timeline table's width of a window, ns. */
+    final long windowNs;
+    /**
+     * Width of one point of the time charts, ns: the timeline window, or a whole multiple of it
+     * chosen so that a chart has at most {@link #MAX_BINS} points (a long run at 1 ms windows
+     * would otherwise put millions of points into the page).
+     */
+    final long binNs;
+    /** Per VM: bin start -> {tlb lookups, tlb hits, stage-2 faults, interrupts, max irq p99 (-1: none)}. */
+    final TreeMap<Integer, TreeMap<Long, long[]>> timeline = new TreeMap<>();
+    final boolean timelineEmpty;
+    long timelineLookups;
+    long timelineHits;
+    static final int MAX_BINS = 1000;
     final List<WalkLengthRow> walkLengths;
     final boolean hasWalkLengths;
     final boolean hasFaultEvents;
     final boolean hasIrqEvents;
-    final long faultBinNs;
-    /** fault_events: bin start -> cause -> count. */
+    /** fault_events: bin start -> cause -> count (bins of {@link #binNs}). */
     final TreeMap<Long, TreeMap<String, Long>> faultBins = new TreeMap<>();
     /** irq_events: exact latency distribution per (vm, vcpu, class), 3 significant digits. */
     final TreeMap<IrqKey, Histogram> irqHist = new TreeMap<>();
@@ -66,14 +77,39 @@ final class ReportData {
         this.tlb = run.readAll(MetricTables.TLB_STATS);
         this.faults = run.readAll(MetricTables.STAGE2_FAULTS);
         this.irq = run.readAll(MetricTables.IRQ_LATENCY);
-        this.timeline = run.readAll(MetricTables.TIMELINE);
+        // two streaming passes over the timeline: its span, then its points per display bin
+        long[] span = {Long.MAX_VALUE, Long.MIN_VALUE, 0};
+        run.forEach(MetricTables.TIMELINE, r -> {
+            span[0] = Math.min(span[0], r.windowStartNs());
+            span[1] = Math.max(span[1], r.windowEndNs());
+            if (span[2] == 0 && r.windowEndNs() > r.windowStartNs()) {
+                span[2] = r.windowEndNs() - r.windowStartNs();
+            }
+        });
+        this.timelineEmpty = span[0] == Long.MAX_VALUE;
+        this.windowNs = windowNs(span[2]);
+        long windows = timelineEmpty ? 0 : (span[1] - span[0] + windowNs - 1) / windowNs;
+        this.binNs = windows > MAX_BINS ? ((windows + MAX_BINS - 1) / MAX_BINS) * windowNs : windowNs;
+        run.forEach(MetricTables.TIMELINE, r -> {
+            vms.add(r.vm());
+            timelineLookups += r.tlbLookups();
+            timelineHits += r.tlbHits();
+            long[] a = timeline.computeIfAbsent(r.vm(), k -> new TreeMap<>())
+                    .computeIfAbsent(Math.floorDiv(r.windowStartNs(), binNs) * binNs, k -> new long[] {0, 0, 0, 0, -1});
+            a[0] += r.tlbLookups();
+            a[1] += r.tlbHits();
+            a[2] += r.stage2Faults();
+            a[3] += r.interrupts();
+            if (r.irqP99Ns() != null) {
+                a[4] = Math.max(a[4], r.irqP99Ns());
+            }
+        });
         this.hasWalkLengths = run.has(MetricTables.WALK_LENGTHS);
         this.walkLengths = run.readAll(MetricTables.WALK_LENGTHS);
         this.hasFaultEvents = run.has(MetricTables.FAULT_EVENTS);
         this.hasIrqEvents = run.has(MetricTables.IRQ_EVENTS);
-        this.faultBinNs = windowNs();
         run.forEach(MetricTables.FAULT_EVENTS, e -> {
-            long bin = Math.floorDiv(e.ts(), faultBinNs) * faultBinNs;
+            long bin = Math.floorDiv(e.ts(), binNs) * binNs;
             faultBins.computeIfAbsent(bin, k -> new TreeMap<>()).merge(e.cause(), 1L, Long::sum);
         });
         run.forEach(MetricTables.IRQ_EVENTS, e -> irqHist
@@ -87,9 +123,6 @@ final class ReportData {
         }
         for (IrqLatencyRow r : irq) {
             seen(r.vm(), r.vcpu());
-        }
-        for (TimelineRow r : timeline) {
-            vms.add(r.vm());
         }
         for (String k : runInfo.keySet()) {
             if (k.startsWith(RunInfo.VM_PREFIX) && k.endsWith(".name")) {
@@ -117,7 +150,7 @@ final class ReportData {
     }
 
     /** The timeline window width: from run_info, else from the timeline rows, else 1 ms. */
-    private long windowNs() {
+    private long windowNs(long fromRows) {
         try {
             long w = Long.parseLong(runInfo.getOrDefault(RunInfo.WINDOW_NS, ""));
             if (w > 0) {
@@ -126,12 +159,7 @@ final class ReportData {
         } catch (NumberFormatException ignored) {
             // fall through
         }
-        for (TimelineRow r : timeline) {
-            if (r.windowEndNs() > r.windowStartNs()) {
-                return r.windowEndNs() - r.windowStartNs();
-            }
-        }
-        return 1_000_000L;
+        return fromRows > 0 ? fromRows : 1_000_000L;
     }
 
     /** A unique, human label for a VM: its name, with the id added when two VMs share a name. */

@@ -136,4 +136,22 @@ class ReportHtmlTest {
         assertFalse(Files.exists(onlyCsv.resolve("report.html")));
         assertThrows(BadInputException.class, () -> Reports.write(tmp.resolve("nope"), out, ReportFormat.BOTH));
     }
+
+    @Test
+    void longTimelinesAreMergedIntoAtMostAThousandPoints() throws Exception {
+        RunFixtures.small(tmp, false);
+        // 2500 windows of 1 ms: ceil(2500 / 1000) = 3 windows per point, so 834 points
+        List<org.virtreplay.analysis.metrics.TimelineRow> rows = new java.util.ArrayList<>();
+        for (int w = 0; w < 2500; w++) {
+            rows.add(new org.virtreplay.analysis.metrics.TimelineRow(w * 1_000_000L, (w + 1) * 1_000_000L, 1, 10, 9,
+                    0.9, 0, 0, null));
+        }
+        org.virtreplay.analysis.metrics.MetricTableWriter.writeAll(tmp,
+                org.virtreplay.analysis.metrics.MetricTables.TIMELINE, rows);
+        String html = Reports.html(tmp);
+        assertTrue(html.contains("in windows of 3.000 ms of trace time (3 timeline windows of 1.000 ms merged per "
+                + "point"), html.substring(0, Math.min(html.length(), 400)));
+        // the summary still counts every window: 2500 * 9 / (2500 * 10) = 90.00 %
+        assertTrue(html.contains("<div class=\"cv\">90.00 %</div>"));
+    }
 }

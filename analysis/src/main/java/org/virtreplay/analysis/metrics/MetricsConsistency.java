@@ -31,13 +31,14 @@ public final class MetricsConsistency {
     }
 
     private static final double REL_TOL = 1e-9;
+    /** Per-row findings of one table stop after this many (the sums are still checked). */
+    private static final int MAX_ROW_PROBLEMS = 100;
 
     /** Runs every check on a run's output directory (optional tables are checked when present). */
     public static List<String> check(RunOutput out) {
         List<TlbStatsRow> tlb = out.readAll(MetricTables.TLB_STATS);
         List<Stage2FaultRow> faults = out.readAll(MetricTables.STAGE2_FAULTS);
         List<IrqLatencyRow> irq = out.readAll(MetricTables.IRQ_LATENCY);
-        List<TimelineRow> timeline = out.readAll(MetricTables.TIMELINE);
         List<String> p = new ArrayList<>(checkTlb(tlb));
         if (out.has(MetricTables.WALK_LENGTHS)) {
             p.addAll(checkWalkLengths(tlb, out.readAll(MetricTables.WALK_LENGTHS)));
@@ -49,7 +50,7 @@ public final class MetricsConsistency {
         if (out.has(MetricTables.IRQ_EVENTS)) {
             p.addAll(checkIrq(irq, sink -> out.forEach(MetricTables.IRQ_EVENTS, sink)));
         }
-        p.addAll(checkTimeline(timeline, tlb, faults, irq));
+        p.addAll(checkTimeline(sink -> out.forEach(MetricTables.TIMELINE, sink), tlb, faults, irq));
         return p;
     }
 
@@ -262,19 +263,33 @@ public final class MetricsConsistency {
 
     public static List<String> checkTimeline(List<TimelineRow> timeline, List<TlbStatsRow> tlb,
             List<Stage2FaultRow> faults, List<IrqLatencyRow> irq) {
+        return checkTimeline(timeline::forEach, tlb, faults, irq);
+    }
+
+    /** As above, with {@code timeline} streaming its rows into the consumer it is given (bounded memory). */
+    public static List<String> checkTimeline(Consumer<Consumer<? super TimelineRow>> timeline, List<TlbStatsRow> tlb,
+            List<Stage2FaultRow> faults, List<IrqLatencyRow> irq) {
         List<String> p = new ArrayList<>();
         // per vm: timeline lookups, misses, faults, interrupts | tables' lookups(level 1), walks, faults, irqs
         Map<Integer, long[]> sums = new TreeMap<>();
-        long width = -1;
-        for (TimelineRow r : timeline) {
+        long[] width = {-1};
+        timeline.accept(r -> {
+            if (p.size() >= MAX_ROW_PROBLEMS) {
+                long[] a = sums.computeIfAbsent(r.vm(), k -> new long[8]);
+                a[0] += r.tlbLookups();
+                a[1] += r.tlbLookups() - r.tlbHits();
+                a[2] += r.stage2Faults();
+                a[3] += r.interrupts();
+                return;
+            }
             String where = "timeline window_start_ns=" + r.windowStartNs() + " vm=" + r.vm() + ": ";
             long w = r.windowEndNs() - r.windowStartNs();
             if (w <= 0) {
                 p.add(where + "window_end_ns " + r.windowEndNs() + " not after window_start_ns");
-            } else if (width < 0) {
-                width = w;
-            } else if (w != width) {
-                p.add(where + "window is " + w + " ns wide, others " + width + " ns");
+            } else if (width[0] < 0) {
+                width[0] = w;
+            } else if (w != width[0] && p.size() < MAX_ROW_PROBLEMS) {
+                p.add(where + "window is " + w + " ns wide, others " + width[0] + " ns");
             }
             if (r.tlbHits() > r.tlbLookups() || r.tlbHits() < 0) {
                 p.add(where + "tlb_hits " + r.tlbHits() + " outside [0, tlb_lookups " + r.tlbLookups() + "]");
@@ -292,7 +307,7 @@ public final class MetricsConsistency {
             a[1] += r.tlbLookups() - r.tlbHits();
             a[2] += r.stage2Faults();
             a[3] += r.interrupts();
-        }
+        });
         for (TlbStatsRow r : tlb) {
             long[] a = sums.computeIfAbsent(r.vm(), k -> new long[8]);
             if (r.tlbLevel() == 1) {
