@@ -73,6 +73,35 @@ public class WalkBenchmark {
         return r;
     }
 
+    /**
+     * CPU-time cross-check for a shared machine, where JMH's wall-clock averages mostly measure the
+     * scheduler: runs each walk kind for a few seconds and divides the thread's CPU time by the walk
+     * count. Run: {@code java -cp "bench/target-mmu/classes:bench/target-mmu/lib/*"
+     * org.virtreplay.bench.WalkBenchmark}.
+     */
+    public static void main(String[] args) {
+        java.lang.management.ThreadMXBean tmx = java.lang.management.ManagementFactory.getThreadMXBean();
+        WalkBenchmark b = new WalkBenchmark();
+        b.setup();
+        for (int round = 0; round < 3; round++) {
+            for (int kind = 0; kind < 2; kind++) {
+                long sink = 0;
+                long n = 0;
+                long cpu0 = tmx.getCurrentThreadCpuTime();
+                long wallEnd = System.nanoTime() + 3_000_000_000L;
+                while (System.nanoTime() < wallEnd) {
+                    for (int k = 0; k < 10_000; k++) {
+                        sink += kind == 0 ? b.stage1FourLevel() : b.nestedFourPlusFour();
+                    }
+                    n += 10_000;
+                }
+                long cpu = tmx.getCurrentThreadCpuTime() - cpu0;
+                System.out.printf("round %d %-18s %8.1f ns CPU/walk (%d walks, sink %d)%n", round,
+                        kind == 0 ? "stage1FourLevel" : "nestedFourPlusFour", (double) cpu / n, n, sink & 1);
+            }
+        }
+    }
+
     @Benchmark
     public long stage1FourLevel() {
         i = (i + 1) & (PAGES - 1);
