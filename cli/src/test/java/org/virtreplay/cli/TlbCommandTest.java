@@ -1,0 +1,129 @@
+package org.virtreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code virtreplay tlb}: options, exit codes, the table and the CSV, on tiny hand-made traces. */
+class TlbCommandTest {
+    @TempDir
+    Path dir;
+
+    String out;
+    String err;
+
+    int exec(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    Path trace(String text) throws Exception {
+        Path p = dir.resolve("t.lackey");
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void countsOfAHandMadeTrace() throws Exception {
+        // 4K pages, L1 2-entry fully associative, no L2:
+        //  I  0x1000,4        l1i miss (walk 1)
+        //  I  0x1ffe,4        spans 0x1000 and 0x2000 pages: l1i hit 0x1000, miss 0x2000 (walk 2)
+        //   L 0x10000,8       l1d miss (walk 3)
+        //   M 0x10004,4       l1d hit (one lookup)
+        //   S 0x11000,4       l1d miss (walk 4)
+        //   L 0x12000,4       l1d miss, evicts LRU 0x10000 (walk 5)
+        //   L 0x10000,4       l1d miss (walk 6)
+        // l1i: 3 lookups, 1 hit, 2 misses; l1d: 5 lookups, 1 hit, 4 misses; 2 instructions.
+        // Each walk is a full 4+4-level nested walk of 24 descriptor reads (no walk caches).
+        Path t = trace("==1== x\nI  1000,4\nI  1ffe,4\n L 10000,8\n M 10004,4\n S 11000,4\n L 12000,4\n L 10000,4\n");
+        Path csv = dir.resolve("s.csv");
+        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
+                "--tlb-l2-entries", "0", "--stats-csv", csv.toString()), err);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("structure,lookups,hits,misses,miss_rate,mpki,walks,descriptor_reads,entries,ways", lines.get(0));
+        assertEquals("l1i,3,1,2,0.666667,1000.000000,2,48,2,2", lines.get(1));
+        assertEquals("l1d,5,1,4,0.800000,2000.000000,4,96,2,2", lines.get(2));
+        assertEquals("l2,0,0,0,0.000000,0.000000,6,144,0,0", lines.get(3));
+        assertTrue(out.contains("l1i"), out);
+    }
+
+    @Test
+    void coreWalkCachesCutReads() throws Exception {
+        // Neoverse-N1 preset: 64x4 stage-1 and stage-2 walk caches; its IPA cache holds only >= 2 MB
+        // stage-2 blocks, so with 4K stage-2 pages it never hits. Tables: stage-1 tables at IPA
+        // 0x4000_0000.. (one 2 MB stage-2 region), data IPA 0x1_0000_0000 then 0x1_0000_1000.
+        // Walk 1 (VA 0x10000), caches empty:
+        //   S1 L0: stage-2 walk of IPA 0x4000_0000: 4 reads (fills S2 walk cache L0-L2), + 1 S1 read
+        //   S1 L1, L2, L3: their table IPAs hit the S2 walk cache at level 2: 1 + 1 read each
+        //   final IPA 0x1_0000_0000: S2 walk cache hit at level 0 only: L1, L2, L3 = 3 reads
+        //   = 5 + 2 + 2 + 2 + 3 = 14
+        // Walk 2 (VA 0x11000, same 2 MB region): S1 walk cache hit at level 2 -> only S1 L3: its
+        //   table IPA hits the S2 walk cache at level 2 (1 read) + 1 S1 read; final IPA
+        //   0x1_0000_1000 hits the S2 walk-cache level-2 entry filled by walk 1 (1 read) = 3
+        // Total 17 (48 without walk caches).
+        Path t = trace(" L 10000,8\n L 11000,8\n");
+        Path csv = dir.resolve("s.csv");
+        assertEquals(0, exec("tlb", t.toString(), "--core", "neoverse-n1", "--stats-csv", csv.toString()), err);
+        List<String> lines = Files.readAllLines(csv);
+        String[] l1d = lines.get(2).split(",");
+        assertEquals("l1d", l1d[0]);
+        assertEquals("2", l1d[6]);
+        long reads = Long.parseLong(l1d[7]);
+        assertEquals(17, reads);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("s1_walk_cache,")));
+    }
+
+    @Test
+    void badTraceLineIsExit2WithFileAndLineAndNoCsv() throws Exception {
+        Path t = trace("I  1000,4\nbogus line\n");
+        Path csv = dir.resolve("s.csv");
+        assertEquals(2, exec("tlb", t.toString(), "--stats-csv", csv.toString()));
+        assertTrue(err.startsWith(t + ":2: "), err);
+        assertFalse(err.contains("Exception"), err);
+        assertFalse(Files.exists(csv));
+    }
+
+    @Test
+    void badOptionsAreExit2() throws Exception {
+        Path t = trace("I  1000,4\n");
+        assertEquals(2, exec("tlb", t.toString(), "--tlb-l2-entries", "1000", "--tlb-l2-assoc", "3"));
+        assertTrue(err.contains("must be positive and divide the entry count 1000"), err);
+        assertEquals(2, exec("tlb", t.toString(), "--core", "cortex-z9"));
+        assertTrue(err.contains("unknown preset"), err);
+        assertEquals(2, exec("tlb", t.toString(), "--granule", "8k"));
+        assertEquals(2, exec("tlb", t.toString(), "--s2-block", "32m"));
+        assertTrue(err.contains("no 32m block"), err);
+        assertEquals(2, exec("tlb", t.toString(), "--tlb-replacement", "mru"));
+        assertEquals(2, exec("tlb", t.toString(), "--input-format", "canonical"));
+        assertTrue(err.contains("not supported"), err);
+        assertEquals(2, exec("tlb", dir.resolve("missing").toString()));
+    }
+
+    @Test
+    void nonPowerOfTwoGeometriesAndS2Blocks() throws Exception {
+        Path t = trace("I  1000,4\n L 200000,4\n L 201000,4\n");
+        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1d-entries", "48", "--tlb-l2-entries", "1280",
+                "--tlb-l2-assoc", "5", "--s2-block", "2m", "--tlb-replacement", "plru"), err);
+        assertEquals(0, exec("tlb", t.toString(), "--granule", "64k", "--s2-granule", "4k",
+                "--tlb-replacement", "random"), err);
+        assertEquals(0, exec("tlb", t.toString(), "--granule", "16k", "--tlb-replacement", "fifo"), err);
+    }
+
+    @Test
+    void help() {
+        assertEquals(0, exec("tlb", "--help"));
+        assertTrue(out.contains("--tlb-l1d-entries") && out.contains("--stats-csv") && out.contains("--s2-block"));
+    }
+}
