@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -58,7 +59,9 @@ final class ParquetTableSource implements TableSource {
         this.cols = kind.columns().toArray(new Column[0]);
         this.how = new int[n];
         try {
-            reader = ParquetFileReader.open(new LocalInputFile(path));
+            // page CRCs (written by default) catch damage that still decodes, e.g. in raw zstd blocks
+            reader = ParquetFileReader.open(new LocalInputFile(path),
+                    ParquetReadOptions.builder().usePageChecksumVerification(true).build());
             schema = reader.getFooter().getFileMetaData().getSchema();
             createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
         } catch (IOException | RuntimeException e) {
