@@ -353,8 +353,14 @@ public final class ReplayJob {
                     } while (memHas && mem.ts() < limit);
                     continue;
                 }
-                for (int id : inst.of(vmOf(head[best]))) {
-                    dispatch(rp, best, head[best], id, inst.isReplicated());
+                try {
+                    for (int id : inst.of(vmOf(head[best]))) {
+                        dispatch(rp, best, head[best], id, inst.isReplicated());
+                    }
+                } catch (BadInputException e) {
+                    // Name the record the model refused.
+                    throw new BadInputException(whereOf(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs) + ": "
+                            + e.getMessage());
                 }
                 processed++;
                 head[best] = advance(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs);
@@ -425,6 +431,21 @@ public final class ReplayJob {
             return x.ts();
         }
         throw new AssertionError(r);
+    }
+
+    private static String whereOf(int k, RecordReader<SysregRecord> sysregs, RecordReader<PteRecord> ptes,
+            RecordReader<MapRecord> maps, RecordReader<TlbiRecord> tlbis, RecordReader<SchedRecord> scheds,
+            RecordReader<DaifRecord> daifs, RecordReader<IrqRecord> irqs) {
+        return switch (k) {
+            case K_SYSREG -> sysregs.where();
+            case K_PTE -> ptes.where();
+            case K_MAP -> maps.where();
+            case K_TLBI -> tlbis.where();
+            case K_SCHED -> scheds.where();
+            case K_DAIF -> daifs.where();
+            case K_IRQ -> irqs.where();
+            default -> "?";
+        };
     }
 
     private static Object advance(int k, RecordReader<SysregRecord> sysregs, RecordReader<PteRecord> ptes,
@@ -690,6 +711,7 @@ public final class ReplayJob {
         e.put("replay.stage1_faults", Long.toString(s1Faults));
         e.put("replay.accesses_not_running", Long.toString(notRunning));
         e.put("replay.descriptor_reads_after_walk_caches", Long.toString(readsCached));
+        rp.sysregExceptions().forEach((k, n) -> e.put("sysreg." + k, Long.toString(n)));
         for (int d = 0; d < rp.vmCount(); d++) {
             e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));
             e.put(RunInfo.vmVcpusKey(rp.vmId(d)), Integer.toString(rp.vcpuCount(d)));

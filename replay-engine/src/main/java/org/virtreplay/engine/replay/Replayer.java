@@ -9,6 +9,11 @@ import org.virtreplay.engine.hyp.IrqEventSink;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.mmu.AccessType;
 import org.virtreplay.engine.mmu.FaultKind;
+import org.virtreplay.engine.mmu.Hcr;
+import org.virtreplay.engine.pe.SecurityState;
+import org.virtreplay.engine.pe.SysRegAccess;
+import org.virtreplay.engine.pe.SysRegName;
+import org.virtreplay.engine.pe.SysRegOutcome;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.mmu.Mair;
 import org.virtreplay.engine.mmu.MemType;
@@ -266,11 +271,27 @@ public final class Replayer {
         tick(ts);
         int d = denseOrFail(vm);
         if (vcpu >= 0) {
+            int f = vcpuBase[d] + vcpu;
+            // The architecture's access rules for a write from the vCPU's EL (Arm ARM D1/D19):
+            // UNDEFINED below the register's EL (the write is lost), HCR_EL2.TVM traps EL1 writes of
+            // the virtual-memory controls to EL2 (KVM emulates them: the write takes effect).
+            SysRegName name = SysRegName.lookup(reg);
+            if (name != null) {
+                Hcr hcr = Hcr.decode(vmReg[d][0]);
+                SysRegAccess.check(name, true, el, SecurityState.NON_SECURE, hcr, hcr.effective(), false, sysregOutcome);
+                if (sysregOutcome.kind == SysRegOutcome.Kind.UNDEFINED) {
+                    countSysregException(vm, vcpu, sysregOutcome.esr, true);
+                    return;
+                }
+                if (sysregOutcome.kind == SysRegOutcome.Kind.TRAPPED) {
+                    countSysregException(vm, vcpu, sysregOutcome.esr, false);
+                }
+                reg = sysregOutcome.target.armName();
+            }
             int r = indexOf(VCPU_REGS, reg);
             if (r < 0) {
                 return;
             }
-            int f = vcpuBase[d] + vcpu;
             vcpuReg[f][r] = value;
             if (r == 2) {
                 vmTcr[d] = value;
@@ -288,6 +309,11 @@ public final class Replayer {
             if (r < 0) {
                 return;
             }
+            if (r == 0 && ((value >>> 31) & 1) == 0) {
+                throw new BadInputException(String.format(Locale.ROOT,
+                        "vm %d: HCR_EL2 = 0x%x has RW = 0, which makes the guest's EL1 AArch32; virtreplay models "
+                                + "AArch64 EL1 and EL2 only (an AArch32 EL0 under an AArch64 EL1 is fine)", vm, value));
+            }
             vmReg[d][r] = value;
             if (r == 1) {
                 vttbrWritten[d] = true;
@@ -303,6 +329,25 @@ public final class Replayer {
                 }
             }
         }
+    }
+
+    private final SysRegOutcome sysregOutcome = new SysRegOutcome();
+    /** (vm, vcpu, ESR) -> count of UNDEFINED or trapped system-register writes; rare, so a map. */
+    private final java.util.TreeMap<String, long[]> sysregExceptions = new java.util.TreeMap<>();
+
+    private void countSysregException(int vm, int vcpu, long esr, boolean undefined) {
+        String key = String.format(Locale.ROOT, "%d.%d.%s.0x%08x", vm, vcpu, undefined ? "undefined" : "trapped", esr);
+        sysregExceptions.computeIfAbsent(key, k -> new long[1])[0]++;
+    }
+
+    /**
+     * UNDEFINED and trapped system-register writes, keyed {@code vm.vcpu.undefined|trapped.ESR}, in
+     * key order.
+     */
+    public java.util.SortedMap<String, Long> sysregExceptions() {
+        java.util.TreeMap<String, Long> m = new java.util.TreeMap<>();
+        sysregExceptions.forEach((k, v) -> m.put(k, v[0]));
+        return m;
     }
 
     private static int indexOf(String[] a, String s) {

@@ -139,4 +139,32 @@ class ReplayerTest {
         long xt = Replayer.operand(TlbiOp.RVAE1IS, 0, 0x40_0000L, true, -1, 64, 12);
         assertEquals((1L << 46) | (31L << 39) | 0x400L, xt);
     }
+
+    @Test
+    void systemRegisterWritesFollowTheAccessRules() {
+        Replayer r = host(1);
+        r.addVm(0, "vm0", 1, 40, -1);
+        r.addMemslot(0, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+        r.start();
+        // EL0 writing TTBR0_EL1: below the register's EL -> UNDEFINED, EC 0x00 with IL: ESR 0x0200_0000.
+        r.onSysreg(1, 0, 0, 0, 0, "TTBR0_EL1", 0x1234_0000L);
+        // HCR_EL2.TVM (bit 26) set by the hypervisor (RW, VM kept), then an EL1 write of TTBR0_EL1 traps
+        // to EL2: EC 0x18 -> 0x6000_0000 | IL 0x0200_0000; ISS Op0=3 [21:20] 0x30_0000, CRn=2 [13:10]
+        // 0x800, Op1=Op2=CRm=Rt=0, direction 0 (write) -> ESR 0x6230_0800.
+        r.onSysreg(2, 0, 0, -1, 2, "HCR_EL2", (1L << 31) | (1L << 26) | 1L);
+        r.onSysreg(3, 0, 0, 0, 1, "TTBR0_EL1", 0x4000_0000L);
+        assertEquals(java.util.Map.of("0.0.undefined.0x02000000", 1L, "0.0.trapped.0x62300800", 1L),
+                r.sysregExceptions());
+    }
+
+    @Test
+    void aarch32El1IsRefused() {
+        Replayer r = host(1);
+        r.addVm(0, "vm0", 1, 40, -1);
+        r.start();
+        // HCR_EL2.RW (bit 31) = 0: EL1 would be AArch32.
+        org.virtreplay.engine.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.virtreplay.engine.BadInputException.class, () -> r.onSysreg(1, 0, 0, -1, 2, "HCR_EL2", 1L));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("AArch32"), e.getMessage());
+    }
 }
