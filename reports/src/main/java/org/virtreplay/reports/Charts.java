@@ -159,6 +159,8 @@ final class Charts {
         if (whole) {
             y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         }
+        // counts start at zero; rates and latencies zoom to their data (the axis is labelled)
+        y.setAutoRangeIncludesZero(whole);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xDDDDDD));
         plot.setDomainGridlinePaint(new Color(0xDDDDDD));
