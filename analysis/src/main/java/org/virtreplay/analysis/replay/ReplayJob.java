@@ -121,7 +121,9 @@ public final class ReplayJob {
         core = core.withL1d(geometry(core.l1d(), sc, Scenario.Key.TLB_L1D_ENTRIES, Scenario.Key.TLB_L1D_ASSOC, "l1d"));
         int l2e = sc.getInt(Scenario.Key.TLB_L2_ENTRIES, -1);
         if (l2e == 0) {
-            core = core.withL2(null);
+            // A zero-entry geometry, not null: TranslationUnit builds every structure from the
+            // preset, and a zero-entry one builds to "absent".
+            core = core.withL2(new TlbGeometry(0, 0, TlbGeometry.ANY_SIZE));
         } else {
             core = core.withL2(geometry(core.l2(), sc, Scenario.Key.TLB_L2_ENTRIES, Scenario.Key.TLB_L2_ASSOC, "l2"));
         }
@@ -288,7 +290,7 @@ public final class ReplayJob {
         RecordReader<SchedRecord> scheds = trace.scheds();
         RecordReader<DaifRecord> daifs = trace.daifs();
         RecordReader<IrqRecord> irqs = trace.irqs();
-        MemCursor mem = trace.mem();
+        PrefetchedMem mem = new PrefetchedMem(trace.mem());
         long accesses = 0;
         try {
             Object[] head = new Object[KINDS];
@@ -720,7 +722,7 @@ public final class ReplayJob {
     }
 
     private static String geom(TlbGeometry g) {
-        return g == null ? "none" : g.entries() + " entries, " + g.ways() + "-way";
+        return g == null || g.entries() == 0 ? "none" : g.entries() + " entries, " + g.ways() + "-way";
     }
 
     /** sha256 over the trace's files in name order (name, length, bytes), so renaming a file changes it too. */
