@@ -1,0 +1,362 @@
+package org.virtreplay.spark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.SparkSession;
+import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.analysis.sweep.Grid;
+import org.virtreplay.analysis.sweep.Knees;
+import org.virtreplay.analysis.sweep.PointSetup;
+import org.virtreplay.analysis.sweep.Requirement;
+import org.virtreplay.analysis.sweep.SweepResultRow;
+import org.virtreplay.analysis.sweep.SweepRunner;
+import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.replay.Stage2Ports;
+import org.virtreplay.reports.sweep.SweepReport;
+
+/**
+ * The replay and sweep jobs on Apache Spark, for when one machine is not enough:
+ *
+ * <pre>
+ * spark-submit --class org.virtreplay.spark.SparkJob virtreplay-spark.jar sweep TRACE --grid GRID --out DIR
+ *     [--require EXPR]... [--scenario FILE] [--set KEY=VALUE]... [--force]
+ * spark-submit --class org.virtreplay.spark.SparkJob virtreplay-spark.jar replay TRACE... --out DIR
+ *     [--scenario FILE] [--set KEY=VALUE]... [--vms N] [--events] [--window NS] [--force]
+ * </pre>
+ *
+ * Every path is a Hadoop path ({@code file://}, {@code hdfs://}, {@code s3a://}; no scheme = the
+ * cluster's default filesystem). A sweep runs one point per partition, a replay one host (trace)
+ * per partition; an executor copies the trace to its local disk once, runs the same
+ * {@link ReplayJob} as the command line, and copies the point's tables to {@code DIR/points/NNN/}
+ * (a replay's to {@code DIR/<trace name>/}). The driver collects the {@code sweep_results} rows,
+ * sorts them as the local runner does and writes the table, the answers and the HTML study, so the
+ * table is byte-identical to {@code virtreplay sweep}'s. Output goes to a temporary sibling of
+ * {@code DIR} that is renamed into place at the end. See docs/spark.md.
+ */
+public final class SparkJob {
+    private SparkJob() {
+    }
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    static final String USAGE = String.join("\n",
+            "usage: SparkJob sweep TRACE --grid GRID --out DIR [--require EXPR]... [--scenario FILE] [--set KEY=VALUE]... [--force]",
+            "       SparkJob replay TRACE... --out DIR [--scenario FILE] [--set KEY=VALUE]... [--vms N] [--events] [--window NS] [--force]",
+            "Paths are Hadoop paths: file://, hdfs://, s3a://, or the default filesystem. See docs/spark.md.");
+
+    public static void main(String[] args) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.println(USAGE);
+            System.exit(args.length == 0 ? EXIT_BAD_INPUT : EXIT_OK);
+        }
+        SparkSession spark = SparkSession.builder().appName("virtreplay " + args[0]).getOrCreate();
+        int code;
+        try {
+            code = run(args, spark, System.out, System.err);
+        } finally {
+            spark.stop();
+        }
+        System.exit(code);
+    }
+
+    /** Runs a command on {@code spark}; returns the exit code (0, 1 internal error, 2 bad input). */
+    public static int run(String[] args, SparkSession spark, PrintStream out, PrintStream err) {
+        try {
+            Args a = Args.parse(args);
+            switch (a.command) {
+                case "sweep" -> sweep(a, spark, out);
+                case "replay" -> replay(a, spark, out);
+                default -> throw new BadInputException("unknown command '" + a.command + "'\n" + USAGE);
+            }
+            return EXIT_OK;
+        } catch (BadInputException e) {
+            e.problems().forEach(err::println);
+            return EXIT_BAD_INPUT;
+        } catch (Exception e) {
+            err.println("virtreplay spark: " + e);
+            e.printStackTrace(err);
+            return EXIT_INTERNAL;
+        }
+    }
+
+    // ---------------------------------------------------------------- sweep
+
+    private static void sweep(Args a, SparkSession spark, PrintStream out) throws IOException {
+        if (a.positional.size() != 1 || a.grid == null || a.out == null) {
+            throw new BadInputException("sweep: expected one TRACE, --grid GRID and --out DIR\n" + USAGE);
+        }
+        long t0 = System.nanoTime();
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        HadoopFiles.Conf shipped = new HadoopFiles.Conf(HadoopFiles.snapshot(conf));
+        String traceUri = a.positional.get(0);
+        List<Requirement> reqs = new ArrayList<>();
+        for (String r : a.requirements) {
+            reqs.add(Requirement.parse(r));
+        }
+        Grid grid = Grid.parse(a.grid, HadoopFiles.readText(a.grid, conf));
+        Scenario base = base(a, conf);
+        if (HadoopFiles.exists(a.out, conf) && !a.force) {
+            throw new BadInputException(a.out + ": already exists; use --force to replace it");
+        }
+        // The driver resolves every point (it needs the trace's VM list), so a bad grid fails here.
+        java.nio.file.Path localTrace = HadoopFiles.localTrace(traceUri, conf);
+        List<PointSetup> setups = SweepRunner.setups(localTrace, grid, base);
+        String tmp = HadoopFiles.sibling(a.out, spark.sparkContext().applicationId());
+        HadoopFiles.mkdirs(HadoopFiles.child(tmp, SweepRunner.POINTS_DIR), conf);
+        boolean done = false;
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            List<SweepResultRow> rows = new ArrayList<>(jsc.parallelize(setups, setups.size())
+                    .flatMap(new RunPoint(traceUri, HadoopFiles.child(tmp, SweepRunner.POINTS_DIR), shipped,
+                            a.scenarioName(), version()))
+                    .collect());
+            rows.sort(SweepRunner.ORDER);
+            Knees.Result knees = Knees.find(grid, rows, reqs);
+            java.nio.file.Path summary = Files.createTempDirectory("virtreplay-sweep-");
+            try {
+                SweepRunner.writeSummary(summary, grid, rows, knees);
+                SweepReport.write(summary, HadoopFiles.name(traceUri), version(), grid, rows, knees);
+                try (var files = Files.list(summary)) {
+                    for (java.nio.file.Path f : files.sorted().toList()) {
+                        HadoopFiles.copyFileFromLocal(f, tmp, conf);
+                    }
+                }
+            } finally {
+                HadoopFiles.deleteTree(summary);
+            }
+            if (HadoopFiles.exists(a.out, conf)) {
+                HadoopFiles.delete(a.out, conf);
+            }
+            HadoopFiles.rename(tmp, a.out, conf);
+            done = true;
+            out.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s on Spark (%s): %s%n", setups.size(),
+                    rows.size(), (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), a.out);
+            out.println("study: " + HadoopFiles.child(a.out, SweepReport.FILE));
+            if (!reqs.isEmpty()) {
+                out.println();
+                out.print(knees.table());
+            }
+        } finally {
+            if (!done) {
+                HadoopFiles.delete(tmp, conf);
+            }
+        }
+    }
+
+    /** One sweep point on an executor: replay locally, ship the tables, return the rows. */
+    static final class RunPoint implements FlatMapFunction<PointSetup, SweepResultRow> {
+        private static final long serialVersionUID = 1L;
+        private final String traceUri;
+        private final String pointsUri;
+        private final HadoopFiles.Conf conf;
+        private final String scenarioName;
+        private final String version;
+
+        RunPoint(String traceUri, String pointsUri, HadoopFiles.Conf conf, String scenarioName, String version) {
+            this.traceUri = traceUri;
+            this.pointsUri = pointsUri;
+            this.conf = conf;
+            this.scenarioName = scenarioName;
+            this.version = version;
+        }
+
+        @Override
+        public Iterator<SweepResultRow> call(PointSetup setup) throws IOException {
+            Configuration c = conf.get();
+            java.nio.file.Path trace = HadoopFiles.localTrace(traceUri, c);
+            java.nio.file.Path work = Files.createTempDirectory("virtreplay-point-");
+            try {
+                java.nio.file.Path dir = work.resolve(setup.point().dirName());
+                List<SweepResultRow> rows = SweepRunner.runPoint(trace, dir, setup, scenarioName, version,
+                        Stage2Ports.kvm());
+                HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(pointsUri, setup.point().dirName()), c);
+                return rows.iterator();
+            } finally {
+                HadoopFiles.deleteTree(work);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- replay
+
+    /** What one host's replay did, for the driver's summary. */
+    record HostResult(String name, long events, long accesses, long wallNs) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    private static void replay(Args a, SparkSession spark, PrintStream out) throws IOException {
+        if (a.positional.isEmpty() || a.out == null) {
+            throw new BadInputException("replay: expected at least one TRACE and --out DIR\n" + USAGE);
+        }
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        Set<String> names = new LinkedHashSet<>();
+        for (String t : a.positional) {
+            if (!names.add(HadoopFiles.name(t))) {
+                throw new BadInputException(t + ": two traces named '" + HadoopFiles.name(t)
+                        + "'; each host's tables go to DIR/<trace name>/");
+            }
+        }
+        Scenario base = base(a, conf);
+        if (HadoopFiles.exists(a.out, conf) && !a.force) {
+            throw new BadInputException(a.out + ": already exists; use --force to replace it");
+        }
+        String tmp = HadoopFiles.sibling(a.out, spark.sparkContext().applicationId());
+        HadoopFiles.mkdirs(tmp, conf);
+        boolean done = false;
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            Map<String, String> opts = new TreeMap<>();
+            opts.put("window", Long.toString(a.windowNs));
+            opts.put("events", Boolean.toString(a.events));
+            opts.put("spark", "true");
+            for (String s : a.sets) {
+                opts.put("set." + s.substring(0, s.indexOf('=')).strip(), s.substring(s.indexOf('=') + 1).strip());
+            }
+            RunHost task = new RunHost(tmp, new HadoopFiles.Conf(HadoopFiles.snapshot(conf)), base.toText(),
+                    a.scenarioName(), version(), a.windowNs, a.events, a.vms, opts);
+            List<HostResult> res = jsc.parallelize(a.positional, a.positional.size()).map(task::call).collect();
+            if (HadoopFiles.exists(a.out, conf)) {
+                HadoopFiles.delete(a.out, conf);
+            }
+            HadoopFiles.rename(tmp, a.out, conf);
+            done = true;
+            for (HostResult r : res) {
+                out.printf(Locale.ROOT, "replayed %s: %,d events (%,d memory accesses) in %.2f s: %s%n", r.name(),
+                        r.events(), r.accesses(), r.wallNs() / 1e9, HadoopFiles.child(a.out, r.name()));
+            }
+        } finally {
+            if (!done) {
+                HadoopFiles.delete(tmp, conf);
+            }
+        }
+    }
+
+    /** One host (trace) per partition: the same ReplayJob as {@code virtreplay replay}. */
+    record RunHost(String outUri, HadoopFiles.Conf conf, String scenarioText, String scenarioName, String version,
+            long windowNs, boolean events, int vms, Map<String, String> opts) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        HostResult call(String traceUri) throws IOException {
+            Configuration c = conf.get();
+            java.nio.file.Path trace = HadoopFiles.localTrace(traceUri, c);
+            java.nio.file.Path work = Files.createTempDirectory("virtreplay-replay-");
+            try {
+                String name = HadoopFiles.name(traceUri);
+                java.nio.file.Path dir = work.resolve(name);
+                ReplayJob.Result r = ReplayJob.run(new ReplayJob.Options(trace, dir,
+                        Scenario.parse("scenario", scenarioText), scenarioName, windowNs, events, true, false, version,
+                        opts, vms), Stage2Ports.kvm());
+                HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(outUri, name), c);
+                return new HostResult(name, r.events(), r.accesses(), r.wallNs());
+            } finally {
+                HadoopFiles.deleteTree(work);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- arguments
+
+    private static Scenario base(Args a, Configuration conf) throws IOException {
+        Scenario sc = a.scenario == null ? Scenario.defaults() : Scenario.parse(a.scenario, HadoopFiles.readText(a.scenario, conf));
+        for (String s : a.sets) {
+            int eq = s.indexOf('=');
+            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
+            if (k == null) {
+                throw new BadInputException("--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got '"
+                        + s + "'");
+            }
+            sc = sc.with(k, s.substring(eq + 1).strip());
+        }
+        return sc;
+    }
+
+    /** The version of the virtreplay classes in the job's jar (the CLI's resource, when present). */
+    static String version() {
+        Package p = SparkJob.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "0.1.0" : v;
+    }
+
+    /** The command line, parsed by hand: the job has no picocli on a cluster's classpath. */
+    static final class Args {
+        String command;
+        final List<String> positional = new ArrayList<>();
+        String grid;
+        String out;
+        String scenario;
+        final List<String> sets = new ArrayList<>();
+        final List<String> requirements = new ArrayList<>();
+        boolean force;
+        boolean events;
+        int vms;
+        long windowNs = SweepRunner.WINDOW_NS;
+
+        String scenarioName() {
+            return scenario == null ? "defaults" : HadoopFiles.name(scenario);
+        }
+
+        static Args parse(String[] args) {
+            Args a = new Args();
+            if (args.length == 0) {
+                throw new BadInputException("missing command\n" + USAGE);
+            }
+            a.command = args[0];
+            for (int i = 1; i < args.length; i++) {
+                String s = args[i];
+                switch (s) {
+                    case "--grid" -> a.grid = value(args, ++i, s);
+                    case "--out" -> a.out = value(args, ++i, s);
+                    case "--scenario" -> a.scenario = value(args, ++i, s);
+                    case "--set" -> a.sets.add(value(args, ++i, s));
+                    case "--require" -> a.requirements.add(value(args, ++i, s));
+                    case "--force" -> a.force = true;
+                    case "--events" -> a.events = true;
+                    case "--vms" -> a.vms = positive(value(args, ++i, s), s);
+                    case "--window" -> a.windowNs = positive(value(args, ++i, s), s);
+                    default -> {
+                        if (s.startsWith("--")) {
+                            throw new BadInputException("unknown option '" + s + "'\n" + USAGE);
+                        }
+                        a.positional.add(s);
+                    }
+                }
+            }
+            return a;
+        }
+
+        private static String value(String[] args, int i, String opt) {
+            if (i >= args.length) {
+                throw new BadInputException(opt + ": missing value\n" + USAGE);
+            }
+            return args[i];
+        }
+
+        private static int positive(String v, String opt) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new BadInputException(opt + ": expected a positive integer, got '" + v + "'");
+        }
+    }
+}
