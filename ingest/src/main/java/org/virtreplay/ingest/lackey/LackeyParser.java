@@ -49,6 +49,7 @@ public final class LackeyParser {
     private final List<String> problems = new ArrayList<>();
     private final byte[] buf;
     private int len;
+    private int pos; // start of the unparsed bytes in buf
     private long line; // number of the next line to parse, from 1
     private boolean eof;
     private long records;
@@ -89,12 +90,11 @@ public final class LackeyParser {
      */
     public boolean next(InputStream in, LackeyBatch batch) throws IOException {
         batch.count = 0;
-        int pos = 0;
         while (batch.count == 0) {
             if (tooManyErrors()) {
                 return false;
             }
-            // Parse the complete lines in buf[pos, lastNewline].
+            // Parse the complete lines in buf[pos, lastNewline]; the tail stays for the next read.
             int lastNl = -1;
             for (int i = len - 1; i >= pos; i--) {
                 if (buf[i] == '\n') {
@@ -103,25 +103,22 @@ public final class LackeyParser {
                 }
             }
             if (lastNl < 0) {
-                if (eof) {
-                    if (pos < len) {
-                        // Final line without a newline: terminate it.
-                        if (len == buf.length) {
-                            System.arraycopy(buf, pos, buf, 0, len - pos);
-                            len -= pos;
-                            pos = 0;
-                        }
-                        buf[len++] = '\n';
-                        continue;
-                    }
-                    len = 0;
-                    return false;
-                }
-                // Need more input: compact and read.
+                // No complete line left: compact, then read more (or finish).
                 if (pos > 0) {
                     System.arraycopy(buf, pos, buf, 0, len - pos);
                     len -= pos;
                     pos = 0;
+                }
+                if (eof) {
+                    if (len > 0) {
+                        if (len == buf.length) {
+                            problems.add(fileName + ":" + line + ": line longer than " + buf.length + " bytes");
+                            return false;
+                        }
+                        buf[len++] = '\n'; // a final line without a newline
+                        continue;
+                    }
+                    return false;
                 }
                 if (len == buf.length) {
                     problems.add(fileName + ":" + line + ": line longer than " + buf.length + " bytes");
@@ -136,15 +133,6 @@ public final class LackeyParser {
                 continue;
             }
             pos = parseLines(batch, pos, lastNl + 1);
-            if (pos <= lastNl) {
-                // The batch is full; keep the rest for the next call.
-                System.arraycopy(buf, pos, buf, 0, len - pos);
-                len -= pos;
-                return true;
-            }
-            System.arraycopy(buf, pos, buf, 0, len - pos);
-            len -= pos;
-            pos = 0;
         }
         return true;
     }
