@@ -187,6 +187,11 @@ public final class ReplayJob {
             }
         }
         rp.start();
+        for (int i = 0; i < inst.count(); i++) {
+            if (inst.replica(i) > 0) {
+                rp.setReplica(inst.id(i));
+            }
+        }
         for (VmRecord v : trace.vms()) {
             String s1pool = trace.manifest().get("vm." + v.vm() + ".s1_table_pool");
             if (s1pool != null) {
@@ -713,6 +718,7 @@ public final class ReplayJob {
         e.put("replay.stage1_faults", Long.toString(s1Faults));
         e.put("replay.accesses_not_running", Long.toString(notRunning));
         e.put("replay.descriptor_reads_after_walk_caches", Long.toString(readsCached));
+        e.put("replay.stage2_map_rows_dropped", Long.toString(rp.stage2MapsDropped()));
         rp.sysregExceptions().forEach((k, n) -> e.put("sysreg." + k, Long.toString(n)));
         for (int d = 0; d < rp.vmCount(); d++) {
             e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));

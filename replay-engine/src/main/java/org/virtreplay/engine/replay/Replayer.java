@@ -149,11 +149,43 @@ public final class Replayer {
         checkNotStarted();
         long b = kind == Stage2Port.MEMSLOT_RAM && cfg.s2BackingBytes() > 0 ? cfg.s2BackingBytes() : backing;
         s2.addMemslot(vm, slot, ipa, size, kind, pa, b);
+        if (kind == Stage2Port.MEMSLOT_RAM) {
+            ramSlots.add(new long[] {vm, ipa, size});
+        }
         if (kind == Stage2Port.MEMSLOT_RAM && !defaultPool.containsKey(vm)) {
             // Default stage-1 table pool: the last 4 MiB of the VM's first RAM memslot (docs/trace-format.md).
             long poolSize = Math.min(size, DEFAULT_POOL_BYTES);
             defaultPool.put(vm, new long[] {ipa + size - poolSize, poolSize});
         }
+    }
+
+    private final List<long[]> ramSlots = new ArrayList<>();
+    private boolean[] replica;
+
+    /**
+     * Marks {@code vm} as a replica of a recorded VM (capacity studies): it has its own VMID, stage-2
+     * root and host RAM, so the recorded hypervisor's VTTBR_EL2/VTCR_EL2 writes and its stage-2
+     * {@code map} rows for RAM (whose output addresses are the original VM's memory) are not applied
+     * to it; its RAM is mapped lazily at the memslots' backing size instead. After {@link #start}.
+     */
+    public void setReplica(int vm) {
+        replica[denseOrFail(vm)] = true;
+    }
+
+    private boolean inRam(int vm, long ipa) {
+        for (long[] r : ramSlots) {
+            if (r[0] == vm && ipa - r[1] >= 0 && ipa - r[1] < r[2]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Recorded stage-2 map rows of RAM dropped (replicas, or a scenario's stage-2 backing override). */
+    private long s2MapsDropped;
+
+    public long stage2MapsDropped() {
+        return s2MapsDropped;
     }
 
     private static final long DEFAULT_POOL_BYTES = 4L << 20;
@@ -193,6 +225,7 @@ public final class Replayer {
         vmReg = new long[n][VM_REGS.length];
         vmMair = new long[n];
         vttbrWritten = new boolean[n];
+        replica = new boolean[n];
         vmTcr = new long[n];
         s1PoolNext = new long[n];
         s1PoolEnd = new long[n];
@@ -306,8 +339,8 @@ public final class Replayer {
             }
         } else {
             int r = indexOf(VM_REGS, reg);
-            if (r < 0) {
-                return;
+            if (r < 0 || (replica[d] && r != 0)) {
+                return; // a replica keeps the stage-2 root and VMID the hypervisor model gave it
             }
             if (r == 0 && ((value >>> 31) & 1) == 0) {
                 throw new BadInputException(String.format(Locale.ROOT,
@@ -376,6 +409,13 @@ public final class Replayer {
         int d = denseOrFail(vm);
         MemType type = memtype == null || memtype.isEmpty() ? MemType.NORMAL_WB : MemType.fromTraceName(memtype);
         if (stage == 2) {
+            if ((replica[d] || cfg.s2BackingBytes() > 0) && inRam(vm, ia)) {
+                // The recorded mapping used the recorded backing (and, for a replica, the recorded
+                // VM's host memory): with a backing override or a replica, RAM faults in lazily at the
+                // backing the scenario asks for, as KVM would map it.
+                s2MapsDropped++;
+                return;
+            }
             if (unmap) {
                 s2.unmap(vm, ia, size);
             } else {
@@ -458,15 +498,16 @@ public final class Replayer {
     private void translateOne(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
             long va) {
         acc[p][f * NC + C_PAGE_LOOKUPS]++;
-        vmLookups[d]++;
         for (int attempt = 0; attempt < 8; attempt++) {
             long walksBefore = tu.walksI + tu.walksD;
             long hitFaultsBefore = tu.permissionFaultsOnHit;
+            // The re-executed access after a handled stage-2 fault looks the TLBs up again (and
+            // walks again), and the PE's counters in tlb_stats count that: the timeline must too
+            // (docs/metrics.md consistency rule 5), so count every attempt.
+            vmLookups[d]++;
             boolean ok = tu.access(va, kind, el);
             if (tu.walksI + tu.walksD != walksBefore) {
-                if (attempt == 0) {
-                    vmMisses[d]++;
-                }
+                vmMisses[d]++;
                 recordWalk(p, f, kind == 3, tu.lastResult());
             }
             if (ok) {
