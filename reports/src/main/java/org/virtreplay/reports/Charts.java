@@ -36,15 +36,15 @@ import org.jfree.svg.ViewBox;
  * consistent style. Each SVG gets its own id prefix for its definitions (clip paths), so several
  * can live in one HTML document, and the output does not depend on the clock.
  */
-final class Charts {
+public final class Charts {
     private Charts() {
     }
 
-    static final int WIDTH = 1100;
-    static final int HEIGHT = 400;
+    public static final int WIDTH = 1100;
+    public static final int HEIGHT = 400;
 
     /** A colour-blind-friendly palette (Okabe–Ito, then Tableau-like extensions). */
-    static final Color[] PALETTE = {
+    public static final Color[] PALETTE = {
         new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xCC79A7),
         new Color(0x56B4E9), new Color(0xD55E00), new Color(0xF0E442), new Color(0x000000),
         new Color(0x8C564B), new Color(0x7F7F7F), new Color(0xBCBD22), new Color(0x17BECF),
@@ -54,7 +54,7 @@ final class Charts {
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
-    static JFreeChart bars(String title, String categoryAxis, String valueAxis, CategoryDataset data,
+    public static JFreeChart bars(String title, String categoryAxis, String valueAxis, CategoryDataset data,
             boolean stacked, boolean percent) {
         JFreeChart c = stacked
                 ? ChartFactory.createStackedBarChart(title, categoryAxis, valueAxis, data, PlotOrientation.VERTICAL,
@@ -113,7 +113,7 @@ final class Charts {
         return c;
     }
 
-    static JFreeChart lines(String title, String xAxis, String yAxis, XYDataset data, boolean logX, boolean steps,
+    public static JFreeChart lines(String title, String xAxis, String yAxis, XYDataset data, boolean logX, boolean steps,
             Double yMax) {
         JFreeChart c = ChartFactory.createXYLineChart(title, xAxis, yAxis, data, PlotOrientation.VERTICAL, true,
                 false, false);
@@ -187,14 +187,14 @@ final class Charts {
     }
 
     /** Renders to an {@code <svg>} element with width, height and viewBox, and id {@code id}. */
-    static String svg(JFreeChart chart, String id, int width, int height) {
+    public static String svg(JFreeChart chart, String id, int width, int height) {
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         g.setDefsKeyPrefix(id + "-");
         chart.draw(g, new Rectangle(0, 0, width, height));
         return g.getSVGElement(id, true, new ViewBox(0, 0, width, height), null, null);
     }
 
-    static Paint color(int i) {
+    public static Paint color(int i) {
         return PALETTE[i % PALETTE.length];
     }
 }

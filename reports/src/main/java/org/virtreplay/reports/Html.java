@@ -3,12 +3,12 @@ package org.virtreplay.reports;
 import java.util.Locale;
 
 /** HTML escaping and number formatting for the report. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
     /** Escapes text for element content and quoted attribute values. */
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }
@@ -35,20 +35,20 @@ final class Html {
     }
 
     /** ns as µs with up to 2 decimals: 1234 -> "1.23". */
-    static String us(double ns) {
+    public static String us(double ns) {
         return String.format(Locale.ROOT, "%,.2f", ns / 1000.0);
     }
 
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** A ratio 0..1 as a percentage with 2 decimals, or an en dash when undefined. */
-    static String pct(double r) {
+    public static String pct(double r) {
         return Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.2f %%", r * 100.0);
     }
 
-    static String num(double v, int decimals) {
+    public static String num(double v, int decimals) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
 }

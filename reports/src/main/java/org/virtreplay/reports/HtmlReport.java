@@ -25,7 +25,7 @@ import org.virtreplay.analysis.metrics.WalkLengthRow;
  * resource. Every string that came from a trace or a table goes through {@link Html#esc}; chart
  * text is escaped by JFreeSVG.
  */
-final class HtmlReport {
+public final class HtmlReport {
     /** How many vCPUs the "worst" tables list, and how many CDF curves one chart draws. */
     static final int TOP_N = 10;
     static final int MAX_CDF_SERIES = 12;
@@ -607,7 +607,8 @@ final class HtmlReport {
                 .append("</figure>\n");
     }
 
-    private static final String CSS = """
+    /** The report's style sheet, shared by the sweep study so that both pages look alike. */
+    public static final String CSS = """
             :root { --fg:#1d2430; --muted:#5b6573; --line:#e3e7ee; --accent:#0072B2; --bg:#f6f8fb; }
             * { box-sizing: border-box; }
             body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;

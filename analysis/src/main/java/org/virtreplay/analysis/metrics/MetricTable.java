@@ -31,6 +31,14 @@ public final class MetricTable<R extends Record> {
     private final MethodHandle constructor;
     private final Schema schema;
 
+    /**
+     * A metric table outside this package (e.g. {@code sweep_results}): the schema is derived from
+     * the public row record {@code rowType} exactly as for the tables of {@link MetricTables}.
+     */
+    public static <R extends Record> MetricTable<R> of(String name, boolean optional, Class<R> rowType, String doc) {
+        return new MetricTable<>(name, optional, rowType, doc);
+    }
+
     MetricTable(String name, boolean optional, Class<R> rowType, String doc) {
         this.name = name;
         this.optional = optional;
