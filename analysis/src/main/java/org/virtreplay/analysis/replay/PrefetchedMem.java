@@ -2,7 +2,8 @@ package org.virtreplay.analysis.replay;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import org.virtreplay.ingest.trace.MemCursor;
+import org.virtreplay.ingest.trace.MemBatch;
+import org.virtreplay.ingest.trace.MemBatchSource;
 
 /**
  * The {@code mem} table read ahead by a second thread: the reader decodes and validates rows into
@@ -18,14 +19,7 @@ final class PrefetchedMem implements AutoCloseable {
     private static final int BATCHES = 4;
 
     private static final class Batch {
-        final long[] ts = new long[BATCH];
-        final long[] va = new long[BATCH];
-        final int[] vm = new int[BATCH];
-        final int[] vcpu = new int[BATCH];
-        final int[] el = new int[BATCH];
-        final int[] access = new int[BATCH];
-        final int[] size = new int[BATCH];
-        int n;
+        final MemBatch rows = new MemBatch(BATCH);
         /** Set on the last batch: the end of the table, or the failure that ended it. */
         boolean last;
         RuntimeException failure;
@@ -39,7 +33,7 @@ final class PrefetchedMem implements AutoCloseable {
     private Batch cur;
     private int i = -1;
 
-    PrefetchedMem(MemCursor mem) {
+    PrefetchedMem(MemBatchSource mem) {
         for (int k = 0; k < BATCHES; k++) {
             empty.add(new Batch());
         }
@@ -48,28 +42,18 @@ final class PrefetchedMem implements AutoCloseable {
         reader.start();
     }
 
-    private void read(MemCursor mem) {
+    private void read(MemBatchSource mem) {
         try {
             boolean more = true;
             while (more && !closed) {
                 Batch b = empty.take();
-                int n = 0;
                 try {
-                    while (n < BATCH && (more = mem.next())) {
-                        b.ts[n] = mem.ts();
-                        b.va[n] = mem.va();
-                        b.vm[n] = mem.vm();
-                        b.vcpu[n] = mem.vcpu();
-                        b.el[n] = mem.el();
-                        b.access[n] = mem.access();
-                        b.size[n] = mem.size();
-                        n++;
-                    }
+                    more = mem.fill(b.rows);
                 } catch (RuntimeException e) {
                     b.failure = e;
+                    b.rows.n = 0;
                     more = false;
                 }
-                b.n = n;
                 b.last = !more;
                 full.put(b);
             }
@@ -83,7 +67,7 @@ final class PrefetchedMem implements AutoCloseable {
     /** Moves to the next row; false at the end. */
     boolean next() {
         while (true) {
-            if (cur != null && i + 1 < cur.n) {
+            if (cur != null && i + 1 < cur.rows.n) {
                 i++;
                 return true;
             }
@@ -94,7 +78,7 @@ final class PrefetchedMem implements AutoCloseable {
                     }
                     return false;
                 }
-                cur.n = 0;
+                cur.rows.n = 0;
                 empty.add(cur);
             }
             try {
@@ -108,31 +92,31 @@ final class PrefetchedMem implements AutoCloseable {
     }
 
     long ts() {
-        return cur.ts[i];
+        return cur.rows.ts[i];
     }
 
     long va() {
-        return cur.va[i];
+        return cur.rows.va[i];
     }
 
     int vm() {
-        return cur.vm[i];
+        return cur.rows.vm[i];
     }
 
     int vcpu() {
-        return cur.vcpu[i];
+        return cur.rows.vcpu[i];
     }
 
     int el() {
-        return cur.el[i];
+        return cur.rows.el[i];
     }
 
     int access() {
-        return cur.access[i];
+        return cur.rows.access[i];
     }
 
     int size() {
-        return cur.size[i];
+        return cur.rows.size[i];
     }
 
     @Override

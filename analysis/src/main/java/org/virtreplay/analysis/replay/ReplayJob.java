@@ -45,7 +45,6 @@ import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.ingest.trace.DaifRecord;
 import org.virtreplay.ingest.trace.IrqRecord;
 import org.virtreplay.ingest.trace.MapRecord;
-import org.virtreplay.ingest.trace.MemCursor;
 import org.virtreplay.ingest.trace.MemslotRecord;
 import org.virtreplay.ingest.trace.PteRecord;
 import org.virtreplay.ingest.trace.RecordReader;
@@ -295,7 +294,7 @@ public final class ReplayJob {
         RecordReader<SchedRecord> scheds = trace.scheds();
         RecordReader<DaifRecord> daifs = trace.daifs();
         RecordReader<IrqRecord> irqs = trace.irqs();
-        PrefetchedMem mem = new PrefetchedMem(trace.mem());
+        PrefetchedMem mem = new PrefetchedMem(trace.memBatches());
         long accesses = 0;
         try {
             Object[] head = new Object[KINDS];

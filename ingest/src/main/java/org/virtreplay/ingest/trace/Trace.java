@@ -179,6 +179,14 @@ public final class Trace {
         return kind == TableKind.MEM ? mem() : newCursor(kind, ownProblems);
     }
 
+    /**
+     * The {@code mem} table in primitive batches (for the replay's read-ahead thread). Today this
+     * wraps {@link #mem()}; a faster page-level Parquet decoder may replace it for Parquet tables.
+     */
+    public MemBatchSource memBatches() {
+        return MemBatchSource.of(mem());
+    }
+
     public MemCursor mem() {
         TableSource src = source(TableKind.MEM);
         return new MemCursor(src, validator(TableKind.MEM, src), problems, ownProblems);
