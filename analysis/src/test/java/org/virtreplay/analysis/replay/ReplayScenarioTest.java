@@ -1,0 +1,201 @@
+package org.virtreplay.analysis.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.virtreplay.analysis.metrics.FaultEventRow;
+import org.virtreplay.analysis.metrics.IrqEventRow;
+import org.virtreplay.analysis.metrics.MetricTables;
+import org.virtreplay.analysis.metrics.MetricsConsistency;
+import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.analysis.metrics.Stage2FaultRow;
+import org.virtreplay.analysis.metrics.TlbStatsRow;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.hyp.CostModel;
+import org.virtreplay.engine.replay.Stage2Ports;
+
+/**
+ * Scenario tests of the replay job on hand-made canonical traces
+ * ({@code src/test/resources/traces/*}); every expected number is worked out by hand in the
+ * comments, from the Arm rules (TLB tagging by VMID/ASID/nG, TLBI scope, stage-2 fault reporting)
+ * and from docs/costs.md, not from the program's output.
+ *
+ * <p>Common guest set-up of the traces: TCR_EL1 = 0x2_B510_3510 (T0SZ 16: 48-bit VA, TG0 4 KB,
+ * IPS 40-bit), MAIR_EL1 = 0x4404FF (Attr0 Normal WB, Attr1 Device-nGnRE), SCTLR_EL1.M = 1, so the
+ * guest's stage 1 is a 4-level 4 KB walk (levels 0..3) built from the {@code map} records.
+ */
+class ReplayScenarioTest {
+    @TempDir
+    Path tmp;
+
+    static Path trace(String name) {
+        Path p = Path.of("src", "test", "resources", "traces", name).toAbsolutePath();
+        assertTrue(Files.isDirectory(p), p.toString());
+        return p;
+    }
+
+    static RunOutput replay(Path trace, Path out, boolean events, String... sets) throws IOException {
+        Scenario sc = Scenario.defaults();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            sc = sc.with(Scenario.key(s.substring(0, eq)), s.substring(eq + 1));
+        }
+        ReplayJob.run(new ReplayJob.Options(trace, out, sc, "test", 1_000_000L, events, true, false, "test",
+                Map.of()), Stage2Ports.kvm());
+        return RunOutput.open(out);
+    }
+
+    private static TlbStatsRow row(List<TlbStatsRow> rows, int vm, String structure) {
+        List<TlbStatsRow> r = rows.stream().filter(x -> x.vm() == vm && x.structure().equals(structure)).toList();
+        assertEquals(1, r.size(), "rows of vm " + vm + " " + structure + ": " + rows);
+        return r.get(0);
+    }
+
+    /**
+     * traces/tlb: one PE, L1 D-TLB of 2 entries, fully associative, LRU, no L2 (so every L1 miss
+     * walks). VM 0's pages A=0x8000_0000, B=0x8000_1000, C=0x8000_2000 are nG with ASID 1;
+     * G=0x8000_3000 is global. VM 1 maps the same G.
+     *
+     * <pre>
+     *  t    VM.ASID access   TLB before        result  TLB after (LRU first)
+     *  100  0.1  A           {}                miss    A1
+     *  110  0.1  A           A1                hit     A1
+     *  120  0.1  B           A1                miss    A1 B1
+     *  130  0.1  A           A1 B1             hit     B1 A1
+     *  140  0.1  C           B1 A1             miss    A1 C1     (B1 evicted)
+     *  150  0.1  B           A1 C1             miss    C1 B1     (A1 evicted)
+     *  200  TTBR0_EL1 := ASID 2 (no invalidation: entries stay, tagged ASID 1)
+     *  210  0.2  B           C1 B1             miss    B1 B2     (nG entry of ASID 1 does not match ASID 2)
+     *  220  0.2  B           B1 B2             hit     B1 B2
+     *  230  0.2  G           B1 B2             miss    B2 G      (global entry)
+     *  240  TTBR0_EL1 := ASID 1
+     *  250  0.1  G           B2 G              hit     B2 G      (global: matches any ASID)
+     *  260  TLBI VAE1IS ASID 2, VA B: removes B2 only (G has another VA)
+     *  270  0.1  G           G                 hit     G
+     *  280  TTBR0_EL1 := ASID 2
+     *  290  0.2  B           G                 miss    G B2      (B2 really was removed)
+     *  300  1.1  G           G(vm0) B2(vm0)    miss    B2 G'     (VMID differs: VM 0's global G does not match)
+     *  310  1.1  G           B2 G'             hit
+     * </pre>
+     * VM 0: 12 lookups, 5 hits, 7 misses, 7 walks. VM 1: 2 lookups, 1 hit, 1 miss, 1 walk.
+     * Accesses at offsets within a page (0x8, 0x10) are the same page. No stage-2 fault: the data
+     * pages sit in a stage-2 block mapped by a map record, the table pages are mapped when the
+     * tables are realised.
+     */
+    @Test
+    void tlbHitsAndMissesWithAsidSwitchTlbiAndTwoVms() throws IOException {
+        RunOutput out = replay(trace("tlb"), tmp.resolve("out"), true, "tlb.l1d.entries=2", "tlb.l1d.assoc=2",
+                "tlb.l2.entries=0", "core=neoverse-n1");
+        List<TlbStatsRow> rows = out.readAll(MetricTables.TLB_STATS);
+        TlbStatsRow a = row(rows, 0, "l1d");
+        assertEquals(List.of(12L, 5L, 7L, 7L), List.of(a.lookups(), a.hits(), a.misses(), a.walks()), a.toString());
+        TlbStatsRow b = row(rows, 1, "l1d");
+        assertEquals(List.of(2L, 1L, 1L, 1L), List.of(b.lookups(), b.hits(), b.misses(), b.walks()), b.toString());
+        assertEquals(0, row(rows, 0, "l1i").lookups());
+        // A 4 KB walk of a 4-level stage 1 under a 4 KB stage 2: 4 stage-1 reads per walk, and at
+        // least one stage-2 walk (for the final IPA) per translation; without walk caches 24 reads.
+        assertEquals(4 * 7, a.s1L0Reads() + a.s1L1Reads() + a.s1L2Reads() + a.s1L3Reads(), a.toString());
+        assertEquals(7, a.s1L0Reads());
+        assertEquals(7, a.s1L3Reads());
+        assertEquals(List.of(), out.readAll(MetricTables.STAGE2_FAULTS));
+        assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /**
+     * traces/faults: one vCPU, RAM memslot 0x4000_0000 + 64 MiB with 2 MB stage-2 backing and no
+     * stage-2 map records (lazy), an MMIO slot at 0x0A00_0000, a pass-through device slot at
+     * 0x1000_0000. The stage-1 tables (root 0x43C0_0000, pool 0x43C0_1000..0x4400_0000) are in one
+     * 2 MB region.
+     *
+     * <p>Data: for each of 4 regions i (IPA 0x4000_0000 + i·2 MB): read page 0, write page 1, read
+     * page 0 again. Only the first touch of a region faults: KVM maps the whole 2 MB block, so the
+     * write to page 1 of the same region and the re-read find it mapped. Expected: exactly 4
+     * {@code lazy_map} aborts, kind translation, s1ptw false, at the IPA of the region's start.
+     *
+     * <p>Level 2: the table pages at 0x43C0_0000 lie in the same 1 GB region as the data, and were
+     * mapped at stage 2 (2 MB block) when the guest's tables were realised, so that 1 GB region
+     * already has a level-2 table; the data IPA misses at its level-2 entry.
+     *
+     * <p>S1PTW: none. A stage-2 fault on a stage-1 table walk needs a table page unmapped at stage
+     * 2; the tables here were realised through the hypervisor (the guest wrote them, touching the
+     * pages first: in a real VM those writes would have been the lazy faults, before this trace),
+     * so every walk's table reads find their stage-2 mapping.
+     *
+     * <p>MMIO: 4 accesses to the emulated slot, each an exit ({@code mmio}), never mapped, so 4
+     * aborts. Device: 3 accesses to the pass-through slot, mapped at stage 2 as Device memory: 0.
+     */
+    @Test
+    void lazyMapOnePerTwoMegabytesMmioAlwaysExitsPassThroughNever() throws IOException {
+        RunOutput out = replay(trace("faults"), tmp.resolve("out"), true);
+        List<Stage2FaultRow> agg = out.readAll(MetricTables.STAGE2_FAULTS);
+        List<FaultEventRow> ev = out.readAll(MetricTables.FAULT_EVENTS);
+        List<FaultEventRow> lazy = ev.stream().filter(e -> e.cause().equals("lazy_map")).toList();
+        assertEquals(4, lazy.size(), ev.toString());
+        for (int i = 0; i < 4; i++) {
+            FaultEventRow e = lazy.get(i);
+            assertEquals(1000 + 300L * i, e.ts(), e.toString());
+            assertEquals(0x8000_0000L + i * 0x20_0000L, e.va(), e.toString());
+            assertEquals(0x4000_0000L + i * 0x20_0000L, e.ipa(), e.toString());
+            assertEquals("translation", e.kind());
+            assertEquals(2, e.level(), e.toString());
+            assertEquals(false, e.s1ptw());
+        }
+        assertEquals(0, ev.stream().filter(FaultEventRow::s1ptw).count(), ev.toString());
+        List<FaultEventRow> mmio = ev.stream().filter(e -> e.cause().equals("mmio")).toList();
+        assertEquals(4, mmio.size(), ev.toString());
+        for (FaultEventRow e : mmio) {
+            assertEquals(0x0A00_0010L, e.ipa(), e.toString());
+            assertEquals("translation", e.kind());
+        }
+        assertEquals(8, ev.size(), "no fault on the pass-through device: " + ev);
+        assertEquals(8, agg.stream().mapToLong(Stage2FaultRow::count).sum(), agg.toString());
+        assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /**
+     * traces/spi: vCPU 0 runs on PE 1 from t=0, unmasked; SPI 40 (edge, device, default priority
+     * 0xA0) asserted at t=100 000. docs/costs.md, "I/O latency in", at 2.4 GHz with each step
+     * rounded to the nearest ns: device host 5572 → 2322, inject 1000 → 417, IPI 500 → 208,
+     * receiver exit 3250 → 1354, LR flush 250 → 104, entry 3000 → 1250, guest ack 300 → 125;
+     * total 5780 ns. Nothing waits: sched, LR and mask components are 0.
+     */
+    @Test
+    void spiToARunningUnmaskedVcpuCostsExactlyTheConfiguredPath() throws IOException {
+        CostModel c = CostModel.defaults();
+        assertEquals(2400, c.clockMhz());
+        long expected = c.ns(c.deviceHostCycles()) + c.ns(c.injectCycles()) + c.ns(c.ipiCycles())
+                + c.ns(c.exitCycles()) + c.ns(c.lrFlushCycles()) + c.ns(c.entryCycles()) + c.ns(c.guestAckCycles());
+        assertEquals(5780, expected, "docs/costs.md: 5,780 ns at the default clock");
+        RunOutput out = replay(trace("spi"), tmp.resolve("out"), true);
+        List<IrqEventRow> ev = out.readAll(MetricTables.IRQ_EVENTS);
+        assertEquals(1, ev.size(), ev.toString());
+        IrqEventRow e = ev.get(0);
+        assertEquals(100_000, e.ts());
+        assertEquals("spi", e.irqClass());
+        assertEquals(40, e.intid());
+        assertEquals(5780, e.latencyNs(), e.toString());
+        assertEquals(0, e.schedWaitNs(), e.toString());
+        assertEquals(0, e.lrWaitNs(), e.toString());
+        assertEquals(0, e.maskWaitNs(), e.toString());
+        assertEquals(5780, e.exitNs() + e.injectNs(), e.toString());
+        assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /** The job leaves nothing beside the output (its temporary directory is renamed or deleted). */
+    @Test
+    void noTemporaryLeftBeside() throws IOException {
+        replay(trace("spi"), tmp.resolve("out"), false);
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(List.of("out"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        assertTrue(!Files.exists(tmp.resolve("out/fault_events.parquet")), "--events off: no fault_events");
+    }
+}

@@ -1,0 +1,202 @@
+package org.virtreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code virtreplay replay} and {@code run} on bad input: exit code 2, one clear line naming the
+ * problem (a parameter error adds picocli's "Try ... --help" line), no stack trace, and nothing
+ * left at {@code --out} (nor any temporary beside it).
+ */
+class ReplayCommandTest {
+    @TempDir
+    Path dir;
+
+    private String out;
+    private String err;
+
+    private int exec(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    /** A copy of the hand-made trace (analysis/src/test/resources/traces/NAME) in the temp dir. */
+    private Path trace(String name) throws IOException {
+        Path src = Path.of("..", "analysis", "src", "test", "resources", "traces", name).toAbsolutePath().normalize();
+        assertTrue(Files.isDirectory(src), src.toString());
+        Path dst = dir.resolve("in-" + name);
+        Files.createDirectories(dst);
+        try (Stream<Path> s = Files.list(src)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, dst.resolve(f.getFileName()));
+            }
+        }
+        return dst;
+    }
+
+    /** Exit 2, the first stderr line contains {@code what}, at most a --help hint after it, no trace. */
+    private void assertBadInput(int code, String what) {
+        assertEquals(2, code, "stdout: " + out + "\nstderr: " + err);
+        List<String> lines = err.lines().toList();
+        assertFalse(lines.isEmpty(), "no message");
+        assertTrue(lines.get(0).contains(what), "first line should name the problem (" + what + "): " + err);
+        assertTrue(lines.size() == 1 || (lines.size() == 2 && lines.get(1).contains("--help")),
+                "one line expected: " + lines);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "stack trace printed: " + err);
+    }
+
+    /** Nothing at out, and nothing else than the inputs in the temp dir (no temporary left). */
+    private void assertNothingLeft(Path o, String... keep) throws IOException {
+        if (Files.exists(o)) {
+            try (Stream<Path> s = Files.walk(o)) {
+                throw new AssertionError(o + " was left behind: " + s.map(Path::toString).toList());
+            }
+        }
+        try (Stream<Path> s = Files.list(o.getParent())) {
+            List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(List.of(keep), names, "left beside " + o);
+        }
+    }
+
+    @Test
+    void replayWritesTheTablesAndSaysWhere() throws IOException {
+        Path t = trace("spi");
+        Path o = dir.resolve("m");
+        assertEquals(0, exec("replay", t.toString(), "--out", o.toString(), "-q"), err);
+        assertTrue(out.contains(o.toString()), out);
+        assertEquals("", err);
+        for (String table : List.of("run_info", "tlb_stats", "stage2_faults", "irq_latency", "timeline")) {
+            assertTrue(Files.isRegularFile(o.resolve(table + ".parquet")), table);
+        }
+        assertFalse(Files.exists(o.resolve("fault_events.parquet")), "fault_events is written only with --events");
+    }
+
+    @Test
+    void unknownScenarioKeyOnTheCommandLine() throws IOException {
+        Path t = trace("spi");
+        Path o = dir.resolve("m");
+        assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q", "--set", "tlb.l3.entries=5"),
+                "tlb.l3.entries");
+        assertNothingLeft(o, "in-spi");
+    }
+
+    @Test
+    void unknownScenarioKeyInAFile() throws IOException {
+        Path t = trace("spi");
+        Path sc = dir.resolve("host.txt");
+        Files.writeString(sc, "pes = 2\ntlb.l3.entries = 5\n");
+        Path o = dir.resolve("m");
+        assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q", "--scenario", sc.toString()),
+                "host.txt:2: unknown key 'tlb.l3.entries'");
+        assertNothingLeft(o, "host.txt", "in-spi");
+    }
+
+    @Test
+    void badScenarioValues() throws IOException {
+        Path t = trace("spi");
+        Path o = dir.resolve("m");
+        assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q", "--set", "gic.v4=maybe"), "gic.v4");
+        assertNothingLeft(o, "in-spi");
+        // 3 ways do not divide 2 entries
+        assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q", "--set", "tlb.l1d.entries=2",
+                "--set", "tlb.l1d.assoc=3"), "tlb.l1d");
+        assertNothingLeft(o, "in-spi");
+    }
+
+    @Test
+    void badWindow() throws IOException {
+        Path t = trace("spi");
+        Path o = dir.resolve("m");
+        for (String w : List.of("0", "-1ms", "abc", "5parsecs", "1.5ms", "")) {
+            assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q", "--window", w), "--window");
+            assertNothingLeft(o, "in-spi");
+        }
+    }
+
+    @Test
+    void existingOutWithoutForce() throws IOException {
+        Path t = trace("spi");
+        Path o = dir.resolve("m");
+        Files.createDirectories(o);
+        Files.writeString(o.resolve("keep.txt"), "mine");
+        assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q"), "already exists");
+        assertEquals(List.of("keep.txt"), Files.list(o).map(p -> p.getFileName().toString()).toList());
+        // --force replaces it.
+        assertEquals(0, exec("replay", t.toString(), "--out", o.toString(), "-q", "--force"), err);
+        assertFalse(Files.exists(o.resolve("keep.txt")));
+        assertTrue(Files.isRegularFile(o.resolve("tlb_stats.parquet")));
+    }
+
+    @Test
+    void traceWithABadRow() throws IOException {
+        Path t = trace("faults");
+        // Line 4 of mem.csv (header = line 1) gets a bad address.
+        List<String> lines = Files.readAllLines(t.resolve("mem.csv"));
+        lines.set(3, lines.get(3).replace("0x80000008", "zz12"));
+        Files.write(t.resolve("mem.csv"), lines);
+        Path o = dir.resolve("m");
+        assertBadInput(exec("replay", t.toString(), "--out", o.toString(), "-q"),
+                "mem.csv:4: column 'va': expected 0x-hex address, got 'zz12'");
+        assertNothingLeft(o, "in-faults");
+    }
+
+    /**
+     * BUG (RunCommand, found by this test): run creates DIR before ingesting, and a failed ingest
+     * leaves the empty DIR behind. Enable once fixed.
+     */
+    @org.junit.jupiter.api.Disabled("run leaves an empty --out directory after a failed ingest (RunCommand); see the replay-accept report")
+    @Test
+    void runWithABadRowLeavesNothing() throws IOException {
+        Path t = trace("faults");
+        List<String> lines = Files.readAllLines(t.resolve("mem.csv"));
+        lines.set(3, lines.get(3).replace("0x80000008", "zz12"));
+        Files.write(t.resolve("mem.csv"), lines);
+        Path o = dir.resolve("m");
+        assertBadInput(exec("run", t.toString(), "--out", o.toString(), "-q"),
+                "mem.csv:4: column 'va': expected 0x-hex address, got 'zz12'");
+        assertNothingLeft(o, "in-faults");
+    }
+
+    /**
+     * run should validate its options before it ingests: a bad key must not leave DIR/trace behind.
+     * BUG (RunCommand, found by this test): the CSV trace is ingested into DIR/trace first, then
+     * the scenario/--window errors come from the replay step, and DIR/trace stays. Enable once fixed.
+     */
+    @org.junit.jupiter.api.Disabled("run ingests into DIR/trace before validating --set/--window (RunCommand); see the replay-accept report")
+    @Test
+    void runWithABadScenarioKeyLeavesNothing() throws IOException {
+        Path t = trace("spi");
+        Path o = dir.resolve("r");
+        assertBadInput(exec("run", t.toString(), "--out", o.toString(), "-q", "--set", "bogus=1"), "bogus");
+        assertNothingLeft(o, "in-spi");
+        assertBadInput(exec("run", t.toString(), "--out", o.toString(), "-q", "--window", "soon"), "--window");
+        assertNothingLeft(o, "in-spi");
+    }
+
+    @Test
+    void missingTrace() throws IOException {
+        Path o = dir.resolve("m");
+        assertEquals(2, exec("replay", dir.resolve("nope").toString(), "--out", o.toString(), "-q"), err);
+        // Trace.open reports "nope: not a directory" and then, redundantly, "nope/manifest.csv:
+        // missing": two lines for one problem (reported; left to the ingest owner). Only the first
+        // line is checked here.
+        assertTrue(err.lines().findFirst().orElse("").contains("nope: not a directory"), err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), err);
+        assertNothingLeft(o);
+    }
+}
