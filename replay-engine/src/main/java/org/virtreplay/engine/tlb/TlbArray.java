@@ -71,6 +71,14 @@ public final class TlbArray {
     private long heldMask;
     private int lastHit = -1;
     private boolean mruFirst = true;
+    /**
+     * Search hints: for a 4 KB-page hash of the address, the entry that last matched. Like
+     * {@link #lastHit} this only orders the search (a hint is used only after a full tag match), so
+     * it never changes which entries exist or which one a lookup finds when one entry matches.
+     */
+    private final int[] hint = new int[HINTS];
+    private static final int HINTS = 256;
+    private final int policyCode;
     private int valid;
 
     // Statistics, read by the owner.
@@ -111,6 +119,8 @@ public final class TlbArray {
         stamp = new long[entries];
         plru = new long[sets];
         rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+        policyCode = policy.ordinal();
+        Arrays.fill(hint, -1);
     }
 
     private int setOf(long t) {
@@ -149,9 +159,18 @@ public final class TlbArray {
      * are probed smallest first, so with nested entries the smallest matching one is returned.
      */
     public int find(long addr, int c, int a) {
-        int h = lastHit;
-        if (mruFirst && h >= 0 && matches(h, addr, c, a)) {
-            return h;
+        int slot = 0;
+        if (mruFirst) {
+            int h = lastHit;
+            if (h >= 0 && matches(h, addr, c, a)) {
+                return h;
+            }
+            slot = (int) (addr >>> 12) & (HINTS - 1);
+            h = hint[slot];
+            if (h >= 0 && matches(h, addr, c, a)) {
+                lastHit = h;
+                return h;
+            }
         }
         long m = heldMask;
         while (m != 0) {
@@ -162,6 +181,7 @@ public final class TlbArray {
             for (int i = base, end = base + ways; i < end; i++) {
                 if (tag[i] == t && sizeLog[i] == s && ctx[i] == c && (asid[i] < 0 || asid[i] == a)) {
                     lastHit = i;
+                    hint[slot] = i;
                     return i;
                 }
             }
@@ -175,10 +195,11 @@ public final class TlbArray {
     }
 
     private void touch(int i) {
-        switch (policy) {
-            case LRU -> stamp[i] = ++clock;
-            case PLRU -> plruTouch(i / ways, i % ways);
-            default -> { }
+        int p = policyCode;
+        if (p == 0) { // LRU
+            stamp[i] = ++clock;
+        } else if (p == 1) { // PLRU
+            plruTouch(i / ways, i % ways);
         }
     }
 

@@ -15,7 +15,6 @@ public final class TlbStudy {
 
     public final FirstTouchVm vm;
     public final TranslationUnit unit;
-    private final long pageMask;
     private final int pageShift;
     /** Page lookups made (one per page an access touches). */
     public long pageLookups;
@@ -28,7 +27,6 @@ public final class TlbStudy {
         unit.setWalkListener(vm);
         long page = vm.lookupPageSize();
         pageShift = Long.numberOfTrailingZeros(page);
-        pageMask = page - 1;
     }
 
     /** One trace access of {@code size} bytes (at least 1) at {@code addr}. */
@@ -53,9 +51,5 @@ public final class TlbStudy {
             unit.access(p << pageShift, kind, 0);
             pageLookups++;
         }
-    }
-
-    long pageMask() {
-        return pageMask;
     }
 }
