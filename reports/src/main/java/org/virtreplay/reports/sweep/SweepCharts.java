@@ -19,6 +19,7 @@ import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
@@ -83,6 +84,7 @@ final class SweepCharts {
             m.setLabel(boundLabel);
             m.setLabelFont(TICK);
             m.setLabelPaint(new Color(0xD55E00));
+            m.setLabelBackgroundColor(new Color(255, 255, 255, 220));
             m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
             m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(m);
@@ -93,13 +95,17 @@ final class SweepCharts {
             double pad = (hi - lo) * 0.08 + (hi == lo ? Math.abs(hi) * 0.05 + 1e-9 : 0);
             y.setRange(lo - pad, hi + pad);
         }
+        int row = 0;
         for (Knee k : knees) {
             ValueMarker m = new ValueMarker(k.x(), PALETTE[k.series() % PALETTE.length], dashed(2.0f));
             m.setLabel(k.label());
             m.setLabelFont(TICK);
             m.setLabelPaint(PALETTE[k.series() % PALETTE.length]);
-            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-            m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+            m.setLabelBackgroundColor(new Color(255, 255, 255, 220));
+            // text to the right of the line, one row per knee so that labels do not overlap
+            m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            m.setLabelOffset(new RectangleInsets(4 + 16 * row++, 4, 4, 4));
             plot.addDomainMarker(m);
         }
         JFreeChart c = new JFreeChart(title, TITLE, plot, true);
