@@ -161,6 +161,46 @@ class ReplayScenarioTest {
     }
 
     /**
+     * traces/s1ptw: the guest's stage-1 tables are written as raw descriptors ({@code pte} rows, at
+     * host PA = memslot PA 0x1_0000_0000 + (IPA − 0x4000_0000)) and never touched through the
+     * hypervisor, so their pages are not mapped at stage 2. The four tables sit in four different
+     * 2 MB regions: L0 (root, TTBR0_EL1) at IPA 0x4100_0000, L1 at 0x4120_0000, L2 at 0x4140_0000,
+     * L3 at 0x4160_0000; the data page at IPA 0x4000_0000 is in a fifth.
+     *
+     * <p>The first read of VA 0x8000_0000 (indices L0 0, L1 2, L2 0, L3 0): the stage-1 walk's read
+     * of the L0 descriptor needs a stage-2 translation of 0x4100_0000: unmapped, so a stage-2
+     * translation fault with S1PTW = 1 (Arm ARM: ESR_ELx.ISS.S1PTW, the fault was on the stage-2
+     * translation of a stage-1 table walk); KVM maps the 2 MB block and the access is re-executed;
+     * the walk then faults the same way on the L1 table (descriptor at 0x4120_0010: index 2 × 8),
+     * the L2 and the L3 table; then the final IPA 0x4000_0000 faults with S1PTW = 0. So 5 lazy
+     * maps, 4 of them S1PTW, in walk order. The next read (same page) and the write to the next
+     * page (L3 index 1, IPA 0x4000_1000, the same 2 MB region) fault no more.
+     */
+    @Test
+    void stage1TablePagesUnmappedAtStage2FaultWithS1ptwInWalkOrder() throws IOException {
+        RunOutput out = replay(trace("s1ptw"), tmp.resolve("out"), true);
+        List<FaultEventRow> ev = out.readAll(MetricTables.FAULT_EVENTS);
+        assertEquals(5, ev.size(), ev.toString());
+        long[] pages = {0x4100_0000L, 0x4120_0000L, 0x4140_0000L, 0x4160_0000L, 0x4000_0000L};
+        for (int i = 0; i < 5; i++) {
+            FaultEventRow e = ev.get(i);
+            assertEquals(1000, e.ts(), e.toString());
+            assertEquals("lazy_map", e.cause(), e.toString());
+            assertEquals("translation", e.kind(), e.toString());
+            assertEquals(i < 4, e.s1ptw(), e.toString());
+            assertEquals(pages[i], e.ipa() & ~0xFFFL, e.toString());
+            assertEquals(0x8000_0000L, e.va(), e.toString());
+            // ESR_EL2.ISS bit 7 is S1PTW.
+            assertEquals(i < 4, (e.esr() & (1L << 7)) != 0, Long.toHexString(e.esr()));
+            if (i > 0) {
+                // After the first block in this 1 GB region, it has a level-2 table: faults at level 2.
+                assertEquals(2, e.level(), e.toString());
+            }
+        }
+        assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /**
      * traces/spi: vCPU 0 runs on PE 1 from t=0, unmasked; SPI 40 (edge, device, default priority
      * 0xA0) asserted at t=100 000. docs/costs.md, "I/O latency in", at 2.4 GHz with each step
      * rounded to the nearest ns: device host 5572 → 2322, inject 1000 → 417, IPI 500 → 208,
