@@ -180,10 +180,18 @@ public final class Trace {
     }
 
     /**
-     * The {@code mem} table in primitive batches (for the replay's read-ahead thread). Today this
-     * wraps {@link #mem()}; a faster page-level Parquet decoder may replace it for Parquet tables.
+     * The {@code mem} table in primitive batches (for the replay's read-ahead thread). A Parquet
+     * table with the {@code mem} schema is decoded a page at a time ({@link ParquetMemBatchSource});
+     * any other form (CSV, or a Parquet file that source does not take) wraps {@link #mem()}.
      */
     public MemBatchSource memBatches() {
+        if (isParquet(TableKind.MEM)) {
+            MemBatchSource s = ParquetMemBatchSource.open(files.get(TableKind.MEM), problems, ownProblems,
+                    src -> validator(TableKind.MEM, src));
+            if (s != null) {
+                return s;
+            }
+        }
         return MemBatchSource.of(mem());
     }
 

@@ -1,0 +1,264 @@
+package org.virtreplay.ingest.trace;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Function;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.virtreplay.engine.BadInputException;
+
+/**
+ * {@code mem.parquet} in batches, decoded a page at a time ({@link ParquetMemColumn}) instead of a
+ * {@code ColumnReader} call per value, then validated row by row exactly as the row path validates
+ * it: the same per-column range and null checks as {@link ParquetTableSource} (same messages, same
+ * order), then the same {@link RowValidator} (vm/vCPU declared, time order per vCPU), with this
+ * object standing in as the {@link TableSource} so {@code FILE:row N} and the raw values in the
+ * messages are the row path's.
+ *
+ * <p>Only a file whose schema is exactly the {@code mem} columns (any order, INT32 or INT64 for the
+ * integer columns, BINARY for {@code access}, not repeated) is read this way; {@link #open} returns
+ * null for any other file (or one whose footer does not read), and the caller uses the row path,
+ * which reports the problem in its own words.
+ *
+ * <p>Memory: one row group's compressed column chunks (as the row path) plus one batch of decoded
+ * values per column.
+ */
+public final class ParquetMemBatchSource implements MemBatchSource {
+    private static final int COLS = 7;
+
+    private final String file;
+    private final Problems problems;
+    private final boolean throwAtEnd;
+    private final RowValidator validator;
+    private final Column[] cols;
+    private final ColumnDescriptor[] desc = new ColumnDescriptor[COLS];
+    private final Row row = new Row(TableKind.MEM);
+    private final Where where = new Where();
+    private ParquetFileReader reader;
+    private ParquetMemColumn[] columns;
+    private int capacity;
+    private long rowsLeftInGroup;
+    /** Rows of the file consumed so far (the 1-based number of the row being validated). */
+    private long rowNo;
+    private boolean done;
+
+    private ParquetMemBatchSource(String file, Problems problems, boolean throwAtEnd,
+            Function<TableSource, RowValidator> validators) {
+        this.file = file;
+        this.problems = problems;
+        this.throwAtEnd = throwAtEnd;
+        this.cols = TableKind.MEM.columns().toArray(new Column[0]);
+        this.validator = validators.apply(where);
+    }
+
+    /**
+     * The fast source over {@code path}, or null if the file is not one it reads (unreadable footer,
+     * other columns or types): the row path then reads and reports it.
+     *
+     * @param validators makes the table's validator over the given source (for its messages)
+     */
+    static ParquetMemBatchSource open(Path path, Problems problems, boolean throwAtEnd,
+            Function<TableSource, RowValidator> validators) {
+        ParquetMemBatchSource s = new ParquetMemBatchSource(path.toString(), problems, throwAtEnd, validators);
+        try {
+            // the same options as the row path: page CRCs catch damage that still decodes
+            s.reader = ParquetFileReader.open(new LocalInputFile(path),
+                    ParquetReadOptions.builder().usePageChecksumVerification(true).build());
+            if (s.mapColumns(s.reader.getFooter().getFileMetaData().getSchema())) {
+                return s;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the row path reports it
+        }
+        s.close();
+        return null;
+    }
+
+    private boolean mapColumns(MessageType schema) {
+        if (schema.getColumns().size() != COLS) {
+            return false;
+        }
+        for (ColumnDescriptor d : schema.getColumns()) {
+            if (d.getPath().length != 1 || d.getMaxRepetitionLevel() != 0) {
+                return false;
+            }
+            int k = TableKind.MEM.indexOf(d.getPath()[0]);
+            if (k < 0 || desc[k] != null) {
+                return false;
+            }
+            PrimitiveTypeName t = d.getPrimitiveType().getPrimitiveTypeName();
+            boolean ok = cols[k].isSymbolic() ? t == PrimitiveTypeName.BINARY
+                    : t == PrimitiveTypeName.INT32 || t == PrimitiveTypeName.INT64;
+            if (!ok) {
+                return false;
+            }
+            desc[k] = d;
+        }
+        return true;
+    }
+
+    @Override
+    public boolean fill(MemBatch b) {
+        if (columns == null) {
+            // decode buffers sized by the first batch; a larger later batch is filled in several runs
+            capacity = b.capacity();
+            columns = new ParquetMemColumn[COLS];
+            for (int k = 0; k < COLS; k++) {
+                columns[k] = new ParquetMemColumn(desc[k], cols[k], capacity);
+            }
+        }
+        final int cap = b.capacity();
+        int n = 0;
+        while (n < cap && !done) {
+            int m;
+            try {
+                if (rowsLeftInGroup == 0 && !nextGroup()) {
+                    finish();
+                    break;
+                }
+                m = (int) Math.min(Math.min(capacity, cap - n), rowsLeftInGroup);
+                for (int k = 0; k < COLS; k++) {
+                    columns[k].read(m);
+                }
+                rowsLeftInGroup -= m;
+            } catch (BadInputException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                finish();
+                problems.add(file + ":row " + (rowNo + 1) + ": corrupt Parquet data (" + msg + ")");
+                break;
+            }
+            n = validate(b, n, m);
+        }
+        b.n = n;
+        if (done && throwAtEnd) {
+            problems.throwIfAny(); // as the row path: the batch that reaches the end is not returned
+        }
+        return n > 0;
+    }
+
+    private boolean nextGroup() throws IOException {
+        PageReadStore pages = reader.readNextRowGroup();
+        if (pages == null) {
+            return false;
+        }
+        rowsLeftInGroup = pages.getRowCount();
+        for (int k = 0; k < COLS; k++) {
+            columns[k].startChunk(pages.getPageReader(desc[k]));
+        }
+        return true;
+    }
+
+    /** Checks decoded rows {@code 0..m-1} and appends the good ones to {@code b} at {@code n}. */
+    private int validate(MemBatch b, int n, int m) {
+        final long[] ts = columns[MemCursor.TS].values;
+        final long[] vm = columns[MemCursor.VM].values;
+        final long[] vcpu = columns[MemCursor.VCPU].values;
+        final long[] el = columns[MemCursor.EL].values;
+        final long[] access = columns[MemCursor.ACCESS].values;
+        final long[] va = columns[MemCursor.VA].values;
+        final long[] size = columns[MemCursor.SIZE].values;
+        final Row r = row;
+        for (int i = 0; i < m; i++) {
+            rowNo++;
+            boolean ok = true;
+            for (int k = 0; k < COLS; k++) {
+                ParquetMemColumn c = columns[k];
+                if (c.nulls != null && c.nulls[i]) {
+                    r.setNull(k);
+                    problems.add(cols[k].problem(where.where(), ""));
+                    ok = false;
+                    continue;
+                }
+                long v = c.values[i];
+                if (k == MemCursor.ACCESS && v < 0) {
+                    r.setNull(k);
+                    problems.add(cols[k].problem(where.where(), c.badText[i]));
+                    ok = false;
+                    continue;
+                }
+                r.set(k, v);
+                if (!cols[k].inRange(v)) {
+                    problems.add(cols[k].problem(where.where(), cols[k].format(v)));
+                    ok = false;
+                }
+            }
+            if (ok && validator.check(r)) {
+                b.ts[n] = ts[i];
+                b.va[n] = va[i];
+                b.vm[n] = (int) vm[i];
+                b.vcpu[n] = (int) vcpu[i];
+                b.el[n] = (int) el[i];
+                b.access[n] = (int) access[i];
+                b.size[n] = (int) size[i];
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void finish() {
+        done = true;
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // read-only
+            }
+            reader = null;
+        }
+    }
+
+    /** What the validator asks of its source: where the current row is and its raw values. */
+    private final class Where implements TableSource {
+        @Override
+        public TableKind kind() {
+            return TableKind.MEM;
+        }
+
+        @Override
+        public boolean next(Row out) {
+            throw new UnsupportedOperationException("rows come in batches from ParquetMemBatchSource");
+        }
+
+        @Override
+        public String where() {
+            return file + ":row " + rowNo;
+        }
+
+        @Override
+        public long position() {
+            return rowNo;
+        }
+
+        @Override
+        public String positionLabel() {
+            return "row";
+        }
+
+        @Override
+        public String raw(int col) {
+            return row.format(col);
+        }
+
+        @Override
+        public boolean hasColumn(int col) {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
