@@ -120,7 +120,9 @@ public final class TlbHost {
         if (!broadcast && el == 1 && ((hcr.raw() >>> 9) & 1) != 0) {
             broadcast = true; // HCR_EL2.FB
         }
-        int vmid = issuer.currentVmid();
+        // Stage-1-only EL1&0 entries are tagged with VMID 0 (see TranslationUnit), so without stage 2
+        // the "current VMID" the operation selects is 0 too.
+        int vmid = hcr.vm() || hcr.dc() ? issuer.currentVmid() : 0;
         boolean secure = false;
         int sec = secure ? TlbArray.CTX_SECURE : 0;
         int regime;

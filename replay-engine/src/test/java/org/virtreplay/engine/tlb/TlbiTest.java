@@ -306,6 +306,17 @@ class TlbiTest {
     }
 
     @Test
+    void withoutStage2TheVmidTagIsZero() {
+        // HCR_EL2.VM=0: walks tag EL1&0 entries with VMID 0, and VAE1 must reach them although
+        // VTTBR_EL2 still holds VMID 5.
+        pe0.setRegister("HCR_EL2", 0);
+        int vm0 = TlbArray.ctx(0, false, 0);
+        pe0.l2.fill(VA, 12, vm0, 7, 0x1000L, VA, LEAF);
+        host.tlbi(0, TlbiOp.VAE1, vaOperand(7, VA, 0), 1);
+        assertEquals(-1, pe0.l2.find(VA, vm0, 7));
+    }
+
+    @Test
     void barriersDoNothing() {
         populate(pe0);
         assertEquals(0, host.tlbi(0, TlbiOp.DSB_ISH, 0, 1));
