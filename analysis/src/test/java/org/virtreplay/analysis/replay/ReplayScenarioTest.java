@@ -229,6 +229,51 @@ class ReplayScenarioTest {
         assertEquals(List.of(), MetricsConsistency.check(out));
     }
 
+    /**
+     * traces/desched: as traces/spi, but the vCPU is preempted at t=50 000 and runs again on the
+     * same PE at t=2 050 000 (2 ms later); the SPI comes at t=100 000, while it is out. The
+     * hypervisor queues it (no kick: nothing to exit), and the vCPU sees it when it is next
+     * entered: LR flush 104 + entry 1250 + guest ack 125 ns after t=2 050 000 (no vCPU-switch cost:
+     * the PE last ran this same vCPU, docs/costs.md "Scheduling"). Acknowledge at 2 051 479, latency
+     * 1 951 479 ns, of which most is sched wait; no exit (the vCPU was not in the guest).
+     */
+    @Test
+    void spiToADescheduledVcpuWaitsUntilItRunsAgain() throws IOException {
+        CostModel c = CostModel.defaults();
+        long ack = 2_050_000 + c.ns(c.lrFlushCycles()) + c.ns(c.entryCycles()) + c.ns(c.guestAckCycles());
+        assertEquals(2_051_479, ack);
+        RunOutput out = replay(trace("desched"), tmp.resolve("out"), true);
+        List<IrqEventRow> ev = out.readAll(MetricTables.IRQ_EVENTS);
+        assertEquals(1, ev.size(), ev.toString());
+        IrqEventRow e = ev.get(0);
+        assertEquals(ack - 100_000, e.latencyNs(), e.toString());
+        assertEquals(0, e.exitNs(), e.toString());
+        assertTrue(e.schedWaitNs() >= 2_050_000 - 100_000 - c.ns(c.deviceHostCycles()) - c.ns(c.injectCycles()),
+                e.toString());
+        assertEquals(0, e.maskWaitNs(), e.toString());
+        assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /**
+     * traces/masked: as traces/spi, but the guest masks interrupts (PSTATE.I) from t=90 000 to
+     * t=200 000. The SPI at t=100 000 reaches the list register after device host 2322 + inject
+     * 417 + IPI 208 + exit 1354 + flush 104 + entry 1250 = 5655 ns (t=105 655), then waits for the
+     * unmask; the guest acknowledges 125 ns (guest ack) after it: t=200 125, latency 100 125 ns, of
+     * which 200 000 − 105 655 = 94 345 ns mask wait.
+     */
+    @Test
+    void spiToAMaskedVcpuWaitsForTheUnmask() throws IOException {
+        RunOutput out = replay(trace("masked"), tmp.resolve("out"), true);
+        List<IrqEventRow> ev = out.readAll(MetricTables.IRQ_EVENTS);
+        assertEquals(1, ev.size(), ev.toString());
+        IrqEventRow e = ev.get(0);
+        assertEquals(100_125, e.latencyNs(), e.toString());
+        assertEquals(94_345, e.maskWaitNs(), e.toString());
+        assertEquals(0, e.schedWaitNs(), e.toString());
+        assertEquals(0, e.lrWaitNs(), e.toString());
+        assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
     /** The job leaves nothing beside the output (its temporary directory is renamed or deleted). */
     @Test
     void noTemporaryLeftBeside() throws IOException {
