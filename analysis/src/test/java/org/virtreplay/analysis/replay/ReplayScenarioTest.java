@@ -17,6 +17,7 @@ import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.MetricsConsistency;
 import org.virtreplay.analysis.metrics.RunOutput;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
+import org.virtreplay.analysis.metrics.TimelineRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.hyp.CostModel;
@@ -43,12 +44,16 @@ class ReplayScenarioTest {
     }
 
     static RunOutput replay(Path trace, Path out, boolean events, String... sets) throws IOException {
+        return replay(trace, out, events, 1_000_000L, sets);
+    }
+
+    static RunOutput replay(Path trace, Path out, boolean events, long windowNs, String... sets) throws IOException {
         Scenario sc = Scenario.defaults();
         for (String s : sets) {
             int eq = s.indexOf('=');
             sc = sc.with(Scenario.key(s.substring(0, eq)), s.substring(eq + 1));
         }
-        ReplayJob.run(new ReplayJob.Options(trace, out, sc, "test", 1_000_000L, events, true, false, "test",
+        ReplayJob.run(new ReplayJob.Options(trace, out, sc, "test", windowNs, events, true, false, "test",
                 Map.of()), Stage2Ports.kvm());
         return RunOutput.open(out);
     }
@@ -158,6 +163,40 @@ class ReplayScenarioTest {
         assertEquals(8, ev.size(), "no fault on the pass-through device: " + ev);
         assertEquals(8, agg.stream().mapToLong(Stage2FaultRow::count).sum(), agg.toString());
         assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /**
+     * traces/faults with 500 ns windows. Windows are aligned to multiples of the width from 0 and
+     * run from the first event (the set-up at t=0) to the last (t=2800): 6 windows. Per access
+     * (default neoverse-n1 TLBs; "miss" = a walk; a lazy-map fault re-executes the access, which
+     * looks up and walks again, so it counts 2 lookups and 2 misses; an MMIO access faults once and
+     * is not retried; a failed walk fills no TLB entry):
+     * <pre>
+     *  [1000,1500): 1000 r0 region0 fault (2 lookups), 1100 w1 miss, 1200 r0 hit, 1300 r0 region1 fault (2),
+     *               1400 w1 miss                               → 7 lookups, 1 hit, 2 faults
+     *  [1500,2000): 1500 hit, 1600 region2 fault (2), 1700 miss, 1800 hit, 1900 region3 fault (2)
+     *                                                          → 7 lookups, 2 hits, 2 faults
+     *  [2000,2500): 2000 miss, 2100 hit, 2200/2300/2400 MMIO   → 5 lookups, 1 hit, 3 faults
+     *  [2500,3000): 2500 MMIO, 2600 device miss, 2700 hit, 2800 hit → 4 lookups, 2 hits, 1 fault
+     * </pre>
+     * [0,500) and [500,1000) have no lookups: hit rate null. No interrupts: p99 null.
+     */
+    @Test
+    void timelineWindowsByHand() throws IOException {
+        RunOutput out = replay(trace("faults"), tmp.resolve("out"), false, 500L);
+        List<TimelineRow> rows = out.readAll(MetricTables.TIMELINE);
+        long[][] expected = {{0, 500, 0, 0, 0}, {500, 1000, 0, 0, 0}, {1000, 1500, 7, 1, 2}, {1500, 2000, 7, 2, 2},
+            {2000, 2500, 5, 1, 3}, {2500, 3000, 4, 2, 1}};
+        assertEquals(expected.length, rows.size(), rows.toString());
+        for (int i = 0; i < expected.length; i++) {
+            TimelineRow r = rows.get(i);
+            long[] x = expected[i];
+            assertEquals(List.of(x[0], x[1], x[2], x[3], x[4], 0L),
+                    List.of(r.windowStartNs(), r.windowEndNs(), r.tlbLookups(), r.tlbHits(), r.stage2Faults(),
+                            r.interrupts()), r.toString());
+            assertEquals(x[2] == 0 ? null : (double) x[3] / x[2], r.tlbHitRate(), r.toString());
+            assertEquals(null, r.irqP99Ns(), r.toString());
+        }
     }
 
     /**
