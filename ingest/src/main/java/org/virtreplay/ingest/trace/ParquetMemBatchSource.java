@@ -36,6 +36,9 @@ public final class ParquetMemBatchSource implements MemBatchSource {
     private final boolean throwAtEnd;
     private final RowValidator validator;
     private final Column[] cols;
+    /** Per column: values in lo..hi need no further check (a column with an allowed set has lo > hi). */
+    private final long[] lo = new long[COLS];
+    private final long[] hi = new long[COLS];
     private final ColumnDescriptor[] desc = new ColumnDescriptor[COLS];
     private final Row row = new Row(TableKind.MEM);
     private final Where where = new Where();
@@ -53,6 +56,12 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         this.problems = problems;
         this.throwAtEnd = throwAtEnd;
         this.cols = TableKind.MEM.columns().toArray(new Column[0]);
+        for (int k = 0; k < COLS; k++) {
+            Column c = cols[k];
+            boolean all = c.type() == Column.Type.HEX;
+            lo[k] = all ? Long.MIN_VALUE : c.allowed().length > 0 ? 1 : c.min();
+            hi[k] = all ? Long.MAX_VALUE : c.allowed().length > 0 ? 0 : c.max();
+        }
         this.validator = validators.apply(where);
     }
 
@@ -184,7 +193,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
                     continue;
                 }
                 r.set(k, v);
-                if (!cols[k].inRange(v)) {
+                if ((v < lo[k] || v > hi[k]) && !cols[k].inRange(v)) {
                     problems.add(cols[k].problem(where.where(), cols[k].format(v)));
                     ok = false;
                 }

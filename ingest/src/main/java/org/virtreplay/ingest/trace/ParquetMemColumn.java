@@ -38,6 +38,7 @@ final class ParquetMemColumn {
     private static final int PLAIN_INT = 1;
     private static final int DICT = 2;
     private static final int GENERIC = 3;
+    private static final int FAST_DICT = 4;
 
     private final ColumnDescriptor desc;
     private final PrimitiveTypeName type;
@@ -59,6 +60,7 @@ final class ParquetMemColumn {
     private ValuesReader data;
     private ValuesReader defLevels;
     private RunLengthBitPackingHybridDecoder defLevelsV2;
+    private final ParquetMemIds ids = new ParquetMemIds();
 
     ParquetMemColumn(ColumnDescriptor desc, Column column, int capacity) {
         this.desc = desc;
@@ -134,6 +136,7 @@ final class ParquetMemColumn {
                     v[off + i] = bb.getInt();
                 }
             }
+            case FAST_DICT -> ids.read(v, off, m, dictValues);
             case DICT -> {
                 final long[] dv = dictValues;
                 for (int i = 0; i < m; i++) {
@@ -229,8 +232,15 @@ final class ParquetMemColumn {
             if (dictValues == null) {
                 throw new ParquetDecodingException("dictionary-encoded page without a dictionary page");
             }
-            mode = DICT;
-            data = enc.getDictionaryBasedValuesReader(desc, ValuesType.VALUES, new IdsOnly());
+            if (maxDef == 0 && dictText == null) {
+                // the hot path; unknown access symbols (dictText) and nulls take parquet's reader
+                mode = FAST_DICT;
+                data = null;
+                ids.init(in.slice(in.available()));
+            } else {
+                mode = DICT;
+                data = enc.getDictionaryBasedValuesReader(desc, ValuesType.VALUES, new IdsOnly());
+            }
         } else if (enc == Encoding.PLAIN && maxDef == 0 && type == PrimitiveTypeName.INT64) {
             mode = PLAIN_LONG;
             data = null;
