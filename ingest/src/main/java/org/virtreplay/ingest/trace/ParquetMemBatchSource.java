@@ -174,8 +174,37 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         final long[] va = columns[MemCursor.VA].values;
         final long[] size = columns[MemCursor.SIZE].values;
         final Row r = row;
+        boolean plain = true; // no nulls and no unknown access symbols in this run
+        for (int k = 0; k < COLS; k++) {
+            plain &= columns[k].nulls == null;
+        }
+        plain &= columns[MemCursor.ACCESS].badText == null;
+        final long lo0 = lo[0], hi0 = hi[0], lo1 = lo[1], hi1 = hi[1], lo2 = lo[2], hi2 = hi[2];
+        final long lo3 = lo[3], hi3 = hi[3], lo4 = lo[4], hi4 = hi[4], lo6 = lo[6], hi6 = hi[6];
         for (int i = 0; i < m; i++) {
             rowNo++;
+            if (plain) {
+                // a row the checks below would pass without a message (va, HEX, takes any value)
+                long t = ts[i];
+                long v = vm[i];
+                long c = vcpu[i];
+                long e = el[i];
+                long a = access[i];
+                long s = size[i];
+                if (t >= lo0 && t <= hi0 && v >= lo1 && v <= hi1 && c >= lo2 && c <= hi2 && e >= lo3 && e <= hi3
+                        && a >= lo4 && a <= hi4 && s >= lo6 && s <= hi6
+                        && validator.memRowOk(t, (int) v, (int) c, rowNo)) {
+                    b.ts[n] = t;
+                    b.va[n] = va[i];
+                    b.vm[n] = (int) v;
+                    b.vcpu[n] = (int) c;
+                    b.el[n] = (int) e;
+                    b.access[n] = (int) a;
+                    b.size[n] = (int) s;
+                    n++;
+                    continue;
+                }
+            }
             boolean ok = true;
             for (int k = 0; k < COLS; k++) {
                 ParquetMemColumn c = columns[k];

@@ -89,6 +89,24 @@ final class RowValidator {
         return ok;
     }
 
+    /**
+     * The {@code mem} fast path: true, with the same effect as {@link #check} on a good row, if the
+     * row with these (already range-checked) values is good and its VM and vCPU have been seen;
+     * false, changing nothing, otherwise, and the caller then fills a {@link Row} and calls
+     * {@link #check} for the verdict and the messages.
+     */
+    boolean memRowOk(long ts, int vm, int vcpu, long pos) {
+        int n = vcpusOf[vm];
+        long[] last = lastTs[vm];
+        if (vcpu >= n || last == null || ts < last[vcpu + 1]) {
+            return false;
+        }
+        last[vcpu + 1] = ts;
+        lastPos[vm][vcpu + 1] = pos;
+        position = pos;
+        return true;
+    }
+
     private String declared() {
         StringBuilder b = new StringBuilder();
         int n = 0;
