@@ -146,6 +146,8 @@ public final class SweepRunner {
     public static void writeSummary(Path dir, Grid grid, List<SweepResultRow> sortedRows, Knees.Result knees)
             throws IOException {
         MetricTableWriter.writeAll(dir, SweepTables.SWEEP_RESULTS, sortedRows);
+        // same rows, same bytes, whichever JVM (local runner, Spark driver) wrote them
+        FooterOrder.sortEncodings(dir.resolve(SweepTables.SWEEP_RESULTS.fileName()));
         StringBuilder g = new StringBuilder();
         g.append("# points of this sweep (from ").append(grid.source()).append(")\npoints:\n");
         for (SweepPoint p : grid.points()) {
