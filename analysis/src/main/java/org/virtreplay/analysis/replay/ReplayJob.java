@@ -564,6 +564,13 @@ public final class ReplayJob {
         }
     }
 
+    /**
+     * {@code tlb_stats}: one row per PE × vCPU × structure × page size (the size of the entry that
+     * hit, or of the translation a miss's walk found; 0 for lookups whose walk faulted). Walks and
+     * their descriptor reads go on the last structure's row ({@code l2}, or the L1 of their kind
+     * without an L2). Stale hits are counted per vCPU and shown on its {@code l1d} row of the page
+     * size with the most hits.
+     */
     private static void writeTlbStats(Replayer rp, Path dir) throws IOException {
         List<TlbStatsRow> rows = new ArrayList<>();
         List<WalkLengthRow> lengths = new ArrayList<>();
@@ -572,28 +579,44 @@ public final class ReplayJob {
             for (int d = 0; d < rp.vmCount(); d++) {
                 int vm = rp.vmId(d);
                 for (int v = 0; v < rp.vcpuCount(d); v++) {
-                    long li = rp.counter(p, d, v, Replayer.C_L1I_LOOKUPS);
-                    long ld = rp.counter(p, d, v, Replayer.C_L1D_LOOKUPS);
-                    if (li + ld == 0) {
-                        continue;
-                    }
-                    long wi = rp.counter(p, d, v, Replayer.C_WALKS_I);
-                    long wd = rp.counter(p, d, v, Replayer.C_WALKS_D);
                     long stale = rp.counter(p, d, v, Replayer.C_STALE);
-                    long[] ri = levels(rp, p, d, v, true);
-                    long[] rd = levels(rp, p, d, v, false);
-                    long[] zero = new long[8];
-                    if (hasL2) {
-                        long[] both = new long[8];
-                        for (int i = 0; i < 8; i++) {
-                            both[i] = ri[i] + rd[i];
+                    int staleSize = -1;
+                    long best = -1;
+                    for (int z = 0; z < Replayer.SIZES; z++) {
+                        long h = rp.sizeCounter(p, d, v, z, Replayer.S_L1D_HITS);
+                        if (rp.sizeCounter(p, d, v, z, Replayer.S_L1D_LOOKUPS) > 0 && h > best) {
+                            best = h;
+                            staleSize = z;
                         }
-                        rows.add(row(p, vm, v, "l1i", 1, rp, Replayer.C_L1I_LOOKUPS, 0, zero, 0));
-                        rows.add(row(p, vm, v, "l1d", 1, rp, Replayer.C_L1D_LOOKUPS, 0, zero, stale));
-                        rows.add(row(p, vm, v, "l2", 2, rp, Replayer.C_L2_LOOKUPS, wi + wd, both, 0));
-                    } else {
-                        rows.add(row(p, vm, v, "l1i", 1, rp, Replayer.C_L1I_LOOKUPS, wi, ri, 0));
-                        rows.add(row(p, vm, v, "l1d", 1, rp, Replayer.C_L1D_LOOKUPS, wd, rd, stale));
+                    }
+                    for (int z = 0; z < Replayer.SIZES; z++) {
+                        long pageSize = z == 0 ? 0 : 1L << z;
+                        long li = rp.sizeCounter(p, d, v, z, Replayer.S_L1I_LOOKUPS);
+                        long hi = rp.sizeCounter(p, d, v, z, Replayer.S_L1I_HITS);
+                        long ld = rp.sizeCounter(p, d, v, z, Replayer.S_L1D_LOOKUPS);
+                        long hd = rp.sizeCounter(p, d, v, z, Replayer.S_L1D_HITS);
+                        long wi = rp.sizeCounter(p, d, v, z, Replayer.S_WALKS_I);
+                        long wd = rp.sizeCounter(p, d, v, z, Replayer.S_WALKS_D);
+                        long[] ri = levels(rp, p, d, v, z, true);
+                        long[] rd = levels(rp, p, d, v, z, false);
+                        long[] none = new long[8];
+                        long st = z == staleSize ? Math.min(stale, hd) : 0;
+                        if (hasL2) {
+                            long l2l = rp.sizeCounter(p, d, v, z, Replayer.S_L2I_LOOKUPS)
+                                    + rp.sizeCounter(p, d, v, z, Replayer.S_L2D_LOOKUPS);
+                            long l2h = rp.sizeCounter(p, d, v, z, Replayer.S_L2I_HITS)
+                                    + rp.sizeCounter(p, d, v, z, Replayer.S_L2D_HITS);
+                            long[] both = new long[8];
+                            for (int i = 0; i < 8; i++) {
+                                both[i] = ri[i] + rd[i];
+                            }
+                            addRow(rows, p, vm, v, "l1i", 1, pageSize, li, hi, 0, none, 0);
+                            addRow(rows, p, vm, v, "l1d", 1, pageSize, ld, hd, 0, none, st);
+                            addRow(rows, p, vm, v, "l2", 2, pageSize, l2l, l2h, wi + wd, both, 0);
+                        } else {
+                            addRow(rows, p, vm, v, "l1i", 1, pageSize, li, hi, wi, ri, 0);
+                            addRow(rows, p, vm, v, "l1d", 1, pageSize, ld, hd, wd, rd, st);
+                        }
                     }
                     for (int n = 0; n <= Replayer.WALK_LEN_MAX; n++) {
                         long c = rp.walkLengthCount(p, d, v, n);
@@ -608,29 +631,23 @@ public final class ReplayJob {
         MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, lengths);
     }
 
-    private static long[] levels(Replayer rp, int p, int d, int v, boolean fetch) {
+    private static long[] levels(Replayer rp, int p, int d, int v, int sizeLog, boolean fetch) {
         long[] a = new long[8];
         for (int s = 1; s <= 2; s++) {
             for (int l = 0; l < 4; l++) {
-                a[(s - 1) * 4 + l] = rp.levelReads(p, d, v, fetch, s, l);
+                a[(s - 1) * 4 + l] = rp.levelReads(p, d, v, sizeLog, fetch, s, l);
             }
         }
         return a;
     }
 
-    private static TlbStatsRow row(int p, int vm, int v, String name, int level, Replayer rp, int c0, long walks,
-            long[] reads, long stale) {
-        int d = -1;
-        for (int i = 0; i < rp.vmCount(); i++) {
-            if (rp.vmId(i) == vm) {
-                d = i;
-            }
+    private static void addRow(List<TlbStatsRow> rows, int p, int vm, int v, String name, int level, long pageSize,
+            long lookups, long hits, long walks, long[] reads, long stale) {
+        if (lookups == 0) {
+            return;
         }
-        long lookups = rp.counter(p, d, v, c0);
-        long hits = rp.counter(p, d, v, c0 + 1);
-        long misses = rp.counter(p, d, v, c0 + 2);
-        return new TlbStatsRow(p, vm, v, name, level, 0L, lookups, hits, misses, walks, reads[0], reads[1], reads[2],
-                reads[3], reads[4], reads[5], reads[6], reads[7], Math.min(stale, hits));
+        rows.add(new TlbStatsRow(p, vm, v, name, level, pageSize, lookups, hits, lookups - hits, walks, reads[0],
+                reads[1], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7], stale));
     }
 
     private static void writeFaults(Replayer rp, Path dir) throws IOException {

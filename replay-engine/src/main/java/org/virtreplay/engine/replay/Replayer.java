@@ -258,7 +258,8 @@ public final class Replayer {
         java.util.Arrays.fill(loaded, -1);
         snap = new long[pes.length][NC];
         acc = new long[pes.length][flat * NC];
-        levelReads = new long[pes.length][flat * 16];
+        levelReads = new long[pes.length][flat * SIZES * 16];
+        bySize = new long[pes.length][flat * SIZES * NS];
         walkLen = new long[pes.length][flat * (WALK_LEN_MAX + 1)];
         s2Count = new long[flat * FSLOTS];
         s2First = new long[flat * FSLOTS];
@@ -506,9 +507,12 @@ public final class Replayer {
             // (docs/metrics.md consistency rule 5), so count every attempt.
             vmLookups[d]++;
             boolean ok = tu.access(va, kind, el);
-            if (tu.walksI + tu.walksD != walksBefore) {
+            final boolean walked = tu.walksI + tu.walksD != walksBefore;
+            final int sizeLog = walked && !ok ? 0 : tu.lastSizeLog;
+            recordBySize(p, f, kind == 3, tu.l2 != null, walked ? (ok ? 3 : 0) : tu.lastLevel, sizeLog);
+            if (walked) {
                 vmMisses[d]++;
-                recordWalk(p, f, kind == 3, tu.lastResult());
+                recordWalk(p, f, kind == 3, tu.lastResult(), sizeLog);
             }
             if (ok) {
                 return;
@@ -541,9 +545,9 @@ public final class Replayer {
      * Per-level descriptor reads and the walk-length distribution. The reads are those of the
      * architectural walk (what a walker reads with no walk cache); docs/metrics.md says so.
      */
-    private void recordWalk(int p, int f, boolean fetch, TranslationResult r) {
+    private void recordWalk(int p, int f, boolean fetch, TranslationResult r, int sizeLog) {
         long[] lv = levelReads[p];
-        int base = f * 16 + (fetch ? 8 : 0);
+        int base = (f * SIZES + sizeLog) * 16 + (fetch ? 8 : 0);
         int[] by = r.readsBy;
         for (int l = 0; l < 4; l++) {
             lv[base + l] += by[l + 1];          // stage 1, levels 0..3
@@ -560,10 +564,46 @@ public final class Replayer {
 
     /**
      * Descriptor reads at {@code stage} (1, 2) and {@code level} (0..3) of the walks caused by
-     * instruction-side ({@code fetch}) or data-side misses of a vCPU on PE p.
+     * instruction-side ({@code fetch}) or data-side misses of a vCPU on PE p, whose translation had
+     * size 2^{@code sizeLog} (0: the walk faulted).
      */
-    public long levelReads(int p, int dense, int vcpu, boolean fetch, int stage, int level) {
-        return levelReads[p][(vcpuBase[dense] + vcpu) * 16 + (fetch ? 8 : 0) + (stage - 1) * 4 + level];
+    public long levelReads(int p, int dense, int vcpu, int sizeLog, boolean fetch, int stage, int level) {
+        return levelReads[p][((vcpuBase[dense] + vcpu) * SIZES + sizeLog) * 16 + (fetch ? 8 : 0) + (stage - 1) * 4 + level];
+    }
+
+    /** Per-size counters: see {@link #sizeCounter}. */
+    public static final int S_L1I_LOOKUPS = 0, S_L1I_HITS = 1, S_L1D_LOOKUPS = 2, S_L1D_HITS = 3, S_L2I_LOOKUPS = 4,
+            S_L2I_HITS = 5, S_L2D_LOOKUPS = 6, S_L2D_HITS = 7, S_WALKS_I = 8, S_WALKS_D = 9, NS = 10;
+    /** log2 page sizes 0 (unknown: a faulting lookup) .. 39. */
+    public static final int SIZES = 40;
+    private long[][] bySize;
+
+    /**
+     * Lookups by the size of the entry involved: the entry that hit, or for a miss the translation
+     * the walk found (size index 0 when it faulted). {@code outcome}: 1 L1 hit, 2 L2 hit, 3 walk, 0
+     * faulting walk.
+     */
+    private void recordBySize(int p, int f, boolean fetch, boolean hasL2, int outcome, int sizeLog) {
+        long[] a = bySize[p];
+        int base = (f * SIZES + sizeLog) * NS;
+        a[base + (fetch ? S_L1I_LOOKUPS : S_L1D_LOOKUPS)]++;
+        if (outcome == 1) {
+            a[base + (fetch ? S_L1I_HITS : S_L1D_HITS)]++;
+            return;
+        }
+        if (hasL2) {
+            a[base + (fetch ? S_L2I_LOOKUPS : S_L2D_LOOKUPS)]++;
+            if (outcome == 2) {
+                a[base + (fetch ? S_L2I_HITS : S_L2D_HITS)]++;
+                return;
+            }
+        }
+        a[base + (fetch ? S_WALKS_I : S_WALKS_D)]++;
+    }
+
+    /** A per-size counter ({@code S_*}) of a vCPU on PE p for entries of size 2^sizeLog (0: faulting lookups). */
+    public long sizeCounter(int p, int dense, int vcpu, int sizeLog, int c) {
+        return bySize[p][((vcpuBase[dense] + vcpu) * SIZES + sizeLog) * NS + c];
     }
 
     public static final int WALK_LEN_MAX = 32;

@@ -215,6 +215,8 @@ public final class TranslationUnit {
         final TlbArray l1 = fetch ? l1i : l1d;
         int i = l1.lookup(va, ctxTag, asidTag);
         if (i >= 0) {
+            lastLevel = 1;
+            lastSizeLog = l1.sizeLog[i];
             lastHit = true;
             lastPa = l1.out[i] + (va & ((1L << l1.sizeLog[i]) - 1));
             cycles += config.l1HitCycles();
@@ -229,6 +231,8 @@ public final class TranslationUnit {
             if (j >= 0) {
                 lastHit = true;
                 int s = l2.sizeLog[j];
+                lastLevel = 2;
+                lastSizeLog = s;
                 lastPa = l2.out[j] + (va & ((1L << s) - 1));
                 cycles += config.l2HitCycles();
                 l1.fill(va, s, l2.ctx[j], l2.asid[j], l2.out[j], l2.ipa[j], l2.info[j]);
@@ -273,6 +277,13 @@ public final class TranslationUnit {
         return res;
     }
 
+    /**
+     * Where the last {@link #access} was served: 1 = L1 hit, 2 = L2 hit, 3 = a walk that
+     * translated, 0 = a walk that faulted; and the log2 size of the entry involved (0 after a fault).
+     * For per-page-size statistics; two plain stores per access.
+     */
+    public int lastLevel, lastSizeLog;
+
     public void setWalkListener(WalkListener l) {
         walkListener = l;
     }
@@ -300,14 +311,20 @@ public final class TranslationUnit {
         cycles += (long) reads * config.descReadCycles();
         if (!ok) {
             faults++;
+            lastLevel = 0;
+            lastSizeLog = 0;
             return false; // faulting walks are never cached
         }
         if (kind == 2 && !r.permRead) {
             faults++;
+            lastLevel = 0;
+            lastSizeLog = 0;
             return false;
         }
         long size = r.size;
         int s = 63 - Long.numberOfLeadingZeros(size);
+        lastLevel = 3;
+        lastSizeLog = s;
         long off = va & (size - 1);
         int asid = r.notGlobal ? asidTag : -1;
         int inf = TlbArray.info(r.permRead, r.permWrite, r.permExec, r.s1Level, s1GranLog(va, el),
