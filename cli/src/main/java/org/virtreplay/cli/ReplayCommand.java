@@ -70,6 +70,13 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Shared with {@code run}. */
     static ReplayJob.Result run(CommandLine.Model.CommandSpec spec, Path trace, Path out, Path scenarioFile,
             List<String> sets, String window, boolean events, boolean quiet, boolean force) throws IOException {
+        return ReplayJob.run(options(spec, trace, out, scenarioFile, sets, window, events, quiet, force),
+                Stage2Ports.kvm());
+    }
+
+    /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */
+    static ReplayJob.Options options(CommandLine.Model.CommandSpec spec, Path trace, Path out, Path scenarioFile,
+            List<String> sets, String window, boolean events, boolean quiet, boolean force) {
         Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
         for (String s : sets) {
             int eq = s.indexOf('=');
@@ -88,9 +95,8 @@ public final class ReplayCommand implements Callable<Integer> {
             opts.put("set." + s.substring(0, s.indexOf('=')).strip(), s.substring(s.indexOf('=') + 1).strip());
         }
         String scenarioName = scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString();
-        ReplayJob.Options o = new ReplayJob.Options(trace, out, sc, scenarioName, windowNs, events, quiet, force,
+        return new ReplayJob.Options(trace, out, sc, scenarioName, windowNs, events, quiet, force,
                 VirtReplay.version(), opts);
-        return ReplayJob.run(o, Stage2Ports.kvm());
     }
 
     static long parseDuration(CommandLine.Model.CommandSpec spec, String option, String text) {

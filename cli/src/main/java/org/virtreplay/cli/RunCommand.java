@@ -2,7 +2,11 @@ package org.virtreplay.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +71,17 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (maxErrors < 1) {
@@ -81,14 +96,41 @@ public final class RunCommand implements Callable<Integer> {
                     "--format: expected csv, html or both, got '" + format + "'");
         }
         PrintWriter pw = spec.commandLine().getOut();
-        Path replayed = trace;
-        if (Trace.open(trace).hasCsvTables()) {
-            replayed = out.resolve("trace");
-            TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, true);
-            pw.println("ingested: " + replayed);
-        }
         Path metrics = out.resolve("metrics");
-        ReplayJob.Result r = ReplayCommand.run(spec, replayed, metrics, scenarioFile, sets, window, events, quiet, true);
+        // Check every option before writing anything, so that a mistake leaves no output behind.
+        ReplayJob.Options opts = ReplayCommand.options(spec, trace, metrics, scenarioFile, sets, window, events,
+                quiet, true);
+        boolean outExisted = Files.exists(out);
+        Path ingested = out.resolve("trace");
+        boolean ingestedExisted = Files.exists(ingested);
+        ReplayJob.Result r;
+        boolean ok = false;
+        try {
+            Path replayed = trace;
+            if (Trace.open(trace).hasCsvTables()) {
+                replayed = ingested;
+                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, true);
+                pw.println("ingested: " + replayed);
+            }
+            opts = new ReplayJob.Options(replayed, metrics, opts.scenario(), opts.scenarioName(), opts.windowNs(),
+                    opts.events(), opts.quiet(), true, opts.toolVersion(), opts.commandOptions());
+            r = ReplayJob.run(opts, Stage2Ports.kvm());
+            ok = true;
+        } finally {
+            if (!ok) {
+                // Take back what this run created: a failed run leaves what was there before, nothing more.
+                if (!ingestedExisted) {
+                    deleteTree(ingested);
+                }
+                if (!outExisted && Files.isDirectory(out)) {
+                    try (Stream<Path> s = Files.list(out)) {
+                        if (s.findAny().isEmpty()) {
+                            Files.delete(out);
+                        }
+                    }
+                }
+            }
+        }
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, metrics);
         Reports.Result rep = Reports.write(metrics, out.resolve("report"), fmt);

@@ -155,11 +155,7 @@ class ReplayCommandTest {
         assertNothingLeft(o, "in-faults");
     }
 
-    /**
-     * BUG (RunCommand, found by this test): run creates DIR before ingesting, and a failed ingest
-     * leaves the empty DIR behind. Enable once fixed.
-     */
-    @org.junit.jupiter.api.Disabled("run leaves an empty --out directory after a failed ingest (RunCommand); see the replay-accept report")
+    /** A failed ingest inside run leaves no DIR behind (a bug this test found, since fixed). */
     @Test
     void runWithABadRowLeavesNothing() throws IOException {
         Path t = trace("faults");
@@ -173,11 +169,9 @@ class ReplayCommandTest {
     }
 
     /**
-     * run should validate its options before it ingests: a bad key must not leave DIR/trace behind.
-     * BUG (RunCommand, found by this test): the CSV trace is ingested into DIR/trace first, then
-     * the scenario/--window errors come from the replay step, and DIR/trace stays. Enable once fixed.
+     * run validates its options before it ingests: a bad key must not leave DIR/trace behind (a bug
+     * this test found, since fixed).
      */
-    @org.junit.jupiter.api.Disabled("run ingests into DIR/trace before validating --set/--window (RunCommand); see the replay-accept report")
     @Test
     void runWithABadScenarioKeyLeavesNothing() throws IOException {
         Path t = trace("spi");
