@@ -286,11 +286,17 @@ public final class SparkJob {
         return sc;
     }
 
-    /** The version of the virtreplay classes in the job's jar (the CLI's resource, when present). */
+    /** The version of the virtreplay classes in the job's jar, which Maven writes into a resource. */
     static String version() {
-        Package p = SparkJob.class.getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "0.1.0" : v;
+        try (java.io.InputStream in = SparkJob.class.getResourceAsStream("/virtreplay-spark.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     /** The command line, parsed by hand: the job has no picocli on a cluster's classpath. */
