@@ -76,8 +76,10 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         ParquetMemBatchSource s = new ParquetMemBatchSource(path.toString(), problems, throwAtEnd, validators);
         try {
             // the same options as the row path: page CRCs catch damage that still decodes
-            s.reader = ParquetFileReader.open(new LocalInputFile(path),
-                    ParquetReadOptions.builder().usePageChecksumVerification(true).build());
+            ParquetReadOptions defaults = ParquetReadOptions.builder().build();
+            s.reader = ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder()
+                    .usePageChecksumVerification(true)
+                    .withCodecFactory(new ParquetMemCodecs(defaults.getCodecFactory())).build());
             if (s.mapColumns(s.reader.getFooter().getFileMetaData().getSchema())) {
                 return s;
             }
