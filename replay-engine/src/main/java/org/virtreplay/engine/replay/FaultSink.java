@@ -3,8 +3,8 @@ package org.virtreplay.engine.replay;
 /**
  * Receives one call per stage-2 fault (the optional {@code fault_events} table). Primitives only.
  *
- * <p>{@code kind}: 0 translation, 1 access flag, 2 permission, 3 address size (as
- * {@link Replayer#FAULT_KIND_NAMES}); {@code cause} indexes {@link Stage2Port#CAUSE_NAMES}.
+ * <p>{@code kind} indexes {@link Replayer#FAULT_KIND_NAMES}: 0 address size, 1 translation, 2 access
+ * flag, 3 permission; {@code cause} indexes {@link Stage2Port#CAUSE_NAMES}.
  */
 @FunctionalInterface
 public interface FaultSink {
