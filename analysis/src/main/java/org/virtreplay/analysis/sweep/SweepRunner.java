@@ -171,9 +171,18 @@ public final class SweepRunner {
         };
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(o.workers(), n), tf);
         try {
-            List<Future<List<SweepResultRow>>> fs = new ArrayList<>();
-            for (PointSetup s : setups) {
-                fs.add(pool.submit(() -> {
+            // Biggest hosts first (a point costs about its VM count times the trace's events per VM),
+            // so that a long point does not start last and leave the other workers idle at the end.
+            // Rows are still collected in point order.
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingInt((Integer i) -> -setups.get(i).vms()).thenComparingInt(i -> i));
+            List<Future<List<SweepResultRow>>> fs = new ArrayList<>(java.util.Collections.nCopies(n, null));
+            for (int i : order) {
+                PointSetup s = setups.get(i);
+                fs.set(i, pool.submit(() -> {
                     List<SweepResultRow> r = runPoint(o.trace(), tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s,
                             o.scenarioName(), o.toolVersion(), s2);
                     progress.pointDone();
