@@ -3,7 +3,6 @@ package org.virtreplay.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,28 +37,18 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the metric tables.")
     Path out;
 
-    @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario file (key = value lines).")
-    Path scenarioFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one scenario key (repeatable).")
-    List<String> sets = new ArrayList<>();
-
-    @Option(names = "--window", defaultValue = "1ms", paramLabel = "DURATION",
-            description = "Width of a timeline window: ns, or with a unit ns, us, ms, s (default: ${DEFAULT-VALUE}).")
-    String window;
+    @CommandLine.Mixin
+    HostOptions host;
 
     @Option(names = "--events", description = "Also write fault_events and irq_events (one row per fault and interrupt).")
     boolean events;
-
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
-    boolean quiet;
 
     @Option(names = "--force", description = "Replace DIR if it exists.")
     boolean force;
 
     @Override
     public Integer call() throws IOException {
-        ReplayJob.Result r = run(spec, trace, out, scenarioFile, sets, window, events, quiet, force);
+        ReplayJob.Result r = ReplayJob.run(options(spec, trace, out, host, events, force), Stage2Ports.kvm());
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, r.out());
@@ -67,16 +56,13 @@ public final class ReplayCommand implements Callable<Integer> {
         return VirtReplay.EXIT_OK;
     }
 
-    /** Shared with {@code run}. */
-    static ReplayJob.Result run(CommandLine.Model.CommandSpec spec, Path trace, Path out, Path scenarioFile,
-            List<String> sets, String window, boolean events, boolean quiet, boolean force) throws IOException {
-        return ReplayJob.run(options(spec, trace, out, scenarioFile, sets, window, events, quiet, force),
-                Stage2Ports.kvm());
-    }
-
     /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */
-    static ReplayJob.Options options(CommandLine.Model.CommandSpec spec, Path trace, Path out, Path scenarioFile,
-            List<String> sets, String window, boolean events, boolean quiet, boolean force) {
+    static ReplayJob.Options options(CommandLine.Model.CommandSpec spec, Path trace, Path out, HostOptions host,
+            boolean events, boolean force) {
+        Path scenarioFile = host.scenarioFile;
+        List<String> sets = host.sets;
+        String window = host.window;
+        boolean quiet = host.quiet;
         Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
         for (String s : sets) {
             int eq = s.indexOf('=');

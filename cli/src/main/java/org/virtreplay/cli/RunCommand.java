@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.virtreplay.engine.replay.Stage2Ports;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.replay.ReplayJob;
@@ -45,15 +43,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario file (docs/scenario.md).")
-    Path scenarioFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one scenario key (repeatable).")
-    List<String> sets = new ArrayList<>();
-
-    @Option(names = "--window", defaultValue = "1ms", paramLabel = "DURATION",
-            description = "Width of a timeline window (default: ${DEFAULT-VALUE}).")
-    String window;
+    @CommandLine.Mixin
+    HostOptions host;
 
     @Option(names = "--no-events", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
@@ -68,8 +59,6 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop validating after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
-    boolean quiet;
 
     private static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
@@ -98,8 +87,7 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         Path metrics = out.resolve("metrics");
         // Check every option before writing anything, so that a mistake leaves no output behind.
-        ReplayJob.Options opts = ReplayCommand.options(spec, trace, metrics, scenarioFile, sets, window, events,
-                quiet, true);
+        ReplayJob.Options opts = ReplayCommand.options(spec, trace, metrics, host, events, true);
         boolean outExisted = Files.exists(out);
         Path ingested = out.resolve("trace");
         boolean ingestedExisted = Files.exists(ingested);
