@@ -41,7 +41,9 @@ public final class VirtReplay implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'virtreplay --help'");
+        // No subcommand: show what there is (on stderr, as for any usage error) and exit 2.
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
     public static void main(String[] args) {
