@@ -3,7 +3,6 @@ package org.virtreplay.reports.sweep;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Rectangle;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.util.List;
@@ -22,17 +21,13 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.YIntervalSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
-import org.jfree.svg.ViewBox;
+import org.virtreplay.reports.Charts;
 
 /**
- * The sweep study's one chart type: a metric against one swept parameter, one line per
- * combination of the other parameters (the median VM), a shaded band from the best to the worst
- * VM, the requirement's bound as a horizontal line and the knee as a vertical one.
- *
- * <p>The style (palette, fonts, white plot, light grid) and the SVG rendering are those of the
- * run report's {@code org.virtreplay.reports.Charts}, which is package-private for now; this
- * class keeps only what the study needs and is to be folded into it once it is public.
+ * The sweep study's one chart type, which the run report does not have: a metric against one
+ * swept parameter, one line per combination of the other parameters (the median VM), a shaded
+ * band from the best to the worst VM, the requirement's bound as a horizontal line and the knee
+ * as a vertical one. Palette and SVG rendering are the run report's ({@link Charts}).
  */
 final class SweepCharts {
     private SweepCharts() {
@@ -40,11 +35,7 @@ final class SweepCharts {
 
     static final int WIDTH = 1000;
     static final int HEIGHT = 360;
-
-    /** Okabe–Ito, as the run report. */
-    static final Color[] PALETTE = {
-        new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xCC79A7),
-        new Color(0x56B4E9), new Color(0xD55E00), new Color(0xF0E442), new Color(0x000000)};
+    private static final Color[] PALETTE = Charts.PALETTE;
 
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
     private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -146,9 +137,6 @@ final class SweepCharts {
 
     /** Renders to an {@code <svg>} element with its own id prefix (several live in one page). */
     static String svg(JFreeChart chart, String id) {
-        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-        g.setDefsKeyPrefix(id + "-");
-        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        return g.getSVGElement(id, true, new ViewBox(0, 0, WIDTH, HEIGHT), null, null);
+        return Charts.svg(chart, id, WIDTH, HEIGHT);
     }
 }

@@ -21,6 +21,8 @@ import org.virtreplay.analysis.sweep.Metric;
 import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.SweepPoint;
 import org.virtreplay.analysis.sweep.SweepResultRow;
+import org.virtreplay.reports.Html;
+import org.virtreplay.reports.HtmlReport;
 
 /**
  * The sweep study: one self-contained HTML file (inline CSS, charts as inline SVG, no script, no
@@ -352,56 +354,14 @@ public final class SweepReport {
         return "<td class=\"n\">" + esc(v) + "</td>";
     }
 
-    /** Escapes text for element content and quoted attributes (as the run report does). */
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? "&#xFFFD;" : String.valueOf(c));
-            }
-        }
-        return sb.toString();
+    private static String esc(String s) {
+        return Html.esc(s);
     }
 
-    /** The run report's look (its CSS is private to it for now), plus the answer colours. */
-    private static final String CSS = """
-            :root { --fg:#1d2430; --muted:#5b6573; --line:#e3e7ee; --accent:#0072B2; --bg:#f6f8fb; }
-            * { box-sizing: border-box; }
-            body { margin:0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-                   color:var(--fg); background:var(--bg); line-height:1.45; font-size:15px; }
-            header { background:#fff; border-bottom:1px solid var(--line); padding:18px 32px 0; }
-            h1 { margin:0; font-size:24px; font-weight:650; }
-            h1 .input { color:var(--accent); font-weight:600; margin-left:.4em; }
-            .sub { color:var(--muted); margin:4px 0 10px; font-size:13px; word-break:break-all; }
-            nav { display:flex; flex-wrap:wrap; gap:4px 18px; padding:6px 0 10px; }
-            nav a { color:var(--accent); text-decoration:none; font-size:14px; }
-            main { max-width:1180px; margin:0 auto; padding:8px 24px 24px; }
-            section { background:#fff; border:1px solid var(--line); border-radius:8px; padding:16px 22px;
-                      margin:18px 0; }
-            h2 { margin:0 0 10px; font-size:19px; border-bottom:2px solid var(--accent); display:inline-block; }
-            figure.chart { margin:12px 0; }
-            figure.chart svg { display:block; max-width:100%; height:auto; }
-            figcaption { color:var(--muted); font-size:12px; }
-            table { border-collapse:collapse; margin:10px 0; font-size:13px; }
-            th, td { border-bottom:1px solid var(--line); padding:4px 10px; text-align:left; vertical-align:top; }
-            th { background:#f0f3f8; font-weight:600; }
-            td.n, th.n { text-align:right; font-variant-numeric: tabular-nums; }
+    /** The run report's look, plus the answer colours and chart captions. */
+    private static final String CSS = HtmlReport.CSS + """
             td.good { color:#1a7f37; font-weight:600; }
             td.bad { color:#b42318; font-weight:600; }
-            table.kv td { overflow-wrap:anywhere; max-width:700px; }
-            .scroll { overflow-x:auto; }
-            .none { color:var(--muted); font-style:italic; }
-            .note { color:var(--muted); font-size:13px; }
-            code { font-size:12.5px; }
-            footer { color:var(--muted); font-size:12px; text-align:center; padding:10px 0 30px; }
+            figcaption { color:var(--muted); font-size:12px; }
             """;
 }
