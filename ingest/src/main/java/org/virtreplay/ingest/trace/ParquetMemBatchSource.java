@@ -43,6 +43,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
     private final Row row = new Row(TableKind.MEM);
     private final Where where = new Where();
     private ParquetFileReader reader;
+    private ParquetMemCodecs codecs;
     private ParquetMemColumn[] columns;
     private int capacity;
     private long rowsLeftInGroup;
@@ -77,9 +78,9 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         try {
             // the same options as the row path: page CRCs catch damage that still decodes
             ParquetReadOptions defaults = ParquetReadOptions.builder().build();
+            s.codecs = new ParquetMemCodecs(defaults.getCodecFactory());
             s.reader = ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder()
-                    .usePageChecksumVerification(true)
-                    .withCodecFactory(new ParquetMemCodecs(defaults.getCodecFactory())).build());
+                    .usePageChecksumVerification(true).withCodecFactory(s.codecs).build());
             if (s.mapColumns(s.reader.getFooter().getFileMetaData().getSchema())) {
                 return s;
             }
@@ -257,6 +258,10 @@ public final class ParquetMemBatchSource implements MemBatchSource {
                 // read-only
             }
             reader = null;
+        }
+        if (codecs != null) {
+            codecs.release();
+            codecs = null;
         }
     }
 

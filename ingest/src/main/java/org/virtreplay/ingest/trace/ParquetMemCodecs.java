@@ -1,6 +1,7 @@
 package org.virtreplay.ingest.trace;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.parquet.bytes.BytesInput;
@@ -8,8 +9,8 @@ import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Page decompression for {@link ParquetMemBatchSource}: ZSTD pages are decompressed in one call
- * ({@link Zstd#decompressByteArray}) into an array of the page's known size, where parquet's
+ * Page decompression for {@link ParquetMemBatchSource}: ZSTD pages are decompressed in one call,
+ * with one reused zstd context, into an array of the page's known size, where parquet's
  * default codec opens a zstd stream per page and copies the output through a
  * {@code DataInputStream}; that stream path was about half of the page decoder's CPU time. Every
  * other codec is parquet's own.
@@ -32,20 +33,43 @@ final class ParquetMemCodecs implements CompressionCodecFactory {
         return codec == CompressionCodecName.ZSTD ? zstd : parquet.getDecompressor(codec);
     }
 
+    private boolean released;
+
+    /** Idempotent: the file reader may release its codecs on close, and so does the source. */
     @Override
     public void release() {
-        parquet.release();
+        if (!released) {
+            released = true;
+            parquet.release();
+            zstd.ctx.close();
+        }
     }
 
     /** One ZSTD frame (or several, as zstd's one-shot API accepts) to a page of known size. */
     private static final class Zstd1 implements BytesInputDecompressor {
+        /** One reader thread uses it (a source is read by one thread); closed with the file. */
+        final ZstdDecompressCtx ctx = new ZstdDecompressCtx();
+
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
-            byte[] in = bytes.toByteArray();
+            ByteBuffer bb = bytes.toByteBuffer();
+            byte[] in;
+            int off;
+            int len = bb.remaining();
+            if (bb.hasArray()) {
+                in = bb.array();
+                off = bb.arrayOffset() + bb.position();
+            } else {
+                in = new byte[len];
+                bb.duplicate().get(in);
+                off = 0;
+            }
             byte[] out = new byte[uncompressedSize];
-            long n = Zstd.decompressByteArray(out, 0, out.length, in, 0, in.length);
-            if (Zstd.isError(n)) {
-                throw new IOException("zstd: " + Zstd.getErrorName(n));
+            int n;
+            try {
+                n = ctx.decompressByteArray(out, 0, out.length, in, off, len);
+            } catch (ZstdException e) {
+                throw new IOException("zstd: " + e.getMessage(), e);
             }
             if (n != uncompressedSize) {
                 throw new IOException("zstd: page decompressed to " + n + " bytes, its header says " + uncompressedSize);
