@@ -199,6 +199,37 @@ class ParquetMemBatchSourceTest {
     }
 
     @Test
+    void foreignDictionaryPagesWithAnUnknownSymbolAndInt64Columns() throws IOException {
+        Path dir = trace("dict", "vm,name,vcpus,ipa_bits,vmid\n0,a,2,40,\n");
+        // a foreign writer: access as a plain string column and vm/el/size as INT64, all
+        // dictionary-encoded (few distinct values), required
+        Schema s = SchemaBuilder.record("Mem").fields().requiredLong("ts").requiredLong("vm").requiredInt("vcpu")
+                .requiredLong("el").requiredString("access").requiredLong("va").requiredLong("size").endRecord();
+        String[] acc = {"r", "w", "x", "rw", "rwx"};
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
+                new LocalOutputFile(dir.resolve("mem.parquet"))).withSchema(s).withPageSize(2048).build()) {
+            for (int i = 0; i < 3000; i++) {
+                GenericRecord r = new GenericData.Record(s);
+                r.put("ts", (long) i);
+                r.put("vm", 0L);
+                r.put("vcpu", i % 2);
+                r.put("el", (long) (i % 3));
+                r.put("access", acc[i == 1500 ? 4 : i % 4]); // one unknown symbol, at row 1501
+                r.put("va", (long) (i % 10) << 12);
+                r.put("size", 8L);
+                w.write(r);
+            }
+        }
+        Outcome f = bothAgree(dir, 128);
+        Path p = dir.resolve("mem.parquet");
+        assertEquals(List.of(p + ":row 1501: column 'access': expected one of r, w, x, rw, got 'rwx'"), f.problems());
+        // 2999 good rows; the fill reaching the end throws, so 23 full batches of 128 come back
+        assertEquals(23 * 128, f.rows().size());
+        // row 3 (i = 2) by hand: ts 2, vm 0, vcpu 0, el 2, access x (2), va 0x2000, size 8
+        assertEquals("2,0,0,2,2,2000,8", f.rows().get(2));
+    }
+
+    @Test
     void crossRowRulesGiveTheRowPathsMessages() throws IOException {
         Path dir = trace("bad", "vm,name,vcpus,ipa_bits,vmid\n0,a,2,40,\n");
         writeMem(dir, new long[][] {
