@@ -251,6 +251,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
 
     @Override
     public void close() {
+        done = true; // a fill after close finds no rows
         if (reader != null) {
             try {
                 reader.close();
