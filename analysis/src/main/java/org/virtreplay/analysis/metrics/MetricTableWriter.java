@@ -120,6 +120,8 @@ public final class MetricTableWriter<R extends Record> implements Closeable {
             Files.deleteIfExists(tmp);
             return;
         }
+        // Same rows, same bytes in every process (parquet-java lists encodings in hash order).
+        org.virtreplay.ingest.convert.FooterOrder.sortEncodings(tmp);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

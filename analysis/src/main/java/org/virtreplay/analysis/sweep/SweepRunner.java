@@ -1,5 +1,6 @@
 package org.virtreplay.analysis.sweep;
 
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -147,7 +148,6 @@ public final class SweepRunner {
             throws IOException {
         MetricTableWriter.writeAll(dir, SweepTables.SWEEP_RESULTS, sortedRows);
         // same rows, same bytes, whichever JVM (local runner, Spark driver) wrote them
-        FooterOrder.sortEncodings(dir.resolve(SweepTables.SWEEP_RESULTS.fileName()));
         StringBuilder g = new StringBuilder();
         g.append("# points of this sweep (from ").append(grid.source()).append(")\npoints:\n");
         for (SweepPoint p : grid.points()) {

@@ -1,5 +1,7 @@
 package org.virtreplay.analysis.sweep;
 
+import org.virtreplay.ingest.convert.FooterOrder;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.virtreplay.analysis.sweep;
+package org.virtreplay.ingest.convert;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -31,9 +31,11 @@ import org.virtreplay.ingest.trace.TableKind;
  */
 public final class ParquetTableWriter implements TableWriter {
     private final ParquetWriter<Row> writer;
+    private final Path file;
     private long rows;
 
     public ParquetTableWriter(TableKind kind, Path file) throws IOException {
+        this.file = file;
         Schema avro = AvroSchemas.load(kind);
         this.writer = new Builder(new LocalOutputFile(file), kind, avro)
                 .withCompressionCodec(CompressionCodecName.ZSTD)
@@ -55,6 +57,8 @@ public final class ParquetTableWriter implements TableWriter {
     @Override
     public void close() throws IOException {
         writer.close();
+        // Same rows, same bytes in every process (parquet-java lists encodings in hash order).
+        FooterOrder.sortEncodings(file);
     }
 
     private static final class Builder extends ParquetWriter.Builder<Row, Builder> {

@@ -696,6 +696,9 @@ public final class Replayer {
         if (op.isBarrier()) {
             return;
         }
+        if (pe >= pes.length) {
+            pe = -1; // a host with fewer PEs than the recorded one (capacity studies): where the vCPU is now
+        }
         int d = denseOrFail(vm);
         int f;
         int p;
