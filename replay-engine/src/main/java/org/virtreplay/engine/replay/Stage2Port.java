@@ -1,5 +1,6 @@
 package org.virtreplay.engine.replay;
 
+import org.virtreplay.engine.hyp.Stage2Manager;
 import org.virtreplay.engine.mmu.MemType;
 import org.virtreplay.engine.mmu.TranslationResult;
 
@@ -22,21 +23,24 @@ public interface Stage2Port {
     int MEMSLOT_MMIO = 1;
     int MEMSLOT_DEVICE = 2;
 
-    /** Causes of a handled stage-2 fault, as in the {@code stage2_faults} table. */
-    int CAUSE_LAZY_MAP = 0;
-    int CAUSE_MMIO = 1;
-    int CAUSE_DIRTY_LOG = 2;
-    int CAUSE_PERMISSION = 3;
-    int CAUSE_UNMAPPED = 4;
-    int CAUSE_ACCESS_FLAG = 5;
+    /**
+     * Causes of a handled stage-2 fault, as in the {@code stage2_faults} table: the hypervisor
+     * model's own codes ({@link Stage2Manager}), which a port passes through unchanged.
+     */
+    int CAUSE_LAZY_MAP = Stage2Manager.CAUSE_LAZY_MAP;
+    int CAUSE_MMIO = Stage2Manager.CAUSE_MMIO;
+    int CAUSE_DIRTY_LOG = Stage2Manager.CAUSE_DIRTY_LOG;
+    int CAUSE_PERMISSION = Stage2Manager.CAUSE_PERMISSION;
+    int CAUSE_UNMAPPED = Stage2Manager.CAUSE_UNMAPPED;
+    int CAUSE_ACCESS_FLAG = Stage2Manager.CAUSE_ACCESS_FLAG;
     int CAUSES = 6;
 
-    String[] CAUSE_NAMES = {"lazy_map", "mmio", "dirty_log", "permission", "unmapped", "access_flag"};
+    String[] CAUSE_NAMES = {Stage2Manager.causeName(0), Stage2Manager.causeName(1), Stage2Manager.causeName(2),
+        Stage2Manager.causeName(3), Stage2Manager.causeName(4), Stage2Manager.causeName(5)};
 
     /** Whether the guest's access is retried after the hypervisor handled a fault of this cause. */
     static boolean retry(int cause) {
-        return cause == CAUSE_LAZY_MAP || cause == CAUSE_DIRTY_LOG || cause == CAUSE_PERMISSION
-                || cause == CAUSE_ACCESS_FLAG;
+        return Stage2Manager.retry(cause);
     }
 
     /** Receives the TLB maintenance the hypervisor issues for a stage-2 change. */
