@@ -44,8 +44,10 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "looks up each page it touches, lowest first; an L1 miss looks up the L2, an L2 miss walks "
                     + "the tables and fills both levels.",
             "",
-            "Without --core only the structures given by the --tlb-* options exist (defaults: L1I and L1D 32 "
-                    + "entries fully associative, L2 1024 entries 4-way, LRU; no walk caches). With --core the "
+            "Without --core only the structures given by the --tlb-* options exist: L1I and L1D (32 entries "
+                    + "fully associative unless sized), and an L2 only with --tlb-l2-entries/--tlb-l2-assoc; with no "
+                    + "--tlb-* option at all, drcachesim's defaults (L1s 32 fully associative, L2 1024 entries 4-way). "
+                    + "LRU; no walk caches. With --core the "
                     + "preset's structures are used and --tlb-* options override their sizes. Presets: "
                     + "cortex-a72, cortex-a76, neoverse-n1, neoverse-n2, neoverse-v1, neoverse-v2 (docs/cores.md)."
         },
@@ -183,6 +185,12 @@ public final class TlbCommand implements Callable<Integer> {
         }
         cfg = cfg.withL1i(geometry("l1i", cfg.l1i(), l1iEntries, l1iAssoc, false));
         cfg = cfg.withL1d(geometry("l1d", cfg.l1d(), l1dEntries, l1dAssoc, false));
+        boolean anyTlbOption = l1iEntries != null || l1iAssoc != null || l1dEntries != null || l1dAssoc != null
+                || l2Entries != null || l2Assoc != null;
+        if (core == null && anyTlbOption && l2Entries == null && l2Assoc == null) {
+            // Without --core, a study that names its TLBs gets only those: no L2 unless asked for.
+            return cfg.withL2(TlbGeometry.of(0, 1));
+        }
         cfg = cfg.withL2(geometry("l2", cfg.l2(), l2Entries, l2Assoc, true));
         return cfg;
     }

@@ -126,4 +126,23 @@ class TlbCommandTest {
         assertEquals(0, exec("tlb", "--help"));
         assertTrue(out.contains("--tlb-l1d-entries") && out.contains("--stats-csv") && out.contains("--s2-block"));
     }
+
+    @Test
+    void withoutCoreOnlyTheNamedStructuresExist() throws Exception {
+        // The same trace as above. Naming only the L1s: no L2, so every L1 miss walks
+        // (2 + 4 = 6 walks) and the l2 row is empty.
+        Path t = trace("I  1000,4\nI  1ffe,4\n L 10000,8\n M 10004,4\n S 11000,4\n L 12000,4\n L 10000,4\n");
+        Path csv = dir.resolve("only-l1.csv");
+        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
+                "--stats-csv", csv.toString()), err);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("l2,0,0,0,0.000000,0.000000,6,144,0,0", lines.get(3));
+        // Asking for an L2 too: it sees the 6 L1 misses of both kinds in trace order. Of those, only the
+        // L1D miss of 0x10000 after its eviction (the last access) finds the page in the 4-entry L2:
+        // 6 lookups, 1 hit, 5 misses, 5 walks of 24 reads.
+        Path csv2 = dir.resolve("with-l2.csv");
+        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
+                "--tlb-l2-entries", "4", "--tlb-l2-assoc", "4", "--stats-csv", csv2.toString()), err);
+        assertEquals("l2,6,1,5,0.833333,2500.000000,5,120,4,4", Files.readAllLines(csv2).get(3));
+    }
 }
