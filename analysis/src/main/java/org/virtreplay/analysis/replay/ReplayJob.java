@@ -50,6 +50,7 @@ import org.virtreplay.ingest.trace.PteRecord;
 import org.virtreplay.ingest.trace.RecordReader;
 import org.virtreplay.ingest.trace.SchedRecord;
 import org.virtreplay.ingest.trace.SysregRecord;
+import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.TlbiRecord;
 import org.virtreplay.ingest.trace.Trace;
 import org.virtreplay.ingest.trace.VmRecord;
@@ -413,8 +414,28 @@ public final class ReplayJob {
     /** How long after the last event in-flight interrupts may still complete (ns). */
     static final long DRAIN_NS = 100_000_000L;
 
+    /**
+     * The number of events to replay, for the progress bar's percent and ETA: the row counts in
+     * the Parquet footers of the event tables (cheap to read). A CSV table has no count without
+     * reading it, so with any CSV event table the total is unknown (0) and the bar shows the rate.
+     */
     private static long estimateEvents(Trace trace) {
-        return 0; // unknown: the meter then shows the rate only
+        long total = 0;
+        for (TableKind k : new TableKind[] {TableKind.SYSREG, TableKind.PTE, TableKind.MAP, TableKind.MEM,
+            TableKind.TLBI, TableKind.IRQ, TableKind.SCHED, TableKind.DAIF}) {
+            if (!trace.has(k)) {
+                continue;
+            }
+            if (!trace.isParquet(k)) {
+                return 0;
+            }
+            try {
+                total += org.virtreplay.analysis.metrics.MetricTableReader.info(trace.file(k)).rows();
+            } catch (BadInputException e) {
+                return 0; // the table's own reader reports the problem
+            }
+        }
+        return total;
     }
 
     private static long tsOf(Object r) {
