@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.Locale;
@@ -60,17 +59,6 @@ public final class RunCommand implements Callable<Integer> {
     int maxErrors;
 
 
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
         if (maxErrors < 1) {
@@ -108,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
             if (!ok) {
                 // Take back what this run created: a failed run leaves what was there before, nothing more.
                 if (!ingestedExisted) {
-                    deleteTree(ingested);
+                    TraceConverter.deleteTree(ingested);
                 }
                 if (!outExisted && Files.isDirectory(out)) {
                     try (Stream<Path> s = Files.list(out)) {

@@ -1,5 +1,6 @@
 package org.virtreplay.analysis.replay;
 
+import org.virtreplay.ingest.convert.TraceConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -214,14 +215,14 @@ public final class ReplayJob {
             long wall = System.nanoTime() - t0;
             new RunTiming(wall, rp.events()).write(tmp);
             if (Files.exists(out)) {
-                deleteTree(out);
+                TraceConverter.deleteTree(out);
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             done = true;
             return new Result(out, rp.events(), accesses, wall);
         } finally {
             if (!done) {
-                deleteTree(tmp);
+                TraceConverter.deleteTree(tmp);
             }
         }
     }
@@ -793,17 +794,6 @@ public final class ReplayJob {
             throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.virtreplay.analysis.sweep;
 
 
+import org.virtreplay.ingest.convert.TraceConverter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
@@ -127,14 +127,14 @@ public final class SweepRunner {
             writeSummary(tmp, o.grid(), rows, knees);
             finisher.finish(tmp, rows, knees);
             if (Files.exists(out)) {
-                deleteTree(out);
+                TraceConverter.deleteTree(out);
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             done = true;
             return new Result(out, o.grid(), setups, rows, knees, System.nanoTime() - t0);
         } finally {
             if (!done) {
-                deleteTree(tmp);
+                TraceConverter.deleteTree(tmp);
             }
         }
     }
@@ -226,17 +226,6 @@ public final class SweepRunner {
                 pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
             }
         }
     }

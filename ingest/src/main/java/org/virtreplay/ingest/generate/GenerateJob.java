@@ -1,14 +1,12 @@
 package org.virtreplay.ingest.generate;
 
+import org.virtreplay.ingest.convert.TraceConverter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtreplay.engine.BadInputException;
@@ -70,7 +68,7 @@ public final class GenerateJob {
             return counts;
         } finally {
             if (!ok) {
-                deleteTree(tmp);
+                TraceConverter.deleteTree(tmp);
             }
         }
     }
@@ -107,24 +105,5 @@ public final class GenerateJob {
         for (Path p : doomed) {
             Files.deleteIfExists(p);
         }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

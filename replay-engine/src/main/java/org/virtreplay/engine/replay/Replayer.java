@@ -8,7 +8,6 @@ import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.hyp.IrqEventSink;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.mmu.AccessType;
-import org.virtreplay.engine.mmu.FaultKind;
 import org.virtreplay.engine.mmu.Hcr;
 import org.virtreplay.engine.pe.SecurityState;
 import org.virtreplay.engine.pe.SysRegAccess;
@@ -22,7 +21,6 @@ import org.virtreplay.engine.mmu.MmuRegisters;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TableBuilder;
 import org.virtreplay.engine.mmu.TranslationResult;
-import org.virtreplay.engine.tlb.TlbArray;
 import org.virtreplay.engine.tlb.TlbHost;
 import org.virtreplay.engine.tlb.TlbiOp;
 import org.virtreplay.engine.tlb.TranslationUnit;
@@ -105,7 +103,7 @@ public final class Replayer {
     private FaultSink faultSink;
 
     // Per-VM running totals, read by the job at window boundaries (timeline).
-    private long[] vmLookups, vmMisses, vmS2Faults, vmIrqs;
+    private long[] vmLookups, vmMisses, vmS2Faults;
 
     private long lastTs;
     private long events;
@@ -267,7 +265,6 @@ public final class Replayer {
         vmLookups = new long[n];
         vmMisses = new long[n];
         vmS2Faults = new long[n];
-        vmIrqs = new long[n];
         hyp = new Hypervisor(perVm, cfg.hyp(), cfg.cost());
         s2.setTlbSink(this::hypervisorTlbi);
         started = true;
@@ -774,9 +771,6 @@ public final class Replayer {
     public void onIrq(long ts, int intid, int vm, int vcpu, int source, int sourceVcpu, boolean level, boolean assertion,
             int priority, long ackTs, long eoiTs) {
         tick(ts);
-        if (assertion) {
-            vmIrqs[denseOrFail(vm)]++;
-        }
         hyp.onIrq(ts, intid, vm, vcpu, source, sourceVcpu, level, assertion, priority, ackTs, eoiTs);
     }
 
@@ -878,30 +872,11 @@ public final class Replayer {
         return vmS2Faults[dense];
     }
 
-    public long vmInterrupts(int dense) {
-        return vmIrqs[dense];
-    }
-
     public IrqLatencyStats irqStats() {
         return hyp.stats();
     }
 
     public Hypervisor hypervisor() {
         return hyp;
-    }
-
-    /** Entry-count check used by tests: the TLB array of PE p by name. */
-    TlbArray structure(int p, String name) {
-        TranslationUnit tu = pes[p];
-        return switch (name) {
-            case "l1i" -> tu.l1i;
-            case "l1d" -> tu.l1d;
-            case "l2" -> tu.l2;
-            default -> null;
-        };
-    }
-
-    static FaultKind faultKind(int kind) {
-        return FaultKind.values()[kind + 1];
     }
 }
