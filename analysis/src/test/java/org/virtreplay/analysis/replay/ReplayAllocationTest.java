@@ -81,6 +81,51 @@ class ReplayAllocationTest {
         assertEquals(6, lazy);
     }
 
+    /**
+     * An overcommitted host replaying a trace recorded without overcommit: VM 1's vCPU is not
+     * scheduled, so its accesses go to PE 0, where VM 0's vCPU runs, and the PE switches vCPU at
+     * every access (a vCPU load each time). That path allocates nothing either.
+     */
+    @Test
+    void alternatingVcpusOnOnePeAllocateNothingPerAccess() {
+        java.lang.management.ThreadMXBean tb = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(tb instanceof com.sun.management.ThreadMXBean, "no allocation counter on this JVM");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) tb;
+        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "no allocation counter on this JVM");
+        mx.setThreadAllocatedMemoryEnabled(true);
+
+        ReplayConfig cfg = new ReplayConfig(1, CorePreset.byName("neoverse-n1"), Replacement.LRU, 1,
+                HypConfig.defaults(1).withPolicy(org.virtreplay.engine.hyp.SchedPolicy.TRACE), CostModel.defaults(),
+                0, 0);
+        Replayer rp = new Replayer(cfg, Stage2Ports.kvm());
+        for (int vm = 0; vm < 2; vm++) {
+            rp.addVm(vm, "vm" + vm, 1, 40, -1);
+            rp.addMemslot(vm, 0, 0x4000_0000L, 64L << 20, Stage2Port.MEMSLOT_RAM, -1, 2L << 20);
+        }
+        rp.start();
+        rp.onSched(0, 0, 1, 0, org.virtreplay.engine.hyp.Hypervisor.SCHED_PREEMPT);
+        long ts = alternate(rp, 1, 200_000); // warm-up: lazy faults, JIT
+        long before = mx.getCurrentThreadAllocatedBytes();
+        int n = 500_000;
+        ts = alternate(rp, ts, n);
+        long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(bytes < 4096, "allocated " + bytes + " bytes over " + n + " accesses ("
+                + (double) bytes / n + " per access)");
+        rp.finish(0);
+        // Half of the 700,000 accesses were VM 1's, all outside its (preempted) slot.
+        assertEquals(350_000, rp.counter(0, 1, 0, Replayer.C_NOT_RUNNING));
+        assertEquals(0, rp.counter(0, 0, 0, Replayer.C_NOT_RUNNING));
+    }
+
+    /** n accesses alternating between VM 0 and VM 1 over 64 pages (stage 1 off: VA = IPA). */
+    private static long alternate(Replayer rp, long ts, int n) {
+        for (int i = 0; i < n; i++) {
+            long ipa = 0x4000_0000L + (i % 64) * 4096L;
+            rp.onMem(ts++, i & 1, 0, 1, Replayer.READ, ipa, 8);
+        }
+        return ts;
+    }
+
     /** n accesses: a strided walk over the working set with reads, writes, RMW and a page-crossing access every 97th. */
     private static long stream(Replayer rp, long ts, int n) {
         long x = 12345;

@@ -162,6 +162,9 @@ public final class MmuRegisters {
         r0.e0pd = false;
     }
 
+    /** VTTBR_EL2 as written (the raw value). */
+    public long vttbrEl2() { return vttbrEl2; }
+
     // Decoded views for other units (PE model, TLB).
     public Hcr hcr() { return hcr; }
     public Hcr hcrEffective() { return hcrEff; }

@@ -87,6 +87,14 @@ public final class Replayer {
     // vCPUs, flat.
     private int totalVcpus;
     private long[][] vcpuReg;                   // [flat][VCPU_REGS]
+    /**
+     * Each vCPU's registers as the PE sees them when it is loaded (its EL1 registers and its VM's
+     * EL2 ones), kept decoded: loading a vCPU onto a PE hands the PE this object instead of
+     * writing eight registers and decoding them again. That matters when a PE alternates between
+     * vCPUs at every access, as it does for accesses the schedule places outside their vCPU's
+     * slot (an overcommitted host replayed from a trace recorded without overcommit).
+     */
+    private MmuRegisters[] ctxRegs;             // [flat]
     private int[] lastPe;
     private int[] pageShift;                    // stage-1 granule of the vCPU's TTBR0 range (split accesses)
 
@@ -248,6 +256,15 @@ public final class Replayer {
         }
         totalVcpus = flat;
         vcpuReg = new long[flat][VCPU_REGS.length];
+        ctxRegs = new MmuRegisters[flat];
+        for (int i = 0; i < n; i++) {
+            for (int f = vcpuBase[i]; f < vcpuBase[i] + vcpuCount[i]; f++) {
+                ctxRegs[f] = new MmuRegisters();
+                for (int r = 0; r < VM_REGS.length; r++) {
+                    ctxRegs[f].set(VM_REGS[r], vmReg[i][r]);
+                }
+            }
+        }
         lastPe = new int[flat];
         java.util.Arrays.fill(lastPe, -1);
         pageShift = new int[flat];
@@ -330,11 +347,7 @@ public final class Replayer {
             } else if (r == 3) {
                 vmMair[d] = value;
             }
-            for (int p = 0; p < pes.length; p++) {
-                if (loaded[p] == f) {
-                    pes[p].setRegister(reg, value);
-                }
-            }
+            setContext(f, reg, value);
         } else {
             int r = indexOf(VM_REGS, reg);
             if (r < 0 || (replica[d] && r != 0)) {
@@ -353,11 +366,18 @@ public final class Replayer {
                 // The recorded hypervisor chose this root and VMID: build the stage-2 tables there.
                 s2.adoptVttbr(vm, vmReg[d][1], vmReg[d][2]);
             }
-            for (int p = 0; p < pes.length; p++) {
-                int f = loaded[p];
-                if (f >= 0 && f >= vcpuBase[d] && f < vcpuBase[d] + vcpuCount[d]) {
-                    pes[p].setRegister(reg, value);
-                }
+            for (int f = vcpuBase[d]; f < vcpuBase[d] + vcpuCount[d]; f++) {
+                setContext(f, reg, value);
+            }
+        }
+    }
+
+    /** Writes a register of vCPU {@code f}'s context, and tells the PEs it is loaded on. */
+    private void setContext(int f, String reg, long value) {
+        ctxRegs[f].set(reg, value);
+        for (int p = 0; p < pes.length; p++) {
+            if (loaded[p] == f) {
+                pes[p].registersChanged();
             }
         }
     }
@@ -518,7 +538,7 @@ public final class Replayer {
             if (tu.permissionFaultsOnHit != hitFaultsBefore) {
                 // Denied by a cached entry: classify with a walk that fills nothing.
                 r = scratch;
-                tu.mmu.translate(tu.regs, va, el, kind == 0 ? AccessType.READ : kind == 3 ? AccessType.FETCH
+                tu.mmu.translate(tu.regs(), va, el, kind == 0 ? AccessType.READ : kind == 3 ? AccessType.FETCH
                         : AccessType.WRITE, false, r);
             } else {
                 r = tu.lastResult();
@@ -628,18 +648,16 @@ public final class Replayer {
     private void load(int p, int f, int d) {
         flushCounters(p);
         TranslationUnit tu = pes[p];
-        long[] vr = vmReg[d];
         // KVM's kvm_arm_vmid_update on vcpu_load: the VM may get a (new) VMID here, after a rollover
         // too; the hypervisor's VTTBR_EL2 (adopted from the trace when it wrote one) follows.
         s2.vcpuLoad(p, vmIds[d]);
-        vr[1] = s2.vttbr(vmIds[d]);
-        for (int i = 0; i < VM_REGS.length; i++) {
-            tu.setRegister(VM_REGS[i], vr[i]);
+        long vttbr = s2.vttbr(vmIds[d]);
+        vmReg[d][1] = vttbr;
+        MmuRegisters ctx = ctxRegs[f];
+        if (ctx.vttbrEl2() != vttbr) {
+            ctx.set("VTTBR_EL2", vttbr);
         }
-        long[] cr = vcpuReg[f];
-        for (int i = 0; i < VCPU_REGS.length; i++) {
-            tu.setRegister(VCPU_REGS[i], cr[i]);
-        }
+        tu.useRegisters(ctx);
         tu.vmIndex = vmIds[d];
         tu.vcpuIndex = f - vcpuBase[d];
         loaded[p] = f;

@@ -115,7 +115,7 @@ public final class TlbHost {
             return 0;
         }
         TranslationUnit issuer = pes[peIndex];
-        Hcr hcr = issuer.regs.hcr();
+        Hcr hcr = issuer.regs().hcr();
         boolean broadcast = op.scope() != TlbiOp.Scope.LOCAL;
         if (!broadcast && el == 1 && ((hcr.raw() >>> 9) & 1) != 0) {
             broadcast = true; // HCR_EL2.FB
@@ -132,7 +132,7 @@ public final class TlbHost {
             default -> regime = 3;
         }
         int asid = (int) (xt >>> 48);
-        if (regime == 0 && !issuer.regs.tcrEl1().as16()) {
+        if (regime == 0 && !issuer.regs().tcrEl1().as16()) {
             asid &= 0xFF;
         }
         int removed = 0;

@@ -35,7 +35,8 @@ import org.virtreplay.engine.mmu.WalkTrace;
 public final class TranslationUnit {
     public final int peIndex;
     public final CorePreset config;
-    public final MmuRegisters regs;
+    /** The registers translations use; {@link #useRegisters} swaps them (a vCPU load). */
+    private MmuRegisters regs;
     public final Mmu mmu;
 
     public final TlbArray l1i;
@@ -128,6 +129,20 @@ public final class TranslationUnit {
         if (!regs.set(name, value)) {
             throw new IllegalArgumentException("unknown register " + name);
         }
+        tagEl = -1;
+    }
+
+    /** The registers translations use now. */
+    public MmuRegisters regs() {
+        return regs;
+    }
+
+    /**
+     * Makes {@code r} this PE's registers from now on (a context switch that hands over a vCPU's
+     * already decoded registers), and re-derives the lookup tags on the next access.
+     */
+    public void useRegisters(MmuRegisters r) {
+        regs = r;
         tagEl = -1;
     }
 

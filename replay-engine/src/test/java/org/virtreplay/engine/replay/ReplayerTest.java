@@ -125,6 +125,47 @@ class ReplayerTest {
     }
 
     @Test
+    void vcpusAlternatingOnOnePeEachTranslateWithTheirOwnRegisters() {
+        // VM 0's vCPU runs on PE 0; VM 1's was preempted (the trace policy counts a vCPU as running
+        // until its first schedule event), so its accesses go to the PE it last used (PE 0, the only
+        // one), counted as not running, and the PE switches vCPU at every access.
+        // While VM 0 is loaded, the hypervisor writes VM 1's HCR_EL2 with VM = 0 (RW kept): VM 1's
+        // accesses must then see stage 2 off (no stage-2 fault), VM 0's must keep its own stage 2.
+        Replayer r = host(1);
+        for (int vm = 0; vm < 2; vm++) {
+            r.addVm(vm, "vm" + vm, 1, 40, -1);
+            r.addMemslot(vm, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+        }
+        r.start();
+        long t = 0;
+        r.onSched(t++, 0, 1, 0, Hypervisor.SCHED_PREEMPT);
+        r.onSched(t++, 0, 0, 0, Hypervisor.SCHED_RUN);
+        r.onMem(t++, 0, 0, 1, Replayer.READ, GB, 8);        // VM 0 loaded: lazy fault, map, retry
+        r.onSysreg(t++, 0, 1, -1, 2, "HCR_EL2", 1L << 31);   // VM 1 (not loaded): stage 2 off
+        for (int i = 0; i < 2; i++) {
+            r.onMem(t++, 1, 0, 1, Replayer.READ, GB, 8);    // VM 1: switch in, stage 1 and 2 off
+            r.onMem(t++, 0, 0, 1, Replayer.READ, GB, 8);    // VM 0: switch back, its entry still cached
+        }
+        r.finish(0);
+        long vm0Faults = 0;
+        long vm1Faults = 0;
+        for (int kind = 0; kind < 4; kind++) {
+            for (int level = -1; level <= 3; level++) {
+                vm0Faults += r.s2FaultCount(0, 0, kind, level, false, Stage2Port.CAUSE_LAZY_MAP);
+                vm1Faults += r.s2FaultCount(1, 0, kind, level, false, Stage2Port.CAUSE_LAZY_MAP);
+            }
+        }
+        assertEquals(1, vm0Faults, "VM 0: one lazy map of its 4K page");
+        assertEquals(0, vm1Faults, "VM 1 translates with its own HCR_EL2 (VM = 0), written while not loaded");
+        // VM 0: 3 accesses + 1 retry = 4 lookups; the 2nd and 3rd hit (32-entry TLB, VMID-tagged).
+        assertEquals(4, r.counter(0, 0, 0, Replayer.C_L1D_LOOKUPS));
+        assertEquals(2, r.counter(0, 0, 0, Replayer.C_L1D_HITS));
+        assertEquals(0, r.counter(0, 0, 0, Replayer.C_NOT_RUNNING));
+        assertEquals(2, r.counter(0, 1, 0, Replayer.C_NOT_RUNNING));
+        assertEquals(2, r.counter(0, 1, 0, Replayer.C_L1D_LOOKUPS));
+    }
+
+    @Test
     void tlbiOperandEncoding() {
         // VAE1IS, ASID 7, VA 0x0000_0080_8060_4ABC, no TTL: Xt = 7<<48 | VA[55:12] = 0x0007_0000_0808_0604 (T26).
         assertEquals(0x0007_0000_0808_0604L,
