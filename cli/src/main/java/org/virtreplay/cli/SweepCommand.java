@@ -73,7 +73,8 @@ public final class SweepCommand implements Callable<Integer> {
     List<String> requirements = new ArrayList<>();
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "Points replayed at once (default: the available processors, here ${DEFAULT-VALUE}).")
+            description = "Points replayed at once, each on one core: the cores the sweep takes "
+                    + "(default: the available processors, here ${DEFAULT-VALUE}).")
     int workers = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--scenario", paramLabel = "FILE", description = "Base scenario that the grid's values override.")

@@ -261,7 +261,7 @@ public final class SparkJob {
                 java.nio.file.Path dir = work.resolve(name);
                 ReplayJob.Result r = ReplayJob.run(new ReplayJob.Options(trace, dir,
                         Scenario.parse("scenario", scenarioText), scenarioName, windowNs, events, true, false, version,
-                        opts, vms), Stage2Ports.kvm());
+                        opts, vms, false), Stage2Ports.kvm()); // one task, one core: no read-ahead thread
                 HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(outUri, name), c);
                 return new HostResult(name, r.events(), r.accesses(), r.wallNs());
             } finally {

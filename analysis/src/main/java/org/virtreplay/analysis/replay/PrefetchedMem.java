@@ -13,6 +13,10 @@ import org.virtreplay.ingest.trace.MemBatchSource;
  *
  * <p>Problems the reader meets (a bad row, an unreadable file) are rethrown by {@link #next()} in the
  * consuming thread, after the rows before them.
+ *
+ * <p>Without read-ahead the same batches are filled by the consuming thread itself, when it has used
+ * up the previous one: one replay then keeps exactly one core busy, which is what a sweep running one
+ * replay per core wants (a second thread per replay would only compete with the other points).
  */
 final class PrefetchedMem implements AutoCloseable {
     static final int BATCH = 1 << 14;
@@ -27,19 +31,62 @@ final class PrefetchedMem implements AutoCloseable {
 
     private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES);
     private final BlockingQueue<Batch> empty = new ArrayBlockingQueue<>(BATCHES);
+    /** The reader thread, or null when the consumer reads for itself. */
     private final Thread reader;
+    /** The source, when the consumer reads for itself. */
+    private final MemBatchSource source;
+    private boolean sourceDone;
     private volatile boolean closed;
 
     private Batch cur;
     private int i = -1;
 
     PrefetchedMem(MemBatchSource mem) {
+        this(mem, true);
+    }
+
+    /** With {@code readAhead} false, no thread is started and {@link #next()} decodes batches itself. */
+    PrefetchedMem(MemBatchSource mem, boolean readAhead) {
+        if (!readAhead) {
+            reader = null;
+            source = mem;
+            cur = new Batch(); // empty: the first next() fills it
+            return;
+        }
+        source = null;
         for (int k = 0; k < BATCHES; k++) {
             empty.add(new Batch());
         }
         reader = new Thread(() -> read(mem), "virtreplay-mem-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** {@link #next()} without a reader thread: refills the one batch in place. */
+    private boolean nextInline() {
+        while (true) {
+            if (i + 1 < cur.rows.n) {
+                i++;
+                return true;
+            }
+            if (sourceDone) {
+                return false;
+            }
+            cur.rows.n = 0;
+            i = -1;
+            boolean more;
+            try {
+                more = source.fill(cur.rows);
+            } catch (RuntimeException e) {
+                sourceDone = true;
+                source.close();
+                throw e;
+            }
+            if (!more) {
+                sourceDone = true;
+                source.close();
+            }
+        }
     }
 
     private void read(MemBatchSource mem) {
@@ -66,6 +113,9 @@ final class PrefetchedMem implements AutoCloseable {
 
     /** Moves to the next row; false at the end. */
     boolean next() {
+        if (reader == null) {
+            return nextInline();
+        }
         while (true) {
             if (cur != null && i + 1 < cur.rows.n) {
                 i++;
@@ -122,6 +172,13 @@ final class PrefetchedMem implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (reader == null) {
+            if (!sourceDone) {
+                sourceDone = true;
+                source.close();
+            }
+            return;
+        }
         reader.interrupt();
         try {
             reader.join(10_000);

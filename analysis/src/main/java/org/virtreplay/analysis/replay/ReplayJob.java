@@ -76,7 +76,18 @@ public final class ReplayJob {
     /** What to run. */
     public record Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs,
             boolean events, boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
-            int vmsPerHost) {
+            int vmsPerHost, boolean readAhead) {
+
+        /**
+         * Options with the {@code mem} table read ahead on a second thread ({@code readAhead}), which
+         * is what a single replay wants; a sweep running one replay per core turns it off.
+         */
+        public Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs, boolean events,
+                boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
+                int vmsPerHost) {
+            this(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion, commandOptions,
+                    vmsPerHost, true);
+        }
 
         /** The same options without VM replication (the trace's VMs as they are). */
         public Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs, boolean events,
@@ -296,8 +307,8 @@ public final class ReplayJob {
         RecordReader<SchedRecord> scheds = trace.scheds();
         RecordReader<DaifRecord> daifs = trace.daifs();
         RecordReader<IrqRecord> irqs = trace.irqs();
-        PrefetchedMem mem = new PrefetchedMem(trace.memBatches());
-        long accesses = 0;
+        PrefetchedMem mem = new PrefetchedMem(trace.memBatches(), o.readAhead());
+        MemRun memRun = new MemRun(mem, inst, rp, progress);
         try {
             Object[] head = new Object[KINDS];
             long[] ts = new long[KINDS];
@@ -317,7 +328,6 @@ public final class ReplayJob {
             long[] winFaults = new long[nvm];
             long windowStart = Long.MIN_VALUE;
             long windowEnd = Long.MIN_VALUE;
-            long processed = 0;
             while (true) {
                 // The earliest non-memory event; ties go to the lower kind.
                 int best = -1;
@@ -343,22 +353,10 @@ public final class ReplayJob {
                 }
                 if (memHas && mem.ts() < bestTs) {
                     // Memory accesses dominate: run them in a tight loop until another event or the window ends.
-                    final long limit = Math.min(bestTs, windowEnd);
-                    do {
-                        int[] ids = inst.of(mem.vm());
-                        for (int id : ids) {
-                            rp.onMem(mem.ts(), id, mem.vcpu(), mem.el(), mem.access(), mem.va(), mem.size());
-                        }
-                        accesses += ids.length;
-                        processed++;
-                        if ((processed & 0xFFFF) == 0) {
-                            progress.update(processed);
-                            if (ioFail[0] != null) {
-                                throw ioFail[0];
-                            }
-                        }
-                        memHas = mem.next();
-                    } while (memHas && mem.ts() < limit);
+                    memHas = memRun.run(Math.min(bestTs, windowEnd));
+                    if (ioFail[0] != null) {
+                        throw ioFail[0];
+                    }
                     continue;
                 }
                 try {
@@ -370,7 +368,7 @@ public final class ReplayJob {
                     throw new BadInputException(whereOf(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs) + ": "
                             + e.getMessage());
                 }
-                processed++;
+                memRun.processed++;
                 head[best] = advance(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs);
                 ts[best] = tsOf(head[best]);
             }
@@ -385,7 +383,7 @@ public final class ReplayJob {
                 }
                 emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
             }
-            progress.finish(processed);
+            progress.finish(memRun.processed);
             if (ioFail[0] != null) {
                 throw ioFail[0];
             }
@@ -409,7 +407,7 @@ public final class ReplayJob {
         writeTlbStats(rp, dir);
         writeFaults(rp, dir);
         writeIrqLatency(rp, dir);
-        return accesses;
+        return memRun.accesses;
     }
 
     /** How long after the last event in-flight interrupts may still complete (ns). */

@@ -79,6 +79,11 @@ public final class SweepRunner {
     /**
      * Runs one point: the replay into {@code dir} (which must not exist), then its rows. Shared by
      * the local runner and the Spark job.
+     *
+     * <p>The point runs on the calling thread alone: its {@code mem} table is decoded in line, not
+     * read ahead by a second thread as a single replay's is. A sweep's parallelism is its points, so
+     * one worker (or one Spark task) is one core, and {@code --workers} is the number of cores the
+     * sweep takes.
      */
     public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
             String toolVersion, Stage2Port.Factory s2) throws IOException {
@@ -86,7 +91,7 @@ public final class SweepRunner {
         opts.put("sweep.point", Integer.toString(setup.point().index()));
         opts.put("sweep.params", setup.point().label());
         ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, WINDOW_NS, true, true,
-                false, toolVersion, opts, setup.vmsPerHost());
+                false, toolVersion, opts, setup.vmsPerHost(), false);
         ReplayJob.run(o, s2);
         return PointMetrics.rows(dir, setup);
     }

@@ -1,0 +1,56 @@
+package org.virtreplay.analysis.replay;
+
+import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.engine.replay.Replayer;
+
+/**
+ * The replay's hot loop: consecutive {@code mem} rows fed to the model until another kind of event
+ * or the end of a timeline window is due.
+ *
+ * <p>It is a method of its own, not a loop inside the event merge, for the JIT's sake: C2 compiles
+ * this small method once, as an ordinary method with the model inlined into it, and reuses the
+ * code for every run of accesses (and every sweep point). Left inside the merge loop, the same
+ * code was compiled on-stack-replacement into the merge method, which is large; each point of a
+ * sweep that took a branch the previous points had not (another stage-2 backing, another TLB)
+ * threw that compilation away and C2 spent most of a second on the next one, so that C2 used as
+ * much CPU as the replay itself and two workers could not scale on two cores.
+ */
+final class MemRun {
+    private final PrefetchedMem mem;
+    private final Instances inst;
+    private final Replayer rp;
+    private final ProgressMeter progress;
+    /** Events taken from the trace (all tables), for the progress bar. */
+    long processed;
+    /** Accesses replayed (a replicated VM's row counts once per instance). */
+    long accesses;
+
+    MemRun(PrefetchedMem mem, Instances inst, Replayer rp, ProgressMeter progress) {
+        this.mem = mem;
+        this.inst = inst;
+        this.rp = rp;
+        this.progress = progress;
+    }
+
+    /**
+     * Replays the current row and the following ones while their time is below {@code limit};
+     * returns whether a row is left (the caller has checked that the current row is due).
+     */
+    boolean run(long limit) {
+        final PrefetchedMem m = mem;
+        final Replayer r = rp;
+        boolean has;
+        do {
+            int[] ids = inst.of(m.vm());
+            for (int id : ids) {
+                r.onMem(m.ts(), id, m.vcpu(), m.el(), m.access(), m.va(), m.size());
+            }
+            accesses += ids.length;
+            if ((++processed & 0xFFFF) == 0) {
+                progress.update(processed);
+            }
+            has = m.next();
+        } while (has && m.ts() < limit);
+        return has;
+    }
+}
