@@ -1,6 +1,8 @@
 package org.virtreplay.analysis.metrics;
 
 import java.io.IOException;
+import org.apache.parquet.ParquetReadOptions;
+import org.virtreplay.ingest.trace.ParquetConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +38,8 @@ public final class MetricTableReader {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such file");
         }
-        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file))) {
+        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file),
+                ParquetReadOptions.builder(ParquetConf.plain()).build())) {
             return new FileInfo(r.getFooter().getFileMetaData().getSchema(),
                     r.getFooter().getFileMetaData().getKeyValueMetaData(), r.getRecordCount());
         } catch (IOException | RuntimeException e) {
@@ -79,8 +82,8 @@ public final class MetricTableReader {
         List<Column> cols = table.columns();
         Object[] values = new Object[cols.size()];
         long rowNo = 0;
-        try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-                .withDataModel(GenericData.get()).build()) {
+        try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file),
+                ParquetConf.plain()).withDataModel(GenericData.get()).build()) {
             for (GenericRecord rec = r.read(); rec != null; rec = r.read()) {
                 rowNo++;
                 for (int i = 0; i < values.length; i++) {
@@ -113,8 +116,8 @@ public final class MetricTableReader {
     public static void forEachRecord(Path file, Consumer<GenericRecord> sink) {
         info(file);
         long rowNo = 0;
-        try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file))
-                .withDataModel(GenericData.get()).build()) {
+        try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file),
+                ParquetConf.plain()).withDataModel(GenericData.get()).build()) {
             for (GenericRecord rec = r.read(); rec != null; rec = r.read()) {
                 rowNo++;
                 sink.accept(rec);

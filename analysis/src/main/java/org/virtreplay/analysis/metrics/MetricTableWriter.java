@@ -1,6 +1,7 @@
 package org.virtreplay.analysis.metrics;
 
 import java.io.Closeable;
+import org.virtreplay.ingest.trace.ParquetConf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class MetricTableWriter<R extends Record> implements Closeable {
         meta.put(META_TABLE, table.name());
         meta.put(META_SCHEMA_VERSION, Integer.toString(MetricTables.SCHEMA_VERSION));
         this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(tmp))
+                .withConf(ParquetConf.plain())
                 .withSchema(table.schema())
                 .withDataModel(GenericData.get())
                 .withCompressionCodec(CompressionCodecName.ZSTD)

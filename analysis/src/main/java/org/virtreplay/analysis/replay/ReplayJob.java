@@ -76,7 +76,18 @@ public final class ReplayJob {
     /** What to run. */
     public record Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs,
             boolean events, boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
-            int vmsPerHost, boolean readAhead) {
+            int vmsPerHost, boolean readAhead, Provenance provenance) {
+
+        /**
+         * Options with the trace's own name and digest in {@code run_info}; {@code readAhead} as
+         * given.
+         */
+        public Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs, boolean events,
+                boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
+                int vmsPerHost, boolean readAhead) {
+            this(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion, commandOptions,
+                    vmsPerHost, readAhead, null);
+        }
 
         /**
          * Options with the {@code mem} table read ahead on a second thread ({@code readAhead}), which
@@ -94,6 +105,14 @@ public final class ReplayJob {
                 boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions) {
             this(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion, commandOptions, 0);
         }
+    }
+
+    /**
+     * What {@code run_info} names as the input, when the replay reads a copy of it (a sweep's
+     * one-time Parquet conversion of a CSV trace): the user's trace directory name and its
+     * {@link #digest}.
+     */
+    public record Provenance(String input, String digest) {
     }
 
     /** What happened. */
@@ -722,8 +741,9 @@ public final class ReplayJob {
             throws IOException {
         Map<String, String> e = new TreeMap<>();
         e.put(RunInfo.TOOL_VERSION, o.toolVersion());
-        e.put(RunInfo.INPUT, o.trace().toAbsolutePath().normalize().getFileName().toString());
-        e.put(RunInfo.INPUT_DIGEST, digest(trace.dir()));
+        Provenance pv = o.provenance() != null ? o.provenance() : provenance(trace.dir());
+        e.put(RunInfo.INPUT, pv.input());
+        e.put(RunInfo.INPUT_DIGEST, pv.digest());
         e.put(RunInfo.EVENTS_PROCESSED, Long.toString(rp.events()));
         e.put(RunInfo.WINDOW_NS, Long.toString(o.windowNs()));
         e.put(RunInfo.SCENARIO, o.scenarioName());
@@ -768,6 +788,12 @@ public final class ReplayJob {
     }
 
     /** sha256 over the trace's files in name order (name, length, bytes), so renaming a file changes it too. */
+    /** The name and digest {@code run_info} records for the trace in {@code traceDir}. */
+    public static Provenance provenance(Path traceDir) {
+        return new Provenance(traceDir.toAbsolutePath().normalize().getFileName().toString(), digest(traceDir));
+    }
+
+    /** SHA-256 over the trace directory's files (name, NUL, bytes), in name order. */
     static String digest(Path traceDir) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

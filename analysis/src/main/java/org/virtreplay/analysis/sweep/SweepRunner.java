@@ -45,6 +45,11 @@ public final class SweepRunner {
     public static final String GRID_COPY = "grid.txt";
     public static final String ANSWERS = "answers.txt";
 
+    /** Where, inside the sweep's temporary directory, a CSV trace's Parquet copy lives while points run. */
+    static final String CONVERTED_TRACE = ".trace-parquet";
+    /** Problems reported before the conversion of a bad CSV trace gives up (as {@code ingest}'s default). */
+    static final int MAX_ERRORS = 20;
+
     /** Timeline window of the per-point replays (the sweep does not use the timeline). */
     public static final long WINDOW_NS = 1_000_000L;
 
@@ -87,11 +92,21 @@ public final class SweepRunner {
      */
     public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
             String toolVersion, Stage2Port.Factory s2) throws IOException {
+        return runPoint(trace, dir, setup, scenarioName, toolVersion, s2, null);
+    }
+
+    /**
+     * {@link #runPoint(Path, Path, PointSetup, String, String, Stage2Port.Factory)} reading
+     * {@code trace} but naming {@code provenance} (the user's trace, when {@code trace} is a copy)
+     * in the point's {@code run_info}; null names {@code trace} itself.
+     */
+    public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
+            String toolVersion, Stage2Port.Factory s2, ReplayJob.Provenance provenance) throws IOException {
         Map<String, String> opts = new TreeMap<>();
         opts.put("sweep.point", Integer.toString(setup.point().index()));
         opts.put("sweep.params", setup.point().label());
         ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, WINDOW_NS, true, true,
-                false, toolVersion, opts, setup.vmsPerHost(), false);
+                false, toolVersion, opts, setup.vmsPerHost(), false, provenance);
         ReplayJob.run(o, s2);
         return PointMetrics.rows(dir, setup);
     }
@@ -124,7 +139,22 @@ public final class SweepRunner {
         boolean done = false;
         try {
             Files.createDirectories(tmp.resolve(POINTS_DIR));
-            List<List<SweepResultRow>> perPoint = runAll(o, setups, tmp, s2);
+            // Every point reads the whole trace. The trace's name and digest are taken once; a trace
+            // with CSV tables is converted to Parquet once, so that points do not each parse text
+            // (and decompress it) again.
+            ReplayJob.Provenance provenance = ReplayJob.provenance(o.trace());
+            Path source = o.trace();
+            if (Trace.open(source).hasCsvTables()) {
+                if (!o.quiet()) {
+                    System.err.println("sweep: converting the trace's CSV tables to Parquet once, for all points");
+                }
+                source = tmp.resolve(CONVERTED_TRACE);
+                TraceConverter.convert(o.trace(), source, TraceConverter.Form.PARQUET, MAX_ERRORS, false);
+            }
+            List<List<SweepResultRow>> perPoint = runAll(o, setups, tmp, source, provenance, s2);
+            if (!source.equals(o.trace())) {
+                TraceConverter.deleteTree(source);
+            }
             List<SweepResultRow> rows = new ArrayList<>();
             perPoint.forEach(rows::addAll);
             rows.sort(ORDER);
@@ -164,8 +194,8 @@ public final class SweepRunner {
         }
     }
 
-    private static List<List<SweepResultRow>> runAll(Options o, List<PointSetup> setups, Path tmp,
-            Stage2Port.Factory s2) throws IOException {
+    private static List<List<SweepResultRow>> runAll(Options o, List<PointSetup> setups, Path tmp, Path source,
+            ReplayJob.Provenance provenance, Stage2Port.Factory s2) throws IOException {
         int n = setups.size();
         SweepProgress progress = SweepProgress.forStderr(n, Math.min(o.workers(), n), o.quiet());
         AtomicInteger threadNo = new AtomicInteger();
@@ -188,8 +218,8 @@ public final class SweepRunner {
             for (int i : order) {
                 PointSetup s = setups.get(i);
                 fs.set(i, pool.submit(() -> {
-                    List<SweepResultRow> r = runPoint(o.trace(), tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s,
-                            o.scenarioName(), o.toolVersion(), s2);
+                    List<SweepResultRow> r = runPoint(source, tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s,
+                            o.scenarioName(), o.toolVersion(), s2, provenance);
                     progress.pointDone();
                     return r;
                 }));

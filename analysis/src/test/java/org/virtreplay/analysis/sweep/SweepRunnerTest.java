@@ -110,4 +110,51 @@ class SweepRunnerTest {
                 e.problems().get(0));
         assertFalse(Files.exists(out));
     }
+
+    @Test
+    void aCsvTraceIsConvertedOnceAndGivesTheTableOfItsParquetCopy() throws IOException {
+        // The generated trace is CSV: the sweep replays a Parquet copy made once in its temporary
+        // directory. The same sweep over the trace ingested by hand must give the same bytes, and the
+        // points' run_info must still name the user's trace (its directory name and digest).
+        Path pq = tmp.resolve("trace-pq");
+        org.virtreplay.ingest.convert.TraceConverter.convert(trace, pq,
+                org.virtreplay.ingest.convert.TraceConverter.Form.PARQUET, 20, false);
+        String grid = "gic.list_registers = 1, 4\n";
+        Path fromCsv = tmp.resolve("csv-sweep");
+        sweep(fromCsv, grid, 2, List.of());
+        Path fromPq = tmp.resolve("pq-sweep");
+        SweepRunner.run(new SweepRunner.Options(pq, fromPq, Grid.parse("grid.txt", grid), Scenario.defaults(),
+                "defaults", List.of(), 2, true, false, "test"), Stage2Ports.kvm());
+        assertArrayEquals(Files.readAllBytes(fromPq.resolve("sweep_results.parquet")),
+                Files.readAllBytes(fromCsv.resolve("sweep_results.parquet")));
+        java.util.Map<String, String> info = RunOutput.open(fromCsv.resolve("points/000")).runInfo();
+        assertEquals("trace", info.get(org.virtreplay.analysis.metrics.RunInfo.INPUT));
+        assertEquals(org.virtreplay.analysis.replay.ReplayJob.provenance(trace).digest(),
+                info.get(org.virtreplay.analysis.metrics.RunInfo.INPUT_DIGEST));
+        try (Stream<Path> s = Files.list(fromCsv)) {
+            assertEquals(List.of("grid.txt", "points", "sweep_results.parquet"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no converted trace left behind");
+        }
+    }
+
+    @Test
+    void aBadCsvRowIsReportedWithItsLineAndNothingIsLeft() throws IOException {
+        Path bad = tmp.resolve("bad-trace");
+        org.virtreplay.ingest.convert.TraceConverter.convert(trace, bad,
+                org.virtreplay.ingest.convert.TraceConverter.Form.CSV, 20, false);
+        Path mem = bad.resolve("mem.csv");
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(mem));
+        String[] f = lines.get(5).split(",", -1);
+        f[f.length - 1] = "nine";
+        lines.set(5, String.join(",", f));
+        Files.write(mem, lines);
+        Path out = tmp.resolve("bad-sweep");
+        BadInputException e = assertThrows(BadInputException.class, () -> SweepRunner.run(new SweepRunner.Options(
+                bad, out, Grid.parse("grid.txt", "vms = 1, 2\n"), Scenario.defaults(), "defaults", List.of(), 2,
+                true, false, "test"), Stage2Ports.kvm()));
+        assertTrue(e.problems().get(0).startsWith(mem + ":6: column '"), e.problems().get(0));
+        assertFalse(Files.exists(out));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".bad-sweep")), "temporary left");
+        }
+    }
 }

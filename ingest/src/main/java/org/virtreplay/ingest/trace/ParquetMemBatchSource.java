@@ -77,10 +77,10 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         ParquetMemBatchSource s = new ParquetMemBatchSource(path.toString(), problems, throwAtEnd, validators);
         try {
             // the same options as the row path: page CRCs catch damage that still decodes
-            ParquetReadOptions defaults = ParquetReadOptions.builder().build();
+            ParquetReadOptions defaults = ParquetReadOptions.builder(ParquetConf.plain()).build();
             s.codecs = new ParquetMemCodecs(defaults.getCodecFactory());
-            s.reader = ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder()
-                    .usePageChecksumVerification(true).withCodecFactory(s.codecs).build());
+            s.reader = ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(
+                    ParquetConf.plain()).usePageChecksumVerification(true).withCodecFactory(s.codecs).build());
             if (s.mapColumns(s.reader.getFooter().getFileMetaData().getSchema())) {
                 return s;
             }

@@ -61,7 +61,7 @@ final class ParquetTableSource implements TableSource {
         try {
             // page CRCs (written by default) catch damage that still decodes, e.g. in raw zstd blocks
             reader = ParquetFileReader.open(new LocalInputFile(path),
-                    ParquetReadOptions.builder().usePageChecksumVerification(true).build());
+                    ParquetReadOptions.builder(ParquetConf.plain()).usePageChecksumVerification(true).build());
             schema = reader.getFooter().getFileMetaData().getSchema();
             createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
         } catch (IOException | RuntimeException e) {
