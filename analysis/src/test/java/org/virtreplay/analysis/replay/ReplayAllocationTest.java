@@ -24,13 +24,19 @@ class ReplayAllocationTest {
 
     private static final int PAGES = 3000; // more than the L2 TLB of neoverse-n1 (1280): some accesses walk
 
-    @Test
-    void onMemAllocatesNothingPerAccess() {
+    /** The thread allocation counter, enabled; the test is skipped on a JVM without one. */
+    private static com.sun.management.ThreadMXBean allocationCounter() {
         java.lang.management.ThreadMXBean tb = ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(tb instanceof com.sun.management.ThreadMXBean, "no allocation counter on this JVM");
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) tb;
         Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "no allocation counter on this JVM");
         mx.setThreadAllocatedMemoryEnabled(true);
+        return mx;
+    }
+
+    @Test
+    void onMemAllocatesNothingPerAccess() {
+        com.sun.management.ThreadMXBean mx = allocationCounter();
 
         ReplayConfig cfg = new ReplayConfig(1, CorePreset.byName("neoverse-n1"), Replacement.LRU, 1,
                 HypConfig.defaults(1), CostModel.defaults(), 0, 0);
@@ -88,11 +94,7 @@ class ReplayAllocationTest {
      */
     @Test
     void alternatingVcpusOnOnePeAllocateNothingPerAccess() {
-        java.lang.management.ThreadMXBean tb = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(tb instanceof com.sun.management.ThreadMXBean, "no allocation counter on this JVM");
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) tb;
-        Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported(), "no allocation counter on this JVM");
-        mx.setThreadAllocatedMemoryEnabled(true);
+        com.sun.management.ThreadMXBean mx = allocationCounter();
 
         ReplayConfig cfg = new ReplayConfig(1, CorePreset.byName("neoverse-n1"), Replacement.LRU, 1,
                 HypConfig.defaults(1).withPolicy(org.virtreplay.engine.hyp.SchedPolicy.TRACE), CostModel.defaults(),

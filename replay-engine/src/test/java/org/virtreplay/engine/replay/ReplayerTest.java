@@ -29,6 +29,17 @@ class ReplayerTest {
                 Stage2Ports.kvm());
     }
 
+    /** One PE; VMs 0 and 1 with one vCPU each and the same RAM slot [1 GiB, +16 MiB), 4K backing; started. */
+    private static Replayer twoVmsOnOnePe() {
+        Replayer r = host(1);
+        for (int vm = 0; vm < 2; vm++) {
+            r.addVm(vm, "vm" + vm, 1, 40, -1);
+            r.addMemslot(vm, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+        }
+        r.start();
+        return r;
+    }
+
     @Test
     void guestWithMmuOffTakesOneLazyStage2FaultPerBackingBlock() {
         // VM 0: 40-bit IPA, RAM [1 GiB, 1 GiB + 16 MiB) backed by 2 MiB blocks; the guest's stage 1 is
@@ -102,12 +113,7 @@ class ReplayerTest {
         // Two VMs with identical IPA layouts, both MMU off at stage 1, alternate on PE 0. Their
         // entries are tagged with different VMIDs, so VM 1's first access misses even though VM 0
         // cached the same VA: 2 VMs x 1 page = 2 walks that succeed, and then hits.
-        Replayer r = host(1);
-        for (int vm = 0; vm < 2; vm++) {
-            r.addVm(vm, "vm" + vm, 1, 40, -1);
-            r.addMemslot(vm, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
-        }
-        r.start();
+        Replayer r = twoVmsOnOnePe();
         long t = 0;
         r.onSched(t++, 0, 0, 0, Hypervisor.SCHED_RUN);
         r.onMem(t++, 0, 0, 1, Replayer.READ, GB, 8);   // VM 0: fault, map, walk again -> fill
@@ -131,12 +137,7 @@ class ReplayerTest {
         // one), counted as not running, and the PE switches vCPU at every access.
         // While VM 0 is loaded, the hypervisor writes VM 1's HCR_EL2 with VM = 0 (RW kept): VM 1's
         // accesses must then see stage 2 off (no stage-2 fault), VM 0's must keep its own stage 2.
-        Replayer r = host(1);
-        for (int vm = 0; vm < 2; vm++) {
-            r.addVm(vm, "vm" + vm, 1, 40, -1);
-            r.addMemslot(vm, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
-        }
-        r.start();
+        Replayer r = twoVmsOnOnePe();
         long t = 0;
         r.onSched(t++, 0, 1, 0, Hypervisor.SCHED_PREEMPT);
         r.onSched(t++, 0, 0, 0, Hypervisor.SCHED_RUN);
