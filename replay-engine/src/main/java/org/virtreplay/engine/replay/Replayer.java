@@ -86,7 +86,6 @@ public final class Replayer {
 
     // vCPUs, flat.
     private int totalVcpus;
-    private long[][] vcpuReg;                   // [flat][VCPU_REGS]
     /**
      * Each vCPU's registers as the PE sees them when it is loaded (its EL1 registers and its VM's
      * EL2 ones), kept decoded: loading a vCPU onto a PE hands the PE this object instead of
@@ -255,7 +254,6 @@ public final class Replayer {
             }
         }
         totalVcpus = flat;
-        vcpuReg = new long[flat][VCPU_REGS.length];
         ctxRegs = new MmuRegisters[flat];
         for (int i = 0; i < n; i++) {
             for (int f = vcpuBase[i]; f < vcpuBase[i] + vcpuCount[i]; f++) {
@@ -340,7 +338,6 @@ public final class Replayer {
             if (r < 0) {
                 return;
             }
-            vcpuReg[f][r] = value;
             if (r == 2) {
                 vmTcr[d] = value;
                 pageShift[f] = Granule.fromTg0((int) ((value >>> 14) & 3)).g;
