@@ -319,29 +319,11 @@ public final class ReplayJob {
         long total = estimateEvents(trace);
         ProgressMeter progress = ProgressMeter.forStderr("replay", total, o.quiet());
 
-        RecordReader<SysregRecord> sysregs = trace.sysregs();
-        RecordReader<PteRecord> ptes = trace.ptes();
-        RecordReader<MapRecord> maps = trace.maps();
-        RecordReader<TlbiRecord> tlbis = trace.tlbis();
-        RecordReader<SchedRecord> scheds = trace.scheds();
-        RecordReader<DaifRecord> daifs = trace.daifs();
-        RecordReader<IrqRecord> irqs = trace.irqs();
+        EventHeads heads = new EventHeads(trace);
         PrefetchedMem mem = new PrefetchedMem(trace.memBatches(), o.readAhead());
         MemRun memRun = new MemRun(mem, inst, rp, progress);
         try {
-            Object[] head = new Object[KINDS];
-            long[] ts = new long[KINDS];
-            head[K_SYSREG] = sysregs.next();
-            head[K_PTE] = ptes.next();
-            head[K_MAP] = maps.next();
-            head[K_TLBI] = tlbis.next();
-            head[K_SCHED] = scheds.next();
-            head[K_DAIF] = daifs.next();
-            head[K_IRQ] = irqs.next();
             boolean memHas = mem.next();
-            for (int k = 0; k < K_MEM; k++) {
-                ts[k] = tsOf(head[k]);
-            }
             long[] winLookups = new long[nvm];
             long[] winMisses = new long[nvm];
             long[] winFaults = new long[nvm];
@@ -349,14 +331,8 @@ public final class ReplayJob {
             long windowEnd = Long.MIN_VALUE;
             while (true) {
                 // The earliest non-memory event; ties go to the lower kind.
-                int best = -1;
-                long bestTs = Long.MAX_VALUE;
-                for (int k = 0; k < K_MEM; k++) {
-                    if (head[k] != null && ts[k] < bestTs) {
-                        best = k;
-                        bestTs = ts[k];
-                    }
-                }
+                int best = heads.earliest();
+                long bestTs = best < 0 ? Long.MAX_VALUE : heads.ts[best];
                 if (best < 0 && !memHas) {
                     break;
                 }
@@ -378,18 +354,8 @@ public final class ReplayJob {
                     }
                     continue;
                 }
-                try {
-                    for (int id : inst.of(vmOf(head[best]))) {
-                        dispatch(rp, best, head[best], id, inst.isReplicated());
-                    }
-                } catch (BadInputException e) {
-                    // Name the record the model refused.
-                    throw new BadInputException(whereOf(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs) + ": "
-                            + e.getMessage());
-                }
+                heads.apply(best, rp, inst);
                 memRun.processed++;
-                head[best] = advance(best, sysregs, ptes, maps, tlbis, scheds, daifs, irqs);
-                ts[best] = tsOf(head[best]);
             }
             rp.finish(DRAIN_NS);
             if (windowEnd != Long.MIN_VALUE) {
@@ -408,13 +374,7 @@ public final class ReplayJob {
             }
         } finally {
             mem.close();
-            sysregs.close();
-            ptes.close();
-            maps.close();
-            tlbis.close();
-            scheds.close();
-            daifs.close();
-            irqs.close();
+            heads.close();
         }
         timeW.close();
         if (faultW != null) {
@@ -478,34 +438,101 @@ public final class ReplayJob {
         throw new AssertionError(r);
     }
 
-    private static String whereOf(int k, RecordReader<SysregRecord> sysregs, RecordReader<PteRecord> ptes,
-            RecordReader<MapRecord> maps, RecordReader<TlbiRecord> tlbis, RecordReader<SchedRecord> scheds,
-            RecordReader<DaifRecord> daifs, RecordReader<IrqRecord> irqs) {
-        return switch (k) {
-            case K_SYSREG -> sysregs.where();
-            case K_PTE -> ptes.where();
-            case K_MAP -> maps.where();
-            case K_TLBI -> tlbis.where();
-            case K_SCHED -> scheds.where();
-            case K_DAIF -> daifs.where();
-            case K_IRQ -> irqs.where();
-            default -> "?";
-        };
-    }
+    /**
+     * The next record of each non-memory table, in time order. Applying one (the model's handler,
+     * then the table's next row) is a method of its own, like {@link MemRun}: the JIT then compiles it
+     * apart from the merge loop, and a rarely taken branch in a table reader (the end of a row group)
+     * costs a recompilation of this method, not of the whole merge.
+     */
+    private static final class EventHeads {
+        private final RecordReader<SysregRecord> sysregs;
+        private final RecordReader<PteRecord> ptes;
+        private final RecordReader<MapRecord> maps;
+        private final RecordReader<TlbiRecord> tlbis;
+        private final RecordReader<SchedRecord> scheds;
+        private final RecordReader<DaifRecord> daifs;
+        private final RecordReader<IrqRecord> irqs;
+        private final Object[] head = new Object[K_MEM];
+        /** Time of each head; {@link Long#MAX_VALUE} when the table is done. */
+        final long[] ts = new long[K_MEM];
 
-    private static Object advance(int k, RecordReader<SysregRecord> sysregs, RecordReader<PteRecord> ptes,
-            RecordReader<MapRecord> maps, RecordReader<TlbiRecord> tlbis, RecordReader<SchedRecord> scheds,
-            RecordReader<DaifRecord> daifs, RecordReader<IrqRecord> irqs) {
-        return switch (k) {
-            case K_SYSREG -> sysregs.next();
-            case K_PTE -> ptes.next();
-            case K_MAP -> maps.next();
-            case K_TLBI -> tlbis.next();
-            case K_SCHED -> scheds.next();
-            case K_DAIF -> daifs.next();
-            case K_IRQ -> irqs.next();
-            default -> throw new AssertionError(k);
-        };
+        EventHeads(Trace trace) {
+            sysregs = trace.sysregs();
+            ptes = trace.ptes();
+            maps = trace.maps();
+            tlbis = trace.tlbis();
+            scheds = trace.scheds();
+            daifs = trace.daifs();
+            irqs = trace.irqs();
+            // First records in the tables' file order (the order their problems are reported in).
+            for (int k : new int[] {K_SYSREG, K_PTE, K_MAP, K_TLBI, K_SCHED, K_DAIF, K_IRQ}) {
+                head[k] = advance(k);
+                ts[k] = tsOf(head[k]);
+            }
+        }
+
+        /** The table whose head comes first (ties: the lower kind), or -1 when all are done. */
+        int earliest() {
+            int best = -1;
+            long bestTs = Long.MAX_VALUE;
+            for (int k = 0; k < K_MEM; k++) {
+                if (head[k] != null && ts[k] < bestTs) {
+                    best = k;
+                    bestTs = ts[k];
+                }
+            }
+            return best;
+        }
+
+        /** Gives table {@code k}'s head to the model (once per VM instance), then reads its next record. */
+        void apply(int k, Replayer rp, Instances inst) {
+            try {
+                for (int id : inst.of(vmOf(head[k]))) {
+                    dispatch(rp, k, head[k], id, inst.isReplicated());
+                }
+            } catch (BadInputException e) {
+                // Name the record the model refused.
+                throw new BadInputException(where(k) + ": " + e.getMessage());
+            }
+            head[k] = advance(k);
+            ts[k] = tsOf(head[k]);
+        }
+
+        private String where(int k) {
+            return switch (k) {
+                case K_SYSREG -> sysregs.where();
+                case K_PTE -> ptes.where();
+                case K_MAP -> maps.where();
+                case K_TLBI -> tlbis.where();
+                case K_SCHED -> scheds.where();
+                case K_DAIF -> daifs.where();
+                case K_IRQ -> irqs.where();
+                default -> "?";
+            };
+        }
+
+        private Object advance(int k) {
+            return switch (k) {
+                case K_SYSREG -> sysregs.next();
+                case K_PTE -> ptes.next();
+                case K_MAP -> maps.next();
+                case K_TLBI -> tlbis.next();
+                case K_SCHED -> scheds.next();
+                case K_DAIF -> daifs.next();
+                case K_IRQ -> irqs.next();
+                default -> throw new AssertionError(k);
+            };
+        }
+
+        void close() {
+            sysregs.close();
+            ptes.close();
+            maps.close();
+            tlbis.close();
+            scheds.close();
+            daifs.close();
+            irqs.close();
+        }
     }
 
     /** The VM a record belongs to; -1 for host-wide records (a {@code pte} row without a vm). */
