@@ -445,25 +445,20 @@ public final class ReplayJob {
      * costs a recompilation of this method, not of the whole merge.
      */
     private static final class EventHeads {
-        private final RecordReader<SysregRecord> sysregs;
-        private final RecordReader<PteRecord> ptes;
-        private final RecordReader<MapRecord> maps;
-        private final RecordReader<TlbiRecord> tlbis;
-        private final RecordReader<SchedRecord> scheds;
-        private final RecordReader<DaifRecord> daifs;
-        private final RecordReader<IrqRecord> irqs;
+        /** The table readers, by kind. */
+        private final RecordReader<?>[] readers = new RecordReader<?>[K_MEM];
         private final Object[] head = new Object[K_MEM];
         /** Time of each head; {@link Long#MAX_VALUE} when the table is done. */
         final long[] ts = new long[K_MEM];
 
         EventHeads(Trace trace) {
-            sysregs = trace.sysregs();
-            ptes = trace.ptes();
-            maps = trace.maps();
-            tlbis = trace.tlbis();
-            scheds = trace.scheds();
-            daifs = trace.daifs();
-            irqs = trace.irqs();
+            readers[K_SYSREG] = trace.sysregs();
+            readers[K_PTE] = trace.ptes();
+            readers[K_MAP] = trace.maps();
+            readers[K_TLBI] = trace.tlbis();
+            readers[K_SCHED] = trace.scheds();
+            readers[K_DAIF] = trace.daifs();
+            readers[K_IRQ] = trace.irqs();
             // First records in the tables' file order (the order their problems are reported in).
             for (int k : new int[] {K_SYSREG, K_PTE, K_MAP, K_TLBI, K_SCHED, K_DAIF, K_IRQ}) {
                 head[k] = advance(k);
@@ -499,39 +494,17 @@ public final class ReplayJob {
         }
 
         private String where(int k) {
-            return switch (k) {
-                case K_SYSREG -> sysregs.where();
-                case K_PTE -> ptes.where();
-                case K_MAP -> maps.where();
-                case K_TLBI -> tlbis.where();
-                case K_SCHED -> scheds.where();
-                case K_DAIF -> daifs.where();
-                case K_IRQ -> irqs.where();
-                default -> "?";
-            };
+            return readers[k].where();
         }
 
         private Object advance(int k) {
-            return switch (k) {
-                case K_SYSREG -> sysregs.next();
-                case K_PTE -> ptes.next();
-                case K_MAP -> maps.next();
-                case K_TLBI -> tlbis.next();
-                case K_SCHED -> scheds.next();
-                case K_DAIF -> daifs.next();
-                case K_IRQ -> irqs.next();
-                default -> throw new AssertionError(k);
-            };
+            return readers[k].next();
         }
 
         void close() {
-            sysregs.close();
-            ptes.close();
-            maps.close();
-            tlbis.close();
-            scheds.close();
-            daifs.close();
-            irqs.close();
+            for (RecordReader<?> r : readers) {
+                r.close();
+            }
         }
     }
 
