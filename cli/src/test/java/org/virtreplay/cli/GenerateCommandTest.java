@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +30,10 @@ class GenerateCommandTest {
     private String err;
 
     private int exec(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        IngestTestSupport.Result r = IngestTestSupport.run(args);
+        out = r.out();
+        err = r.err();
+        return r.exit();
     }
 
     /** The repository's sample-traces/quickstart, from the cli module's directory (Maven's cwd). */

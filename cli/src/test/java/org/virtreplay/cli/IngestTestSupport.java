@@ -21,10 +21,11 @@ final class IngestTestSupport {
         }
     }
 
+    /** Runs the CLI in this JVM, capturing what it prints. */
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = VirtReplay.execute(args, new PrintWriter(out), new PrintWriter(err));
+        int exit = VirtReplay.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(exit, out.toString(), err.toString());
     }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +25,10 @@ class ReplayCommandTest {
     private String err;
 
     private int exec(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        IngestTestSupport.Result r = IngestTestSupport.run(args);
+        out = r.out();
+        err = r.err();
+        return r.exit();
     }
 
     /** A copy of the hand-made trace (analysis/src/test/resources/traces/NAME) in the temp dir. */
