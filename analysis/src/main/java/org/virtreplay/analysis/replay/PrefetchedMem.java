@@ -41,10 +41,6 @@ final class PrefetchedMem implements AutoCloseable {
     private Batch cur;
     private int i = -1;
 
-    PrefetchedMem(MemBatchSource mem) {
-        this(mem, true);
-    }
-
     /** With {@code readAhead} false, no thread is started and {@link #next()} decodes batches itself. */
     PrefetchedMem(MemBatchSource mem, boolean readAhead) {
         if (!readAhead) {

@@ -120,7 +120,7 @@ public final class ReplayJob {
     }
 
     private static final int K_SCHED = 0, K_SYSREG = 1, K_PTE = 2, K_MAP = 3, K_TLBI = 4, K_DAIF = 5, K_IRQ = 6,
-            K_MEM = 7, KINDS = 8;
+            K_MEM = 7;
 
     private ReplayJob() {
     }
