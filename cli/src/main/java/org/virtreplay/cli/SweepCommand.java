@@ -74,8 +74,9 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "Points replayed at once, each on one core: the cores the sweep takes "
-                    + "(default: the available processors, here ${DEFAULT-VALUE}).")
-    int workers = Runtime.getRuntime().availableProcessors();
+                    + "(default: one per 10 M accesses the points replay in all, at least 1, at most the "
+                    + "available processors; a small sweep is faster on one).")
+    Integer workers;
 
     @Option(names = "--scenario", paramLabel = "FILE", description = "Base scenario that the grid's values override.")
     Path scenarioFile;
@@ -91,7 +92,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (workers < 1) {
+        if (workers != null && workers < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--workers: expected a positive number, got " + workers);
         }
@@ -114,14 +115,14 @@ public final class SweepCommand implements Callable<Integer> {
         String traceName = trace.toAbsolutePath().normalize().getFileName().toString();
         String version = VirtReplay.version();
         SweepRunner.Options o = new SweepRunner.Options(trace, out, g, base,
-                scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString(), reqs, workers, quiet, force,
+                scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString(), reqs,
+                workers == null ? SweepRunner.AUTO_WORKERS : workers, quiet, force,
                 version);
         SweepRunner.Result r = SweepRunner.run(o, Stage2Ports.kvm(),
                 (dir, rows, knees) -> SweepReport.write(dir, traceName, version, g, rows, knees));
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s with %d worker%s: %s%n", g.points().size(),
-                r.rows().size(), r.wallNs() / 1e9, Math.min(workers, g.points().size()),
-                Math.min(workers, g.points().size()) == 1 ? "" : "s", r.out());
+                r.rows().size(), r.wallNs() / 1e9, r.workers(), r.workers() == 1 ? "" : "s", r.out());
         pw.println("study: " + r.out().resolve(SweepReport.FILE));
         if (!reqs.isEmpty()) {
             pw.println();

@@ -53,14 +53,48 @@ public final class SweepRunner {
     /** Timeline window of the per-point replays (the sweep does not use the timeline). */
     public static final long WINDOW_NS = 1_000_000L;
 
-    /** What to sweep. */
+    /**
+     * Replayed accesses (over all points) per worker when the worker count is left to the runner
+     * ({@link #AUTO_WORKERS}). Each worker is a thread of one JVM, and at the start of a sweep the
+     * JIT compilers need a core too: a second worker only pays when there is enough replay to
+     * share. Measured on the 2-core machine (docs/performance.md, "Sweeps"): the quickstart sweep
+     * (2.8 M accesses in all) took 1.08x the one-worker time with two workers; 2 points of a
+     * 20 M-access trace took 0.75x of it (1.34x speed-up).
+     */
+    public static final long ACCESSES_PER_AUTO_WORKER = 10_000_000L;
+
+    /** {@link Options#workers} that leaves the count to {@link #autoWorkers}. */
+    public static final int AUTO_WORKERS = 0;
+
+    /**
+     * Workers for a sweep whose worker count was not given: one per
+     * {@link #ACCESSES_PER_AUTO_WORKER} accesses the points replay, at least one, at most {@code cores}
+     * and the number of points. A point replays each of its VMs' accesses; a VM it adds beyond the
+     * trace's replays the accesses of the trace VM it copies, so a point of {@code v} VMs replays
+     * about {@code memRows * v / traceVms} accesses. With the row count unknown ({@code memRows < 0}),
+     * {@code cores}.
+     */
+    public static int autoWorkers(long memRows, int traceVms, List<PointSetup> setups, int cores) {
+        int max = Math.max(1, Math.min(cores, setups.size()));
+        if (memRows < 0 || traceVms <= 0) {
+            return max;
+        }
+        double accesses = 0;
+        for (PointSetup s : setups) {
+            accesses += (double) memRows * s.vms() / traceVms;
+        }
+        long w = (long) Math.ceil(accesses / ACCESSES_PER_AUTO_WORKER);
+        return (int) Math.max(1, Math.min(max, w));
+    }
+
+    /** What to sweep; {@code workers} {@link #AUTO_WORKERS} leaves the count to {@link #autoWorkers}. */
     public record Options(Path trace, Path out, Grid grid, Scenario base, String scenarioName,
             List<Requirement> requirements, int workers, boolean quiet, boolean force, String toolVersion) {
     }
 
     /** What came out. */
     public record Result(Path out, Grid grid, List<PointSetup> setups, List<SweepResultRow> rows, Knees.Result knees,
-            long wallNs) {
+            long wallNs, int workers) {
     }
 
     /** Resolves every point against the trace, before anything runs (so a bad point fails fast). */
@@ -129,7 +163,7 @@ public final class SweepRunner {
         if (Files.exists(out) && !o.force()) {
             throw new BadInputException(out + ": already exists; use --force to replace it");
         }
-        if (o.workers() < 1) {
+        if (o.workers() < 0) {
             throw new BadInputException("--workers: expected a positive number of workers, got " + o.workers());
         }
         List<PointSetup> setups = setups(o.trace(), o.grid(), o.base());
@@ -151,7 +185,11 @@ public final class SweepRunner {
                 source = tmp.resolve(CONVERTED_TRACE);
                 TraceConverter.convert(o.trace(), source, TraceConverter.Form.PARQUET, MAX_ERRORS, false);
             }
-            List<List<SweepResultRow>> perPoint = runAll(o, setups, tmp, source, provenance, s2);
+            Trace src = Trace.open(source);
+            int workers = o.workers() != AUTO_WORKERS ? Math.min(o.workers(), setups.size())
+                    : autoWorkers(src.memRowCount(), src.vms().size(), setups,
+                            Runtime.getRuntime().availableProcessors());
+            List<List<SweepResultRow>> perPoint = runAll(o, workers, setups, tmp, source, provenance, s2);
             if (!source.equals(o.trace())) {
                 TraceConverter.deleteTree(source);
             }
@@ -166,7 +204,7 @@ public final class SweepRunner {
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             done = true;
-            return new Result(out, o.grid(), setups, rows, knees, System.nanoTime() - t0);
+            return new Result(out, o.grid(), setups, rows, knees, System.nanoTime() - t0, workers);
         } finally {
             if (!done) {
                 TraceConverter.deleteTree(tmp);
@@ -194,17 +232,17 @@ public final class SweepRunner {
         }
     }
 
-    private static List<List<SweepResultRow>> runAll(Options o, List<PointSetup> setups, Path tmp, Path source,
-            ReplayJob.Provenance provenance, Stage2Port.Factory s2) throws IOException {
+    private static List<List<SweepResultRow>> runAll(Options o, int workers, List<PointSetup> setups, Path tmp,
+            Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2) throws IOException {
         int n = setups.size();
-        SweepProgress progress = SweepProgress.forStderr(n, Math.min(o.workers(), n), o.quiet());
+        SweepProgress progress = SweepProgress.forStderr(n, workers, o.quiet());
         AtomicInteger threadNo = new AtomicInteger();
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "sweep-worker-" + threadNo.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(o.workers(), n), tf);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, tf);
         try {
             // Biggest hosts first (a point costs about its VM count times the trace's events per VM),
             // so that a long point does not start last and leave the other workers idle at the end.

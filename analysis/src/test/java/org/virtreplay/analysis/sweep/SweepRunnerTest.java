@@ -157,4 +157,34 @@ class SweepRunnerTest {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".bad-sweep")), "temporary left");
         }
     }
+
+    @Test
+    void autoWorkersGivesOneWorkerPerTenMillionReplayedAccesses() {
+        // A trace of 2 VMs and 6 M mem rows: a 2-VM point replays 6 M accesses, a 4-VM point
+        // (each trace VM copied once more) 12 M, a 1-VM point 3 M.
+        List<PointSetup> two = setups("vms = 2, 4\n");   // 6 M + 12 M = 18 M -> 2 workers
+        assertEquals(2, SweepRunner.autoWorkers(6_000_000, 2, two, 8));
+        assertEquals(1, SweepRunner.autoWorkers(6_000_000, 2, two, 1), "never more than the cores");
+        List<PointSetup> small = setups("vms = 1, 2\n"); // 3 M + 6 M = 9 M -> 1 worker
+        assertEquals(1, SweepRunner.autoWorkers(6_000_000, 2, small, 8));
+        List<PointSetup> many = setups("vms = 1, 2, 3, 4, 5, 6\n"); // 3+6+9+12+15+18 = 63 M -> 7, capped at 6 points
+        assertEquals(6, SweepRunner.autoWorkers(6_000_000, 2, many, 8));
+        assertEquals(4, SweepRunner.autoWorkers(6_000_000, 2, many, 4));
+        assertEquals(4, SweepRunner.autoWorkers(-1, 2, many, 4), "row count unknown: every core");
+        assertEquals(1, SweepRunner.autoWorkers(0, 2, many, 4), "nothing to replay: one worker");
+    }
+
+    private static List<PointSetup> setups(String grid) {
+        return SweepRunner.setups(trace, Grid.parse("grid.txt", grid), Scenario.defaults());
+    }
+
+    @Test
+    void aSmallSweepLeftToItselfRunsOnOneWorker() throws IOException {
+        // 20,000 accesses per point: far below one worker's share
+        SweepRunner.Result r = sweep(tmp.resolve("auto"), "gic.list_registers = 1, 2, 4\n", SweepRunner.AUTO_WORKERS,
+                List.of());
+        assertEquals(1, r.workers());
+        assertEquals(3, sweep(tmp.resolve("three"), "gic.list_registers = 1, 2, 4\n", 8, List.of()).workers(),
+                "an explicit count is kept, up to the number of points");
+    }
 }

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
 
 /**
  * A canonical trace directory, opened for reading: the manifest, the {@code vms} and
@@ -141,6 +144,22 @@ public final class Trace {
     public boolean isParquet(TableKind kind) {
         Path p = files.get(kind);
         return p != null && p.getFileName().toString().endsWith(".parquet");
+    }
+
+    /**
+     * Rows of the {@code mem} table as its Parquet footer gives them (no row is read), or -1 if the
+     * table is CSV (only reading it would tell), absent, or has an unreadable footer.
+     */
+    public long memRowCount() {
+        if (!isParquet(TableKind.MEM)) {
+            return -1;
+        }
+        try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(files.get(TableKind.MEM)),
+                ParquetReadOptions.builder(ParquetConf.plain()).build())) {
+            return r.getRecordCount();
+        } catch (IOException | RuntimeException e) {
+            return -1; // the replay's reader reports it
+        }
     }
 
     /** True if any table is CSV (plain or compressed). */

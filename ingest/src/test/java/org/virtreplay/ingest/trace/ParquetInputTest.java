@@ -56,6 +56,18 @@ class ParquetInputTest {
     }
 
     @Test
+    void memRowCountComesFromTheFooterOfAParquetTableOnly() throws IOException {
+        long[][] rows = {{1, 0, 0, 0, 0, 0, 8}, {2, 0, 1, 0, 0, 8, 8}, {3, 0, 0, 1, 0, 16, 4}};
+        Path dir = traceWithForeignMem(rows, new String[] {"r", "w", "x"});
+        assertEquals(3, Trace.open(dir).memRowCount());
+        Path csv = Fixtures.write(tmp.resolve("csv"), java.util.Map.of(
+                "manifest.csv", "key,value\nformat_version,1\ntime_unit,ns\nclock,none\npe_count,1\n",
+                "vms.csv", "vm,name,vcpus,ipa_bits,vmid\n0,a,2,40,\n",
+                "mem.csv", "ts,vm,vcpu,el,access,va,size\n1,0,0,0,r,0x0,8\n"));
+        assertEquals(-1, Trace.open(csv).memRowCount(), "CSV: unknown without reading it");
+    }
+
+    @Test
     void readsForeignTypes() throws IOException {
         Path dir = traceWithForeignMem(new long[][] {{1, 0, 1, 0, 0, -1, 8}}, new String[] {"x"});
         try (MemCursor m = Trace.open(dir).mem()) {

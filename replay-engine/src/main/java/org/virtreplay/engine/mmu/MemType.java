@@ -17,6 +17,9 @@ public enum MemType {
     public final int mair;
     public final int s2MemAttr;
     public final int s2MemAttrFwb;
+    /** Lower-case once: a replay parses the name of every {@code map} row. */
+    private final String traceName = name().toLowerCase(Locale.ROOT);
+    private static final MemType[] ALL = values();
 
     MemType(int mair, int s2MemAttr, int s2MemAttrFwb) {
         this.mair = mair;
@@ -30,13 +33,13 @@ public enum MemType {
 
     /** The trace-format name, e.g. {@code normal_wb}. */
     public String traceName() {
-        return name().toLowerCase(Locale.ROOT);
+        return traceName;
     }
 
     /** Parses a trace-format name; null if unknown. */
     public static MemType fromTraceName(String s) {
-        for (MemType t : values()) {
-            if (t.traceName().equals(s)) {
+        for (MemType t : ALL) {
+            if (t.traceName.equals(s)) {
                 return t;
             }
         }
