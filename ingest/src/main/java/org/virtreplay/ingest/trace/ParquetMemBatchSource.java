@@ -7,7 +7,6 @@ import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.virtreplay.engine.BadInputException;
@@ -25,8 +24,9 @@ import org.virtreplay.engine.BadInputException;
  * null for any other file (or one whose footer does not read), and the caller uses the row path,
  * which reports the problem in its own words.
  *
- * <p>Memory: one row group's compressed column chunks (as the row path) plus one batch of decoded
- * values per column.
+ * <p>Memory: one row group's compressed column chunks (as the row path; their buffers are reused
+ * from one row group to the next, {@link ChunkBufferPool}), one decompressed page per column (its
+ * array reused too) and one batch of decoded values per column.
  */
 public final class ParquetMemBatchSource implements MemBatchSource {
     private static final int COLS = 7;
@@ -44,6 +44,9 @@ public final class ParquetMemBatchSource implements MemBatchSource {
     private final Where where = new Where();
     private ParquetFileReader reader;
     private ParquetMemCodecs codecs;
+    private final ChunkBufferPool chunkBuffers = new ChunkBufferPool();
+    /** The row group being decoded; closed (its buffers released) before the next is read. */
+    private PageReadStore group;
     private ParquetMemColumn[] columns;
     private int capacity;
     private long rowsLeftInGroup;
@@ -78,9 +81,10 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         try {
             // the same options as the row path: page CRCs catch damage that still decodes
             ParquetReadOptions defaults = ParquetReadOptions.builder(ParquetConf.plain()).build();
-            s.codecs = new ParquetMemCodecs(defaults.getCodecFactory());
-            s.reader = ParquetFileReader.open(new LocalInputFile(path), ParquetReadOptions.builder(
-                    ParquetConf.plain()).usePageChecksumVerification(true).withCodecFactory(s.codecs).build());
+            s.codecs = new ParquetMemCodecs(defaults.getCodecFactory(), COLS);
+            s.reader = ParquetFileReader.open(new ChannelInputFile(path), ParquetReadOptions.builder(
+                    ParquetConf.plain()).usePageChecksumVerification(true).withCodecFactory(s.codecs)
+                    .withAllocator(s.chunkBuffers).build());
             if (s.mapColumns(s.reader.getFooter().getFileMetaData().getSchema())) {
                 return s;
             }
@@ -121,7 +125,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
             capacity = b.capacity();
             columns = new ParquetMemColumn[COLS];
             for (int k = 0; k < COLS; k++) {
-                columns[k] = new ParquetMemColumn(desc[k], cols[k], capacity);
+                columns[k] = new ParquetMemColumn(desc[k], cols[k], capacity, codecs, k);
             }
         }
         final int cap = b.capacity();
@@ -156,10 +160,12 @@ public final class ParquetMemBatchSource implements MemBatchSource {
     }
 
     private boolean nextGroup() throws IOException {
+        closeGroup(); // every column has read all of it: its chunk buffers can take the next one's
         PageReadStore pages = reader.readNextRowGroup();
         if (pages == null) {
             return false;
         }
+        group = pages;
         rowsLeftInGroup = pages.getRowCount();
         for (int k = 0; k < COLS; k++) {
             columns[k].startChunk(pages.getPageReader(desc[k]));
@@ -249,9 +255,22 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         close();
     }
 
+    private void closeGroup() {
+        if (group != null) {
+            group.close();
+            group = null;
+        }
+    }
+
+    /** The pool of the reader's chunk buffers (for tests). */
+    ChunkBufferPool chunkBuffers() {
+        return chunkBuffers;
+    }
+
     @Override
     public void close() {
         done = true; // a fill after close finds no rows
+        closeGroup();
         if (reader != null) {
             try {
                 reader.close();

@@ -62,7 +62,13 @@ final class ParquetMemColumn {
     private RunLengthBitPackingHybridDecoder defLevelsV2;
     private final ParquetMemIds ids = new ParquetMemIds();
 
-    ParquetMemColumn(ColumnDescriptor desc, Column column, int capacity) {
+    private final ParquetMemCodecs codecs;
+    private final int index;
+
+    /** {@code codecs} decompress this column's pages; {@code index} names its reused page array there. */
+    ParquetMemColumn(ColumnDescriptor desc, Column column, int capacity, ParquetMemCodecs codecs, int index) {
+        this.codecs = codecs;
+        this.index = index;
         this.desc = desc;
         this.type = desc.getPrimitiveType().getPrimitiveTypeName();
         this.symbolic = column.isSymbolic();
@@ -202,7 +208,14 @@ final class ParquetMemColumn {
     }
 
     private void nextPage() throws IOException {
-        DataPage page = pages.readPage();
+        // The last page's bytes (in, ids, data) are no longer read: its array takes this page.
+        codecs.pageOf(index);
+        DataPage page;
+        try {
+            page = pages.readPage();
+        } finally {
+            codecs.pageOf(-1);
+        }
         if (page == null) {
             throw new ParquetDecodingException("column '" + desc.getPath()[0] + "' ends before its row group");
         }

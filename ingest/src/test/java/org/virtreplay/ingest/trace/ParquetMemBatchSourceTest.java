@@ -166,6 +166,52 @@ class ParquetMemBatchSourceTest {
     }
 
     @Test
+    void zstdPagesAndChunkBuffersAreReusedAcrossPagesAndRowGroups() throws IOException {
+        // The decoder reuses one decompressed-page array per column and the row groups' chunk
+        // buffers: over many ZSTD pages and row groups it must still give the row path's rows,
+        // allocate chunk buffers anew only when a group needs more than any before, and hold none
+        // once closed.
+        Path dir = trace("zstd", "vm,name,vcpus,ipa_bits,vmid\n0,a,4,40,\n");
+        Schema avro = org.virtreplay.ingest.convert.AvroSchemas.load(TableKind.MEM);
+        int n = 80_000;
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
+                new LocalOutputFile(dir.resolve("mem.parquet"))).withSchema(avro)
+                .withCompressionCodec(CompressionCodecName.ZSTD).withPageSize(1024).withRowGroupSize(32 * 1024L)
+                .build()) {
+            Schema access = avro.getField("access").schema();
+            String[] sym = {"r", "w", "x", "rw"};
+            for (int i = 0; i < n; i++) {
+                GenericRecord r = new GenericData.Record(avro);
+                r.put("ts", (long) i);
+                r.put("vm", 0);
+                r.put("vcpu", i % 4);
+                r.put("el", i % 2);
+                r.put("access", new GenericData.EnumSymbol(access, sym[i % 4]));
+                r.put("va", (long) i * 0x9E3779B97F4A7C15L);
+                r.put("size", 1 + i % 8);
+                w.write(r);
+            }
+        }
+        int groups;
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+                new org.apache.parquet.io.LocalInputFile(dir.resolve("mem.parquet")))) {
+            groups = r.getRowGroups().size();
+            assertTrue(groups > 10, "row groups " + groups);
+            assertEquals(CompressionCodecName.ZSTD, r.getRowGroups().get(0).getColumns().get(0).getCodec());
+        }
+        Outcome f = bothAgree(dir, 999);
+        assertEquals(n, f.rows().size());
+        // row 5 by hand: ts 5, vm 0, vcpu 1, el 1, access sym[1] = w (1), va 5 * 0x9E3779B97F4A7C15, size 6
+        assertEquals("5,0,1,1,1," + Long.toHexString(5L * 0x9E3779B97F4A7C15L) + ",6", f.rows().get(5));
+        ParquetMemBatchSource s = (ParquetMemBatchSource) Trace.open(dir).memBatches();
+        assertEquals(f, drain(s, 999));
+        ChunkBufferPool pool = s.chunkBuffers();
+        assertTrue(pool.freshAllocations() <= groups / 2,
+                pool.freshAllocations() + " chunk buffers allocated for " + groups + " row groups");
+        assertEquals(0, pool.outstanding(), "buffers still lent after close");
+    }
+
+    @Test
     void dataPageV2AndOptionalColumnsWithNulls() throws IOException {
         Path dir = trace("v2", "vm,name,vcpus,ipa_bits,vmid\n0,a,2,40,\n");
         // a foreign writer: every column nullable (definition levels), data page v2, no dictionary
