@@ -7,7 +7,9 @@
 # Rep i runs the ceiling probe, then the sweep with 1 and 2 workers (odd reps 1 then 2, even reps
 # 2 then 1, so that a drift of the machine's speed falls on both). Each sweep's time is the one it
 # prints ("swept ... in S s"). At the end: every run, the medians, the speed-up of the medians and
-# of each rep, and whether sweep_results.parquet was byte-identical between the worker counts.
+# of each rep, the CPU time of each run (user + system: if the two are alike, the second worker
+# added no work and the 2-worker run's wall time is bounded by the cores, not the code), and
+# whether sweep_results.parquet was byte-identical between the worker counts.
 #
 # The ceiling probe: sha256sum of a 200 MB file in the page cache, PASSES times alone, then two such
 # loops at once; 2 x alone / together is what two independent one-core processes gain on this
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --reps) reps="$2"; shift 2 ;;
     --no-ceiling) ceiling=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     -*) echo "sweep-speedup: unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -51,11 +53,12 @@ probe() {
   two=$(echo "$e - $s" | bc -l)
   printf '%.2f' "$(echo "2 * $one / $two" | bc -l)"
 }
-sweep() { # workers -> seconds
-  local w="$1" line
-  line=$("$vr" sweep "$trace" --grid "$grid" --out "$work/sw$w" --force -q --workers "$w" 2>&1 | grep '^swept') || {
-    echo "sweep-speedup: the sweep with $w worker(s) failed" >&2; exit 1; }
-  echo "$line" | sed -E 's/.* in ([0-9.]+) s .*/\1/'
+sweep() { # workers -> "seconds cpu-seconds" (the sweep's own time; user + system time of the process)
+  local w="$1" line cpu
+  line=$(/usr/bin/time -o "$work/cpu" -f '%U %S' "$vr" sweep "$trace" --grid "$grid" --out "$work/sw$w" --force -q \
+    --workers "$w" 2>&1 | grep '^swept') || { echo "sweep-speedup: the sweep with $w worker(s) failed" >&2; exit 1; }
+  cpu=$(awk '{printf "%.1f", $1 + $2}' "$work/cpu")
+  echo "$(echo "$line" | sed -E 's/.* in ([0-9.]+) s .*/\1/') $cpu"
 }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
@@ -64,7 +67,8 @@ if [ "$ceiling" = 1 ]; then
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "sweep: $trace, grid $grid, $reps reps"
-printf '%-4s %-8s %-12s %-12s %-8s %s\n' rep ceiling "1 worker s" "2 workers s" speedup identical
+printf '%-4s %-8s %-12s %-12s %-8s %-10s %-10s %s\n' rep ceiling "1 worker s" "2 workers s" speedup "cpu-s (1)" "cpu-s (2)" \
+  identical
 t1s=()
 t2s=()
 cs=()
@@ -75,15 +79,17 @@ for ((r = 1; r <= reps; r++)); do
     cs+=("$c")
   fi
   if ((r % 2)); then
-    a=$(sweep 1); b=$(sweep 2)
+    ra=$(sweep 1); rb=$(sweep 2)
   else
-    b=$(sweep 2); a=$(sweep 1)
+    rb=$(sweep 2); ra=$(sweep 1)
   fi
+  a=${ra% *}; ca=${ra#* }
+  b=${rb% *}; cb=${rb#* }
   t1s+=("$a")
   t2s+=("$b")
   same=no
   cmp -s "$work/sw1/sweep_results.parquet" "$work/sw2/sweep_results.parquet" && same=yes
-  printf '%-4s %-8s %-12s %-12s %-8.2f %s\n' "$r" "$c" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$same"
+  printf '%-4s %-8s %-12s %-12s %-8.2f %-10s %-10s %s\n' "$r" "$c" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$ca" "$cb" "$same"
 done
 m1=$(printf '%s\n' "${t1s[@]}" | median)
 m2=$(printf '%s\n' "${t2s[@]}" | median)

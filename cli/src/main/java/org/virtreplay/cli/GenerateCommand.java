@@ -66,7 +66,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "report progress on stderr even when it is not a terminal")
     boolean progress;
 
-    @Option(names = "--quiet", description = "no progress and no summary")
+    @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
     boolean quiet;
 
     // --- size of the run

@@ -3,8 +3,10 @@ package org.virtreplay.cli;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.progress.ProgressMeter;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.trace.TableKind;
+import org.virtreplay.ingest.trace.Trace;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,9 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists (only after the new trace is complete).")
     boolean force;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr (it is shown only on a terminal).")
+    boolean quiet;
+
     @Override
     public Integer call() {
         TraceConverter.Form form = switch (to) {
@@ -52,7 +57,8 @@ public final class IngestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--max-errors: expected an integer >= 1, got " + maxErrors);
         }
-        Map<TableKind, Long> rows = TraceConverter.convert(in, out, form, maxErrors, force);
+        Map<TableKind, Long> rows = TraceConverter.convert(in, out, form, maxErrors, force,
+                quiet ? TraceConverter.Progress.NONE : new TableMeters(in));
         StringBuilder b = new StringBuilder();
         for (Map.Entry<TableKind, Long> e : rows.entrySet()) {
             b.append(b.length() == 0 ? "" : ", ").append(e.getKey().tableName()).append(' ').append(e.getValue());
@@ -60,5 +66,34 @@ public final class IngestCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("ingested " + in + " -> " + out + " (" + to + "): " + b);
         spec.commandLine().getOut().flush();
         return VirtReplay.EXIT_OK;
+    }
+
+    /**
+     * One progress line per table, drawn only on a terminal and only if the table takes long
+     * enough to need it: rows per second (the meter's events/s) and, for a Parquet {@code mem}
+     * table, whose row count is in its footer, the percentage done and the time left.
+     */
+    private static final class TableMeters implements TraceConverter.Progress {
+        private final Path in;
+        private TableKind kind;
+        private ProgressMeter meter;
+
+        TableMeters(Path in) {
+            this.in = in;
+        }
+
+        @Override
+        public void rows(TableKind k, long rows, boolean tableDone) {
+            if (k != kind) {
+                kind = k;
+                long total = k == TableKind.MEM ? Trace.open(in).memRowCount() : -1;
+                meter = ProgressMeter.forStderr("ingest " + k.tableName(), total, false);
+            }
+            if (tableDone) {
+                meter.finish(rows);
+            } else {
+                meter.update(rows);
+            }
+        }
     }
 }

@@ -31,12 +31,32 @@ public final class TraceConverter {
     }
 
     /**
+     * Told how far a conversion has got: the rows of {@code kind} read so far, every
+     * {@link #EVERY} rows and once more at the table's end ({@code tableDone}). The {@code vms}
+     * and {@code memslots} tables, read whole at open, are not reported.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        long EVERY = 1L << 16;
+
+        Progress NONE = (kind, rows, tableDone) -> { };
+
+        void rows(TableKind kind, long rows, boolean tableDone);
+    }
+
+    /**
      * Converts {@code in} to {@code out}. Returns the number of rows written per table.
      *
      * @throws BadInputException with one line per problem (at most {@code maxErrors}) if the
      *                           input is bad, or if {@code out} exists and {@code force} is false
      */
     public static Map<TableKind, Long> convert(Path in, Path out, Form to, int maxErrors, boolean force) {
+        return convert(in, out, to, maxErrors, force, Progress.NONE);
+    }
+
+    /** {@link #convert(Path, Path, Form, int, boolean)}, telling {@code progress} how far it has got. */
+    public static Map<TableKind, Long> convert(Path in, Path out, Form to, int maxErrors, boolean force,
+            Progress progress) {
         Path target = out.toAbsolutePath().normalize();
         if (target.equals(in.toAbsolutePath().normalize())) {
             throw new BadInputException(out + ": is the input trace; write to another directory");
@@ -58,7 +78,7 @@ public final class TraceConverter {
         }
         boolean done = false;
         try {
-            Map<TableKind, Long> counts = writeAll(in, tmp, to, problems);
+            Map<TableKind, Long> counts = writeAll(in, tmp, to, problems, progress);
             problems.throwIfAny();
             install(tmp, target);
             done = true;
@@ -72,7 +92,8 @@ public final class TraceConverter {
         }
     }
 
-    private static Map<TableKind, Long> writeAll(Path in, Path tmp, Form to, Problems problems) throws IOException {
+    private static Map<TableKind, Long> writeAll(Path in, Path tmp, Form to, Problems problems, Progress progress)
+            throws IOException {
         Map<TableKind, Long> counts = new EnumMap<>(TableKind.class);
         Trace trace = Trace.open(in, problems);
         if (problems.any()) {
@@ -92,14 +113,19 @@ public final class TraceConverter {
                         w.write(r);
                     }
                 } else {
+                    long n = 0;
                     try (TableCursor c = trace.cursor(kind)) {
                         // once anything is wrong nothing will be kept, but the rest is still validated
                         while (c.next()) {
                             if (!problems.any()) {
                                 w.write(c.row());
                             }
+                            if ((++n & (Progress.EVERY - 1)) == 0) {
+                                progress.rows(kind, n, false);
+                            }
                         }
                     }
+                    progress.rows(kind, n, true);
                 }
                 counts.put(kind, w.rows());
             }
