@@ -80,6 +80,28 @@ public final class TlbArray {
     private static final int HINTS = 256;
     private final int policyCode;
     private int valid;
+    /**
+     * A fully associative structure with many ways (an L1 TLB of 48 entries) also keeps a hash
+     * index of its entries by (tag, size, context): a lookup that misses its hints then reads one
+     * short chain per held size instead of comparing every entry per size, which had been the
+     * largest cost of a replay. The index only finds entries; which entry a lookup returns is what
+     * the scan returned (the lowest-numbered match of the smallest size).
+     */
+    private final boolean indexed;
+    private final int[] head;
+    private final int[] chain;
+    private final int indexShift;
+    /**
+     * An indexed LRU or FIFO structure also keeps its valid entries in stamp order (a list from
+     * the oldest to the newest), so that the victim, the valid entry with the smallest stamp, is
+     * the list's oldest instead of the result of a scan over every stamp. Every stamp assignment
+     * moves its entry to the newest end, so the list order is the stamp order.
+     */
+    private final boolean ordered;
+    private final int[] older;
+    private final int[] newer;
+    private int oldest = -1;
+    private int newest = -1;
 
     // Statistics, read by the owner.
     public long lookups;
@@ -94,6 +116,11 @@ public final class TlbArray {
      * @param seed     seed of the RANDOM policy (ignored otherwise)
      */
     public TlbArray(String name, int entries, int ways, Replacement policy, long sizeMask, long seed) {
+        this(name, entries, ways, policy, sizeMask, seed, true);
+    }
+
+    /** {@code index} false: never keep the hash index (tests compare the two paths). */
+    TlbArray(String name, int entries, int ways, Replacement policy, long sizeMask, long seed, boolean index) {
         if (entries <= 0 || ways <= 0 || entries % ways != 0) {
             throw new IllegalArgumentException(name + ": associativity " + ways + " must divide the entry count "
                     + entries);
@@ -121,6 +148,53 @@ public final class TlbArray {
         rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
         policyCode = policy.ordinal();
         Arrays.fill(hint, -1);
+        indexed = index && sets == 1 && ways > INDEX_MIN_WAYS;
+        int buckets = indexed ? Integer.highestOneBit(entries * 4 - 1) << 1 : 0;
+        head = indexed ? new int[buckets] : null;
+        chain = indexed ? new int[entries] : null;
+        indexShift = indexed ? 64 - Integer.numberOfTrailingZeros(buckets) : 0;
+        if (indexed) {
+            Arrays.fill(head, -1);
+        }
+        ordered = indexed && (policy == Replacement.LRU || policy == Replacement.FIFO);
+        older = ordered ? new int[entries] : null;
+        newer = ordered ? new int[entries] : null;
+    }
+
+    /** Takes valid entry {@code i} out of the stamp-order list. */
+    private void unlinkOrder(int i) {
+        int o = older[i];
+        int n = newer[i];
+        if (o >= 0) {
+            newer[o] = n;
+        } else {
+            oldest = n;
+        }
+        if (n >= 0) {
+            older[n] = o;
+        } else {
+            newest = o;
+        }
+    }
+
+    /** Puts entry {@code i} (not in the list) at its newest end. */
+    private void linkNewest(int i) {
+        older[i] = newest;
+        newer[i] = -1;
+        if (newest >= 0) {
+            newer[newest] = i;
+        } else {
+            oldest = i;
+        }
+        newest = i;
+    }
+
+    /** Fully associative structures with more ways than this are indexed (see {@link #indexed}). */
+    static final int INDEX_MIN_WAYS = 8;
+
+    private int bucket(long t, int s, int c) {
+        long x = (t ^ ((long) c << 40) ^ ((long) s << 58)) * 0x9E3779B97F4A7C15L;
+        return (int) (x >>> indexShift);
     }
 
     private int setOf(long t) {
@@ -173,6 +247,26 @@ public final class TlbArray {
             }
         }
         long m = heldMask;
+        if (indexed) {
+            while (m != 0) {
+                int s = Long.numberOfTrailingZeros(m);
+                m &= m - 1;
+                long t = addr >>> s;
+                int best = -1;
+                for (int i = head[bucket(t, s, c)]; i >= 0; i = chain[i]) {
+                    if (tag[i] == t && sizeLog[i] == s && ctx[i] == c && (asid[i] < 0 || asid[i] == a)
+                            && (best < 0 || i < best)) {
+                        best = i;
+                    }
+                }
+                if (best >= 0) {
+                    lastHit = best;
+                    hint[slot] = best;
+                    return best;
+                }
+            }
+            return -1;
+        }
         while (m != 0) {
             int s = Long.numberOfTrailingZeros(m);
             m &= m - 1;
@@ -198,6 +292,10 @@ public final class TlbArray {
         int p = policyCode;
         if (p == 0) { // LRU
             stamp[i] = ++clock;
+            if (ordered && newest != i) {
+                unlinkOrder(i);
+                linkNewest(i);
+            }
         } else if (p == 1) { // PLRU
             plruTouch(i / ways, i % ways);
         }
@@ -225,13 +323,22 @@ public final class TlbArray {
         long delta = (addr & ((1L << s) - 1)) & -(1L << st);
         int base = setOf(t) * ways;
         int victim = -1;
-        for (int i = base, end = base + ways; i < end; i++) {
-            if (sizeLog[i] == st && tag[i] == t && ctx[i] == c && asid[i] == a) {
-                victim = i; // refresh in place
-                break;
+        if (indexed) {
+            for (int i = head[bucket(t, st, c)]; i >= 0; i = chain[i]) {
+                if (sizeLog[i] == st && tag[i] == t && ctx[i] == c && asid[i] == a) {
+                    victim = i; // refresh in place (tags are unique, so the chain has at most one)
+                    break;
+                }
+            }
+        } else {
+            for (int i = base, end = base + ways; i < end; i++) {
+                if (sizeLog[i] == st && tag[i] == t && ctx[i] == c && asid[i] == a) {
+                    victim = i; // refresh in place
+                    break;
+                }
             }
         }
-        if (victim < 0) {
+        if (victim < 0 && !(indexed && valid == entries)) { // a full single set has no invalid entry
             for (int i = base, end = base + ways; i < end; i++) {
                 if (sizeLog[i] == 0) {
                     victim = i;
@@ -253,12 +360,22 @@ public final class TlbArray {
         out[victim] = outBase + delta;
         ipa[victim] = ipaBase + delta;
         info[victim] = inf;
+        if (indexed) {
+            int b = bucket(t, st, c);
+            chain[victim] = head[b];
+            head[b] = victim;
+        }
         heldCount[st]++;
         heldMask |= 1L << st;
         valid++;
         fills++;
         switch (policy) {
-            case LRU, FIFO -> stamp[victim] = ++clock;
+            case LRU, FIFO -> {
+                stamp[victim] = ++clock;
+                if (ordered) {
+                    linkNewest(victim); // dropped above if it was valid, so not in the list
+                }
+            }
             case PLRU -> plruTouch(victim / ways, victim % ways);
             default -> { }
         }
@@ -266,6 +383,9 @@ public final class TlbArray {
     }
 
     private int chooseVictim(int base) {
+        if (ordered) {
+            return oldest; // the set is full (no invalid entry): the list holds all of it
+        }
         switch (policy) {
             case LRU, FIFO -> {
                 int best = 0;
@@ -343,6 +463,21 @@ public final class TlbArray {
 
     private void drop(int i) {
         int s = sizeLog[i];
+        if (ordered) {
+            unlinkOrder(i);
+        }
+        if (indexed) {
+            int b = bucket(tag[i], s, ctx[i]);
+            if (head[b] == i) {
+                head[b] = chain[i];
+            } else {
+                int p = head[b];
+                while (chain[p] != i) {
+                    p = chain[p];
+                }
+                chain[p] = chain[i];
+            }
+        }
         if (--heldCount[s] == 0) {
             heldMask &= ~(1L << s);
         }

@@ -172,4 +172,60 @@ class TlbArrayTest {
         assertEquals(2, a.hits);
         assertEquals(1, a.misses);
     }
+
+    @Test
+    void theHashIndexOfAFullyAssociativeArrayChangesNoLookupFillOrInvalidation() {
+        // A 48-entry fully associative L1 keeps a hash index; the same array without it scans
+        // every entry. Random fills (several sizes, contexts, ASIDs and global entries), lookups
+        // and invalidations of all kinds must give the same entry indexes, counts and contents.
+        for (Replacement policy : Replacement.values()) {
+            long sizes = (1L << 12) | (1L << 16) | (1L << 21) | (1L << 30);
+            TlbArray idx = new TlbArray("l1", 48, 48, policy, sizes, 5, true);
+            TlbArray scan = new TlbArray("l1", 48, 48, policy, sizes, 5, false);
+            java.util.Random r = new java.util.Random(11);
+            int[] logs = {12, 16, 21, 30};
+            for (int step = 0; step < 200_000; step++) {
+                // addresses from a small range so that lookups hit, nest and collide
+                long addr = (long) r.nextInt(1 << 12) << 12 | r.nextInt(4096);
+                int c = TlbArray.ctx(r.nextInt(2), false, r.nextInt(3));
+                int a = r.nextInt(4) == 0 ? -1 : r.nextInt(3);
+                int op = r.nextInt(100);
+                String at = policy + " step " + step;
+                if (op < 45) {
+                    assertEquals(scan.lookup(addr, c, Math.max(a, 0)), idx.lookup(addr, c, Math.max(a, 0)), at);
+                } else if (op < 90) {
+                    int sl = logs[r.nextInt(logs.length)];
+                    long o = r.nextLong() & ~0xFFFL;
+                    assertEquals(scan.fill(addr, sl, c, a, o, o ^ 0x1000, step),
+                            idx.fill(addr, sl, c, a, o, o ^ 0x1000, step), at);
+                } else if (op < 97) {
+                    int i = r.nextInt(48);
+                    scan.invalidate(i);
+                    idx.invalidate(i);
+                } else if (op < 99) {
+                    long lo = addr & ~0x1FFFFFL;
+                    assertEquals(scan.invalidate(TlbArray.CTX_VMID_MASK, c & TlbArray.CTX_VMID_MASK,
+                                    TlbArray.ASID_MATCH_OR_GLOBAL, Math.max(a, 0), lo, lo + 0x1FFFFF, false, -1, 0, false),
+                            idx.invalidate(TlbArray.CTX_VMID_MASK, c & TlbArray.CTX_VMID_MASK,
+                                    TlbArray.ASID_MATCH_OR_GLOBAL, Math.max(a, 0), lo, lo + 0x1FFFFF, false, -1, 0, false), at);
+                } else {
+                    scan.invalidateAll();
+                    idx.invalidateAll();
+                }
+                assertEquals(scan.validCount(), idx.validCount(), at);
+            }
+            for (int i = 0; i < 48; i++) {
+                assertEquals(scan.isValid(i), idx.isValid(i));
+                if (scan.isValid(i)) {
+                    assertEquals(scan.baseOf(i), idx.baseOf(i));
+                    assertEquals(scan.outOf(i), idx.outOf(i));
+                    assertEquals(scan.asidOf(i), idx.asidOf(i));
+                }
+            }
+            assertEquals(scan.hits, idx.hits, policy.toString());
+            assertEquals(scan.evictions, idx.evictions, policy.toString());
+            assertTrue(scan.hits > 10_000 && scan.evictions > 10_000, "the run must hit and evict: " + scan.hits + " hits, "
+                    + scan.evictions + " evictions");
+        }
+    }
 }
