@@ -22,8 +22,19 @@ final class PrefetchedMem implements AutoCloseable {
     static final int BATCH = 1 << 14;
     private static final int BATCHES = 4;
 
+    /**
+     * Rows of the one batch a replay without read-ahead refills in place: small enough that the
+     * batch and the decoder's per-column values (some 90 bytes a row in all) stay in a core's
+     * private cache while the model reads them.
+     */
+    static final int INLINE_BATCH = 1 << 12;
+
     private static final class Batch {
-        final MemBatch rows = new MemBatch(BATCH);
+        final MemBatch rows;
+
+        Batch(int rows) {
+            this.rows = new MemBatch(rows);
+        }
         /** Set on the last batch: the end of the table, or the failure that ended it. */
         boolean last;
         RuntimeException failure;
@@ -46,12 +57,12 @@ final class PrefetchedMem implements AutoCloseable {
         if (!readAhead) {
             reader = null;
             source = mem;
-            cur = new Batch(); // empty: the first next() fills it
+            cur = new Batch(INLINE_BATCH); // empty: the first next() fills it
             return;
         }
         source = null;
         for (int k = 0; k < BATCHES; k++) {
-            empty.add(new Batch());
+            empty.add(new Batch(BATCH));
         }
         reader = new Thread(() -> read(mem), "virtreplay-mem-reader");
         reader.setDaemon(true);
