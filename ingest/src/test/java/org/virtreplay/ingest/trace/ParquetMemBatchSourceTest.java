@@ -129,31 +129,42 @@ class ParquetMemBatchSourceTest {
                 "9223372036854775807,1,0,2,3,7fffffffffffffff,4096"), f.rows());
     }
 
+    /** Writes {@code n} rows of {@code mem.parquet} with parquet-avro; {@code fill} sets row {@code i}. */
+    private static void writeAvroMem(Path dir, CompressionCodecName codec, int pageSize, long rowGroupSize,
+            int dictionaryPageSize, int n, java.util.function.ObjIntConsumer<GenericRecord> fill) throws IOException {
+        Schema avro = org.virtreplay.ingest.convert.AvroSchemas.load(TableKind.MEM);
+        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
+                new LocalOutputFile(dir.resolve("mem.parquet"))).withSchema(avro).withCompressionCodec(codec)
+                .withPageSize(pageSize).withRowGroupSize(rowGroupSize).withDictionaryPageSize(dictionaryPageSize)
+                .build()) {
+            for (int i = 0; i < n; i++) {
+                GenericRecord r = new GenericData.Record(avro);
+                fill.accept(r, i);
+                w.write(r);
+            }
+        }
+    }
+
+    /** The access symbol r, w, x, rw (k = 0..3) as the record's enum. */
+    private static GenericData.EnumSymbol access(GenericRecord r, int k) {
+        return new GenericData.EnumSymbol(r.getSchema().getField("access").schema(), new String[] {"r", "w", "x", "rw"}[k]);
+    }
+
     @Test
     void manyRowGroupsAndPagesWithPlainAndDictionaryPages() throws IOException {
         Path dir = trace("many", "vm,name,vcpus,ipa_bits,vmid\n0,a,4,40,\n3,b,2,40,\n");
         // 1 KiB pages and 64 KiB row groups: hundreds of pages; va is incompressible so its
         // dictionary overflows and falls back to PLAIN mid-chunk, while vm/vcpu/el stay dictionary
-        Schema avro = org.virtreplay.ingest.convert.AvroSchemas.load(TableKind.MEM);
         int n = 60_000;
-        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
-                new LocalOutputFile(dir.resolve("mem.parquet"))).withSchema(avro)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withPageSize(1024).withRowGroupSize(64 * 1024L)
-                .withDictionaryPageSize(2048).build()) {
-            Schema access = avro.getField("access").schema();
-            String[] sym = {"r", "w", "x", "rw"};
-            for (int i = 0; i < n; i++) {
-                GenericRecord r = new GenericData.Record(avro);
-                r.put("ts", (long) i / 3);
-                r.put("vm", i % 5 == 0 ? 3 : 0);
-                r.put("vcpu", i % 5 == 0 ? i % 2 : i % 4);
-                r.put("el", i % 3);
-                r.put("access", new GenericData.EnumSymbol(access, sym[i % 4]));
-                r.put("va", i % 7 == 0 ? -1L : (long) i * 0x9E3779B97F4A7C15L);
-                r.put("size", 1 + i % 4096);
-                w.write(r);
-            }
-        }
+        writeAvroMem(dir, CompressionCodecName.SNAPPY, 1024, 64 * 1024L, 2048, n, (r, i) -> {
+            r.put("ts", (long) i / 3);
+            r.put("vm", i % 5 == 0 ? 3 : 0);
+            r.put("vcpu", i % 5 == 0 ? i % 2 : i % 4);
+            r.put("el", i % 3);
+            r.put("access", access(r, i % 4));
+            r.put("va", i % 7 == 0 ? -1L : (long) i * 0x9E3779B97F4A7C15L);
+            r.put("size", 1 + i % 4096);
+        });
         try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
                 new org.apache.parquet.io.LocalInputFile(dir.resolve("mem.parquet")))) {
             assertTrue(r.getRowGroups().size() > 3, "row groups " + r.getRowGroups().size());
@@ -172,26 +183,17 @@ class ParquetMemBatchSourceTest {
         // allocate chunk buffers anew only when a group needs more than any before, and hold none
         // once closed.
         Path dir = trace("zstd", "vm,name,vcpus,ipa_bits,vmid\n0,a,4,40,\n");
-        Schema avro = org.virtreplay.ingest.convert.AvroSchemas.load(TableKind.MEM);
         int n = 80_000;
-        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
-                new LocalOutputFile(dir.resolve("mem.parquet"))).withSchema(avro)
-                .withCompressionCodec(CompressionCodecName.ZSTD).withPageSize(1024).withRowGroupSize(32 * 1024L)
-                .build()) {
-            Schema access = avro.getField("access").schema();
-            String[] sym = {"r", "w", "x", "rw"};
-            for (int i = 0; i < n; i++) {
-                GenericRecord r = new GenericData.Record(avro);
-                r.put("ts", (long) i);
-                r.put("vm", 0);
-                r.put("vcpu", i % 4);
-                r.put("el", i % 2);
-                r.put("access", new GenericData.EnumSymbol(access, sym[i % 4]));
-                r.put("va", (long) i * 0x9E3779B97F4A7C15L);
-                r.put("size", 1 + i % 8);
-                w.write(r);
-            }
-        }
+        writeAvroMem(dir, CompressionCodecName.ZSTD, 1024, 32 * 1024L, ParquetProperties.DEFAULT_DICTIONARY_PAGE_SIZE, n,
+                (r, i) -> {
+                    r.put("ts", (long) i);
+                    r.put("vm", 0);
+                    r.put("vcpu", i % 4);
+                    r.put("el", i % 2);
+                    r.put("access", access(r, i % 4));
+                    r.put("va", (long) i * 0x9E3779B97F4A7C15L);
+                    r.put("size", 1 + i % 8);
+                });
         int groups;
         try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
                 new org.apache.parquet.io.LocalInputFile(dir.resolve("mem.parquet")))) {
