@@ -58,7 +58,7 @@ public final class SweepRunner {
      * ({@link #AUTO_WORKERS}). Each worker is a thread of one JVM, and at the start of a sweep the
      * JIT compilers need a core too: a second worker only pays when there is enough replay to
      * share. Measured on the 2-core machine (docs/performance.md, "Sweeps"): the quickstart sweep
-     * (2.8 M accesses in all) took 1.08x the one-worker time with two workers; 2 points of a
+     * (2.8 M accesses in all) took 0.97-1.08x the one-worker time with two workers; 2 points of a
      * 20 M-access trace took 0.75x of it (1.34x speed-up).
      */
     public static final long ACCESSES_PER_AUTO_WORKER = 10_000_000L;
