@@ -6,10 +6,13 @@
 #
 # Rep i runs the ceiling probe, then the sweep with 1 and 2 workers (odd reps 1 then 2, even reps
 # 2 then 1, so that a drift of the machine's speed falls on both). Each sweep's time is the one it
-# prints ("swept ... in S s"). At the end: every run, the medians, the speed-up of the medians and
-# of each rep, the CPU time of each run (user + system: if the two are alike, the second worker
-# added no work and the 2-worker run's wall time is bounded by the cores, not the code), and
-# whether sweep_results.parquet was byte-identical between the worker counts.
+# prints ("swept ... in S s"). At the end: every run, the medians, the speed-up of the medians, of
+# each rep and the median of the reps' speed-ups (the paired estimate: a rep's two runs are
+# adjacent in time, so a slow drift of the machine falls on both, while the speed-up of the
+# medians mixes runs from different moments), the CPU time of each run (user + system: if the two
+# are alike, the second worker added no work and the 2-worker run's wall time is bounded by the
+# cores, not the code), and whether sweep_results.parquet was byte-identical between the worker
+# counts.
 #
 # The ceiling probe: sha256sum of a 200 MB file in the page cache, PASSES times alone, then two such
 # loops at once; 2 x alone / together is what two independent one-core processes gain on this
@@ -71,6 +74,7 @@ printf '%-4s %-8s %-12s %-12s %-8s %-10s %-10s %s\n' rep ceiling "1 worker s" "2
   identical
 t1s=()
 t2s=()
+rs=()
 cs=()
 for ((r = 1; r <= reps; r++)); do
   c=-
@@ -89,11 +93,13 @@ for ((r = 1; r <= reps; r++)); do
   t2s+=("$b")
   same=no
   cmp -s "$work/sw1/sweep_results.parquet" "$work/sw2/sweep_results.parquet" && same=yes
-  printf '%-4s %-8s %-12s %-12s %-8.2f %-10s %-10s %s\n' "$r" "$c" "$a" "$b" "$(echo "$a / $b" | bc -l)" "$ca" "$cb" "$same"
+  rs+=("$(echo "$a / $b" | bc -l)")
+  printf '%-4s %-8s %-12s %-12s %-8.2f %-10s %-10s %s\n' "$r" "$c" "$a" "$b" "${rs[-1]}" "$ca" "$cb" "$same"
 done
 m1=$(printf '%s\n' "${t1s[@]}" | median)
 m2=$(printf '%s\n' "${t2s[@]}" | median)
-printf 'median: 1 worker %s s, 2 workers %s s, speed-up of the medians %.2fx' "$m1" "$m2" "$(echo "$m1 / $m2" | bc -l)"
+printf 'median: 1 worker %s s, 2 workers %s s, speed-up of the medians %.2fx, median of the reps'"'"' speed-ups %.2fx' \
+  "$m1" "$m2" "$(echo "$m1 / $m2" | bc -l)" "$(printf '%s\n' "${rs[@]}" | median)"
 if [ "$ceiling" = 1 ]; then
   printf ', machine ceiling (median) %sx' "$(printf '%s\n' "${cs[@]}" | median)"
 fi
