@@ -1,0 +1,215 @@
+package org.virtreplay.analysis.replay;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.virtreplay.analysis.metrics.IrqLatencyRow;
+import org.virtreplay.analysis.metrics.MetricTableWriter;
+import org.virtreplay.analysis.metrics.MetricTables;
+import org.virtreplay.analysis.metrics.RunInfo;
+import org.virtreplay.analysis.metrics.Stage2FaultRow;
+import org.virtreplay.analysis.metrics.TlbStatsRow;
+import org.virtreplay.analysis.metrics.WalkLengthRow;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.hyp.IrqLatencyStats;
+import org.virtreplay.engine.replay.ReplayConfig;
+import org.virtreplay.engine.replay.Replayer;
+import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.engine.stats.LogLinearHistogram;
+import org.virtreplay.engine.tlb.TlbGeometry;
+import org.virtreplay.ingest.trace.Trace;
+
+
+/** The metric tables written once at the end of a replay, from the engine's counters (docs/metrics.md). */
+final class ReplayTables {
+
+    private ReplayTables() {
+    }
+
+    /**
+     * {@code tlb_stats}: one row per PE × vCPU × structure × page size (the size of the entry that
+     * hit, or of the translation a miss's walk found; 0 for lookups whose walk faulted). Walks and
+     * their descriptor reads go on the last structure's row ({@code l2}, or the L1 of their kind
+     * without an L2). Stale hits are counted per vCPU and shown on its {@code l1d} row of the page
+     * size with the most hits.
+     */
+    static void writeTlbStats(Replayer rp, Path dir) throws IOException {
+        List<TlbStatsRow> rows = new ArrayList<>();
+        List<WalkLengthRow> lengths = new ArrayList<>();
+        for (int p = 0; p < rp.peCount(); p++) {
+            boolean hasL2 = rp.pe(p).l2 != null;
+            for (int d = 0; d < rp.vmCount(); d++) {
+                int vm = rp.vmId(d);
+                for (int v = 0; v < rp.vcpuCount(d); v++) {
+                    long stale = rp.counter(p, d, v, Replayer.C_STALE);
+                    int staleSize = -1;
+                    long best = -1;
+                    for (int z = 0; z < Replayer.SIZES; z++) {
+                        long h = rp.sizeCounter(p, d, v, z, Replayer.S_L1D_HITS);
+                        if (rp.sizeCounter(p, d, v, z, Replayer.S_L1D_LOOKUPS) > 0 && h > best) {
+                            best = h;
+                            staleSize = z;
+                        }
+                    }
+                    for (int z = 0; z < Replayer.SIZES; z++) {
+                        long pageSize = z == 0 ? 0 : 1L << z;
+                        long li = rp.sizeCounter(p, d, v, z, Replayer.S_L1I_LOOKUPS);
+                        long hi = rp.sizeCounter(p, d, v, z, Replayer.S_L1I_HITS);
+                        long ld = rp.sizeCounter(p, d, v, z, Replayer.S_L1D_LOOKUPS);
+                        long hd = rp.sizeCounter(p, d, v, z, Replayer.S_L1D_HITS);
+                        long wi = rp.sizeCounter(p, d, v, z, Replayer.S_WALKS_I);
+                        long wd = rp.sizeCounter(p, d, v, z, Replayer.S_WALKS_D);
+                        long[] ri = levels(rp, p, d, v, z, true);
+                        long[] rd = levels(rp, p, d, v, z, false);
+                        long[] none = new long[8];
+                        long st = z == staleSize ? Math.min(stale, hd) : 0;
+                        if (hasL2) {
+                            long l2l = rp.sizeCounter(p, d, v, z, Replayer.S_L2I_LOOKUPS)
+                                    + rp.sizeCounter(p, d, v, z, Replayer.S_L2D_LOOKUPS);
+                            long l2h = rp.sizeCounter(p, d, v, z, Replayer.S_L2I_HITS)
+                                    + rp.sizeCounter(p, d, v, z, Replayer.S_L2D_HITS);
+                            long[] both = new long[8];
+                            for (int i = 0; i < 8; i++) {
+                                both[i] = ri[i] + rd[i];
+                            }
+                            addRow(rows, p, vm, v, "l1i", 1, pageSize, li, hi, 0, none, 0);
+                            addRow(rows, p, vm, v, "l1d", 1, pageSize, ld, hd, 0, none, st);
+                            addRow(rows, p, vm, v, "l2", 2, pageSize, l2l, l2h, wi + wd, both, 0);
+                        } else {
+                            addRow(rows, p, vm, v, "l1i", 1, pageSize, li, hi, wi, ri, 0);
+                            addRow(rows, p, vm, v, "l1d", 1, pageSize, ld, hd, wd, rd, st);
+                        }
+                    }
+                    for (int n = 0; n <= Replayer.WALK_LEN_MAX; n++) {
+                        long c = rp.walkLengthCount(p, d, v, n);
+                        if (c != 0) {
+                            lengths.add(new WalkLengthRow(p, vm, v, n, c));
+                        }
+                    }
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.TLB_STATS, rows);
+        MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, lengths);
+    }
+
+    private static long[] levels(Replayer rp, int p, int d, int v, int sizeLog, boolean fetch) {
+        long[] a = new long[8];
+        for (int s = 1; s <= 2; s++) {
+            for (int l = 0; l < 4; l++) {
+                a[(s - 1) * 4 + l] = rp.levelReads(p, d, v, sizeLog, fetch, s, l);
+            }
+        }
+        return a;
+    }
+
+    private static void addRow(List<TlbStatsRow> rows, int p, int vm, int v, String name, int level, long pageSize,
+            long lookups, long hits, long walks, long[] reads, long stale) {
+        if (lookups == 0) {
+            return;
+        }
+        rows.add(new TlbStatsRow(p, vm, v, name, level, pageSize, lookups, hits, lookups - hits, walks, reads[0],
+                reads[1], reads[2], reads[3], reads[4], reads[5], reads[6], reads[7], stale));
+    }
+
+    static void writeFaults(Replayer rp, Path dir) throws IOException {
+        List<Stage2FaultRow> rows = new ArrayList<>();
+        for (int d = 0; d < rp.vmCount(); d++) {
+            for (int v = 0; v < rp.vcpuCount(d); v++) {
+                for (int k = 0; k < 4; k++) {
+                    for (int l = -1; l <= 3; l++) {
+                        for (int s = 0; s < 2; s++) {
+                            for (int c = 0; c < Stage2Port.CAUSES; c++) {
+                                long n = rp.s2FaultCount(d, v, k, l, s == 1, c);
+                                if (n != 0) {
+                                    rows.add(new Stage2FaultRow(rp.vmId(d), v, Replayer.FAULT_KIND_NAMES[k], l, s == 1,
+                                            Stage2Port.CAUSE_NAMES[c], n, rp.s2FaultFirst(d, v, k, l, s == 1, c),
+                                            rp.s2FaultLast(d, v, k, l, s == 1, c)));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.STAGE2_FAULTS, rows);
+    }
+
+    static void writeIrqLatency(Replayer rp, Path dir) throws IOException {
+        IrqLatencyStats st = rp.irqStats();
+        List<IrqLatencyRow> rows = new ArrayList<>();
+        for (int d = 0; d < rp.vmCount(); d++) {
+            int vm = rp.vmId(d);
+            for (int v = 0; v < rp.vcpuCount(d); v++) {
+                for (int c = 0; c < IrqLatencyStats.CLASSES; c++) {
+                    long n = st.count(vm, v, c);
+                    if (n == 0) {
+                        continue;
+                    }
+                    LogLinearHistogram h = st.histogram(vm, v, c);
+                    rows.add(new IrqLatencyRow(vm, v, IrqLatencyStats.CLASS_NAMES[c], n, h.min(), h.percentile(50),
+                            h.percentile(90), h.percentile(99), h.percentile(99.9), h.max(), h.mean(),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_EXIT),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_INJECT),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_SCHED),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_LR_WAIT),
+                            st.componentMean(vm, v, c, IrqLatencyStats.C_MASK)));
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.IRQ_LATENCY, rows);
+    }
+
+    static void writeRunInfo(ReplayJob.Options o, Scenario sc, Trace trace, Replayer rp, Path dir, ReplayConfig cfg)
+            throws IOException {
+        Map<String, String> e = new TreeMap<>();
+        e.put(RunInfo.TOOL_VERSION, o.toolVersion());
+        ReplayJob.Provenance pv = o.provenance() != null ? o.provenance() : ReplayJob.provenance(trace.dir());
+        e.put(RunInfo.INPUT, pv.input());
+        e.put(RunInfo.INPUT_DIGEST, pv.digest());
+        e.put(RunInfo.EVENTS_PROCESSED, Long.toString(rp.events()));
+        e.put(RunInfo.WINDOW_NS, Long.toString(o.windowNs()));
+        e.put(RunInfo.SCENARIO, o.scenarioName());
+        sc.asMap().forEach((k, v) -> e.put(RunInfo.SCENARIO_PREFIX + k, v));
+        e.put("host.vms", Integer.toString(rp.vmCount()));
+        if (o.vmsPerHost() > 0) {
+            e.put("host.vms_per_host", Integer.toString(o.vmsPerHost()));
+        }
+        e.put("host.pes", Integer.toString(cfg.peCount()));
+        e.put("host.core", cfg.core().name());
+        e.put("host.l1i", geom(cfg.core().l1i()));
+        e.put("host.l1d", geom(cfg.core().l1d()));
+        e.put("host.l2", geom(cfg.core().l2()));
+        o.commandOptions().forEach((k, v) -> e.put(RunInfo.OPTION_PREFIX + k, v));
+        long s1Faults = 0, notRunning = 0, readsCached = 0, pageLookups = 0;
+        for (int p = 0; p < rp.peCount(); p++) {
+            for (int d = 0; d < rp.vmCount(); d++) {
+                for (int v = 0; v < rp.vcpuCount(d); v++) {
+                    s1Faults += rp.counter(p, d, v, Replayer.C_S1_FAULTS);
+                    notRunning += rp.counter(p, d, v, Replayer.C_NOT_RUNNING);
+                    readsCached += rp.counter(p, d, v, Replayer.C_READS_I) + rp.counter(p, d, v, Replayer.C_READS_D);
+                    pageLookups += rp.counter(p, d, v, Replayer.C_PAGE_LOOKUPS);
+                }
+            }
+        }
+        // Totals that have no table of their own (docs/metrics.md, run_info).
+        e.put("replay.page_lookups", Long.toString(pageLookups));
+        e.put("replay.stage1_faults", Long.toString(s1Faults));
+        e.put("replay.accesses_not_running", Long.toString(notRunning));
+        e.put("replay.descriptor_reads_after_walk_caches", Long.toString(readsCached));
+        e.put("replay.stage2_map_rows_dropped", Long.toString(rp.stage2MapsDropped()));
+        rp.sysregExceptions().forEach((k, n) -> e.put("sysreg." + k, Long.toString(n)));
+        for (int d = 0; d < rp.vmCount(); d++) {
+            e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));
+            e.put(RunInfo.vmVcpusKey(rp.vmId(d)), Integer.toString(rp.vcpuCount(d)));
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.RUN_INFO, RunInfo.rows(e));
+    }
+
+    private static String geom(TlbGeometry g) {
+        return g == null || g.entries() == 0 ? "none" : g.entries() + " entries, " + g.ways() + "-way";
+    }
+}
