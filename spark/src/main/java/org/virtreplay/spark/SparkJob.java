@@ -78,6 +78,7 @@ public final class SparkJob {
             e.problems().forEach(System.err::println);
             System.exit(EXIT_BAD_INPUT);
         }
+        JarLogging.useJarConfigurationIfSparkDefault();
         SparkSession spark = SparkSession.builder().appName("virtreplay " + args[0]).getOrCreate();
         int code;
         try {

@@ -173,5 +173,9 @@ class SparkSubmitTest {
         }
         assertEquals(List.of(), leftInExecutorWorkDirs());
         assertTrue(r.out().startsWith("replayed tiny: "), r.out());
+        // under spark-submit the jar's logging configuration applies: Spark's INFO lines stay out
+        List<String> info = r.errLines().stream().filter(l -> l.contains(" INFO ")).toList();
+        assertTrue(info.isEmpty(), info.size() + " INFO lines on stderr, the first: "
+                + info.subList(0, Math.min(3, info.size())));
     }
 }
