@@ -132,6 +132,9 @@ public final class TlbCommand implements Callable<Integer> {
             throw new BadInputException("option '--input-format': expected lackey or canonical, got '"
                     + inputFormat + "'");
         }
+        if (statsCsv != null) {
+            AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
+        }
         Granule g1 = granule("--granule", granule);
         Granule g2 = s2Granule == null ? g1 : granule("--s2-granule", s2Granule);
         long block = s2Block == null ? 0 : blockSize(s2Block, g2);

@@ -97,6 +97,13 @@ class AtomicOutputsTest {
         r = run("tlb", t.toString(), "--stats-csv", csv.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(List.of("stats.csv", "t.lackey"), IngestTestSupport.names(tmp));
+        // a directory is not replaced by a file, and the refusal comes before the trace is read
+        Path d = Files.createDirectory(tmp.resolve("d"));
+        r = run("tlb", t.toString(), "--stats-csv", d.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(List.of(d + ": is a directory; expected a file name"), r.errLines());
+        assertEquals("", r.out());
+        assertEquals(List.of("d", "stats.csv", "t.lackey"), IngestTestSupport.names(tmp));
     }
 
     @Test

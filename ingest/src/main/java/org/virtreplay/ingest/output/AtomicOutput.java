@@ -89,11 +89,20 @@ public final class AtomicOutput implements AutoCloseable {
 
     /**
      * Checks, before any work, that {@code target} may be written as a directory: refuses (a
-     * {@link BadInputException}) a target that is or holds one of {@code inputs}, that exists but
-     * is not a directory, or that exists when {@code force} is false.
+     * {@link BadInputException}) a target that is or holds one of {@code inputs}, whose nearest
+     * existing ancestor is not a directory, that exists but is not a directory, or that exists
+     * when {@code force} is false.
      */
     public static void check(Path target, boolean force, Path... inputs) {
         check(target, true, force, inputs);
+    }
+
+    /**
+     * Checks, before any work, that {@code target} may be written as a file: as {@link #check},
+     * but an existing directory is refused and an existing file, when {@code force}, is not.
+     */
+    public static void checkFile(Path target, boolean force, Path... inputs) {
+        check(target, false, force, inputs);
     }
 
     /**
@@ -123,6 +132,14 @@ public final class AtomicOutput implements AutoCloseable {
         }
         if (abs.getParent() == null) {
             throw new BadInputException(target + ": is a root directory; choose another output");
+        }
+        for (Path a = abs.getParent(); a != null; a = a.getParent()) {
+            if (Files.exists(a)) {
+                if (!Files.isDirectory(a)) {
+                    throw new BadInputException(target + ": cannot be created: " + a + " is not a directory");
+                }
+                break;
+            }
         }
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             if (directory && !Files.isDirectory(abs)) {

@@ -86,6 +86,10 @@ class AtomicOutputTest {
         assertEquals(List.of(file + ": exists and is not a directory"), e.problems());
         e = assertThrows(BadInputException.class, () -> AtomicOutput.file(tmp.resolve("a"), true));
         assertEquals(List.of(tmp.resolve("a") + ": is a directory; expected a file name"), e.problems());
+        e = assertThrows(BadInputException.class, () -> AtomicOutput.directory(file.resolve("x/out"), true));
+        assertEquals(List.of(file.resolve("x/out") + ": cannot be created: " + file + " is not a directory"),
+                e.problems());
+        assertEquals(List.of("a", "f"), names(tmp));
     }
 
     @Test
