@@ -52,8 +52,8 @@ public final class RunCommand implements Callable<Integer> {
     // (--no-events: false) and its default for the negated name (--events: true). A fallbackValue of
     // "true" here once overrode the former, so --no-events kept the events and --events dropped them.
     @Option(names = "--no-events", negatable = true, defaultValue = "true",
-            description = "Leave out fault_events and irq_events, the tables of one row per fault and interrupt "
-                    + "(written by default; --events writes them).")
+            description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
+                    + "--no-events leaves them out).")
     boolean events;
 
     @Option(names = "--format", defaultValue = "both", paramLabel = "csv|html|both",

@@ -245,6 +245,9 @@ public final class AtomicOutput implements AutoCloseable {
         }
         if (old != null) {
             deleteTree(old);
+            synchronized (this) {
+                old = null;
+            }
         }
         OPEN.remove(this);
     }
