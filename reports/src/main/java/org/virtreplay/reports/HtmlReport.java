@@ -108,8 +108,6 @@ public final class HtmlReport {
         card("Interrupt p99", worst == null ? "–" : Html.us(worst.p99Ns()) + " µs",
                 worst == null ? "no interrupts" : "worst vCPU: " + d.vcpuLabel(worst.vm(), worst.vcpu()) + " ("
                         + worst.irqClass() + "); " + Html.count(irqs) + " interrupts");
-        d.timing.ifPresent(t -> card("Wall time", Html.num(t.wallTimeNs() / 1e9, 2) + " s",
-                Html.num(t.eventsPerSecond() / 1e6, 2) + " M events/s"));
         h.append("</div>\n");
         if (d.consistency.isEmpty()) {
             h.append("<p class=\"ok\">✔ The tables are consistent (hits + misses = lookups, "
@@ -505,15 +503,10 @@ public final class HtmlReport {
 
     private void config() {
         section("config", "Configuration");
-        RunTiming t = d.timing.orElse(null);
-        if (t != null) {
-            h.append("<p>Wall time ").append(Html.num(t.wallTimeNs() / 1e9, 3)).append(" s for ")
-                    .append(Html.count(t.eventsProcessed())).append(" events (")
-                    .append(Html.num(t.eventsPerSecond() / 1e6, 2))
-                    .append(" M events/s), from run_info.json.</p>\n");
-        } else {
-            none("run_info.json (wall time) is not in this run.");
-        }
+        // The wall time varies from run to run; the report does not (docs/metrics.md, Determinism).
+        h.append("<p>How long the replay took is in <code>").append(RunTiming.FILE)
+                .append("</code> beside the tables, not here: this page is the same bytes on every run of the same "
+                        + "inputs.</p>\n");
         h.append("<table class=\"kv\"><thead><tr><th>key</th><th>value</th></tr></thead><tbody>\n");
         for (Map.Entry<String, String> e : d.runInfo.entrySet()) {
             h.append("<tr><td><code>").append(esc(e.getKey())).append("</code></td><td>").append(esc(e.getValue()))

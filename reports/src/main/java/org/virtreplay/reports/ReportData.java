@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
@@ -13,7 +12,6 @@ import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.MetricsConsistency;
 import org.virtreplay.analysis.metrics.RunInfo;
 import org.virtreplay.analysis.metrics.RunOutput;
-import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
@@ -38,7 +36,6 @@ final class ReportData {
 
     final RunOutput run;
     final Map<String, String> runInfo;
-    final Optional<RunTiming> timing;
     final List<TlbStatsRow> tlb;
     final List<Stage2FaultRow> faults;
     final List<IrqLatencyRow> irq;
@@ -73,7 +70,6 @@ final class ReportData {
     ReportData(RunOutput run) {
         this.run = run;
         this.runInfo = run.runInfo();
-        this.timing = run.timing();
         this.tlb = run.readAll(MetricTables.TLB_STATS);
         this.faults = run.readAll(MetricTables.STAGE2_FAULTS);
         this.irq = run.readAll(MetricTables.IRQ_LATENCY);

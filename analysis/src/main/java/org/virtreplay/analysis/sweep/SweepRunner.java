@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Trace;
 
 /**
@@ -159,19 +159,13 @@ public final class SweepRunner {
     /** Runs the sweep, then {@code finisher} on its directory while it is still temporary. */
     public static Result run(Options o, Stage2Port.Factory s2, Finisher finisher) throws IOException {
         long t0 = System.nanoTime();
-        Path out = o.out().toAbsolutePath().normalize();
-        if (Files.exists(out) && !o.force()) {
-            throw new BadInputException(out + ": already exists; use --force to replace it");
-        }
+        AtomicOutput.check(o.out(), o.force(), o.trace());
         if (o.workers() < 0) {
             throw new BadInputException("--workers: expected a positive number of workers, got " + o.workers());
         }
         List<PointSetup> setups = setups(o.trace(), o.grid(), o.base());
-        Path parent = out.getParent() == null ? Path.of(".") : out.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
-        boolean done = false;
-        try {
+        try (AtomicOutput out = AtomicOutput.directory(o.out(), o.force(), o.trace())) {
+            Path tmp = out.path();
             Files.createDirectories(tmp.resolve(POINTS_DIR));
             // Every point reads the whole trace. The trace's name and digest are taken once; a trace
             // with CSV tables is converted to Parquet once, so that points do not each parse text
@@ -191,7 +185,7 @@ public final class SweepRunner {
                             Runtime.getRuntime().availableProcessors());
             List<List<SweepResultRow>> perPoint = runAll(o, workers, setups, tmp, source, provenance, s2);
             if (!source.equals(o.trace())) {
-                TraceConverter.deleteTree(source);
+                AtomicOutput.deleteTree(source);
             }
             List<SweepResultRow> rows = new ArrayList<>();
             perPoint.forEach(rows::addAll);
@@ -199,16 +193,8 @@ public final class SweepRunner {
             Knees.Result knees = Knees.find(o.grid(), rows, o.requirements());
             writeSummary(tmp, o.grid(), rows, knees);
             finisher.finish(tmp, rows, knees);
-            if (Files.exists(out)) {
-                TraceConverter.deleteTree(out);
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-            return new Result(out, o.grid(), setups, rows, knees, System.nanoTime() - t0, workers);
-        } finally {
-            if (!done) {
-                TraceConverter.deleteTree(tmp);
-            }
+            out.commit();
+            return new Result(out.target(), o.grid(), setups, rows, knees, System.nanoTime() - t0, workers);
         }
     }
 
