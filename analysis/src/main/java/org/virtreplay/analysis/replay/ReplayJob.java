@@ -155,6 +155,7 @@ public final class ReplayJob {
             throw new BadInputException(out + ": already exists; use --force to replace it");
         }
         Trace trace = Trace.open(o.trace());
+        TimelineWindows.checkBeforeReplay(trace, o.windowNs());
         Scenario sc = o.scenario();
         if (o.vmsPerHost() > 0 && sc.get(Scenario.Key.SCHED_POLICY).equals("trace")) {
             // The recorded schedule places the recorded VMs only; replicas need the modelled scheduler.
