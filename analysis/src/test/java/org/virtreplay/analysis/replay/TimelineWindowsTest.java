@@ -131,4 +131,15 @@ class TimelineWindowsTest {
         // (4), none in the two middle windows, the one at 2^63-1 in the last (2).
         assertEquals(List.of(4L, 0L, 0L, 2L), rows.stream().map(TimelineRow::tlbLookups).toList());
     }
+
+    @Test
+    void eventAtTwoToThe63MinusOneInAnotherTableIsReplayed() throws Exception {
+        // 2^63-1 is a valid ts; a pte row at that time is an event like any other: 2 accesses + 1.
+        Path t = csvTrace("");
+        Files.writeString(t.resolve("pte.csv"), "ts,vm,pa,value\n9223372036854775807,,0x100000,0x0\n");
+        ReplayJob.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> ReplayJob.run(new ReplayJob.Options(t, tmp.resolve("out"), Scenario.defaults(), "test",
+                        3_000_000_000_000_000_000L, false, true, false, "test", Map.of()), Stage2Ports.kvm()));
+        assertEquals(3, r.events());
+    }
 }
