@@ -142,4 +142,18 @@ class TimelineWindowsTest {
                         3_000_000_000_000_000_000L, false, true, false, "test", Map.of()), Stage2Ports.kvm()));
         assertEquals(3, r.events());
     }
+
+    @Test
+    void sweepPointsWidenTheirWindowsForALongTrace() throws Exception {
+        // Events at ts 1, 2,000,000 and 1,500 s: 1 ms windows would be 1,500,001; 2 ms ones 750,001.
+        Path pq = tmp.resolve("pq");
+        TraceConverter.convert(csvTrace("1500000000000,0,0,1,r,0x3000,8\n"), pq, TraceConverter.Form.PARQUET, 20,
+                false);
+        assertEquals(2_000_000, TimelineWindows.widthFor(pq, 1_000_000));
+        // A short trace keeps the sweep's 1 ms.
+        Path pq2 = tmp.resolve("pq2");
+        Files.delete(tmp.resolve("t").resolve("mem.csv"));
+        TraceConverter.convert(csvTrace(""), pq2, TraceConverter.Form.PARQUET, 20, false);
+        assertEquals(1_000_000, TimelineWindows.widthFor(pq2, 1_000_000));
+    }
 }
