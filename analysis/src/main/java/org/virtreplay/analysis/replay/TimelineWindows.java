@@ -41,9 +41,9 @@ public final class TimelineWindows {
     }
 
     /**
-     * The least-ns timestamp and the greatest of the trace's events, from the Parquet footers'
-     * statistics of every event table's {@code ts}; null when some table is CSV or its footer has no
-     * statistics (the span is then unknown without reading the table), or when there are no events.
+     * {least, greatest} timestamp of the trace's events, from the Parquet footers' statistics of
+     * every event table's {@code ts}; null when some table is CSV or its footer has no statistics
+     * (the span is then unknown without reading the table), or when there are no events.
      */
     static long[] spanFromFooters(Trace trace) {
         long lo = Long.MAX_VALUE;
