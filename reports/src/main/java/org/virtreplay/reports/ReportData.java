@@ -66,6 +66,7 @@ final class ReportData {
     final TreeSet<Long> vcpus = new TreeSet<>();
     final List<String> consistency;
     private final Map<Integer, String> vmLabels = new HashMap<>();
+    private final Map<Integer, String> chartVmLabels = new HashMap<>();
 
     ReportData(RunOutput run) {
         this.run = run;
@@ -133,10 +134,13 @@ final class ReportData {
         for (int vm : vms) {
             uses.merge(run.vmName(vm), 1, Integer::sum);
         }
+        Map<Integer, String> names = new java.util.LinkedHashMap<>();
         for (int vm : vms) {
             String n = run.vmName(vm);
             vmLabels.put(vm, uses.get(n) > 1 ? n + " (vm " + vm + ")" : n);
+            names.put(vm, n);
         }
+        chartVmLabels.putAll(ChartLabels.unique(names, ReportData::vmTag));
         this.consistency = MetricsConsistency.check(run);
     }
 
@@ -165,6 +169,24 @@ final class ReportData {
 
     String vcpuLabel(int vm, int vcpu) {
         return vmLabel(vm) + " / vCPU " + vcpu;
+    }
+
+    private static String vmTag(int vm) {
+        return " (vm " + vm + ")";
+    }
+
+    /**
+     * The VM's label in charts: its name cut to {@link ChartLabels#MAX} characters, with the id
+     * where two labels would be equal (tables use {@link #vmLabel}, the full name).
+     */
+    String chartVmLabel(int vm) {
+        return chartVmLabels.computeIfAbsent(vm,
+                k -> ChartLabels.shorten(run.vmName(k), ChartLabels.MAX - vmTag(k).length()) + vmTag(k));
+    }
+
+    /** A vCPU's label in charts: {@link #chartVmLabel} and the vCPU number. */
+    String chartVcpuLabel(int vm, int vcpu) {
+        return chartVmLabel(vm) + " / vCPU " + vcpu;
     }
 
     /** Translation requests (level-1 lookups) and walks per (vm, vcpu) key, from tlb_stats. */

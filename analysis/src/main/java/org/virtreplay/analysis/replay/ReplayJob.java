@@ -153,6 +153,7 @@ public final class ReplayJob {
         long t0 = System.nanoTime();
         AtomicOutput.check(o.out(), o.force(), o.trace());
         Trace trace = Trace.open(o.trace());
+        TimelineWindows.checkBeforeReplay(trace, o.windowNs());
         Scenario sc = o.scenario();
         if (o.vmsPerHost() > 0 && sc.get(Scenario.Key.SCHED_POLICY).equals("trace")) {
             // The recorded schedule places the recorded VMs only; replicas need the modelled scheduler.

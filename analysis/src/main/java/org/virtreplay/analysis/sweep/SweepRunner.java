@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.analysis.replay.TimelineWindows;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.replay.Stage2Port;
@@ -50,7 +51,10 @@ public final class SweepRunner {
     /** Problems reported before the conversion of a bad CSV trace gives up (as {@code ingest}'s default). */
     static final int MAX_ERRORS = 20;
 
-    /** Timeline window of the per-point replays (the sweep does not use the timeline). */
+    /**
+     * Timeline window of the per-point replays (the sweep does not use the timeline); widened along
+     * 1, 2, 5, 10 … ms for a trace whose span would need more than {@link TimelineWindows#MAX_WINDOWS}.
+     */
     public static final long WINDOW_NS = 1_000_000L;
 
     /**
@@ -139,7 +143,9 @@ public final class SweepRunner {
         Map<String, String> opts = new TreeMap<>();
         opts.put("sweep.point", Integer.toString(setup.point().index()));
         opts.put("sweep.params", setup.point().label());
-        ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, WINDOW_NS, true, true,
+        // The sweep does not use the timeline: widen its windows for a trace too long for 1 ms ones.
+        long window = TimelineWindows.widthFor(trace, WINDOW_NS);
+        ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, window, true, true,
                 false, toolVersion, opts, setup.vmsPerHost(), false, provenance);
         ReplayJob.run(o, s2);
         return PointMetrics.rows(dir, setup);
