@@ -42,12 +42,23 @@ public final class ImportJob {
             }
             switch (f) {
                 // several --kvm-events files are one event stream, merged by time (per-CPU buffers saved apart)
-                case KVM_EVENTS -> list.add(new KvmEventsImporter(specs, o.vms()));
+                case KVM_EVENTS -> list.add(new KvmEventsImporter(specs, o.vms(), otherVmNames(o)));
                 default -> throw new BadInputException("--" + f.option() + ": not supported yet (issue 15; "
                         + "its importer is being written)");
             }
         }
         return list;
+    }
+
+    /** The VM names the sources other than --kvm-events give, distinct, in order. */
+    static List<String> otherVmNames(ImportOptions o) {
+        List<String> names = new ArrayList<>();
+        for (SourceSpec s : o.sources()) {
+            if (s.vm() != null && !names.contains(s.vm())) {
+                names.add(s.vm());
+            }
+        }
+        return names;
     }
 
     public static Result run(ImportOptions o) {
