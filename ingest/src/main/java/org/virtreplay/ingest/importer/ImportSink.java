@@ -331,6 +331,13 @@ public final class ImportSink {
         return id;
     }
 
+    /** An event at {@code ts} (offset applied) that may have made no row. */
+    void event(long ts) {
+        if (ts < minTs) {
+            minTs = ts;
+        }
+    }
+
     /** The earliest timestamp of all sources (after offsets), or 0 if there is none. */
     public long epochNs() {
         return minTs == Long.MAX_VALUE ? 0 : minTs;

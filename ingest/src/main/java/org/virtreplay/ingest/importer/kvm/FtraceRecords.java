@@ -54,6 +54,8 @@ final class FtraceRecords implements Closeable {
     /** The parsed prefix of a record; offsets index the record's bytes. */
     static final class Fields {
         long line;
+        /** The last physical line of the record (after joined continuation lines). */
+        long lastLine;
         int tagStart;
         int tagEnd;
         int commStart;
@@ -70,6 +72,7 @@ final class FtraceRecords implements Closeable {
 
         void copy(Fields o) {
             line = o.line;
+            lastLine = o.lastLine;
             tagStart = o.tagStart;
             tagEnd = o.tagEnd;
             commStart = o.commStart;
@@ -86,9 +89,13 @@ final class FtraceRecords implements Closeable {
         }
     }
 
-    FtraceRecords(TextLines lines, SourceSink src) {
+    private final boolean report;
+
+    /** @param report whether to report malformed lines (the second pass does; the first stays silent) */
+    FtraceRecords(TextLines lines, SourceSink src, boolean report) {
         this.lines = lines;
         this.src = src;
+        this.report = report;
         this.label = src.spec().label();
     }
 
@@ -146,8 +153,10 @@ final class FtraceRecords implements Closeable {
                 continue;
             }
             if (!hasPend) {
-                src.malformed(lines.lineNumber(), "expected a trace record 'COMM-PID [CPU] SECS.USECS: EVENT: ...' "
-                        + "(ftrace text or trace-cmd report), got '" + shorten(lines.text()) + "'");
+                if (report) {
+                    src.malformed(lines.lineNumber(), "expected a trace record 'COMM-PID [CPU] SECS.USECS: EVENT: ...' "
+                            + "(ftrace text or trace-cmd report), got '" + shorten(lines.text()) + "'");
+                }
                 continue;
             }
             // a continuation of the pending record: joined with one space
@@ -157,6 +166,7 @@ final class FtraceRecords implements Closeable {
             System.arraycopy(b, p, pend, pendLen, add);
             pendLen += add;
             pendF.payEnd = pendLen;
+            pendF.lastLine = lines.lineNumber();
             continuations++;
         }
         if (hasPend) {
@@ -176,6 +186,7 @@ final class FtraceRecords implements Closeable {
         // offsets of the scratch parse are relative to the line start s
         shift(pendF, -s);
         pendF.line = lines.lineNumber();
+        pendF.lastLine = pendF.line;
         hasPend = true;
     }
 

@@ -205,16 +205,17 @@ public final class KvmEventsImporter implements SourceImporter {
         return threads.tag(r.text(f.tagStart, f.tagEnd));
     }
 
-    private FtraceRecords open(int i) throws IOException {
+    private FtraceRecords open(int i, boolean report) throws IOException {
         SourceSpec s = specs.get(i);
-        return new FtraceRecords(TextLines.open(s.file(), s.label(), "--kvm-events"), srcs[i]);
+        return new FtraceRecords(TextLines.open(s.file(), s.label(), "--kvm-events"), srcs[i], report);
     }
 
     /** Pass 1: who the threads are. */
     private void scan(int file) throws IOException {
         SourceSink src = srcs[file];
         String label = specs.get(file).label();
-        try (FtraceRecords r = open(file)) {
+        long first = Long.MAX_VALUE;
+        try (FtraceRecords r = open(file, false)) {
             while (r.next()) {
                 FtraceRecords.Fields f = r.f;
                 byte[] b = r.buf();
@@ -226,6 +227,9 @@ public final class KvmEventsImporter implements SourceImporter {
                     th.tgid = f.tgid;
                 }
                 threads.seen(t, f.ts, file, f.line, label);
+                if (f.ts >= 0 && f.ts < first) {
+                    first = f.ts;
+                }
                 int ev = events.id(b, f.evStart, f.evEnd);
                 if (KvmEvent.isVcpuEvent(ev)) {
                     th.vcpuEvents++;
@@ -243,6 +247,9 @@ public final class KvmEventsImporter implements SourceImporter {
                         mention(tag, (int) pl.v[0], b, pl.wStart, pl.wEnd, f, file, label);
                     }
                 }
+            }
+            if (first != Long.MAX_VALUE) {
+                src.event(first);
             }
             if (r.headerCpus > 0) {
                 sink.declarePes(r.headerCpus);
@@ -318,7 +325,7 @@ public final class KvmEventsImporter implements SourceImporter {
         boolean[] live = new boolean[n];
         try {
             for (int i = 0; i < n; i++) {
-                rs[i] = open(i);
+                rs[i] = open(i, true);
                 live[i] = rs[i].next();
             }
             while (true) {
@@ -498,7 +505,8 @@ public final class KvmEventsImporter implements SourceImporter {
             String expected) {
         if (!ok) {
             src.malformed(f.line, event + ": expected " + expected + ", got '"
-                    + FtraceRecords.shorten(r.text(f.payStart, f.payEnd)) + "'");
+                    + FtraceRecords.shorten(r.text(f.payStart, f.payEnd)) + "'" + (f.lastLine > f.line
+                            ? " (the record continues to line " + f.lastLine + ": wrapped lines are joined)" : ""));
         }
         return ok;
     }
