@@ -136,7 +136,7 @@ final class FtraceRecords implements Closeable {
                     }
                 }
                 if (hasPend) {
-                    return emit(false);
+                    return emit();
                 }
                 continue;
             }
@@ -170,7 +170,7 @@ final class FtraceRecords implements Closeable {
             continuations++;
         }
         if (hasPend) {
-            return emit(false);
+            return emit();
         }
         return false;
     }
@@ -212,7 +212,7 @@ final class FtraceRecords implements Closeable {
         pendLen = 0;
     }
 
-    private boolean emit(boolean unused) {
+    private boolean emit() {
         swap();
         return handOut();
     }

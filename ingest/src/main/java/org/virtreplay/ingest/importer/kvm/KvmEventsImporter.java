@@ -21,6 +21,10 @@ import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_WAKEUP;
 import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_WAKEUP_NEW;
 import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_WAKING;
 import static org.virtreplay.ingest.importer.kvm.KvmEvent.VGIC_UPDATE_IRQ_PENDING;
+import static org.virtreplay.ingest.importer.kvm.VcpuExits.HAS_ESR;
+import static org.virtreplay.ingest.importer.kvm.VcpuExits.HAS_FAR;
+import static org.virtreplay.ingest.importer.kvm.VcpuExits.HAS_IPA;
+import static org.virtreplay.ingest.importer.kvm.VcpuExits.HAS_PC;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -78,11 +82,6 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
     private static final int R_WAKE_DUP = 6;
     private static final int R_COUNTER = 7;
 
-    private static final int HAS_ESR = 1;
-    private static final int HAS_PC = 2;
-    private static final int HAS_IPA = 4;
-    private static final int HAS_FAR = 8;
-
     private final List<SourceSpec> specs;
     private final List<VmSpec> vmSpecs;
     private final List<String> otherVmNames;
@@ -95,33 +94,13 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
     private long[][] used;
     private long[][] skipped;
     private long[][] unknown;
-    private long exitsWithoutEntry;
-    private long mergedIrqs;
 
     // per thread
-    private long[] lastTs;
-    private boolean[] exPend;
-    private long[] exTs;
-    private int[] exPe;
-    private int[] exSrc;
-    private String[] exType;
-    private int[] exEc;
-    private int[] exHas;
-    private long[] exEsr;
-    private long[] exPc;
-    private long[] exIpa;
-    private long[] exFar;
-    private boolean[] orPend;
-    private long[] orTs;
-    private int[] orIntid;
-    private int[] orVcpu;
-    private int[] orLevel;
-    private int[] orEvent;
-    private int[] orSrc;
+    private long[] lastTs = new long[0];
+    private VcpuExits exits;
+    private Injections irqs;
 
     private ImportSink sink;
-    private org.virtreplay.ingest.trace.Row exitRow;
-    private org.virtreplay.ingest.trace.Row irqRow;
     private org.virtreplay.ingest.trace.Row schedRow;
 
     /**
@@ -185,11 +164,11 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
                 }
             }
         }
-        if (exitsWithoutEntry > 0) {
-            srcs[0].note("exits_without_entry", Long.toString(exitsWithoutEntry));
+        if (exits.withoutEntry > 0) {
+            srcs[0].note("exits_without_entry", Long.toString(exits.withoutEntry));
         }
-        if (mergedIrqs > 0) {
-            srcs[0].note("irq_pairs_merged", mergedIrqs + " (an injection traced by its origin event and by "
+        if (irqs.merged > 0) {
+            srcs[0].note("irq_pairs_merged", irqs.merged + " (an injection traced by its origin event and by "
                     + "vgic_update_irq_pending is one irq row)");
         }
     }
@@ -315,45 +294,25 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
     // ---------------------------------------------------------------- per-thread state
 
     private void prepare() {
-        grow(64);
+        exits = new VcpuExits(srcs);
+        irqs = new Injections(srcs, used, skipped, R_SGI);
         schedPairs = new LongCounts[specs.size()];
         for (int i = 0; i < schedPairs.length; i++) {
             schedPairs[i] = new LongCounts();
         }
-        exitRow = sink.newRow(TableKind.EXITS);
-        irqRow = sink.newRow(TableKind.IRQ);
         schedRow = sink.newRow(TableKind.SCHED);
     }
 
-    /** Makes room in the per-thread arrays for thread t. */
+    /** Makes room in the per-thread state for thread t. */
     private void ensure(int t) {
-        if (t >= exPend.length) {
-            grow(Math.max(t + 1, exPend.length * 2));
+        if (t >= lastTs.length) {
+            int n = Math.max(t + 1, Math.max(64, lastTs.length * 2));
+            int old = lastTs.length;
+            lastTs = java.util.Arrays.copyOf(lastTs, n);
+            java.util.Arrays.fill(lastTs, old, n, Long.MIN_VALUE);
         }
-    }
-
-    private void grow(int n) {
-        int old = lastTs == null ? 0 : lastTs.length;
-        lastTs = lastTs == null ? new long[n] : java.util.Arrays.copyOf(lastTs, n);
-        java.util.Arrays.fill(lastTs, old, n, Long.MIN_VALUE);
-        exPend = exPend == null ? new boolean[n] : java.util.Arrays.copyOf(exPend, n);
-        exTs = exTs == null ? new long[n] : java.util.Arrays.copyOf(exTs, n);
-        exPe = exPe == null ? new int[n] : java.util.Arrays.copyOf(exPe, n);
-        exSrc = exSrc == null ? new int[n] : java.util.Arrays.copyOf(exSrc, n);
-        exType = exType == null ? new String[n] : java.util.Arrays.copyOf(exType, n);
-        exEc = exEc == null ? new int[n] : java.util.Arrays.copyOf(exEc, n);
-        exHas = exHas == null ? new int[n] : java.util.Arrays.copyOf(exHas, n);
-        exEsr = exEsr == null ? new long[n] : java.util.Arrays.copyOf(exEsr, n);
-        exPc = exPc == null ? new long[n] : java.util.Arrays.copyOf(exPc, n);
-        exIpa = exIpa == null ? new long[n] : java.util.Arrays.copyOf(exIpa, n);
-        exFar = exFar == null ? new long[n] : java.util.Arrays.copyOf(exFar, n);
-        orPend = orPend == null ? new boolean[n] : java.util.Arrays.copyOf(orPend, n);
-        orTs = orTs == null ? new long[n] : java.util.Arrays.copyOf(orTs, n);
-        orIntid = orIntid == null ? new int[n] : java.util.Arrays.copyOf(orIntid, n);
-        orVcpu = orVcpu == null ? new int[n] : java.util.Arrays.copyOf(orVcpu, n);
-        orLevel = orLevel == null ? new int[n] : java.util.Arrays.copyOf(orLevel, n);
-        orEvent = orEvent == null ? new int[n] : java.util.Arrays.copyOf(orEvent, n);
-        orSrc = orSrc == null ? new int[n] : java.util.Arrays.copyOf(orSrc, n);
+        exits.ensure(t);
+        irqs.ensure(t);
     }
 
     /** The one pass: all files merged by time. */
@@ -391,12 +350,8 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
                 }
             }
         }
-        for (int t = 0; t < threads.size(); t++) {
-            flushOrigin(t);
-            if (exPend[t]) {
-                emitExit(t, -1);
-            }
-        }
+        irqs.finish();
+        exits.finish();
     }
 
     private long[] first;
@@ -433,7 +388,7 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
         }
         threads.seen(t, f.ts, file, f.line, specs.get(file).label());
         if (ev != VGIC_UPDATE_IRQ_PENDING) {
-            flushOrigin(t);
+            irqs.flush(t);
         }
         boolean vcpuEvent = KvmEvent.isVcpuEvent(ev);
         if (vcpuEvent) {
@@ -456,8 +411,7 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
                 if (!check(pl.kvmEntry(), src, f, r, "kvm_entry", Payload.KVM_ENTRY)) {
                     return;
                 }
-                if (exPend[t]) {
-                    emitExit(t, f.ts - exTs[t]);
+                if (exits.close(t, f.ts)) {
                     used[file][ev]++;
                 } else {
                     skipped[file][R_NO_EXIT]++;
@@ -467,11 +421,7 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
                 if (!check(pl.kvmExit(), src, f, r, "kvm_exit", Payload.KVM_EXIT)) {
                     return;
                 }
-                if (exPend[t]) {
-                    exitsWithoutEntry++;
-                    emitExit(t, -1);
-                }
-                openExit(t, f, file);
+                exits.open(t, f.ts, f.cpu, file, pl);
                 used[file][ev]++;
             }
             case KVM_GUEST_FAULT -> {
@@ -534,13 +484,13 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
                         skipped[file][R_NOT_GIC]++;
                         return;
                     }
-                    openOrigin(t, f.ts, (int) intid, -1, (int) pl.v[1], ev, file);
+                    irqs.origin(t, f.ts, (int) intid, -1, (int) pl.v[1], ev, file);
                 }
             }
             case KVM_TIMER_UPDATE_IRQ -> {
                 if (check(pl.kvmTimerUpdateIrq(), src, f, r, "kvm_timer_update_irq", Payload.KVM_TIMER_UPDATE_IRQ)
-                        && validIrq(t, src, f, pl.v[1], pl.v[0], true)) {
-                    openOrigin(t, f.ts, (int) pl.v[1], (int) pl.v[0], (int) pl.v[2], ev, file);
+                        && validIrq(src, f, pl.v[1], pl.v[0], true)) {
+                    irqs.origin(t, f.ts, (int) pl.v[1], (int) pl.v[0], (int) pl.v[2], ev, file);
                 }
             }
             case VGIC_UPDATE_IRQ_PENDING -> vgic(t, f, r, file);
@@ -569,107 +519,12 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
         return ok;
     }
 
-    // ---- exits
-
-    private void openExit(int t, FtraceRecords.Fields f, int file) {
-        exPend[t] = true;
-        exTs[t] = f.ts;
-        exPe[t] = f.cpu;
-        exSrc[t] = file;
-        exHas[t] = HAS_PC;
-        exPc[t] = pl.v[1];
-        String type = null;
-        if (pl.raw) {
-            type = exceptionType(pl.v[2], pl.v[0]);
-        } else if (pl.wEnd > pl.wStart) {
-            type = words.name(words.id(pl.b, pl.wStart, pl.wEnd));
-        }
-        exType[t] = type;
-        // KVM forces the EC to 0 when the exit is not a trap: it then says nothing
-        boolean trap = type == null ? pl.has(0) : type.equals("TRAP");
-        exEc[t] = pl.has(0) && trap && pl.v[0] >= 0 && pl.v[0] <= 63 ? (int) pl.v[0] : -1;
-    }
-
-    /**
-     * kvm_exit's raw {@code ret} (already reduced by ARM_EXCEPTION_CODE) by kvm_arm_exception_type
-     * of arch/arm64/include/asm/kvm_asm.h. Kernels before v4.14 numbered TRAP 1 (0 IRQ, 1 TRAP,
-     * 2 HYP_GONE): a 1 with a non-zero EC can only be such a trap.
-     */
-    static String exceptionType(long ret, long ec) {
-        if (ret == 1 && ec != 0) {
-            return "TRAP";
-        }
-        return switch ((int) ret) {
-            case 0 -> "IRQ";
-            case 1 -> "SERROR";
-            case 2 -> "TRAP";
-            case 3 -> "ILLEGAL";
-            case 0xbadca11 -> "HYP_GONE";
-            default -> Long.toString(ret);
-        };
-    }
-
+    /** An event that fills in the open exit of thread t: used, or skipped if the thread has none. */
     private void annotate(int t, int file, int ev, int what, long ipa, long esr, long far, long pc) {
-        if (!exPend[t]) {
+        if (exits.annotate(t, what, ipa, esr, far, pc)) {
+            used[file][ev]++;
+        } else {
             skipped[file][R_NO_EXIT]++;
-            return;
-        }
-        int has = exHas[t];
-        if ((what & HAS_IPA) != 0 && (has & HAS_IPA) == 0) {
-            exIpa[t] = ipa;
-            has |= HAS_IPA;
-        }
-        if ((what & HAS_ESR) != 0 && (has & HAS_ESR) == 0) {
-            exEsr[t] = esr;
-            has |= HAS_ESR;
-        }
-        if ((what & HAS_FAR) != 0 && (has & HAS_FAR) == 0) {
-            exFar[t] = far;
-            has |= HAS_FAR;
-        }
-        if ((what & HAS_PC) != 0 && (has & HAS_PC) == 0) {
-            exPc[t] = pc;
-            has |= HAS_PC;
-        }
-        exHas[t] = has;
-        used[file][ev]++;
-    }
-
-    private void emitExit(int t, long duration) {
-        org.virtreplay.ingest.trace.Row r = exitRow;
-        // ts,vm,vcpu,pe,type,ec,ec_name,esr,pc,ipa,far,duration_ns
-        r.set(0, exTs[t]);
-        r.set(1, 0); // vm and vcpu: completed from the thread by resolve()
-        r.set(2, 0);
-        r.set(3, exPe[t] > 4095 ? -1 : exPe[t]);
-        r.setText(4, exType[t]);
-        int ec = exEc[t];
-        if (ec < 0) {
-            r.setNull(5);
-            r.setNull(6);
-        } else {
-            r.set(5, ec);
-            r.setText(6, EsrClass.name(ec));
-        }
-        int has = exHas[t];
-        setOpt(r, 7, (has & HAS_ESR) != 0, exEsr[t]);
-        setOpt(r, 8, (has & HAS_PC) != 0, exPc[t]);
-        setOpt(r, 9, (has & HAS_IPA) != 0, exIpa[t]);
-        setOpt(r, 10, (has & HAS_FAR) != 0, exFar[t]);
-        if (duration < 0) {
-            r.setNull(11);
-        } else {
-            r.set(11, duration);
-        }
-        srcs[exSrc[t]].addDeferred(r, t);
-        exPend[t] = false;
-    }
-
-    private static void setOpt(org.virtreplay.ingest.trace.Row r, int c, boolean has, long v) {
-        if (has) {
-            r.set(c, v);
-        } else {
-            r.setNull(c);
         }
     }
 
@@ -692,14 +547,14 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
             src.malformed(f.line, "kvm_irq_line: a VGIC PPI must be INTID 16..31, got " + intid);
             return;
         }
-        if (!validIrq(t, src, f, intid, vcpu, false)) {
+        if (!validIrq(src, f, intid, vcpu, false)) {
             return;
         }
-        openOrigin(t, f.ts, (int) intid, (int) vcpu, (int) pl.v[3], KVM_IRQ_LINE, file);
+        irqs.origin(t, f.ts, (int) intid, (int) vcpu, (int) pl.v[3], KVM_IRQ_LINE, file);
     }
 
     /** Checks an INTID and target vCPU from a payload; counts or reports what is not importable. */
-    private boolean validIrq(int t, SourceSink src, FtraceRecords.Fields f, long intid, long vcpu, boolean ppi) {
+    private boolean validIrq(SourceSink src, FtraceRecords.Fields f, long intid, long vcpu, boolean ppi) {
         if (intid < 0 || (intid >= 1020 && intid < 8192) || intid >= (1 << 24)) {
             src.malformed(f.line, "INTID " + intid + " is not a GIC INTID (0..1019, 8192..16777215)");
             return false;
@@ -711,83 +566,20 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
         return true;
     }
 
-    private void openOrigin(int t, long ts, int intid, int vcpu, int level, int ev, int file) {
-        orPend[t] = true;
-        orTs[t] = ts;
-        orIntid[t] = intid;
-        orVcpu[t] = intid < 32 ? vcpu : -1;
-        orLevel[t] = level;
-        orEvent[t] = ev;
-        orSrc[t] = file;
-    }
-
-    private void flushOrigin(int t) {
-        if (!orPend[t]) {
-            return;
-        }
-        orPend[t] = false;
-        emitIrq(orSrc[t], orTs[t], t, orIntid[t], orVcpu[t], orLevel[t], orEvent[t]);
-    }
-
     private void vgic(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
         SourceSink src = srcs[file];
         if (!check(pl.vgicUpdateIrqPending(), src, f, r, "vgic_update_irq_pending", Payload.VGIC_UPDATE_IRQ_PENDING)) {
-            flushOrigin(t);
+            irqs.flush(t);
             return;
         }
         long intid = pl.v[1];
         // for SPIs KVM passes no vCPU (the field is 0): the distributor routes them
         long vcpu = intid < 32 ? pl.v[0] : -1;
-        if (!validIrq(t, src, f, intid, vcpu, false)) {
-            flushOrigin(t);
+        if (!validIrq(src, f, intid, vcpu, false)) {
+            irqs.flush(t);
             return;
         }
-        int level = (int) pl.v[2];
-        if (orPend[t] && (orEvent[t] == KVM_SET_IRQ || orIntid[t] == intid) && (orLevel[t] != 0) == (level != 0)) {
-            // the same injection, traced twice: one row, with the vGIC's INTID and target
-            orPend[t] = false;
-            used[file][VGIC_UPDATE_IRQ_PENDING]++;
-            mergedIrqs++;
-            emitIrq(orSrc[t], orTs[t], t, (int) intid, (int) vcpu, level, orEvent[t]);
-            return;
-        }
-        flushOrigin(t);
-        emitIrq(file, f.ts, t, (int) intid, (int) vcpu, level, VGIC_UPDATE_IRQ_PENDING);
-    }
-
-    /** The architected timer PPIs KVM uses by default: 26 EL2 physical, 27 virtual, 28 EL2 virtual, 30 physical. */
-    static boolean isTimerPpi(int intid) {
-        return intid == 26 || intid == 27 || intid == 28 || intid == 30;
-    }
-
-    private void emitIrq(int file, long ts, int thread, int intid, int vcpu, int level, int ev) {
-        if (intid < 16) {
-            skipped[file][R_SGI]++;
-            return;
-        }
-        org.virtreplay.ingest.trace.Row r = irqRow;
-        // ts,intid,vm,vcpu,source,source_vcpu,trigger,event,priority,ack_ts,eoi_ts
-        r.set(0, ts);
-        r.set(1, intid);
-        r.set(2, 0); // vm: completed from the thread by resolve()
-        r.set(3, intid < 32 ? vcpu : -1);
-        int source;
-        if (intid >= 8192) {
-            source = 3; // its
-        } else if (intid < 32 && (ev == KVM_TIMER_UPDATE_IRQ || (ev == VGIC_UPDATE_IRQ_PENDING && isTimerPpi(intid)))) {
-            source = 1; // timer
-        } else {
-            source = 0; // device
-        }
-        r.set(4, source);
-        r.set(5, -1);
-        r.set(6, 1); // level: the events report line levels (see docs/import.md)
-        r.set(7, level != 0 ? 0 : 1);
-        r.setNull(8);
-        r.setNull(9);
-        r.setNull(10);
-        srcs[file].addDeferred(r, thread);
-        used[file][ev]++;
+        irqs.vgic(t, f.ts, (int) intid, (int) vcpu, (int) pl.v[2], file);
     }
 
     // ---- scheduling

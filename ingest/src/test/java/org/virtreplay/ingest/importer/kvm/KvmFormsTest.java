@@ -188,4 +188,41 @@ class KvmFormsTest {
         assertEquals(List.of("3"), column(out, "sched", "pe"));
         assertEquals(List.of("2"), column(out, "vms", "vcpus")); // index 1 from the name: vCPUs 0..1
     }
+
+    @Test
+    void interruptEdgeCasesLostEventsAndAnExitWithoutEntry() throws IOException {
+        Path f = write(dir, "irq.txt", """
+                  kvm-vcpu-0-20 [000] ....  3.000000: kvm_exit: IRQ: HSR_EC: 0x0000 (UNKNOWN), PC: 0x100
+                  kvm-vcpu-0-20 [000] ....  3.000002: kvm_exit: TRAP: HSR_EC: 0x0018 (SYS64), PC: 0x104
+                CPU:0 [LOST 12 EVENTS]
+                  kvm-vcpu-0-20 [000] ....  3.000005: kvm_entry: PC: 0x108
+                        lkvm-19 [001] ....  3.000006: kvm_irq_line: Inject VGIC PPI interrupt (2), vcpu->idx: 0, num: 23, level: 1
+                        lkvm-19 [001] ....  3.000007: kvm_set_irq: gsi 5 level 1 source 0
+                        lkvm-19 [001] ....  3.000008: kvm_irq_line: Inject CPU interrupt (0), vcpu->idx: 0, num: 0, level: 1
+                        lkvm-19 [001] ....  3.000009: vgic_update_irq_pending: VCPU: 0, IRQ 2, level: 1
+                        lkvm-19 [001] ....  3.000010: vgic_update_irq_pending: VCPU: 0, IRQ 40, level: 0
+                  kvm-vcpu-0-20 [000] ....  3.000011: sched_switch: prev_comm=kvm-vcpu-0 prev_pid=20 prev_prio=120 prev_state=1 next_comm=swapper/0 next_pid=0 next_prio=120
+                """);
+        Path out = dir.resolve("t");
+        ImportJob.run(kvm(out, false, List.of(), f));
+        // the IRQ exit is closed by the second kvm_exit (its entry was lost): no duration; the SYS64 exit
+        // ends at the entry of 3.000005
+        assertEquals(List.of("0", "2000"), column(out, "exits", "ts"));
+        assertEquals(List.of("", "3000"), column(out, "exits", "duration_ns"));
+        // PPI 23 of vCPU 0 (kvm_irq_line alone), SPI 37 = GSI 5 + 32 (kvm_set_irq alone, default routing),
+        // SPI 40 deasserted (vGIC event alone); the CPU line and SGI 2 make no row
+        assertEquals(List.of("6000", "7000", "10000"), column(out, "irq", "ts"));
+        assertEquals(List.of("23", "37", "40"), column(out, "irq", "intid"));
+        assertEquals(List.of("0", "-1", "-1"), column(out, "irq", "vcpu"));
+        assertEquals(List.of("device", "device", "device"), column(out, "irq", "source"));
+        assertEquals(List.of("assert", "assert", "deassert"), column(out, "irq", "event"));
+        // raw prev_state 1 (TASK_INTERRUPTIBLE): the vCPU thread sleeps
+        assertEquals(List.of("block"), column(out, "sched", "event"));
+        Map<String, String> m = manifest(out);
+        assertTrue(m.get("source.1.lost_events").startsWith("12 "), m.get("source.1.lost_events"));
+        assertEquals("1", m.get("source.1.exits_without_entry"));
+        assertEquals("1", m.get("source.1.skipped.not_a_gic_interrupt"));
+        assertEquals("1", m.get("source.1.skipped.sgi_without_sender"));
+        assertEquals(List.of("vm0"), column(out, "vms", "name"));
+    }
 }
