@@ -44,6 +44,7 @@ class ImportCommandTest {
         IngestTestSupport.Result i = IngestTestSupport.run("inspect", t.toString());
         assertEquals(0, i.exit(), i.err());
         assertTrue(i.out().contains("exits                2 rows"), i.out());
+        assertTrue(i.out().contains("exits (observed) by type: TRAP 2; by exception class: SYS64 2"), i.out());
         IngestTestSupport.Result run = IngestTestSupport.run("run", t.toString(), "--out", dir.resolve("r").toString(),
                 "-q");
         assertEquals(0, run.exit(), run.err());
