@@ -48,8 +48,6 @@ final class FtraceRecords implements Closeable {
     long continuations;
     /** Timestamp precision: the largest number of fraction digits seen. */
     int fracDigits;
-    /** Records with an integer timestamp (a counter trace clock): not imported. */
-    long counterStamps;
 
     /** The parsed prefix of a record; offsets index the record's bytes. */
     static final class Fields {

@@ -71,7 +71,7 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
     // skip reasons (counted per source)
     private static final String[] REASONS = {
         "not_a_vcpu_thread", "no_kvm_exit_before", "not_in_canonical_tables", "not_a_gic_interrupt",
-        "sgi_without_sender", "no_cpu_column", "wakeup_duplicate", "counter_clock"
+        "sgi_without_sender", "no_cpu_column", "wakeup_duplicate"
     };
     private static final int R_NOT_VCPU = 0;
     private static final int R_NO_EXIT = 1;
@@ -80,7 +80,6 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
     private static final int R_SGI = 4;
     private static final int R_NO_CPU = 5;
     private static final int R_WAKE_DUP = 6;
-    private static final int R_COUNTER = 7;
 
     private final List<SourceSpec> specs;
     private final List<VmSpec> vmSpecs;
@@ -361,7 +360,6 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
         byte[] b = r.buf();
         SourceSink src = srcs[file];
         if (f.ts < 0) {
-            skipped[file][R_COUNTER]++;
             src.malformed(f.line, "timestamp '" + (-1 - f.ts) + "' has no fraction: the trace clock was 'counter' "
                     + "(an event count, not time) or another raw counter; record with -C local, mono or boot");
             return;
