@@ -1,0 +1,148 @@
+package org.virtreplay.ingest.importer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.convert.TraceConverter;
+import org.virtreplay.ingest.importer.kvm.KvmEventsImporter;
+import org.virtreplay.ingest.trace.Problems;
+import org.virtreplay.ingest.trace.TableCursor;
+import org.virtreplay.ingest.trace.TableKind;
+import org.virtreplay.ingest.trace.Trace;
+
+/**
+ * Runs an import: declares the {@code --vm} VMs, lets each source's importer read its files into
+ * one {@link ImportSink}, writes the trace into {@code .OUT.partial-PID} beside the target, checks
+ * it with the trace reader, and renames it into place. Any problem in the inputs (reported by the
+ * importers, up to {@code maxErrors}) fails the whole import with exit 2 and leaves nothing at
+ * the target.
+ */
+public final class ImportJob {
+    /** What an import wrote and what it prints. */
+    public record Result(Map<TableKind, Long> rows, List<String> report) { }
+
+    private ImportJob() {
+    }
+
+    /** The importers for the options' sources, in the fixed order of {@link SourceFormat}. */
+    static List<SourceImporter> importers(ImportOptions o) {
+        List<SourceImporter> list = new ArrayList<>();
+        for (SourceFormat f : SourceFormat.values()) {
+            List<SourceSpec> specs = o.sources(f);
+            if (specs.isEmpty()) {
+                continue;
+            }
+            switch (f) {
+                // several --kvm-events files are one event stream, merged by time (per-CPU buffers saved apart)
+                case KVM_EVENTS -> list.add(new KvmEventsImporter(specs, o.vms()));
+                default -> throw new BadInputException("--" + f.option() + ": not supported yet (issue 15; "
+                        + "its importer is being written)");
+            }
+        }
+        return list;
+    }
+
+    public static Result run(ImportOptions o) {
+        if (o.sources().isEmpty()) {
+            throw new BadInputException("import: no source given (--kvm-events FILE, --stage2 VM=FILE, "
+                    + "--guest-tables VM=FILE, --spe VM=FILE, --lackey VM:VCPU=FILE)");
+        }
+        Path target = o.out().toAbsolutePath().normalize();
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !o.force()) {
+            throw new BadInputException(o.out() + ": already exists (use --force to replace it)");
+        }
+        for (SourceSpec s : o.sources()) {
+            if (!Files.isRegularFile(s.file())) {
+                throw new BadInputException(s.label() + ": no such file (--" + s.format().option() + ")");
+            }
+            if (s.file().toAbsolutePath().normalize().startsWith(target)) {
+                throw new BadInputException(s.label() + ": is inside --out " + o.out() + ", which import replaces");
+            }
+        }
+        List<SourceImporter> importers = importers(o);
+        Path parent = target.getParent();
+        Path tmp = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        Path work = tmp.resolve(".runs");
+        boolean done = false;
+        try {
+            Files.createDirectories(parent);
+            TraceConverter.deleteTree(tmp);
+            Files.createDirectory(tmp);
+            Files.createDirectory(work);
+            Problems problems = new Problems(o.maxErrors());
+            ImportSink sink = new ImportSink(work, o.lenient(), problems, o.offsets(), o.bufferRows());
+            sink.clockOption(o.clock());
+            for (VmSpec v : o.vms()) {
+                sink.vm(v.name());
+            }
+            for (SourceImporter imp : importers) {
+                imp.read(sink);
+            }
+            problems.throwIfAny();
+            List<String> unused = sink.unusedOffsets();
+            if (!unused.isEmpty()) {
+                throw new BadInputException("--offset " + unused.get(0) + ": no source is called that (use the "
+                        + "file as given on the command line, or its file name)");
+            }
+            Map<TableKind, Long> rows = sink.write(tmp, o.form());
+            TraceConverter.deleteTree(work);
+            check(tmp);
+            install(tmp, target);
+            done = true;
+            return new Result(rows, sink.report());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (!done) {
+                TraceConverter.deleteTree(tmp);
+            }
+        }
+    }
+
+    /** Reads the written trace back through the validating reader: an import must give a valid trace. */
+    private static void check(Path dir) {
+        Problems p = new Problems(20);
+        try {
+            Trace t = Trace.open(dir, p);
+            for (TableKind k : TableKind.values()) {
+                if (k.isTimed() && t.has(k)) {
+                    try (TableCursor c = t.cursor(k)) {
+                        while (c.next()) {
+                            // validation only
+                        }
+                    }
+                }
+            }
+        } catch (BadInputException e) {
+            throw new IllegalStateException("import wrote an invalid trace (a bug): " + e.getMessage(), e);
+        }
+        if (p.any()) {
+            throw new IllegalStateException("import wrote an invalid trace (a bug): " + String.join("; ", p.lines()));
+        }
+    }
+
+    private static void install(Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
+            TraceConverter.deleteTree(old);
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException e) {
+            throw new BadInputException(target + ": appeared while importing; not replaced");
+        }
+        if (old != null) {
+            TraceConverter.deleteTree(old);
+        }
+    }
+}
