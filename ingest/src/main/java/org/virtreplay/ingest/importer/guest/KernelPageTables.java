@@ -47,9 +47,25 @@ public final class KernelPageTables {
         }
     }
 
+    /**
+     * What the first pass found, given before the first mapping.
+     *
+     * @param granule        the granule
+     * @param vaBits         VA bits of the upper range (0 without a linear map marker)
+     * @param ramBase        the IPA of the linear map's first mapped byte
+     * @param firstRunBytes  bytes of IPA from {@code ramBase} that the linear map maps without a hole
+     * @param tablePages     translation tables (root included) the mapped linear ranges need
+     */
+    public record Plan(Granule granule, int vaBits, long ramBase, long firstRunBytes, long tablePages) {
+    }
+
     /** Receives the mappings, in VA order. */
     @FunctionalInterface
     public interface Out {
+        /** Called once, after the first pass and before the first {@link #map}. */
+        default void start(Plan plan) {
+        }
+
         /** One leaf entry: VA {@code va} to IPA {@code ipa}, {@code size} bytes. */
         void map(long va, long ipa, long size, String perm, String memtype, boolean notGlobal, long line);
     }
@@ -102,6 +118,9 @@ public final class KernelPageTables {
         }
         Granule g = p1.decide(o.granule(), issues);
         long ramBase = o.ramBase() >= 0 ? o.ramBase() : QEMU_VIRT_RAM_BASE;
+        int vaBits0 = p1.linearStart != 0 ? Long.numberOfTrailingZeros(p1.linearStart) : 0;
+        int gi = g == Granule.K4 ? 0 : g == Granule.K16 ? 1 : 2;
+        out.start(new Plan(g, vaBits0, ramBase, p1.firstRunBytes, p1.tables[gi]));
         Pass2 p2 = new Pass2(g, p1.firstMapped, ramBase, out, issues);
         try (TextInput in = TextInput.open(file, name)) {
             new KernelPageTablesParser(new Issues(name, true, o.maxErrors())).parse(in, p2::add);
@@ -127,6 +146,11 @@ public final class KernelPageTables {
         long linearStart;
         long firstMapped;
         boolean inLinear;
+        long firstRunBytes;
+        boolean firstRunOpen;
+        final long[] tables = {1, 1, 1};
+        final long[][] lastRegion = new long[3][4];
+        final boolean[][] seen = new boolean[3][4];
 
         void add(KernelPtRange r) {
             if (isLinear(r.section())) {
@@ -136,6 +160,17 @@ public final class KernelPageTables {
                 }
                 if (r.valid() && firstMapped == 0) {
                     firstMapped = r.start();
+                    firstRunOpen = true;
+                }
+                if (firstRunOpen) {
+                    if (r.valid() && r.start() == firstMapped + firstRunBytes) {
+                        firstRunBytes += r.size();
+                    } else {
+                        firstRunOpen = false;
+                    }
+                }
+                if (r.valid() && r.level() >= 0 && linearStart != 0) {
+                    countTables(r);
                 }
             }
             if (r.valid()) {
@@ -164,6 +199,36 @@ public final class KernelPageTables {
                     candidates &= ~(1 << i);
                     excludedAt[i] = r.line();
                     excludedWhy[i] = why;
+                }
+            }
+        }
+
+        /**
+         * Counts, for each granule, the tables a valid linear range needs below the root: one
+         * level-k table per distinct region one level-(k-1) entry maps, for k = start + 1 .. the
+         * range's level. Ranges come in VA order, so a region shared with the previous range is
+         * counted once.
+         */
+        void countTables(KernelPtRange r) {
+            int vaBits = Long.numberOfTrailingZeros(linearStart);
+            for (int i = 0; i < ALL.length; i++) {
+                Granule g = ALL[i];
+                int levels = (vaBits - g.g + g.stride - 1) / g.stride;
+                int start = 4 - levels;
+                for (int k = start + 1; k <= r.level(); k++) {
+                    int shift = g.levelShift(k - 1);
+                    if (shift >= 64) {
+                        continue;
+                    }
+                    long first = (r.start() & ((1L << vaBits) - 1)) >>> shift;
+                    long last = ((r.end() - 1) & ((1L << vaBits) - 1)) >>> shift;
+                    long n = last - first + 1;
+                    if (seen[i][k] && lastRegion[i][k] == first) {
+                        n--;
+                    }
+                    tables[i] += n;
+                    lastRegion[i][k] = last;
+                    seen[i][k] = true;
                 }
             }
         }
