@@ -77,7 +77,7 @@ public final class GuestTablesImporter implements SourceImporter {
                                 + ") cannot hold the " + pool + " bytes of stage-1 tables the replay builds");
                     }
                     root[0] = plan.ramBase();
-                    rootWhy[0] = "the start of the guest's RAM (the linear map's first mapped IPA)";
+                    rootWhy[0] = "the start of the guest's RAM, the linear map's first mapped IPA";
                 } else {
                     GuestLayouts.Ram best = null;
                     for (GuestLayouts.Ram r : stage2Ram) {
@@ -144,7 +144,7 @@ public final class GuestTablesImporter implements SourceImporter {
                 src.add(slot);
                 layouts.ram(vm, run[0], run[1] - run[0], spec.label());
             }
-            src.inferred("memslots", runs.size() + " RAM memslots: the IPA runs the linear map covers (Linux maps "
+            src.inferred("memslots", runs.size() + (runs.size() == 1 ? " RAM memslot" : " RAM memslots") + ": the IPA runs the linear map covers (Linux maps "
                     + "all of the guest's RAM there); host PAs and backing left to the replay");
         }
         if (r.mapRows() > 0) {

@@ -218,13 +218,13 @@ public final class SpeImporter implements SourceImporter {
         src.lines(p.lines());
         src.records(p.eventLines());
         src.clock("local");
-        src.note("clock", "perf's default clock (local_clock, as ftrace's local); a capture made with perf record -k "
+        src.note("clock_assumed", "perf's default clock (local_clock, as ftrace's local); a capture made with perf record -k "
                 + "CLOCK is on CLOCK: name it with --clock");
         src.note("samples", Long.toString(c.samples));
         src.note("event_lines", p.eventLines() + " (one line per synthetic event; merged into " + c.samples
                 + " samples)");
-        src.used("sample", c.samples);
-        src.used("mem_row", c.memRows);
+        src.used("synthetic_event", p.eventLines());
+        src.note("mem_rows", Long.toString(c.memRows));
         for (Map.Entry<String, Long> e : p.unknownEvents().entrySet()) {
             src.unknown(e.getKey(), e.getValue());
         }
@@ -245,7 +245,8 @@ public final class SpeImporter implements SourceImporter {
         }
         if (c.samples > 0 && !p.hasAddrColumn()) {
             sink.message("spe " + label + ": the capture has no data addresses (no addr column): " + c.samples
-                    + " samples in spe_samples, no mem rows; print addr with perf script -F ...,addr,...");
+                    + (c.samples == 1 ? " sample" : " samples") + " in spe_samples, no mem rows; print addr with perf "
+                    + "script -F ...,addr,...");
         }
         if (c.memoryNoAddr > 0 && p.hasAddrColumn()) {
             src.skipped("memory_sample_without_addr", c.memoryNoAddr);
