@@ -50,7 +50,7 @@ public final class ImportJob {
             }
             switch (f) {
                 // several --kvm-events files are one event stream, merged by time (per-CPU buffers saved apart)
-                case KVM_EVENTS -> list.add(new KvmEventsImporter(specs, o.vms()));
+                case KVM_EVENTS -> list.add(new KvmEventsImporter(specs, o.vms(), otherVmNames(o)));
                 case STAGE2 -> list.add(new Stage2Importer(specs, o.formats(), o.lenient(), o.maxErrors(), pas,
                         layouts));
                 case GUEST_TABLES -> list.add(new GuestTablesImporter(specs, o.formats(), o.lenient(), o.maxErrors(),
@@ -63,6 +63,17 @@ public final class ImportJob {
             list.add(layouts); // the guests' stage-1 registers, once every source is read
         }
         return list;
+    }
+
+    /** The VM names the sources other than --kvm-events give, distinct, in order. */
+    static List<String> otherVmNames(ImportOptions o) {
+        List<String> names = new ArrayList<>();
+        for (SourceSpec s : o.sources()) {
+            if (s.vm() != null && !names.contains(s.vm())) {
+                names.add(s.vm());
+            }
+        }
+        return names;
     }
 
     public static Result run(ImportOptions o) {

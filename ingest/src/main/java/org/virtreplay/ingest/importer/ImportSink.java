@@ -240,61 +240,88 @@ public final class ImportSink {
         return r == null ? 0 : r.rows();
     }
 
+    /** Per table, the column facts {@link #add} needs on every row (looked up once). */
+    private static final class Shape {
+        final Column[] cols;
+        final boolean[] time;
+        final boolean[] text;
+        final int cVm;
+        final int cVcpu;
+        final int cPe;
+
+        Shape(TableKind kind) {
+            cols = kind.columns().toArray(new Column[0]);
+            time = new boolean[cols.length];
+            text = new boolean[cols.length];
+            for (int c = 0; c < cols.length; c++) {
+                time[c] = isTime(cols[c]);
+                text[c] = cols[c].type() == Column.Type.TEXT;
+            }
+            cVm = kind.indexOf("vm");
+            cVcpu = kind.indexOf("vcpu");
+            cPe = kind.indexOf("pe");
+        }
+    }
+
+    private final Shape[] shapes = new Shape[TableKind.values().length];
+
     /** Adds a row of {@code src}; see the class comment for what is checked and done. */
     void add(SourceSink src, Row row) {
         TableKind kind = row.kind();
         if (kind == TableKind.VMS) {
             throw new IllegalArgumentException("vms rows come from ImportSink.vm declarations");
         }
-        List<Column> cols = kind.columns();
+        Shape sh = shapes[kind.ordinal()];
+        if (sh == null) {
+            sh = shapes[kind.ordinal()] = new Shape(kind);
+        }
+        Column[] cols = sh.cols;
         long mask = 0;
-        for (int c = 0; c < cols.size(); c++) {
-            Column col = cols.get(c);
+        for (int c = 0; c < cols.length; c++) {
             if (row.isNull(c)) {
-                if (!col.optional()) {
-                    throw new IllegalArgumentException(kind.tableName() + "." + col.name() + " is required: " + row);
+                if (!cols[c].optional()) {
+                    throw new IllegalArgumentException(kind.tableName() + "." + cols[c].name() + " is required: " + row);
                 }
                 mask |= 1L << c;
                 scratch[c] = 0;
                 continue;
             }
             long v;
-            if (col.type() == Column.Type.TEXT) {
+            if (sh.text[c]) {
                 v = textId(row.text(c));
             } else {
                 v = row.get(c);
-                if (isTime(col)) {
+                if (sh.time[c]) {
                     if (v != AT_START) {
                         v += src.offsetNs();
                         if (v < minTs) {
                             minTs = v;
                         }
                     }
-                } else if (!col.inRange(v)) {
-                    throw new IllegalArgumentException(kind.tableName() + "." + col.name() + " out of range: " + row);
+                } else if (!cols[c].inRange(v)) {
+                    throw new IllegalArgumentException(kind.tableName() + "." + cols[c].name() + " out of range: " + row);
                 }
             }
             scratch[c] = v;
         }
-        int cVm = kind.indexOf("vm");
+        int cVm = sh.cVm;
         if (cVm >= 0 && (mask & (1L << cVm)) == 0) {
             int vm = (int) scratch[cVm];
             if (vm >= vms.size()) {
                 throw new IllegalArgumentException("vm " + vm + " was not declared: " + row);
             }
-            int cVcpu = kind.indexOf("vcpu");
-            if (cVcpu >= 0 && (mask & (1L << cVcpu)) == 0 && scratch[cVcpu] > vms.get(vm).maxVcpu) {
-                vms.get(vm).maxVcpu = (int) scratch[cVcpu];
+            Vm v = vms.get(vm);
+            int cVcpu = sh.cVcpu;
+            if (cVcpu >= 0 && (mask & (1L << cVcpu)) == 0 && scratch[cVcpu] > v.maxVcpu) {
+                v.maxVcpu = (int) scratch[cVcpu];
             }
             if (kind == TableKind.MEMSLOTS) {
-                Vm v = vms.get(vm);
                 v.ipaEnd = Math.max(v.ipaEnd, scratch[2] + scratch[3]);
             } else if (kind == TableKind.MAP && scratch[2] == 2) {
-                Vm v = vms.get(vm);
                 v.ipaEnd = Math.max(v.ipaEnd, scratch[5] + scratch[7]);
             }
         }
-        int cPe = kind.indexOf("pe");
+        int cPe = sh.cPe;
         if (cPe >= 0 && (mask & (1L << cPe)) == 0 && scratch[cPe] > maxPe) {
             maxPe = (int) scratch[cPe];
         }
@@ -304,7 +331,7 @@ public final class ImportSink {
         }
         TableRuns r = runs.get(kind);
         if (r == null) {
-            r = new TableRuns(cols.size(), bufferRows, workDir, kind.tableName());
+            r = new TableRuns(cols.length, bufferRows, workDir, kind.tableName());
             runs.put(kind, r);
         }
         r.add(scratch, 0, mask);
@@ -322,6 +349,13 @@ public final class ImportSink {
             textIds.put(s, id);
         }
         return id;
+    }
+
+    /** An event at {@code ts} (offset applied) that may have made no row. */
+    void event(long ts) {
+        if (ts < minTs) {
+            minTs = ts;
+        }
     }
 
     /** The earliest timestamp of all sources (after offsets), or 0 if there is none. */

@@ -9,7 +9,9 @@ import java.io.IOException;
  *
  * <p>Contract: timestamps handed to the sink are nanoseconds on the source's own clock (the sink
  * adds {@code --offset} and makes them relative to the earliest event of all sources);
- * {@link ImportSink#AT_START} marks a snapshot taken before the recording. Rows of one table may
+ * {@link ImportSink#AT_START} marks a snapshot taken before the recording; the earliest event
+ * of a source is told with {@link SourceSink#event} even if it makes no row (time 0 of the trace
+ * is the earliest event of all sources). Rows of one table may
  * come in any time order. A malformed record is reported with {@link SourceSink#malformed} (one
  * line, {@code FILE:LINE: ...}) and skipped; every line read, record used, record skipped by kind
  * and anything inferred rather than recorded is told to the {@link SourceSink}, which prints it

@@ -59,6 +59,14 @@ public final class SourceSink {
         sink.add(this, row);
     }
 
+    /**
+     * The source has an event at {@code ts} (its own clock) even if it makes no row: the trace's
+     * time 0 is the earliest event of all sources, not the earliest row.
+     */
+    public void event(long ts) {
+        sink.event(ts + offsetNs);
+    }
+
     /** {@code FILE:LINE} of this source, for messages. */
     public String where(long line) {
         return spec.label() + ":" + line;

@@ -1,26 +1,823 @@
 package org.virtreplay.ingest.importer.kvm;
 
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KNOWN;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_ACCESS_FAULT;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_ENTRY;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_EXIT;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_GUEST_FAULT;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_HANDLE_SYS_REG;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_HVC_ARM64;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_IRQ_LINE;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_MMIO;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_MMIO_EMULATE;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_SET_IRQ;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_SYS_ACCESS;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_TIMER_UPDATE_IRQ;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_USERSPACE_EXIT;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_VCPU_WAKEUP;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.KVM_WFX_ARM64;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_SWITCH;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_WAKEUP;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_WAKEUP_NEW;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.SCHED_WAKING;
+import static org.virtreplay.ingest.importer.kvm.KvmEvent.VGIC_UPDATE_IRQ_PENDING;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.virtreplay.engine.BadInputException;
+import java.util.Map;
 import org.virtreplay.ingest.importer.ImportSink;
+import org.virtreplay.ingest.importer.SourceFormat;
 import org.virtreplay.ingest.importer.SourceImporter;
+import org.virtreplay.ingest.importer.SourceSink;
 import org.virtreplay.ingest.importer.SourceSpec;
+import org.virtreplay.ingest.importer.TextLines;
 import org.virtreplay.ingest.importer.VmSpec;
 
-/** ftrace / trace-cmd KVM events (work in progress). */
+/**
+ * {@code --kvm-events}: host ftrace / trace-cmd text of the {@code kvm:*} and {@code sched:*}
+ * events into {@code exits}, {@code irq} and {@code sched} rows (docs/import.md).
+ *
+ * <p>Two passes over each file, both streaming: the first learns the threads (comm, tgid, what
+ * they emit) so that {@link ThreadMap} can place each in a VM before any row is made; the second
+ * reads the records in time order (several files are merged by timestamp, as ftrace merges its
+ * per-CPU buffers) and follows each thread's state:
+ * <ul>
+ * <li>{@code kvm_exit} opens an exit of the thread's vCPU; {@code kvm_guest_fault},
+ * {@code kvm_access_fault}, {@code kvm_mmio}, {@code kvm_mmio_emulate}, {@code kvm_handle_sys_reg},
+ * {@code kvm_sys_access}, {@code kvm_wfx_arm64} and {@code kvm_hvc_arm64} before the next
+ * {@code kvm_entry} fill its ESR, IPA, FAR and PC where it has none; the next {@code kvm_entry}
+ * closes it with its duration (an exit without one has an empty duration);</li>
+ * <li>{@code kvm_irq_line} (VGIC PPI/SPI), {@code kvm_set_irq} and {@code kvm_timer_update_irq}
+ * each make an {@code irq} row; KVM traces {@code vgic_update_irq_pending} inside the same
+ * injection right after them (on the same thread), so such a pair makes one row (the vGIC's INTID
+ * and target, the first event's source); a {@code vgic_update_irq_pending} alone makes its own;</li>
+ * <li>{@code sched_switch} of a vCPU thread makes {@code preempt} (state R) or {@code block}
+ * (sleeping: in KVM, mostly the WFI halt) and {@code run} rows; {@code sched_wakeup} makes
+ * {@code wake}.</li>
+ * </ul>
+ * Every record of a thread must come after the thread's previous one in time (a kernel trace file,
+ * {@code trace_pipe} and {@code trace-cmd report} print them so); rows of different threads may
+ * interleave, the sink orders them.
+ */
 public final class KvmEventsImporter implements SourceImporter {
-    private final List<SourceSpec> specs;
-    private final List<VmSpec> vms;
+    // skip reasons (counted per source)
+    private static final String[] REASONS = {
+        "not_a_vcpu_thread", "no_kvm_exit_before", "not_in_canonical_tables", "not_a_gic_interrupt",
+        "sgi_without_sender", "no_cpu_column", "wakeup_duplicate", "counter_clock"
+    };
+    private static final int R_NOT_VCPU = 0;
+    private static final int R_NO_EXIT = 1;
+    private static final int R_NO_TABLE = 2;
+    private static final int R_NOT_GIC = 3;
+    private static final int R_SGI = 4;
+    private static final int R_NO_CPU = 5;
+    private static final int R_WAKE_DUP = 6;
+    private static final int R_COUNTER = 7;
 
-    public KvmEventsImporter(List<SourceSpec> specs, List<VmSpec> vms) {
+    private static final int HAS_ESR = 1;
+    private static final int HAS_PC = 2;
+    private static final int HAS_IPA = 4;
+    private static final int HAS_FAR = 8;
+
+    private final List<SourceSpec> specs;
+    private final List<VmSpec> vmSpecs;
+    private final List<String> otherVmNames;
+
+    private final KvmEvent.Table events = new KvmEvent.Table();
+    private final KvmEvent.Table words = new KvmEvent.Table();
+    private final ThreadMap threads = new ThreadMap();
+    private final Payload pl = new Payload();
+    private SourceSink[] srcs;
+    private long[][] used;
+    private long[][] skipped;
+    private long[][] unknown;
+    private long exitsWithoutEntry;
+    private long mergedIrqs;
+
+    // per thread, pass 2
+    private int[] vmOf;
+    private int[] vcpuOf;
+    private long[] lastTs;
+    private boolean[] exPend;
+    private long[] exTs;
+    private int[] exPe;
+    private int[] exSrc;
+    private String[] exType;
+    private int[] exEc;
+    private int[] exHas;
+    private long[] exEsr;
+    private long[] exPc;
+    private long[] exIpa;
+    private long[] exFar;
+    private boolean[] orPend;
+    private long[] orTs;
+    private int[] orIntid;
+    private int[] orVcpu;
+    private int[] orLevel;
+    private int[] orEvent;
+    private int[] orSrc;
+
+    private ImportSink sink;
+    private org.virtreplay.ingest.trace.Row exitRow;
+    private org.virtreplay.ingest.trace.Row irqRow;
+    private org.virtreplay.ingest.trace.Row schedRow;
+
+    /**
+     * @param specs        the {@code --kvm-events} files (one event stream, merged by time)
+     * @param vmSpecs      {@code --vm} options
+     * @param otherVmNames VM names the other sources of this import give (for a trace without tgid)
+     */
+    public KvmEventsImporter(List<SourceSpec> specs, List<VmSpec> vmSpecs, List<String> otherVmNames) {
         this.specs = List.copyOf(specs);
-        this.vms = List.copyOf(vms);
+        this.vmSpecs = List.copyOf(vmSpecs);
+        this.otherVmNames = List.copyOf(otherVmNames);
+        for (SourceSpec s : specs) {
+            if (s.format() != SourceFormat.KVM_EVENTS) {
+                throw new IllegalArgumentException(s.toString());
+            }
+        }
     }
 
     @Override
     public void read(ImportSink sink) throws IOException {
-        throw new BadInputException("--kvm-events: not supported yet (" + specs.size() + " files, " + vms.size()
-                + " --vm)");
+        this.sink = sink;
+        int n = specs.size();
+        srcs = new SourceSink[n];
+        used = new long[n][KNOWN];
+        skipped = new long[n][REASONS.length];
+        unknown = new long[n][];
+        for (int i = 0; i < n; i++) {
+            srcs[i] = sink.source(specs.get(i));
+            srcs[i].clock("local");
+        }
+        for (int i = 0; i < n; i++) {
+            scan(i);
+        }
+        List<String> errors = new ArrayList<>();
+        Map<String, String> inferred = new LinkedHashMap<>();
+        threads.resolve(sink, vmSpecs, otherVmNames, errors, inferred);
+        if (!errors.isEmpty()) {
+            for (String e : errors) {
+                srcs[0].problem(e);
+            }
+            return;
+        }
+        for (String line : threads.describe(sink)) {
+            sink.message(line);
+        }
+        for (Map.Entry<String, String> e : inferred.entrySet()) {
+            srcs[0].inferred(e.getKey(), e.getValue());
+        }
+        prepare();
+        replay();
+        for (int i = 0; i < n; i++) {
+            SourceSink s = srcs[i];
+            for (int ev = 0; ev < KNOWN; ev++) {
+                s.used(KvmEvent.NAMES[ev], used[i][ev]);
+            }
+            for (int r = 0; r < REASONS.length; r++) {
+                s.skipped(REASONS[r], skipped[i][r]);
+            }
+            if (unknown[i] != null) {
+                for (int id = KNOWN; id < Math.min(unknown[i].length, events.count()); id++) {
+                    s.unknown(events.name(id), unknown[i][id]);
+                }
+            }
+        }
+        if (exitsWithoutEntry > 0) {
+            srcs[0].note("exits_without_entry", Long.toString(exitsWithoutEntry));
+        }
+        if (mergedIrqs > 0) {
+            srcs[0].note("irq_pairs_merged", mergedIrqs + " (an injection traced by its origin event and by "
+                    + "vgic_update_irq_pending is one irq row)");
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 1
+
+    private int tagOf(FtraceRecords r) {
+        FtraceRecords.Fields f = r.f;
+        if (f.tagEnd <= f.tagStart) {
+            return 0;
+        }
+        return threads.tag(r.text(f.tagStart, f.tagEnd));
+    }
+
+    private FtraceRecords open(int i, boolean report) throws IOException {
+        SourceSpec s = specs.get(i);
+        return new FtraceRecords(TextLines.open(s.file(), s.label(), "--kvm-events"), srcs[i], report);
+    }
+
+    /** Pass 1: who the threads are. */
+    private void scan(int file) throws IOException {
+        SourceSink src = srcs[file];
+        String label = specs.get(file).label();
+        long first = Long.MAX_VALUE;
+        try (FtraceRecords r = open(file, false)) {
+            while (r.next()) {
+                FtraceRecords.Fields f = r.f;
+                byte[] b = r.buf();
+                int tag = tagOf(r);
+                int t = threads.get(tag, f.pid);
+                threads.comm(t, b, f.commStart, f.commEnd);
+                ThreadMap.Thread th = threads.thread(t);
+                if (f.tgid >= 0) {
+                    th.tgid = f.tgid;
+                }
+                threads.seen(t, f.ts, file, f.line, label);
+                if (f.ts >= 0 && f.ts < first) {
+                    first = f.ts;
+                }
+                int ev = events.id(b, f.evStart, f.evEnd);
+                if (KvmEvent.isVcpuEvent(ev)) {
+                    th.vcpuEvents++;
+                } else if (KvmEvent.isIrqEvent(ev)) {
+                    th.irqEvents++;
+                } else if (ev == SCHED_SWITCH) {
+                    pl.reset(b, f.payStart, f.payEnd);
+                    if (pl.schedSwitch()) {
+                        mention(tag, (int) pl.v[0], b, pl.wStart, pl.wEnd, f, file, label);
+                        mention(tag, (int) pl.v[2], b, pl.nextCommStart, pl.nextCommEnd, f, file, label);
+                    }
+                } else if (ev == SCHED_WAKEUP) {
+                    pl.reset(b, f.payStart, f.payEnd);
+                    if (pl.schedWakeup()) {
+                        mention(tag, (int) pl.v[0], b, pl.wStart, pl.wEnd, f, file, label);
+                    }
+                }
+            }
+            if (first != Long.MAX_VALUE) {
+                src.event(first);
+            }
+            if (r.headerCpus > 0) {
+                sink.declarePes(r.headerCpus);
+                src.note("cpus", r.headerCpus + " (from the trace header)");
+            }
+            src.lines(r.linesRead());
+            src.records(r.records);
+            if (r.continuations > 0) {
+                src.note("wrapped_lines_joined", Long.toString(r.continuations));
+            }
+            if (r.lostEvents > 0) {
+                src.note("lost_events", r.lostEvents + " (the kernel or trace-cmd dropped records: exits and "
+                        + "entries around them may be missing)");
+            }
+            src.note("ts_precision_ns", r.fracDigits == 0 ? "unknown" : Long.toString(pow10(9 - r.fracDigits)));
+        }
+    }
+
+    private static long pow10(int n) {
+        long p = 1;
+        for (int i = 0; i < n; i++) {
+            p *= 10;
+        }
+        return p;
+    }
+
+    private void mention(int tag, int pid, byte[] b, int s, int e, FtraceRecords.Fields f, int file, String label) {
+        int t = threads.get(tag, pid);
+        threads.comm(t, b, s, e);
+        threads.thread(t).schedMentions++;
+        threads.seen(t, f.ts, file, f.line, label);
+    }
+
+    // ---------------------------------------------------------------- pass 2
+
+    private void prepare() {
+        int n = threads.size();
+        vmOf = new int[n];
+        vcpuOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            vmOf[i] = threads.thread(i).vm;
+            vcpuOf[i] = threads.thread(i).vcpu;
+        }
+        lastTs = new long[n];
+        java.util.Arrays.fill(lastTs, Long.MIN_VALUE);
+        exPend = new boolean[n];
+        exTs = new long[n];
+        exPe = new int[n];
+        exSrc = new int[n];
+        exType = new String[n];
+        exEc = new int[n];
+        exHas = new int[n];
+        exEsr = new long[n];
+        exPc = new long[n];
+        exIpa = new long[n];
+        exFar = new long[n];
+        orPend = new boolean[n];
+        orTs = new long[n];
+        orIntid = new int[n];
+        orVcpu = new int[n];
+        orLevel = new int[n];
+        orEvent = new int[n];
+        orSrc = new int[n];
+        exitRow = sink.newRow(org.virtreplay.ingest.trace.TableKind.EXITS);
+        irqRow = sink.newRow(org.virtreplay.ingest.trace.TableKind.IRQ);
+        schedRow = sink.newRow(org.virtreplay.ingest.trace.TableKind.SCHED);
+    }
+
+    /** Pass 2: all files merged by time. */
+    private void replay() throws IOException {
+        int n = specs.size();
+        FtraceRecords[] rs = new FtraceRecords[n];
+        boolean[] live = new boolean[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                rs[i] = open(i, true);
+                live[i] = rs[i].next();
+            }
+            while (true) {
+                int best = -1;
+                for (int i = 0; i < n; i++) {
+                    if (live[i] && (best < 0 || rs[i].f.ts < rs[best].f.ts)) {
+                        best = i;
+                    }
+                }
+                if (best < 0) {
+                    break;
+                }
+                record(rs[best], best);
+                live[best] = rs[best].next();
+            }
+        } finally {
+            for (FtraceRecords r : rs) {
+                if (r != null) {
+                    r.close();
+                }
+            }
+        }
+        for (int t = 0; t < threads.size(); t++) {
+            flushOrigin(t);
+            if (exPend[t]) {
+                emitExit(t, -1);
+            }
+        }
+    }
+
+    private void record(FtraceRecords r, int file) {
+        FtraceRecords.Fields f = r.f;
+        byte[] b = r.buf();
+        SourceSink src = srcs[file];
+        int ev = events.id(b, f.evStart, f.evEnd);
+        if (ev >= KNOWN) {
+            long[] u = unknown[file];
+            if (u == null || u.length <= ev) {
+                u = unknown[file] = java.util.Arrays.copyOf(u == null ? new long[0] : u, events.count() + 8);
+            }
+            u[ev]++;
+            return;
+        }
+        if (f.ts < 0) {
+            skipped[file][R_COUNTER]++;
+            src.malformed(f.line, "timestamp '" + (-1 - f.ts) + "' has no fraction: the trace clock was 'counter' "
+                    + "(an event count, not time) or another raw counter; record with -C local, mono or boot");
+            return;
+        }
+        int t = threads.find(tagOf(r), f.pid);
+        if (t < 0) {
+            return; // cannot happen: pass 1 saw every record
+        }
+        if (ev != VGIC_UPDATE_IRQ_PENDING) {
+            flushOrigin(t);
+        }
+        boolean vcpuEvent = KvmEvent.isVcpuEvent(ev);
+        if ((vcpuEvent || KvmEvent.isIrqEvent(ev)) && vmOf[t] >= 0) {
+            if (f.ts < lastTs[t]) {
+                src.malformed(f.line, "time goes backwards for thread " + threads.thread(t).describe() + ": "
+                        + seconds(f.ts) + " after " + seconds(lastTs[t]) + "; a thread's records must be in time "
+                        + "order (merge per-CPU buffers by passing each file with --kvm-events)");
+                return;
+            }
+            lastTs[t] = f.ts;
+        }
+        pl.reset(b, f.payStart, f.payEnd);
+        switch (ev) {
+            case KVM_ENTRY -> {
+                if (!check(pl.kvmEntry(), src, f, r, "kvm_entry", Payload.KVM_ENTRY)) {
+                    return;
+                }
+                if (exPend[t]) {
+                    emitExit(t, f.ts - exTs[t]);
+                    used[file][ev]++;
+                } else {
+                    skipped[file][R_NO_EXIT]++;
+                }
+            }
+            case KVM_EXIT -> {
+                if (!check(pl.kvmExit(), src, f, r, "kvm_exit", Payload.KVM_EXIT)) {
+                    return;
+                }
+                if (exPend[t]) {
+                    exitsWithoutEntry++;
+                    emitExit(t, -1);
+                }
+                openExit(t, f, file);
+                used[file][ev]++;
+            }
+            case KVM_GUEST_FAULT -> {
+                if (check(pl.kvmGuestFault(), src, f, r, "kvm_guest_fault", Payload.KVM_GUEST_FAULT)) {
+                    annotate(t, file, ev, HAS_IPA | HAS_ESR | HAS_FAR | HAS_PC, pl.v[0], pl.v[1], pl.v[2], pl.v[3]);
+                }
+            }
+            case KVM_ACCESS_FAULT -> {
+                if (check(pl.kvmAccessFault(), src, f, r, "kvm_access_fault", Payload.KVM_ACCESS_FAULT)) {
+                    annotate(t, file, ev, HAS_IPA, pl.v[0], 0, 0, 0);
+                }
+            }
+            case KVM_MMIO -> {
+                if (check(pl.kvmMmio(), src, f, r, "kvm_mmio", Payload.KVM_MMIO)) {
+                    annotate(t, file, ev, HAS_IPA, pl.v[1], 0, 0, 0);
+                }
+            }
+            case KVM_MMIO_EMULATE -> {
+                if (check(pl.kvmMmioEmulate(), src, f, r, "kvm_mmio_emulate", Payload.KVM_MMIO_EMULATE)) {
+                    annotate(t, file, ev, HAS_PC, 0, 0, 0, pl.v[0]);
+                }
+            }
+            case KVM_HANDLE_SYS_REG -> {
+                if (check(pl.kvmHandleSysReg(), src, f, r, "kvm_handle_sys_reg", Payload.KVM_HANDLE_SYS_REG)) {
+                    annotate(t, file, ev, HAS_ESR, 0, pl.v[0], 0, 0);
+                }
+            }
+            case KVM_SYS_ACCESS -> {
+                if (check(pl.kvmSysAccess(), src, f, r, "kvm_sys_access", Payload.KVM_SYS_ACCESS)) {
+                    annotate(t, file, ev, HAS_PC, 0, 0, 0, pl.v[0]);
+                }
+            }
+            case KVM_WFX_ARM64 -> {
+                if (check(pl.kvmWfx(), src, f, r, "kvm_wfx_arm64", Payload.KVM_WFX_ARM64)) {
+                    annotate(t, file, ev, HAS_PC, 0, 0, 0, pl.v[1]);
+                }
+            }
+            case KVM_HVC_ARM64 -> {
+                if (check(pl.kvmHvc(), src, f, r, "kvm_hvc_arm64", Payload.KVM_HVC_ARM64)) {
+                    annotate(t, file, ev, HAS_PC, 0, 0, 0, pl.v[0]);
+                }
+            }
+            case KVM_USERSPACE_EXIT -> {
+                if (check(pl.kvmUserspaceExit(), src, f, r, "kvm_userspace_exit", Payload.KVM_USERSPACE_EXIT)) {
+                    skipped[file][R_NO_TABLE]++;
+                }
+            }
+            case KVM_VCPU_WAKEUP -> {
+                if (check(pl.kvmVcpuWakeup(), src, f, r, "kvm_vcpu_wakeup", Payload.KVM_VCPU_WAKEUP)) {
+                    skipped[file][R_NO_TABLE]++;
+                }
+            }
+            case KVM_IRQ_LINE -> irqLine(t, f, r, file);
+            case KVM_SET_IRQ -> {
+                if (check(pl.kvmSetIrq(), src, f, r, "kvm_set_irq", Payload.KVM_SET_IRQ)) {
+                    // KVM's default irq routing on arm64 maps GSI n to SPI n + 32 (vgic-irqfd.c); a
+                    // following vgic_update_irq_pending gives the real INTID
+                    long intid = pl.v[0] + 32;
+                    if (intid > 1019) {
+                        skipped[file][R_NOT_GIC]++;
+                        return;
+                    }
+                    openOrigin(t, f.ts, (int) intid, -1, (int) pl.v[1], ev, file);
+                }
+            }
+            case KVM_TIMER_UPDATE_IRQ -> {
+                if (check(pl.kvmTimerUpdateIrq(), src, f, r, "kvm_timer_update_irq", Payload.KVM_TIMER_UPDATE_IRQ)
+                        && validIrq(t, src, f, pl.v[1], pl.v[0], true)) {
+                    openOrigin(t, f.ts, (int) pl.v[1], (int) pl.v[0], (int) pl.v[2], ev, file);
+                }
+            }
+            case VGIC_UPDATE_IRQ_PENDING -> vgic(t, f, r, file);
+            case SCHED_SWITCH -> schedSwitch(t, f, r, file);
+            case SCHED_WAKEUP -> schedWakeup(t, f, r, file);
+            case SCHED_WAKING, SCHED_WAKEUP_NEW -> {
+                if (check(pl.schedWakeup(), src, f, r, events.name(ev), Payload.SCHED_WAKEUP)) {
+                    skipped[file][R_WAKE_DUP]++;
+                }
+            }
+            default -> throw new AssertionError(ev);
+        }
+    }
+
+    private static String seconds(long ns) {
+        return String.format(java.util.Locale.ROOT, "%d.%09d", ns / 1_000_000_000L, ns % 1_000_000_000L);
+    }
+
+    private boolean check(boolean ok, SourceSink src, FtraceRecords.Fields f, FtraceRecords r, String event,
+            String expected) {
+        if (!ok) {
+            src.malformed(f.line, event + ": expected " + expected + ", got '"
+                    + FtraceRecords.shorten(r.text(f.payStart, f.payEnd)) + "'" + (f.lastLine > f.line
+                            ? " (the record continues to line " + f.lastLine + ": wrapped lines are joined)" : ""));
+        }
+        return ok;
+    }
+
+    /** True if the record's thread is a vCPU thread; else counts the skip. */
+    private boolean vcpuThread(int t, int file) {
+        if (vcpuOf[t] < 0) {
+            skipped[file][R_NOT_VCPU]++;
+            return false;
+        }
+        return true;
+    }
+
+    // ---- exits
+
+    private void openExit(int t, FtraceRecords.Fields f, int file) {
+        if (!vcpuThread(t, file)) {
+            return;
+        }
+        exPend[t] = true;
+        exTs[t] = f.ts;
+        exPe[t] = f.cpu;
+        exSrc[t] = file;
+        exHas[t] = HAS_PC;
+        exPc[t] = pl.v[1];
+        String type = null;
+        if (pl.raw) {
+            type = exceptionType(pl.v[2], pl.v[0]);
+        } else if (pl.wEnd > pl.wStart) {
+            type = words.name(words.id(pl.b, pl.wStart, pl.wEnd));
+        }
+        exType[t] = type;
+        // KVM forces the EC to 0 when the exit is not a trap: it then says nothing
+        boolean trap = type == null ? pl.has(0) : type.equals("TRAP");
+        exEc[t] = pl.has(0) && trap && pl.v[0] >= 0 && pl.v[0] <= 63 ? (int) pl.v[0] : -1;
+    }
+
+    /**
+     * kvm_exit's raw {@code ret} (already reduced by ARM_EXCEPTION_CODE) by kvm_arm_exception_type
+     * of arch/arm64/include/asm/kvm_asm.h. Kernels before v4.14 numbered TRAP 1 (0 IRQ, 1 TRAP,
+     * 2 HYP_GONE): a 1 with a non-zero EC can only be such a trap.
+     */
+    static String exceptionType(long ret, long ec) {
+        if (ret == 1 && ec != 0) {
+            return "TRAP";
+        }
+        return switch ((int) ret) {
+            case 0 -> "IRQ";
+            case 1 -> "SERROR";
+            case 2 -> "TRAP";
+            case 3 -> "ILLEGAL";
+            case 0xbadca11 -> "HYP_GONE";
+            default -> Long.toString(ret);
+        };
+    }
+
+    private void annotate(int t, int file, int ev, int what, long ipa, long esr, long far, long pc) {
+        if (vcpuOf[t] < 0) {
+            skipped[file][R_NOT_VCPU]++;
+            return;
+        }
+        if (!exPend[t]) {
+            skipped[file][R_NO_EXIT]++;
+            return;
+        }
+        int has = exHas[t];
+        if ((what & HAS_IPA) != 0 && (has & HAS_IPA) == 0) {
+            exIpa[t] = ipa;
+            has |= HAS_IPA;
+        }
+        if ((what & HAS_ESR) != 0 && (has & HAS_ESR) == 0) {
+            exEsr[t] = esr;
+            has |= HAS_ESR;
+        }
+        if ((what & HAS_FAR) != 0 && (has & HAS_FAR) == 0) {
+            exFar[t] = far;
+            has |= HAS_FAR;
+        }
+        if ((what & HAS_PC) != 0 && (has & HAS_PC) == 0) {
+            exPc[t] = pc;
+            has |= HAS_PC;
+        }
+        exHas[t] = has;
+        used[file][ev]++;
+    }
+
+    private void emitExit(int t, long duration) {
+        org.virtreplay.ingest.trace.Row r = exitRow;
+        // ts,vm,vcpu,pe,type,ec,ec_name,esr,pc,ipa,far,duration_ns
+        r.set(0, exTs[t]);
+        r.set(1, vmOf[t]);
+        r.set(2, vcpuOf[t]);
+        r.set(3, exPe[t] > 4095 ? -1 : exPe[t]);
+        r.setText(4, exType[t]);
+        int ec = exEc[t];
+        if (ec < 0) {
+            r.setNull(5);
+            r.setNull(6);
+        } else {
+            r.set(5, ec);
+            r.setText(6, EsrClass.name(ec));
+        }
+        int has = exHas[t];
+        setOpt(r, 7, (has & HAS_ESR) != 0, exEsr[t]);
+        setOpt(r, 8, (has & HAS_PC) != 0, exPc[t]);
+        setOpt(r, 9, (has & HAS_IPA) != 0, exIpa[t]);
+        setOpt(r, 10, (has & HAS_FAR) != 0, exFar[t]);
+        if (duration < 0) {
+            r.setNull(11);
+        } else {
+            r.set(11, duration);
+        }
+        srcs[exSrc[t]].add(r);
+        exPend[t] = false;
+    }
+
+    private static void setOpt(org.virtreplay.ingest.trace.Row r, int c, boolean has, long v) {
+        if (has) {
+            r.set(c, v);
+        } else {
+            r.setNull(c);
+        }
+    }
+
+    // ---- interrupts
+
+    private void irqLine(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
+        SourceSink src = srcs[file];
+        if (!check(pl.kvmIrqLine(), src, f, r, "kvm_irq_line", Payload.KVM_IRQ_LINE)) {
+            return;
+        }
+        // KVM_ARM_IRQ_TYPE_CPU 0 (the vCPU's IRQ/FIQ line, no GIC), _SPI 1, _PPI 2
+        long type = pl.v[0];
+        if (type != 1 && type != 2) {
+            skipped[file][R_NOT_GIC]++;
+            return;
+        }
+        long intid = pl.v[2];
+        long vcpu = type == 2 ? pl.v[1] : -1;
+        if (type == 2 && (intid < 16 || intid > 31)) {
+            src.malformed(f.line, "kvm_irq_line: a VGIC PPI must be INTID 16..31, got " + intid);
+            return;
+        }
+        if (!validIrq(t, src, f, intid, vcpu, false)) {
+            return;
+        }
+        openOrigin(t, f.ts, (int) intid, (int) vcpu, (int) pl.v[3], KVM_IRQ_LINE, file);
+    }
+
+    /** Checks an INTID and target vCPU from a payload; counts or reports what is not importable. */
+    private boolean validIrq(int t, SourceSink src, FtraceRecords.Fields f, long intid, long vcpu, boolean ppi) {
+        if (intid < 0 || (intid >= 1020 && intid < 8192) || intid >= (1 << 24)) {
+            src.malformed(f.line, "INTID " + intid + " is not a GIC INTID (0..1019, 8192..16777215)");
+            return false;
+        }
+        if (vmOf[t] < 0) {
+            return false;
+        }
+        if ((ppi || (intid >= 16 && intid < 32)) && (vcpu < 0 || vcpu > 511)) {
+            src.malformed(f.line, "vCPU " + vcpu + " of a private interrupt is not a vCPU index 0..511");
+            return false;
+        }
+        return true;
+    }
+
+    private void openOrigin(int t, long ts, int intid, int vcpu, int level, int ev, int file) {
+        if (vmOf[t] < 0) {
+            return;
+        }
+        orPend[t] = true;
+        orTs[t] = ts;
+        orIntid[t] = intid;
+        orVcpu[t] = intid < 32 ? vcpu : -1;
+        orLevel[t] = level;
+        orEvent[t] = ev;
+        orSrc[t] = file;
+    }
+
+    private void flushOrigin(int t) {
+        if (!orPend[t]) {
+            return;
+        }
+        orPend[t] = false;
+        emitIrq(orSrc[t], orTs[t], vmOf[t], orIntid[t], orVcpu[t], orLevel[t], orEvent[t]);
+    }
+
+    private void vgic(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
+        SourceSink src = srcs[file];
+        if (!check(pl.vgicUpdateIrqPending(), src, f, r, "vgic_update_irq_pending", Payload.VGIC_UPDATE_IRQ_PENDING)) {
+            flushOrigin(t);
+            return;
+        }
+        long intid = pl.v[1];
+        // for SPIs KVM passes no vCPU (the field is 0): the distributor routes them
+        long vcpu = intid < 32 ? pl.v[0] : -1;
+        if (!validIrq(t, src, f, intid, vcpu, false)) {
+            flushOrigin(t);
+            return;
+        }
+        int level = (int) pl.v[2];
+        if (orPend[t] && (orEvent[t] == KVM_SET_IRQ || orIntid[t] == intid) && (orLevel[t] != 0) == (level != 0)) {
+            // the same injection, traced twice: one row, with the vGIC's INTID and target
+            orPend[t] = false;
+            used[file][VGIC_UPDATE_IRQ_PENDING]++;
+            mergedIrqs++;
+            emitIrq(orSrc[t], orTs[t], vmOf[t], (int) intid, (int) vcpu, level, orEvent[t]);
+            return;
+        }
+        flushOrigin(t);
+        if (vmOf[t] < 0) {
+            return;
+        }
+        emitIrq(file, f.ts, vmOf[t], (int) intid, (int) vcpu, level, VGIC_UPDATE_IRQ_PENDING);
+    }
+
+    /** The architected timer PPIs KVM uses by default: 26 EL2 physical, 27 virtual, 28 EL2 virtual, 30 physical. */
+    static boolean isTimerPpi(int intid) {
+        return intid == 26 || intid == 27 || intid == 28 || intid == 30;
+    }
+
+    private void emitIrq(int file, long ts, int vm, int intid, int vcpu, int level, int ev) {
+        if (intid < 16) {
+            skipped[file][R_SGI]++;
+            return;
+        }
+        org.virtreplay.ingest.trace.Row r = irqRow;
+        // ts,intid,vm,vcpu,source,source_vcpu,trigger,event,priority,ack_ts,eoi_ts
+        r.set(0, ts);
+        r.set(1, intid);
+        r.set(2, vm);
+        r.set(3, intid < 32 ? vcpu : -1);
+        int source;
+        if (intid >= 8192) {
+            source = 3; // its
+        } else if (intid < 32 && (ev == KVM_TIMER_UPDATE_IRQ || (ev == VGIC_UPDATE_IRQ_PENDING && isTimerPpi(intid)))) {
+            source = 1; // timer
+        } else {
+            source = 0; // device
+        }
+        r.set(4, source);
+        r.set(5, -1);
+        r.set(6, 1); // level: the events report line levels (see docs/import.md)
+        r.set(7, level != 0 ? 0 : 1);
+        r.setNull(8);
+        r.setNull(9);
+        r.setNull(10);
+        srcs[file].add(r);
+        used[file][ev]++;
+    }
+
+    // ---- scheduling
+
+    private void schedSwitch(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
+        SourceSink src = srcs[file];
+        if (!check(pl.schedSwitch(), src, f, r, "sched_switch", Payload.SCHED_SWITCH)) {
+            return;
+        }
+        if (f.cpu < 0 || f.cpu > 4095) {
+            skipped[file][R_NO_CPU]++;
+            return;
+        }
+        int tag = tagOf(r);
+        int prev = threads.find(tag, (int) pl.v[0]);
+        int next = threads.find(tag, (int) pl.v[2]);
+        boolean any = false;
+        if (prev >= 0 && vcpuOf[prev] >= 0) {
+            boolean runnable;
+            if (pl.raw) {
+                long s = pl.v[4];
+                // 0 = TASK_RUNNING; a lone bit above the state bits = TASK_REPORT_MAX, "R+" (preempted)
+                runnable = s == 0 || (s >= 0x80 && Long.bitCount(s) == 1);
+            } else {
+                runnable = pl.w2End > pl.w2Start && pl.b[pl.w2Start] == 'R';
+            }
+            emitSched(file, f.ts, f.cpu, prev, runnable ? 1 : 2);
+            any = true;
+        }
+        if (next >= 0 && vcpuOf[next] >= 0) {
+            emitSched(file, f.ts, f.cpu, next, 0);
+            any = true;
+        }
+        if (any) {
+            used[file][SCHED_SWITCH]++;
+        } else {
+            skipped[file][R_NOT_VCPU]++;
+        }
+    }
+
+    private void schedWakeup(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
+        SourceSink src = srcs[file];
+        if (!check(pl.schedWakeup(), src, f, r, "sched_wakeup", Payload.SCHED_WAKEUP)) {
+            return;
+        }
+        int w = threads.find(tagOf(r), (int) pl.v[0]);
+        if (w < 0 || vcpuOf[w] < 0) {
+            skipped[file][R_NOT_VCPU]++;
+            return;
+        }
+        long target = pl.has(2) ? pl.v[2] : -1;
+        emitSched(file, f.ts, target < 0 || target > 4095 ? -1 : (int) target, w, 3);
+        used[file][SCHED_WAKEUP]++;
+    }
+
+    /** event: 0 run, 1 preempt, 2 block, 3 wake. */
+    private void emitSched(int file, long ts, int pe, int thread, int event) {
+        org.virtreplay.ingest.trace.Row r = schedRow;
+        r.set(0, ts);
+        r.set(1, pe);
+        r.set(2, vmOf[thread]);
+        r.set(3, vcpuOf[thread]);
+        r.set(4, event);
+        srcs[file].add(r);
     }
 }
