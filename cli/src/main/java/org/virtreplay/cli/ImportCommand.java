@@ -198,7 +198,11 @@ public final class ImportCommand implements Callable<Integer> {
                 throw usage("--guest-ram-base: expected VM=IPA with a 4K-aligned 0x-hex IPA (e.g. web=0x80000000), got '"
                         + b + "'");
             }
-            bases.put(b.substring(0, eq), Long.parseLong(v.substring(2), 16));
+            String vm = b.substring(0, eq);
+            if (guestTables.stream().noneMatch(g -> g.startsWith(vm + "="))) {
+                throw usage("--guest-ram-base " + b + ": no --guest-tables source names vm '" + vm + "'");
+            }
+            bases.put(vm, Long.parseLong(v.substring(2), 16));
         }
         if (spePeriod != null && spePeriod < 1) {
             throw usage("--spe-period: expected an interval of at least 1, got " + spePeriod);

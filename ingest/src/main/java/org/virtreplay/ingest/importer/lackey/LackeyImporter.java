@@ -74,6 +74,15 @@ public final class LackeyImporter implements SourceImporter {
         for (SourceSpec s : logs) {
             srcs.add(sink.source(s));
         }
+        for (int i = 0; i < logs.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (logs.get(i).vcpu() == logs.get(j).vcpu()) {
+                    srcs.get(i).problem(logs.get(i).label() + ": vCPU " + vmName + ":" + logs.get(i).vcpu()
+                            + " already runs " + logs.get(j).label() + "; give each lackey log a vCPU of its own");
+                    return;
+                }
+            }
+        }
         if (!layouts.ram(vm).isEmpty()) {
             srcs.get(0).problem(logs.get(0).label() + ": vm '" + vmName + "' already has memslots from "
                     + layouts.ram(vm).get(0).source() + "; a lackey log needs a VM of its own (its layout is "
