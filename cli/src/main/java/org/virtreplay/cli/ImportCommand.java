@@ -199,7 +199,7 @@ public final class ImportCommand implements Callable<Integer> {
                         + b + "'");
             }
             String vm = b.substring(0, eq);
-            if (guestTables.stream().noneMatch(g -> g.startsWith(vm + "="))) {
+            if (guestTables.stream().noneMatch(t -> t.startsWith(vm + "="))) {
                 throw usage("--guest-ram-base " + b + ": no --guest-tables source names vm '" + vm + "'");
             }
             bases.put(vm, Long.parseLong(v.substring(2), 16));
