@@ -281,4 +281,39 @@ class ImportSourcesTest {
         }
         Files.deleteIfExists(p);
     }
+
+    /**
+     * sample-traces/recorded is what the command of its README writes (run here from the cli
+     * module, so its paths start with ../; the manifest names the sources as given), and
+     * {@code virtreplay run} takes it.
+     */
+    @Test
+    void recordedSampleTraceIsTheReadmeCommandsOutput() throws IOException {
+        Path rec = Path.of("..", "sample-traces", "recorded");
+        Path src = rec.resolve("sources");
+        Path out = tmp.resolve("recorded");
+        IngestTestSupport.Result r = run("import", "--out", out.toString(), "--to", "csv",
+                "--kvm-events", src.resolve("ftrace-kvm-arm64-nv2-l1-sys64-loop.email-wrapped.txt").toString(),
+                "--vm", "nv2-l1=88776",
+                "--stage2", "qemu-4k=" + src.resolve("256-4"),
+                "--spe", "spe-host=" + src.resolve("perf-script-arm-spe-addr-physaddr.txt"),
+                "--offset", "perf-script-arm-spe-addr-physaddr.txt=-14057150107000");
+        assertEquals(0, r.exit(), r.err());
+        List<String> tables = IngestTestSupport.names(out);
+        assertEquals(List.of("exits.csv", "manifest.csv", "map.csv", "mem.csv", "memslots.csv", "spe_samples.csv",
+                "vms.csv"), tables);
+        for (String t : tables) {
+            String want = read(rec.resolve(t));
+            String got = read(out.resolve(t));
+            if (t.equals("manifest.csv")) {
+                got = got.replace("../sample-traces/", "sample-traces/");
+            }
+            assertEquals(want, got, t);
+        }
+        Path m = tmp.resolve("recorded-run");
+        IngestTestSupport.Result p = run("run", rec.toString(), "--out", m.toString());
+        assertEquals(0, p.exit(), p.err());
+        // 35 stage-2 map rows and the one SPE access are the replay's input; exits and spe_samples are not
+        assertTrue(p.out().contains("replayed 36 events (1 memory accesses)"), p.out());
+    }
 }

@@ -184,8 +184,9 @@ public final class Stage2Importer implements SourceImporter {
         src.inferred("time", "the dump has no time: its memslots and mappings are in place when the trace starts");
         if (r.granule() != Granule.K4) {
             sink.message("stage2 " + src.spec().label() + ": a " + g + " stage-2 granule; the replay engine builds "
-                    + "4K stage-2 tables only: replay this VM with the scenario key s2.backing=4k or 2m (the recorded "
-                    + "RAM mappings are then dropped and RAM faults in at that size)");
+                    + "4K stage-2 tables only: replay it with the scenario key s2.backing=4k or 2m (e.g. virtreplay replay "
+                    + "TRACE --set s2.backing=4k; the recorded RAM mappings are then dropped and RAM faults in at that "
+                    + "size)");
         }
     }
 }
