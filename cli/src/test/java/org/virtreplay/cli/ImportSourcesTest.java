@@ -155,7 +155,8 @@ class ImportSourcesTest {
         assertEquals("ts,vm,vcpu,el,access,va,size\n" + t + ",0,4,1,r,0xffff800034123970,1\n",
                 read(out.resolve("mem.csv")));
         assertEquals("ts,vm,vcpu,pe,el,op,pc,va,pa,tlb,l1d,llc,total_cycles,issue_cycles,xlat_cycles,events,data_src\n"
-                + "0,1,11,-1,1,load,0xffffa7c22b4b2a00,,,hit,miss,,,,,l1d-miss;l1d-access;tlb-access;memory,0x88000182\n"
+                + "0,1,11,-1,1,load,0xffffa7c22b4b2a00,,,hit,miss,,,,,l1d-access;l1d-miss;tlb-access;memory,"
+                + "|OP LOAD|LVL L1 miss|SNP N/A|TLB Walker hit|LCK No|BLK  N/A\n"
                 + t + ",0,4,-1,1,,0xffffcbebcde1d5b8,0xffff800034123970,0x153d19970,hit,hit,,,,,"
                 + "l1d-access;tlb-access;memory,\n", read(out.resolve("spe_samples.csv")));
         String m = read(out.resolve("manifest.csv"));

@@ -85,6 +85,7 @@ public final class PerfScriptSpeParser {
     private boolean pHasPhys;
     private long pDataSrc;
     private boolean pHasDataSrc;
+    private String pDataSrcText;
     private long pWeight;
     private int pEvents;
     private StringBuilder pNames = new StringBuilder();
@@ -109,6 +110,7 @@ public final class PerfScriptSpeParser {
     private boolean physPrinted;
     private long dataSrc;
     private boolean hasDataSrc;
+    private String dataSrcText;
     private long weight;
     private boolean hasWeight;
     private boolean hasSym;
@@ -329,6 +331,7 @@ public final class PerfScriptSpeParser {
         if (hasDataSrc && !pHasDataSrc) {
             pDataSrc = dataSrc;
             pHasDataSrc = true;
+            pDataSrcText = dataSrcText;
         }
         if (hasWeight && pWeight < 0) {
             pWeight = weight;
@@ -353,7 +356,8 @@ public final class PerfScriptSpeParser {
         open = false;
         samples++;
         sink.accept(new SpeSample(pLine, pLines, pTime, pPrecision, pComm, pPid, pTid, pCpu, pIp, pHasIp, pAddr,
-                pHasAddr, pPhys, pHasPhys, pDataSrc, pHasDataSrc, pWeight, pEvents, pNames.toString()));
+                pHasAddr, pPhys, pHasPhys, pDataSrc, pHasDataSrc, pHasDataSrc ? pDataSrcText : null, pWeight, pEvents,
+                pNames.toString()));
     }
 
     /** COMM, PID/TID and [CPU] before the time token {@code t}. */
@@ -394,6 +398,7 @@ public final class PerfScriptSpeParser {
         hasPhys = false;
         physPrinted = false;
         hasDataSrc = false;
+        dataSrcText = null;
         hasWeight = false;
         hasSym = false;
         ip = 0;
@@ -436,6 +441,7 @@ public final class PerfScriptSpeParser {
                     break;
                 }
             }
+            dataSrcText = line.substring(ts[k], p).strip();
             ipFrom = nt;
             for (int i = k; i < nt; i++) {
                 if (ts[i] >= p) {

@@ -168,8 +168,8 @@ public final class SpeImporter implements SourceImporter {
         }
         r.setNull(13);
         r.setNull(14);
-        r.setText(15, s.eventNames());
-        r.setText(16, s.hasDataSrc() ? "0x" + Long.toHexString(s.dataSrc()) : null);
+        r.setText(15, s.eventsCanonical());
+        r.setText(16, s.dataSrcText());
         src.add(r);
         if (!memory) {
             c.notMemory++;

@@ -19,12 +19,21 @@ package org.virtreplay.ingest.importer.spe;
  *                    prints 0 when PA collection was off: then not present)
  * @param dataSrc     the {@code perf_mem_data_src} word, valid if {@code hasDataSrc}
  * @param weight      the {@code weight} column (SPE: total latency in cycles), or -1
+ * @param dataSrcText the data_src text as perf printed it ({@code |OP LOAD|LVL L1 miss|...}), or null
  * @param events      bit set of {@link #L1D_ACCESS} ... {@link #INSTRUCTIONS}
  * @param eventNames  the event names in the order printed, joined with {@code ;}
  */
 public record SpeSample(long line, int lines, long timeNs, int precisionNs, String comm, int pid, int tid, int cpu,
         long ip, boolean hasIp, long addr, boolean hasAddr, long physAddr, boolean hasPhys, long dataSrc,
-        boolean hasDataSrc, long weight, int events, String eventNames) {
+        boolean hasDataSrc, String dataSrcText, long weight, int events, String eventNames) {
+
+    /** Event names in a fixed order (the order of the event bits), whatever order perf printed them in. */
+    public String eventsCanonical() {
+        String[] names = eventNames.split(";");
+        java.util.Arrays.sort(names, java.util.Comparator.comparingInt(SpeSample::eventBit)
+                .thenComparing(java.util.Comparator.naturalOrder()));
+        return String.join(";", names);
+    }
 
     public static final int L1D_ACCESS = 1;
     public static final int L1D_MISS = 1 << 1;

@@ -117,6 +117,8 @@ class PerfScriptSpeParserTest {
         assertEquals("hit", x.tlb());
         assertEquals("miss", x.l1d());
         assertEquals("l1d-miss;l1d-access;tlb-access;memory", x.eventNames());
+        assertEquals("l1d-access;l1d-miss;tlb-access;memory", x.eventsCanonical());
+        assertEquals("|OP LOAD|LVL L1 miss|SNP N/A|TLB Walker hit|LCK No|BLK  N/A", x.dataSrcText());
         assertFalse(p[0].hasAddrColumn());
         assertTrue(p[0].hasDataSrcColumn());
     }
