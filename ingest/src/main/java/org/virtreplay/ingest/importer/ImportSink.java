@@ -21,6 +21,7 @@ import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.trace.Column;
 import org.virtreplay.ingest.trace.Problems;
 import org.virtreplay.ingest.trace.Row;
+import org.virtreplay.ingest.trace.RowChecks;
 import org.virtreplay.ingest.trace.TableKind;
 
 /**
@@ -67,7 +68,7 @@ public final class ImportSink {
     private final List<String> texts = new ArrayList<>();
     private final Map<String, String> globalInferred = new LinkedHashMap<>();
     private final List<String> messages = new ArrayList<>();
-    private final long[] scratch = new long[64];
+    private final long[] scratch = new long[65];
     private int declaredPes;
     private int maxPe = -1;
     private long minTs = Long.MAX_VALUE;
@@ -267,6 +268,14 @@ public final class ImportSink {
 
     /** Adds a row of {@code src}; see the class comment for what is checked and done. */
     void add(SourceSink src, Row row) {
+        add(src, row, -1);
+    }
+
+    /**
+     * Adds a row whose {@code vm} (and {@code vcpu}) the source's {@link RowResolver} fills in
+     * from {@code key} when the trace is written; their values in {@code row} are ignored.
+     */
+    void add(SourceSink src, Row row, int deferredKey) {
         TableKind kind = row.kind();
         if (kind == TableKind.VMS) {
             throw new IllegalArgumentException("vms rows come from ImportSink.vm declarations");
@@ -304,34 +313,20 @@ public final class ImportSink {
             }
             scratch[c] = v;
         }
-        int cVm = sh.cVm;
-        if (cVm >= 0 && (mask & (1L << cVm)) == 0) {
-            int vm = (int) scratch[cVm];
-            if (vm >= vms.size()) {
-                throw new IllegalArgumentException("vm " + vm + " was not declared: " + row);
-            }
-            Vm v = vms.get(vm);
-            int cVcpu = sh.cVcpu;
-            if (cVcpu >= 0 && (mask & (1L << cVcpu)) == 0 && scratch[cVcpu] > v.maxVcpu) {
-                v.maxVcpu = (int) scratch[cVcpu];
-            }
-            if (kind == TableKind.MEMSLOTS) {
-                v.ipaEnd = Math.max(v.ipaEnd, scratch[2] + scratch[3]);
-            } else if (kind == TableKind.MAP && scratch[2] == 2) {
-                v.ipaEnd = Math.max(v.ipaEnd, scratch[5] + scratch[7]);
-            }
-        }
-        int cPe = sh.cPe;
-        if (cPe >= 0 && (mask & (1L << cPe)) == 0 && scratch[cPe] > maxPe) {
-            maxPe = (int) scratch[cPe];
+        if (deferredKey < 0 && sh.cVm >= 0 && (mask & (1L << sh.cVm)) == 0 && scratch[sh.cVm] >= vms.size()) {
+            throw new IllegalArgumentException("vm " + scratch[sh.cVm] + " was not declared: " + row);
         }
         if (kind == TableKind.MEMSLOTS) {
+            Vm v = vms.get((int) scratch[0]);
+            v.ipaEnd = Math.max(v.ipaEnd, scratch[2] + scratch[3]);
             memslots.add(row.copy());
             return;
         }
+        // the hidden last column: which source's resolver completes the row, and its key
+        scratch[cols.length] = deferredKey < 0 ? 0 : ((long) src.index() << 32) | (deferredKey + 1L);
         TableRuns r = runs.get(kind);
         if (r == null) {
-            r = new TableRuns(cols.length, bufferRows, workDir, kind.tableName());
+            r = new TableRuns(cols.length + 1, bufferRows, workDir, kind.tableName());
             runs.put(kind, r);
         }
         r.add(scratch, 0, mask);
@@ -365,12 +360,70 @@ public final class ImportSink {
 
     /**
      * Writes the trace into {@code dir} (which exists and is empty) in the given form. Returns the
-     * rows written per table.
+     * rows written per table. The time-ordered tables go first: completing deferred rows there
+     * decides which VMs, vCPUs and PEs the rows use, which {@code vms} and the manifest then say.
+     * Every row is checked against the trace-format rules before it is written; a row that breaks
+     * them is a bug of the importer that made it ({@link IllegalStateException}).
      */
     public Map<TableKind, Long> write(Path dir, TraceConverter.Form form) throws IOException {
         Map<TableKind, Long> counts = new EnumMap<>(TableKind.class);
-        writeManifest(dir.resolve("manifest.csv"));
         String ext = form == TraceConverter.Form.PARQUET ? ".parquet" : ".csv";
+        long epoch = epochNs();
+        Problems bugs = new Problems(20);
+        int[] vcpusOf = new int[65536];
+        int[] ipaBitsOf = new int[65536];
+        for (Vm v : vms) {
+            vcpusOf[v.id] = 512; // the final counts cover every row by construction
+            ipaBitsOf[v.id] = 48;
+        }
+        for (TableKind kind : TableKind.values()) {
+            TableRuns tr = runs.get(kind);
+            if (tr == null || tr.rows() == 0) {
+                continue;
+            }
+            Shape sh = shapes[kind.ordinal()];
+            int n = sh.cols.length;
+            Row r = new Row(kind);
+            RowChecks checks = new RowChecks(kind, kind.tableName() + ext, bugs, vcpusOf, ipaBitsOf, 4096);
+            Path file = dir.resolve(kind.tableName() + ext);
+            long written;
+            try (TableWriter w = writer(kind, file, form)) {
+                tr.drain((values, off, mask) -> {
+                    long tag = values[off + n];
+                    if (tag != 0) {
+                        RowResolver res = sources.get((int) (tag >>> 32) - 1).resolver();
+                        if (!res.resolve(kind, (int) (tag & 0xffffffffL) - 1, values, off)) {
+                            return;
+                        }
+                    }
+                    for (int c = 0; c < n; c++) {
+                        if ((mask & (1L << c)) != 0) {
+                            r.setNull(c);
+                        } else if (sh.text[c]) {
+                            r.setText(c, texts.get((int) values[off + c]));
+                        } else if (sh.time[c]) {
+                            long v = values[off + c];
+                            r.set(c, v == AT_START ? 0 : v - epoch);
+                        } else {
+                            r.set(c, values[off + c]);
+                        }
+                    }
+                    note(sh, r);
+                    if (!checks.check(r)) {
+                        throw new IllegalStateException("import would write an invalid row (a bug): "
+                                + String.join("; ", bugs.lines()) + ": " + r);
+                    }
+                    w.write(r);
+                });
+                written = w.rows();
+            }
+            if (written == 0) {
+                Files.delete(file); // every row was dropped
+            } else {
+                counts.put(kind, written);
+            }
+        }
+        writeManifest(dir.resolve("manifest.csv"));
         try (TableWriter w = writer(TableKind.VMS, dir.resolve("vms" + ext), form)) {
             Row r = new Row(TableKind.VMS);
             for (Vm v : vms) {
@@ -395,40 +448,27 @@ public final class ImportSink {
                 counts.put(TableKind.MEMSLOTS, w.rows());
             }
         }
-        long epoch = epochNs();
-        for (TableKind kind : TableKind.values()) {
-            TableRuns tr = runs.get(kind);
-            if (tr == null || tr.rows() == 0) {
-                continue;
+        return counts;
+    }
+
+    /** What a written row tells about its VM: the vCPUs, PEs and IPAs it uses. */
+    private void note(Shape sh, Row r) {
+        if (sh.cVm >= 0 && !r.isNull(sh.cVm)) {
+            int vm = r.getInt(sh.cVm);
+            if (vm >= vms.size()) {
+                throw new IllegalStateException("vm " + vm + " was not declared: " + r);
             }
-            List<Column> cols = kind.columns();
-            boolean[] time = new boolean[cols.size()];
-            boolean[] text = new boolean[cols.size()];
-            for (int c = 0; c < cols.size(); c++) {
-                time[c] = isTime(cols.get(c));
-                text[c] = cols.get(c).type() == Column.Type.TEXT;
+            Vm v = vms.get(vm);
+            if (sh.cVcpu >= 0 && r.getInt(sh.cVcpu) > v.maxVcpu) {
+                v.maxVcpu = r.getInt(sh.cVcpu);
             }
-            Row r = new Row(kind);
-            try (TableWriter w = writer(kind, dir.resolve(kind.tableName() + ext), form)) {
-                tr.drain((values, off, mask) -> {
-                    for (int c = 0; c < time.length; c++) {
-                        if ((mask & (1L << c)) != 0) {
-                            r.setNull(c);
-                        } else if (text[c]) {
-                            r.setText(c, texts.get((int) values[off + c]));
-                        } else if (time[c]) {
-                            long v = values[off + c];
-                            r.set(c, v == AT_START ? 0 : v - epoch);
-                        } else {
-                            r.set(c, values[off + c]);
-                        }
-                    }
-                    w.write(r);
-                });
-                counts.put(kind, w.rows());
+            if (r.kind() == TableKind.MAP && r.get(2) == 2) {
+                v.ipaEnd = Math.max(v.ipaEnd, r.get(5) + r.get(7));
             }
         }
-        return counts;
+        if (sh.cPe >= 0 && r.getInt(sh.cPe) > maxPe) {
+            maxPe = r.getInt(sh.cPe);
+        }
     }
 
     private static TableWriter writer(TableKind kind, Path file, TraceConverter.Form form) throws IOException {

@@ -27,6 +27,7 @@ public final class SourceSink {
     private final Map<String, String> inferred = new LinkedHashMap<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
     private String clock;
+    private RowResolver resolver;
 
     SourceSink(ImportSink sink, int index, SourceSpec spec, long offsetNs) {
         this.sink = sink;
@@ -57,6 +58,27 @@ public final class SourceSink {
     /** Adds a row of any table but {@code vms} (see {@link ImportSink#add}). */
     public void add(Row row) {
         sink.add(this, row);
+    }
+
+    /**
+     * Adds a time-ordered row whose {@code vm} (and {@code vcpu}) are not known yet: this source's
+     * {@link #resolver} fills them in from {@code key} (0 or more) when the trace is written, or
+     * drops the row.
+     */
+    public void addDeferred(Row row, int key) {
+        if (resolver == null) {
+            throw new IllegalStateException("no RowResolver set for " + spec.label());
+        }
+        sink.add(this, row, key);
+    }
+
+    /** Sets what completes this source's deferred rows (before the trace is written). */
+    public void resolver(RowResolver r) {
+        resolver = r;
+    }
+
+    RowResolver resolver() {
+        return resolver;
     }
 
     /**

@@ -242,7 +242,8 @@ final class FtraceRecords implements Closeable {
 
     private boolean lostMarker(byte[] b, int p, int e) {
         // "CPU:%d [LOST %lu EVENTS]" (kernel), "CPU:%d [%lld EVENTS DROPPED]" (trace-cmd), "CPU %d is empty"
-        if (!startsWith(b, p, e, "CPU")) {
+        // cheap first: such lines end with ']' or "empty" (a vCPU thread's records start with "CPU" too)
+        if (!startsWith(b, p, e, "CPU") || !(b[e - 1] == ']' || b[e - 1] == 'y')) {
             return false;
         }
         int i = p + 3;

@@ -28,21 +28,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.virtreplay.ingest.importer.ImportSink;
+import org.virtreplay.ingest.importer.RowResolver;
 import org.virtreplay.ingest.importer.SourceFormat;
 import org.virtreplay.ingest.importer.SourceImporter;
 import org.virtreplay.ingest.importer.SourceSink;
 import org.virtreplay.ingest.importer.SourceSpec;
 import org.virtreplay.ingest.importer.TextLines;
 import org.virtreplay.ingest.importer.VmSpec;
+import org.virtreplay.ingest.trace.TableKind;
 
 /**
  * {@code --kvm-events}: host ftrace / trace-cmd text of the {@code kvm:*} and {@code sched:*}
  * events into {@code exits}, {@code irq} and {@code sched} rows (docs/import.md).
  *
- * <p>Two passes over each file, both streaming: the first learns the threads (comm, tgid, what
- * they emit) so that {@link ThreadMap} can place each in a VM before any row is made; the second
- * reads the records in time order (several files are merged by timestamp, as ftrace merges its
- * per-CPU buffers) and follows each thread's state:
+ * <p>One streaming pass over the records in time order (several files are merged by timestamp,
+ * as ftrace merges its per-CPU buffers). Which VM a host thread belongs to is known only at the
+ * end ({@link ThreadMap}: tgid, names, {@code --vm}), so rows are added keyed by thread and
+ * completed when the trace is written ({@link RowResolver}). Each thread's state is followed:
  * <ul>
  * <li>{@code kvm_exit} opens an exit of the thread's vCPU; {@code kvm_guest_fault},
  * {@code kvm_access_fault}, {@code kvm_mmio}, {@code kvm_mmio_emulate}, {@code kvm_handle_sys_reg},
@@ -61,7 +63,7 @@ import org.virtreplay.ingest.importer.VmSpec;
  * {@code trace_pipe} and {@code trace-cmd report} print them so); rows of different threads may
  * interleave, the sink orders them.
  */
-public final class KvmEventsImporter implements SourceImporter {
+public final class KvmEventsImporter implements SourceImporter, RowResolver {
     // skip reasons (counted per source)
     private static final String[] REASONS = {
         "not_a_vcpu_thread", "no_kvm_exit_before", "not_in_canonical_tables", "not_a_gic_interrupt",
@@ -96,9 +98,7 @@ public final class KvmEventsImporter implements SourceImporter {
     private long exitsWithoutEntry;
     private long mergedIrqs;
 
-    // per thread, pass 2
-    private int[] vmOf;
-    private int[] vcpuOf;
+    // per thread
     private long[] lastTs;
     private boolean[] exPend;
     private long[] exTs;
@@ -151,10 +151,10 @@ public final class KvmEventsImporter implements SourceImporter {
         for (int i = 0; i < n; i++) {
             srcs[i] = sink.source(specs.get(i));
             srcs[i].clock("local");
+            srcs[i].resolver(this);
         }
-        for (int i = 0; i < n; i++) {
-            scan(i);
-        }
+        prepare();
+        replay();
         List<String> errors = new ArrayList<>();
         Map<String, String> inferred = new LinkedHashMap<>();
         threads.resolve(sink, vmSpecs, otherVmNames, errors, inferred);
@@ -170,8 +170,7 @@ public final class KvmEventsImporter implements SourceImporter {
         for (Map.Entry<String, String> e : inferred.entrySet()) {
             srcs[0].inferred(e.getKey(), e.getValue());
         }
-        prepare();
-        replay();
+        schedCounts();
         for (int i = 0; i < n; i++) {
             SourceSink s = srcs[i];
             for (int ev = 0; ev < KNOWN; ev++) {
@@ -195,7 +194,71 @@ public final class KvmEventsImporter implements SourceImporter {
         }
     }
 
-    // ---------------------------------------------------------------- pass 1
+    /**
+     * sched_switch and sched_wakeup records are used if a vCPU thread is in them: known only now
+     * that the threads are placed. They were counted per (file, prev thread, next thread).
+     */
+    private void schedCounts() {
+        for (int i = 0; i < specs.size(); i++) {
+            LongCounts c = schedPairs[i];
+            for (int k = 0; k < c.size(); k++) {
+                if (c.count(k) == 0) {
+                    continue;
+                }
+                long key = c.key(k);
+                int prev = (int) (key >> 32);
+                int next = (int) key;
+                boolean usedIt;
+                if (prev == WAKEUP) {
+                    usedIt = threads.thread(next).vcpu >= 0;
+                    if (usedIt) {
+                        used[i][SCHED_WAKEUP] += c.count(k);
+                    }
+                } else {
+                    usedIt = (prev >= 0 && threads.thread(prev).vcpu >= 0) || (next >= 0 && threads.thread(next).vcpu >= 0);
+                    if (usedIt) {
+                        used[i][SCHED_SWITCH] += c.count(k);
+                    }
+                }
+                if (!usedIt) {
+                    skipped[i][R_NOT_VCPU] += c.count(k);
+                }
+            }
+        }
+    }
+
+    private static final int WAKEUP = -2;
+    private LongCounts[] schedPairs;
+
+    /** Completes a row added by thread: its VM, and for exits and sched its vCPU. */
+    @Override
+    public boolean resolve(TableKind kind, int key, long[] values, int off) {
+        ThreadMap.Thread t = threads.thread(key);
+        if (t.vm < 0) {
+            return false;
+        }
+        switch (kind) {
+            case EXITS -> {
+                if (t.vcpu < 0) {
+                    return false;
+                }
+                values[off + 1] = t.vm;
+                values[off + 2] = t.vcpu;
+            }
+            case SCHED -> {
+                if (t.vcpu < 0) {
+                    return false;
+                }
+                values[off + 2] = t.vm;
+                values[off + 3] = t.vcpu;
+            }
+            case IRQ -> values[off + 2] = t.vm;
+            default -> throw new IllegalArgumentException(kind.toString());
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- reading
 
     private int tagOf(FtraceRecords r) {
         FtraceRecords.Fields f = r.f;
@@ -205,67 +268,31 @@ public final class KvmEventsImporter implements SourceImporter {
         return threads.tag(r.text(f.tagStart, f.tagEnd));
     }
 
-    private FtraceRecords open(int i, boolean report) throws IOException {
+    private FtraceRecords open(int i) throws IOException {
         SourceSpec s = specs.get(i);
-        return new FtraceRecords(TextLines.open(s.file(), s.label(), "--kvm-events"), srcs[i], report);
+        return new FtraceRecords(TextLines.open(s.file(), s.label(), "--kvm-events"), srcs[i], true);
     }
 
-    /** Pass 1: who the threads are. */
-    private void scan(int file) throws IOException {
+    /** What a file's reader learnt, for the provenance. */
+    private void provenance(int file, FtraceRecords r, long first) {
         SourceSink src = srcs[file];
-        String label = specs.get(file).label();
-        long first = Long.MAX_VALUE;
-        try (FtraceRecords r = open(file, false)) {
-            while (r.next()) {
-                FtraceRecords.Fields f = r.f;
-                byte[] b = r.buf();
-                int tag = tagOf(r);
-                int t = threads.get(tag, f.pid);
-                threads.comm(t, b, f.commStart, f.commEnd);
-                ThreadMap.Thread th = threads.thread(t);
-                if (f.tgid >= 0) {
-                    th.tgid = f.tgid;
-                }
-                threads.seen(t, f.ts, file, f.line, label);
-                if (f.ts >= 0 && f.ts < first) {
-                    first = f.ts;
-                }
-                int ev = events.id(b, f.evStart, f.evEnd);
-                if (KvmEvent.isVcpuEvent(ev)) {
-                    th.vcpuEvents++;
-                } else if (KvmEvent.isIrqEvent(ev)) {
-                    th.irqEvents++;
-                } else if (ev == SCHED_SWITCH) {
-                    pl.reset(b, f.payStart, f.payEnd);
-                    if (pl.schedSwitch()) {
-                        mention(tag, (int) pl.v[0], b, pl.wStart, pl.wEnd, f, file, label);
-                        mention(tag, (int) pl.v[2], b, pl.nextCommStart, pl.nextCommEnd, f, file, label);
-                    }
-                } else if (ev == SCHED_WAKEUP) {
-                    pl.reset(b, f.payStart, f.payEnd);
-                    if (pl.schedWakeup()) {
-                        mention(tag, (int) pl.v[0], b, pl.wStart, pl.wEnd, f, file, label);
-                    }
-                }
-            }
-            if (first != Long.MAX_VALUE) {
-                src.event(first);
-            }
-            if (r.headerCpus > 0) {
-                sink.declarePes(r.headerCpus);
-                src.note("cpus", r.headerCpus + " (from the trace header)");
-            }
-            src.lines(r.linesRead());
-            src.records(r.records);
-            if (r.continuations > 0) {
-                src.note("wrapped_lines_joined", Long.toString(r.continuations));
-            }
-            if (r.lostEvents > 0) {
-                src.note("lost_events", r.lostEvents + " (the kernel or trace-cmd dropped records: exits and "
-                        + "entries around them may be missing)");
-            }
-            src.note("ts_precision_ns", r.fracDigits == 0 ? "unknown" : Long.toString(pow10(9 - r.fracDigits)));
+        if (first != Long.MAX_VALUE) {
+            src.event(first);
         }
+        if (r.headerCpus > 0) {
+            sink.declarePes(r.headerCpus);
+            src.note("cpus", r.headerCpus + " (from the trace header)");
+        }
+        src.lines(r.linesRead());
+        src.records(r.records);
+        if (r.continuations > 0) {
+            src.note("wrapped_lines_joined", Long.toString(r.continuations));
+        }
+        if (r.lostEvents > 0) {
+            src.note("lost_events", r.lostEvents + " (the kernel or trace-cmd dropped records: exits and "
+                    + "entries around them may be missing)");
+        }
+        src.note("ts_precision_ns", r.fracDigits == 0 ? "unknown" : Long.toString(pow10(9 - r.fracDigits)));
     }
 
     private static long pow10(int n) {
@@ -276,56 +303,69 @@ public final class KvmEventsImporter implements SourceImporter {
         return p;
     }
 
-    private void mention(int tag, int pid, byte[] b, int s, int e, FtraceRecords.Fields f, int file, String label) {
+    /** Notes a thread named in a sched payload; returns its index. */
+    private int mention(int tag, int pid, byte[] b, int s, int e, FtraceRecords.Fields f, int file, String label) {
         int t = threads.get(tag, pid);
         threads.comm(t, b, s, e);
         threads.thread(t).schedMentions++;
         threads.seen(t, f.ts, file, f.line, label);
+        return t;
     }
 
-    // ---------------------------------------------------------------- pass 2
+    // ---------------------------------------------------------------- per-thread state
 
     private void prepare() {
-        int n = threads.size();
-        vmOf = new int[n];
-        vcpuOf = new int[n];
-        for (int i = 0; i < n; i++) {
-            vmOf[i] = threads.thread(i).vm;
-            vcpuOf[i] = threads.thread(i).vcpu;
+        grow(64);
+        schedPairs = new LongCounts[specs.size()];
+        for (int i = 0; i < schedPairs.length; i++) {
+            schedPairs[i] = new LongCounts();
         }
-        lastTs = new long[n];
-        java.util.Arrays.fill(lastTs, Long.MIN_VALUE);
-        exPend = new boolean[n];
-        exTs = new long[n];
-        exPe = new int[n];
-        exSrc = new int[n];
-        exType = new String[n];
-        exEc = new int[n];
-        exHas = new int[n];
-        exEsr = new long[n];
-        exPc = new long[n];
-        exIpa = new long[n];
-        exFar = new long[n];
-        orPend = new boolean[n];
-        orTs = new long[n];
-        orIntid = new int[n];
-        orVcpu = new int[n];
-        orLevel = new int[n];
-        orEvent = new int[n];
-        orSrc = new int[n];
-        exitRow = sink.newRow(org.virtreplay.ingest.trace.TableKind.EXITS);
-        irqRow = sink.newRow(org.virtreplay.ingest.trace.TableKind.IRQ);
-        schedRow = sink.newRow(org.virtreplay.ingest.trace.TableKind.SCHED);
+        exitRow = sink.newRow(TableKind.EXITS);
+        irqRow = sink.newRow(TableKind.IRQ);
+        schedRow = sink.newRow(TableKind.SCHED);
     }
 
-    /** Pass 2: all files merged by time. */
+    /** Makes room in the per-thread arrays for thread t. */
+    private void ensure(int t) {
+        if (t >= exPend.length) {
+            grow(Math.max(t + 1, exPend.length * 2));
+        }
+    }
+
+    private void grow(int n) {
+        int old = lastTs == null ? 0 : lastTs.length;
+        lastTs = lastTs == null ? new long[n] : java.util.Arrays.copyOf(lastTs, n);
+        java.util.Arrays.fill(lastTs, old, n, Long.MIN_VALUE);
+        exPend = exPend == null ? new boolean[n] : java.util.Arrays.copyOf(exPend, n);
+        exTs = exTs == null ? new long[n] : java.util.Arrays.copyOf(exTs, n);
+        exPe = exPe == null ? new int[n] : java.util.Arrays.copyOf(exPe, n);
+        exSrc = exSrc == null ? new int[n] : java.util.Arrays.copyOf(exSrc, n);
+        exType = exType == null ? new String[n] : java.util.Arrays.copyOf(exType, n);
+        exEc = exEc == null ? new int[n] : java.util.Arrays.copyOf(exEc, n);
+        exHas = exHas == null ? new int[n] : java.util.Arrays.copyOf(exHas, n);
+        exEsr = exEsr == null ? new long[n] : java.util.Arrays.copyOf(exEsr, n);
+        exPc = exPc == null ? new long[n] : java.util.Arrays.copyOf(exPc, n);
+        exIpa = exIpa == null ? new long[n] : java.util.Arrays.copyOf(exIpa, n);
+        exFar = exFar == null ? new long[n] : java.util.Arrays.copyOf(exFar, n);
+        orPend = orPend == null ? new boolean[n] : java.util.Arrays.copyOf(orPend, n);
+        orTs = orTs == null ? new long[n] : java.util.Arrays.copyOf(orTs, n);
+        orIntid = orIntid == null ? new int[n] : java.util.Arrays.copyOf(orIntid, n);
+        orVcpu = orVcpu == null ? new int[n] : java.util.Arrays.copyOf(orVcpu, n);
+        orLevel = orLevel == null ? new int[n] : java.util.Arrays.copyOf(orLevel, n);
+        orEvent = orEvent == null ? new int[n] : java.util.Arrays.copyOf(orEvent, n);
+        orSrc = orSrc == null ? new int[n] : java.util.Arrays.copyOf(orSrc, n);
+    }
+
+    /** The one pass: all files merged by time. */
     private void replay() throws IOException {
         int n = specs.size();
         FtraceRecords[] rs = new FtraceRecords[n];
         boolean[] live = new boolean[n];
+        first = new long[n];
+        java.util.Arrays.fill(first, Long.MAX_VALUE);
         try {
             for (int i = 0; i < n; i++) {
-                rs[i] = open(i, true);
+                rs[i] = open(i);
                 live[i] = rs[i].next();
             }
             while (true) {
@@ -340,6 +380,9 @@ public final class KvmEventsImporter implements SourceImporter {
                 }
                 record(rs[best], best);
                 live[best] = rs[best].next();
+            }
+            for (int i = 0; i < n; i++) {
+                provenance(i, rs[i], first[i]);
             }
         } finally {
             for (FtraceRecords r : rs) {
@@ -356,10 +399,21 @@ public final class KvmEventsImporter implements SourceImporter {
         }
     }
 
+    private long[] first;
+
     private void record(FtraceRecords r, int file) {
         FtraceRecords.Fields f = r.f;
         byte[] b = r.buf();
         SourceSink src = srcs[file];
+        if (f.ts < 0) {
+            skipped[file][R_COUNTER]++;
+            src.malformed(f.line, "timestamp '" + (-1 - f.ts) + "' has no fraction: the trace clock was 'counter' "
+                    + "(an event count, not time) or another raw counter; record with -C local, mono or boot");
+            return;
+        }
+        if (f.ts < first[file]) {
+            first[file] = f.ts;
+        }
         int ev = events.id(b, f.evStart, f.evEnd);
         if (ev >= KNOWN) {
             long[] u = unknown[file];
@@ -369,23 +423,27 @@ public final class KvmEventsImporter implements SourceImporter {
             u[ev]++;
             return;
         }
-        if (f.ts < 0) {
-            skipped[file][R_COUNTER]++;
-            src.malformed(f.line, "timestamp '" + (-1 - f.ts) + "' has no fraction: the trace clock was 'counter' "
-                    + "(an event count, not time) or another raw counter; record with -C local, mono or boot");
-            return;
+        int tag = tagOf(r);
+        int t = threads.get(tag, f.pid);
+        ensure(t);
+        threads.comm(t, b, f.commStart, f.commEnd);
+        ThreadMap.Thread th = threads.thread(t);
+        if (f.tgid >= 0) {
+            th.tgid = f.tgid;
         }
-        int t = threads.find(tagOf(r), f.pid);
-        if (t < 0) {
-            return; // cannot happen: pass 1 saw every record
-        }
+        threads.seen(t, f.ts, file, f.line, specs.get(file).label());
         if (ev != VGIC_UPDATE_IRQ_PENDING) {
             flushOrigin(t);
         }
         boolean vcpuEvent = KvmEvent.isVcpuEvent(ev);
-        if ((vcpuEvent || KvmEvent.isIrqEvent(ev)) && vmOf[t] >= 0) {
+        if (vcpuEvent) {
+            th.vcpuEvents++;
+        } else if (KvmEvent.isIrqEvent(ev)) {
+            th.irqEvents++;
+        }
+        if (vcpuEvent || KvmEvent.isIrqEvent(ev)) {
             if (f.ts < lastTs[t]) {
-                src.malformed(f.line, "time goes backwards for thread " + threads.thread(t).describe() + ": "
+                src.malformed(f.line, "time goes backwards for thread " + th.describe() + ": "
                         + seconds(f.ts) + " after " + seconds(lastTs[t]) + "; a thread's records must be in time "
                         + "order (merge per-CPU buffers by passing each file with --kvm-events)");
                 return;
@@ -511,21 +569,9 @@ public final class KvmEventsImporter implements SourceImporter {
         return ok;
     }
 
-    /** True if the record's thread is a vCPU thread; else counts the skip. */
-    private boolean vcpuThread(int t, int file) {
-        if (vcpuOf[t] < 0) {
-            skipped[file][R_NOT_VCPU]++;
-            return false;
-        }
-        return true;
-    }
-
     // ---- exits
 
     private void openExit(int t, FtraceRecords.Fields f, int file) {
-        if (!vcpuThread(t, file)) {
-            return;
-        }
         exPend[t] = true;
         exTs[t] = f.ts;
         exPe[t] = f.cpu;
@@ -564,10 +610,6 @@ public final class KvmEventsImporter implements SourceImporter {
     }
 
     private void annotate(int t, int file, int ev, int what, long ipa, long esr, long far, long pc) {
-        if (vcpuOf[t] < 0) {
-            skipped[file][R_NOT_VCPU]++;
-            return;
-        }
         if (!exPend[t]) {
             skipped[file][R_NO_EXIT]++;
             return;
@@ -597,8 +639,8 @@ public final class KvmEventsImporter implements SourceImporter {
         org.virtreplay.ingest.trace.Row r = exitRow;
         // ts,vm,vcpu,pe,type,ec,ec_name,esr,pc,ipa,far,duration_ns
         r.set(0, exTs[t]);
-        r.set(1, vmOf[t]);
-        r.set(2, vcpuOf[t]);
+        r.set(1, 0); // vm and vcpu: completed from the thread by resolve()
+        r.set(2, 0);
         r.set(3, exPe[t] > 4095 ? -1 : exPe[t]);
         r.setText(4, exType[t]);
         int ec = exEc[t];
@@ -619,7 +661,7 @@ public final class KvmEventsImporter implements SourceImporter {
         } else {
             r.set(11, duration);
         }
-        srcs[exSrc[t]].add(r);
+        srcs[exSrc[t]].addDeferred(r, t);
         exPend[t] = false;
     }
 
@@ -662,9 +704,6 @@ public final class KvmEventsImporter implements SourceImporter {
             src.malformed(f.line, "INTID " + intid + " is not a GIC INTID (0..1019, 8192..16777215)");
             return false;
         }
-        if (vmOf[t] < 0) {
-            return false;
-        }
         if ((ppi || (intid >= 16 && intid < 32)) && (vcpu < 0 || vcpu > 511)) {
             src.malformed(f.line, "vCPU " + vcpu + " of a private interrupt is not a vCPU index 0..511");
             return false;
@@ -673,9 +712,6 @@ public final class KvmEventsImporter implements SourceImporter {
     }
 
     private void openOrigin(int t, long ts, int intid, int vcpu, int level, int ev, int file) {
-        if (vmOf[t] < 0) {
-            return;
-        }
         orPend[t] = true;
         orTs[t] = ts;
         orIntid[t] = intid;
@@ -690,7 +726,7 @@ public final class KvmEventsImporter implements SourceImporter {
             return;
         }
         orPend[t] = false;
-        emitIrq(orSrc[t], orTs[t], vmOf[t], orIntid[t], orVcpu[t], orLevel[t], orEvent[t]);
+        emitIrq(orSrc[t], orTs[t], t, orIntid[t], orVcpu[t], orLevel[t], orEvent[t]);
     }
 
     private void vgic(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
@@ -712,14 +748,11 @@ public final class KvmEventsImporter implements SourceImporter {
             orPend[t] = false;
             used[file][VGIC_UPDATE_IRQ_PENDING]++;
             mergedIrqs++;
-            emitIrq(orSrc[t], orTs[t], vmOf[t], (int) intid, (int) vcpu, level, orEvent[t]);
+            emitIrq(orSrc[t], orTs[t], t, (int) intid, (int) vcpu, level, orEvent[t]);
             return;
         }
         flushOrigin(t);
-        if (vmOf[t] < 0) {
-            return;
-        }
-        emitIrq(file, f.ts, vmOf[t], (int) intid, (int) vcpu, level, VGIC_UPDATE_IRQ_PENDING);
+        emitIrq(file, f.ts, t, (int) intid, (int) vcpu, level, VGIC_UPDATE_IRQ_PENDING);
     }
 
     /** The architected timer PPIs KVM uses by default: 26 EL2 physical, 27 virtual, 28 EL2 virtual, 30 physical. */
@@ -727,7 +760,7 @@ public final class KvmEventsImporter implements SourceImporter {
         return intid == 26 || intid == 27 || intid == 28 || intid == 30;
     }
 
-    private void emitIrq(int file, long ts, int vm, int intid, int vcpu, int level, int ev) {
+    private void emitIrq(int file, long ts, int thread, int intid, int vcpu, int level, int ev) {
         if (intid < 16) {
             skipped[file][R_SGI]++;
             return;
@@ -736,7 +769,7 @@ public final class KvmEventsImporter implements SourceImporter {
         // ts,intid,vm,vcpu,source,source_vcpu,trigger,event,priority,ack_ts,eoi_ts
         r.set(0, ts);
         r.set(1, intid);
-        r.set(2, vm);
+        r.set(2, 0); // vm: completed from the thread by resolve()
         r.set(3, intid < 32 ? vcpu : -1);
         int source;
         if (intid >= 8192) {
@@ -753,7 +786,7 @@ public final class KvmEventsImporter implements SourceImporter {
         r.setNull(8);
         r.setNull(9);
         r.setNull(10);
-        srcs[file].add(r);
+        srcs[file].addDeferred(r, thread);
         used[file][ev]++;
     }
 
@@ -769,30 +802,30 @@ public final class KvmEventsImporter implements SourceImporter {
             return;
         }
         int tag = tagOf(r);
-        int prev = threads.find(tag, (int) pl.v[0]);
-        int next = threads.find(tag, (int) pl.v[2]);
-        boolean any = false;
-        if (prev >= 0 && vcpuOf[prev] >= 0) {
+        String label = specs.get(file).label();
+        byte[] b = r.buf();
+        long prevPid = pl.v[0];
+        long nextPid = pl.v[2];
+        // pid 0 is the idle task of every CPU: never a vCPU
+        int prev = prevPid <= 0 ? -1 : mention(tag, (int) prevPid, b, pl.wStart, pl.wEnd, f, file, label);
+        int next = nextPid <= 0 ? -1 : mention(tag, (int) nextPid, b, pl.nextCommStart, pl.nextCommEnd, f, file, label);
+        if (prev >= 0) {
+            ensure(prev);
             boolean runnable;
             if (pl.raw) {
-                long s = pl.v[4];
+                long st = pl.v[4];
                 // 0 = TASK_RUNNING; a lone bit above the state bits = TASK_REPORT_MAX, "R+" (preempted)
-                runnable = s == 0 || (s >= 0x80 && Long.bitCount(s) == 1);
+                runnable = st == 0 || (st >= 0x80 && Long.bitCount(st) == 1);
             } else {
                 runnable = pl.w2End > pl.w2Start && pl.b[pl.w2Start] == 'R';
             }
             emitSched(file, f.ts, f.cpu, prev, runnable ? 1 : 2);
-            any = true;
         }
-        if (next >= 0 && vcpuOf[next] >= 0) {
+        if (next >= 0) {
+            ensure(next);
             emitSched(file, f.ts, f.cpu, next, 0);
-            any = true;
         }
-        if (any) {
-            used[file][SCHED_SWITCH]++;
-        } else {
-            skipped[file][R_NOT_VCPU]++;
-        }
+        schedPairs[file].add(((long) prev << 32) | (next & 0xffffffffL));
     }
 
     private void schedWakeup(int t, FtraceRecords.Fields f, FtraceRecords r, int file) {
@@ -800,24 +833,28 @@ public final class KvmEventsImporter implements SourceImporter {
         if (!check(pl.schedWakeup(), src, f, r, "sched_wakeup", Payload.SCHED_WAKEUP)) {
             return;
         }
-        int w = threads.find(tagOf(r), (int) pl.v[0]);
-        if (w < 0 || vcpuOf[w] < 0) {
+        if (pl.v[0] <= 0) {
             skipped[file][R_NOT_VCPU]++;
             return;
         }
+        int w = mention(tagOf(r), (int) pl.v[0], r.buf(), pl.wStart, pl.wEnd, f, file, specs.get(file).label());
+        ensure(w);
         long target = pl.has(2) ? pl.v[2] : -1;
         emitSched(file, f.ts, target < 0 || target > 4095 ? -1 : (int) target, w, 3);
-        used[file][SCHED_WAKEUP]++;
+        schedPairs[file].add(((long) WAKEUP << 32) | (w & 0xffffffffL));
     }
 
-    /** event: 0 run, 1 preempt, 2 block, 3 wake. */
+    /**
+     * A sched row of {@code thread} (event: 0 run, 1 preempt, 2 block, 3 wake); {@link #resolve}
+     * keeps it if the thread turns out to be a vCPU thread.
+     */
     private void emitSched(int file, long ts, int pe, int thread, int event) {
         org.virtreplay.ingest.trace.Row r = schedRow;
         r.set(0, ts);
         r.set(1, pe);
-        r.set(2, vmOf[thread]);
-        r.set(3, vcpuOf[thread]);
+        r.set(2, 0);
+        r.set(3, 0);
         r.set(4, event);
-        srcs[file].add(r);
+        srcs[file].addDeferred(r, thread);
     }
 }

@@ -57,17 +57,21 @@ final class Payload {
         return p == e;
     }
 
+    private static final byte[] HEX = new byte[256];
+
+    static {
+        java.util.Arrays.fill(HEX, (byte) -1);
+        for (int c = 0; c < 10; c++) {
+            HEX['0' + c] = (byte) c;
+        }
+        for (int c = 0; c < 6; c++) {
+            HEX['a' + c] = (byte) (10 + c);
+            HEX['A' + c] = (byte) (10 + c);
+        }
+    }
+
     private static int hexDigit(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
+        return HEX[c & 0xff];
     }
 
     /** 1 to 16 hex digits without a prefix into v[i]. */

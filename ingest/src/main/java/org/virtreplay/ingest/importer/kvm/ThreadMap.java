@@ -163,7 +163,12 @@ final class ThreadMap {
     /** Notes a comm of thread i (the bytes b[s..e)); a vCPU name is kept once seen. */
     void comm(int i, byte[] b, int s, int e) {
         Thread t = threads.get(i);
-        if (t.commBytes != null && (t.nameIndex >= 0 || Arrays.equals(t.commBytes, 0, t.commBytes.length, b, s, e))) {
+        if (t.nameIndex >= 0 || (t.commBytes != null && Arrays.equals(t.commBytes, 0, t.commBytes.length, b, s, e))) {
+            return;
+        }
+        // a thread keeps its first name unless a later one names a vCPU (QEMU renames its threads
+        // after creating them); pid 0 alone is called swapper/N on every CPU
+        if (t.comm != null && !startsWith(b, s, e, "CPU ") && !startsWith(b, s, e, "kvm-vcpu-")) {
             return;
         }
         t.commBytes = Arrays.copyOfRange(b, s, e);
@@ -173,6 +178,18 @@ final class ThreadMap {
             t.comm = c;
             t.nameIndex = n;
         }
+    }
+
+    private static boolean startsWith(byte[] b, int s, int e, String p) {
+        if (e - s < p.length()) {
+            return false;
+        }
+        for (int i = 0; i < p.length(); i++) {
+            if (b[s + i] != p.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The vCPU index a thread name gives ({@code CPU N/KVM}, {@code kvm-vcpu-N}), or -1. */
