@@ -317,4 +317,42 @@ class ImportSourcesTest {
         // 35 stage-2 map rows and the one SPE access are the replay's input; exits and spe_samples are not
         assertTrue(p.out().contains("replayed 36 events (1 memory accesses)"), p.out());
     }
+
+    /**
+     * A host-side capture: samples of QEMU's vCPU threads are those vCPUs, on the PE of the CPU
+     * column; a sample of another host thread stays in spe_samples with vCPU -1 and no mem row.
+     */
+    @Test
+    void hostSideSpeCaptureNamesVcpusByThread() throws IOException {
+        Path f = tmp.resolve("host.txt");
+        Files.writeString(f, """
+                       CPU 1/KVM  4243 [002]   10.000001:  memory: ffff000012340000 ffff800010081234 f+0x4 ([guest.kernel.kallsyms])
+                 qemu-system-aar  4242 [000]   10.000002:  memory: aaaa00001000 aaaa00400000 main ([qemu])
+                       CPU 0/KVM  4244 [003]   10.000003:  tlb-miss: 0000ffff00001000 0000aaaa00400000 [unknown] ([unknown])
+                       CPU 0/KVM  4244 [003]   10.000003:  memory: 0000ffff00001000 0000aaaa00400000 [unknown] ([unknown])
+                """);
+        Path out = tmp.resolve("host");
+        importAndReplay(out, "replayed 2 events (2 memory accesses)", "--spe", "web=" + f);
+        assertEquals("ts,vm,vcpu,el,access,va,size\n0,0,1,1,r,0xffff000012340000,1\n2000,0,0,0,r,0xffff00001000,1\n",
+                read(out.resolve("mem.csv")));
+        List<String> spe = Files.readAllLines(out.resolve("spe_samples.csv"));
+        assertEquals(4, spe.size());
+        assertEquals("0,0,1,2,1,,0xffff800010081234,0xffff000012340000,,,,,,,,memory,", spe.get(1));
+        assertEquals("1000,0,-1,0,0,,0xaaaa00400000,0xaaaa00001000,,,,,,,,memory,", spe.get(2));
+        assertEquals("2000,0,0,3,0,,0xaaaa00400000,0xffff00001000,,miss,,,,,,tlb-miss;memory,", spe.get(3));
+        assertTrue(read(out.resolve("vms.csv")).contains("0,web,2,40,"));
+    }
+
+    /**
+     * A guest's kernel tables with a stage-2 dump of the same VM: no memslots of their own; the
+     * replay's tables go to the start of the largest stage-2 memslot (0x80000000, 42M).
+     */
+    @Test
+    void guestTablesOverAStage2Layout() throws IOException {
+        Path out = tmp.resolve("both");
+        importAndReplay(out, "replayed 5,161 events", "--stage2", "v=" + STAGE2, "--guest-tables", "v=" + GUEST);
+        assertEquals(8, Files.readAllLines(out.resolve("memslots.csv")).size());
+        assertTrue(read(out.resolve("manifest.csv")).contains("vm.0.s1_table_pool,\"0x80001000,126976\"\n"));
+        assertTrue(read(out.resolve("sysreg.csv")).contains("0,-1,0,0,1,TTBR1_EL1,0x80000000\n"));
+    }
 }
