@@ -14,8 +14,6 @@ import org.virtreplay.engine.BadInputException;
  * {@code FILE:LINE: what was expected, got 'what was found'} in a strict import, and a counted
  * skip (by kind) in a lenient one. A strict import reports up to {@code maxErrors} problems, then
  * stops with a last line {@code stopped after N problems (--max-errors N)}, as {@code ingest} does.
- * An <em>unused</em> record (well-formed but of no use to the model, e.g. an event the importer does
- * not know) is counted by kind in both modes and never fails the import.
  */
 public final class Issues {
     private final String file;
@@ -23,7 +21,6 @@ public final class Issues {
     private final int maxErrors;
     private final List<String> problems = new ArrayList<>();
     private final TreeMap<String, Long> skipped = new TreeMap<>();
-    private final TreeMap<String, Long> unused = new TreeMap<>();
 
     public Issues(String file, boolean lenient, int maxErrors) {
         this.file = file;
@@ -76,18 +73,6 @@ public final class Issues {
         return new BadInputException(all);
     }
 
-    /** A well-formed record the model has no use for, counted by kind. */
-    public void unused(String kind) {
-        unused.merge(kind, 1L, Long::sum);
-    }
-
-    /** Adds {@code n} to the count of unused records of {@code kind}. */
-    public void unused(String kind, long n) {
-        if (n > 0) {
-            unused.merge(kind, n, Long::sum);
-        }
-    }
-
     /** Throws the problems found so far, if any. */
     public void finish() {
         if (!problems.isEmpty()) {
@@ -103,11 +88,6 @@ public final class Issues {
     /** Malformed records skipped in lenient mode, by kind. */
     public SortedMap<String, Long> skipped() {
         return Collections.unmodifiableSortedMap(skipped);
-    }
-
-    /** Well-formed records left out, by kind. */
-    public SortedMap<String, Long> unused() {
-        return Collections.unmodifiableSortedMap(unused);
     }
 
     /** Total of {@link #skipped()}. */
