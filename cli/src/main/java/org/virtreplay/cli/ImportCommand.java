@@ -4,14 +4,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.virtreplay.ingest.convert.TraceConverter;
+import org.virtreplay.engine.mmu.Granule;
+import org.virtreplay.ingest.importer.FormatOptions;
 import org.virtreplay.ingest.importer.ImportJob;
 import org.virtreplay.ingest.importer.ImportOptions;
 import org.virtreplay.ingest.importer.SourceFormat;
 import org.virtreplay.ingest.importer.SourceSpec;
 import org.virtreplay.ingest.importer.VmSpec;
+import org.virtreplay.ingest.importer.stage2.Stage2DumpParser;
 import org.virtreplay.ingest.trace.Manifest;
 import org.virtreplay.ingest.trace.TableKind;
 import picocli.CommandLine;
@@ -61,6 +65,26 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--lackey", paramLabel = "VM:VCPU=FILE",
             description = "A Valgrind lackey log as the access stream of vCPU VCPU of VM.")
     List<String> lackey = new ArrayList<>();
+
+    @Option(names = "--s2-granule", paramLabel = "SIZE",
+            description = "Stage-2 granule of the --stage2 dumps: 4k, 16k or 64k (default: the largest the dump's page "
+                    + "and block sizes fit).")
+    String s2Granule;
+
+    @Option(names = "--s2-x-column", paramLabel = "MEANING", defaultValue = "xn",
+            description = "What the single X column of a v9-form stage-2 dump means: xn (execute-never, as Linux "
+                    + "6.12..6.18 print it) or exec (trees with the swapped strings) (default: ${DEFAULT-VALUE}).")
+    String s2XColumn;
+
+    @Option(names = "--guest-ram-base", paramLabel = "VM=IPA",
+            description = "The IPA of VM's RAM base, which the first byte of its linear map maps (--guest-tables; "
+                    + "default 0x40000000, QEMU virt's).")
+    List<String> guestRamBase = new ArrayList<>();
+
+    @Option(names = "--spe-period", paramLabel = "N",
+            description = "SPE sampling interval of the --spe captures (perf record -c N or period=N), when perf "
+                    + "script --header is not part of them.")
+    Long spePeriod;
 
     @Option(names = "--vm", paramLabel = "NAME=PID[,TID...]",
             description = "The VM called NAME is process PID (its threads by tgid) plus the threads TID...")
@@ -132,7 +156,7 @@ public final class ImportCommand implements Callable<Integer> {
             offs.put(o.substring(0, eq), Long.parseLong(o.substring(eq + 1)));
         }
         ImportOptions opts = new ImportOptions(out, form, force, lenient, maxErrors, clock, vmSpecs, offs, sources,
-                ImportOptions.DEFAULT_BUFFER_ROWS);
+                ImportOptions.DEFAULT_BUFFER_ROWS, formatOptions());
         ImportJob.Result r = ImportJob.run(opts);
         var w = spec.commandLine().getOut();
         if (!quiet) {
@@ -148,6 +172,42 @@ public final class ImportCommand implements Callable<Integer> {
                 + " (" + to + "): " + b);
         w.flush();
         return VirtReplay.EXIT_OK;
+    }
+
+    /** The options of single formats (--s2-granule, --s2-x-column, --guest-ram-base, --spe-period). */
+    private FormatOptions formatOptions() {
+        Granule g = null;
+        if (s2Granule != null) {
+            g = switch (s2Granule.toLowerCase(Locale.ROOT)) {
+                case "4k" -> Granule.K4;
+                case "16k" -> Granule.K16;
+                case "64k" -> Granule.K64;
+                default -> throw usage("--s2-granule: expected 4k, 16k or 64k, got '" + s2Granule + "'");
+            };
+        }
+        Stage2DumpParser.XColumn x = switch (s2XColumn) {
+            case "xn" -> Stage2DumpParser.XColumn.EXECUTE_NEVER;
+            case "exec" -> Stage2DumpParser.XColumn.EXECUTABLE;
+            default -> throw usage("--s2-x-column: expected xn or exec, got '" + s2XColumn + "'");
+        };
+        Map<String, Long> bases = new LinkedHashMap<>();
+        for (String b : guestRamBase) {
+            int eq = b.indexOf('=');
+            String v = eq < 0 ? "" : b.substring(eq + 1);
+            if (eq <= 0 || !v.matches("0[xX][0-9a-fA-F]{1,12}") || (Long.parseLong(v.substring(2), 16) & 0xFFF) != 0) {
+                throw usage("--guest-ram-base: expected VM=IPA with a 4K-aligned 0x-hex IPA (e.g. web=0x80000000), got '"
+                        + b + "'");
+            }
+            String vm = b.substring(0, eq);
+            if (guestTables.stream().noneMatch(t -> t.startsWith(vm + "="))) {
+                throw usage("--guest-ram-base " + b + ": no --guest-tables source names vm '" + vm + "'");
+            }
+            bases.put(vm, Long.parseLong(v.substring(2), 16));
+        }
+        if (spePeriod != null && spePeriod < 1) {
+            throw usage("--spe-period: expected an interval of at least 1, got " + spePeriod);
+        }
+        return new FormatOptions(g, x, bases, spePeriod == null ? -1 : spePeriod);
     }
 
     private void addVmSources(List<SourceSpec> sources, SourceFormat f, List<String> values) {

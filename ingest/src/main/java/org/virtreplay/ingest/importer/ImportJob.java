@@ -12,7 +12,12 @@ import java.util.List;
 import java.util.Map;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.ingest.convert.TraceConverter;
+import org.virtreplay.ingest.importer.guest.GuestTablesImporter;
 import org.virtreplay.ingest.importer.kvm.KvmEventsImporter;
+import org.virtreplay.ingest.importer.lackey.LackeyImporter;
+import org.virtreplay.ingest.importer.spe.SpeImporter;
+import org.virtreplay.ingest.importer.stage2.HostPaAllocator;
+import org.virtreplay.ingest.importer.stage2.Stage2Importer;
 import org.virtreplay.ingest.trace.Problems;
 import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
@@ -34,6 +39,9 @@ public final class ImportJob {
     /** The importers for the options' sources, in the fixed order of {@link SourceFormat}. */
     static List<SourceImporter> importers(ImportOptions o) {
         List<SourceImporter> list = new ArrayList<>();
+        // one host PA space for every VM's imported memory, handed out in source order
+        HostPaAllocator pas = new HostPaAllocator();
+        GuestLayouts layouts = new GuestLayouts();
         for (SourceFormat f : SourceFormat.values()) {
             List<SourceSpec> specs = o.sources(f);
             if (specs.isEmpty()) {
@@ -42,9 +50,16 @@ public final class ImportJob {
             switch (f) {
                 // several --kvm-events files are one event stream, merged by time (per-CPU buffers saved apart)
                 case KVM_EVENTS -> list.add(new KvmEventsImporter(specs, o.vms(), otherVmNames(o)));
-                default -> throw new BadInputException("--" + f.option() + ": not supported yet (issue 15; "
-                        + "its importer is being written)");
+                case STAGE2 -> list.add(new Stage2Importer(specs, o.formats(), o.lenient(), o.maxErrors(), pas,
+                        layouts));
+                case GUEST_TABLES -> list.add(new GuestTablesImporter(specs, o.formats(), o.lenient(), o.maxErrors(),
+                        layouts));
+                case SPE -> list.add(new SpeImporter(specs, o.formats(), o.lenient(), o.maxErrors()));
+                case LACKEY -> list.add(new LackeyImporter(specs, o.lenient(), o.maxErrors(), layouts));
             }
+        }
+        if (!o.sources(SourceFormat.GUEST_TABLES).isEmpty() || !o.sources(SourceFormat.LACKEY).isEmpty()) {
+            list.add(layouts); // the guests' stage-1 registers, once every source is read
         }
         return list;
     }
@@ -70,7 +85,8 @@ public final class ImportJob {
             throw new BadInputException(o.out() + ": already exists (use --force to replace it)");
         }
         for (SourceSpec s : o.sources()) {
-            if (!Files.isRegularFile(s.file())) {
+            // a stage-2 source may also be a copy of the VM's debugfs directory (with ipa_range, stage2_levels)
+            if (!Files.isRegularFile(s.file()) && !(s.format() == SourceFormat.STAGE2 && Files.isDirectory(s.file()))) {
                 throw new BadInputException(s.label() + ": no such file (--" + s.format().option() + ")");
             }
             if (s.file().toAbsolutePath().normalize().startsWith(target)) {
@@ -96,6 +112,9 @@ public final class ImportJob {
             long c0 = cpu();
             for (SourceImporter imp : importers) {
                 imp.read(sink);
+            }
+            for (SourceImporter imp : importers) {
+                imp.finish(sink);
             }
             long c1 = cpu();
             problems.throwIfAny();

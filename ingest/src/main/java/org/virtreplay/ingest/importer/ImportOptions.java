@@ -18,9 +18,11 @@ import org.virtreplay.ingest.convert.TraceConverter;
  * @param offsets    {@code --offset SOURCE=NS} by source label (the file as written, or its name)
  * @param sources    every source, in a fixed order of formats, each format's files in the order given
  * @param bufferRows rows per table the sink sorts in memory before it writes a run to disk
+ * @param formats    options of single source formats ({@code --s2-granule}, ...)
  */
 public record ImportOptions(Path out, TraceConverter.Form form, boolean force, boolean lenient, int maxErrors,
-        String clock, List<VmSpec> vms, Map<String, Long> offsets, List<SourceSpec> sources, int bufferRows) {
+        String clock, List<VmSpec> vms, Map<String, Long> offsets, List<SourceSpec> sources, int bufferRows,
+        FormatOptions formats) {
 
     /** Rows per table sorted in memory: about 10 MB for the widest table. */
     public static final int DEFAULT_BUFFER_ROWS = 1 << 17;
@@ -29,6 +31,13 @@ public record ImportOptions(Path out, TraceConverter.Form form, boolean force, b
         vms = List.copyOf(vms);
         offsets = Map.copyOf(offsets);
         sources = List.copyOf(sources);
+        formats = formats == null ? FormatOptions.defaults() : formats;
+    }
+
+    /** Without format options (everything inferred or read from the sources). */
+    public ImportOptions(Path out, TraceConverter.Form form, boolean force, boolean lenient, int maxErrors,
+            String clock, List<VmSpec> vms, Map<String, Long> offsets, List<SourceSpec> sources, int bufferRows) {
+        this(out, form, force, lenient, maxErrors, clock, vms, offsets, sources, bufferRows, FormatOptions.defaults());
     }
 
     /** The sources of one format, in the order given. */

@@ -84,6 +84,8 @@ public final class ImportSink {
         int vmid = -1;
         long ipaEnd;
         int nextSlot;
+        long s1PoolIpa = -1;
+        long s1PoolSize;
 
         Vm(String name, int id) {
             this.name = name;
@@ -186,6 +188,24 @@ public final class ImportSink {
     /** A source read the host's number of PEs. */
     public void declarePes(int n) {
         declaredPes = Math.max(declaredPes, n);
+    }
+
+    /**
+     * The guest IPA range from which the replay allocates the stage-1 tables of {@code vm}'s
+     * {@code map} rows (manifest {@code vm.N.s1_table_pool}).
+     */
+    public void s1TablePool(int vm, long ipa, long size) {
+        Vm v = vms.get(vm);
+        v.s1PoolIpa = ipa;
+        v.s1PoolSize = size;
+    }
+
+    /**
+     * The vCPU count {@code vm} has so far: the largest a source declared or a row used (after all
+     * sources have been read, what the {@code vms} table gets).
+     */
+    public int vcpuCount(int vm) {
+        return vcpus(vms.get(vm));
     }
 
     /** The next free memslot number of {@code vm} (memslot rows need one). */
@@ -518,6 +538,12 @@ public final class ImportSink {
                 inf.put("vm." + v.id + ".ipa_bits", ipaBits(v) + ": KVM's default IPA size (40 bits)"
                         + (ipaBits(v) > 40 ? ", raised to cover the highest IPA of the memslots and stage-2 maps" : "")
                         + "; no source gave it");
+            }
+        }
+        for (Vm v : vms) {
+            if (v.s1PoolIpa >= 0) {
+                m.put("vm." + v.id + ".s1_table_pool", String.format(java.util.Locale.ROOT, "0x%x,%d", v.s1PoolIpa,
+                        v.s1PoolSize));
             }
         }
         for (Map.Entry<String, String> e : inf.entrySet()) {

@@ -21,4 +21,11 @@ public interface SourceImporter {
 
     /** Reads every source this importer was made for. */
     void read(ImportSink sink) throws IOException;
+
+    /**
+     * Called once every importer has read its sources: rows that depend on what all sources
+     * declared (e.g. one row per vCPU of a VM, whose vCPU count other sources may raise).
+     */
+    default void finish(ImportSink sink) throws IOException {
+    }
 }
