@@ -9,6 +9,7 @@ import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.trace.Trace;
 import org.virtreplay.reports.ReportFormat;
@@ -70,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
             fmt = ReportFormat.valueOf(format.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--format: expected csv, html or both, got '" + format + "'");
+                    "--format: expected csv, html or both, got " + UserText.quote(format));
         }
         PrintWriter pw = spec.commandLine().getOut();
         Path metrics = out.resolve("metrics");
