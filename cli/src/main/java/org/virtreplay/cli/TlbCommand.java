@@ -3,7 +3,6 @@ package org.virtreplay.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.tlb.CorePreset;
 import org.virtreplay.engine.tlb.Replacement;
@@ -19,6 +20,8 @@ import org.virtreplay.engine.tlb.TlbArray;
 import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.engine.tlb.TlbStudy;
 import org.virtreplay.engine.tlb.TranslationUnit;
+import org.virtreplay.ingest.io.FileFailures;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.lackey.LackeyBatch;
 import org.virtreplay.ingest.lackey.LackeyReader;
 import picocli.CommandLine.Command;
@@ -129,16 +132,19 @@ public final class TlbCommand implements Callable<Integer> {
                 throw new BadInputException("option '--input-format': canonical traces are not supported by "
                         + "'virtreplay tlb' yet (they need the full replay); use 'lackey'");
             }
-            throw new BadInputException("option '--input-format': expected lackey or canonical, got '"
-                    + inputFormat + "'");
+            throw new BadInputException("option '--input-format': expected lackey or canonical, got "
+                    + UserText.quote(inputFormat));
+        }
+        if (statsCsv != null) {
+            checkStatsCsv(statsCsv); // before the study, which may run for minutes
         }
         Granule g1 = granule("--granule", granule);
         Granule g2 = s2Granule == null ? g1 : granule("--s2-granule", s2Granule);
         long block = s2Block == null ? 0 : blockSize(s2Block, g2);
         Replacement policy = Replacement.parse(replacement);
         if (policy == null) {
-            throw new BadInputException("option '--tlb-replacement': expected lru, plru, fifo or random, got '"
-                    + replacement + "'");
+            throw new BadInputException("option '--tlb-replacement': expected lru, plru, fifo or random, got "
+                    + UserText.quote(replacement));
         }
         CorePreset cfg = configure();
         TlbStudy study;
@@ -177,7 +183,8 @@ public final class TlbCommand implements Callable<Integer> {
         if (core != null) {
             cfg = CorePreset.byName(core.toLowerCase(Locale.ROOT));
             if (cfg == null) {
-                throw new BadInputException("option '--core': unknown preset '" + core + "'; expected one of "
+                throw new BadInputException("option '--core': unknown preset " + UserText.quote(core)
+                        + "; expected one of "
                         + String.join(", ", CorePreset.names()));
             }
         } else {
@@ -209,6 +216,14 @@ public final class TlbCommand implements Callable<Integer> {
         } else {
             w = base.ways();
         }
+        if (e > Scenario.MAX_TLB_ENTRIES || w > Scenario.MAX_TLB_ENTRIES) {
+            // The scenario keys' bound (tlb.*.entries, tlb.*.assoc): far beyond any core, and an
+            // array of 2,000,000,000 entries would not fit the heap.
+            boolean entriesTooMany = e > Scenario.MAX_TLB_ENTRIES;
+            throw new BadInputException(String.format(Locale.ROOT, "option '--tlb-%s-%s': expected at most %,d, "
+                    + "as the scenario key tlb.%s.%s, got %d", name, entriesTooMany ? "entries" : "assoc",
+                    Scenario.MAX_TLB_ENTRIES, name, entriesTooMany ? "entries" : "assoc", entriesTooMany ? e : w));
+        }
         if (e < 0 || (e == 0 && !mayBeZero)) {
             throw new BadInputException("option '--tlb-" + name + "-entries': expected a positive number"
                     + (mayBeZero ? " or 0" : "") + ", got " + e);
@@ -228,7 +243,8 @@ public final class TlbCommand implements Callable<Integer> {
             case "4k" -> Granule.K4;
             case "16k" -> Granule.K16;
             case "64k" -> Granule.K64;
-            default -> throw new BadInputException("option '" + opt + "': expected 4k, 16k or 64k, got '" + s + "'");
+            default -> throw new BadInputException("option '" + opt + "': expected 4k, 16k or 64k, got "
+                    + UserText.quote(s));
         };
     }
 
@@ -238,7 +254,8 @@ public final class TlbCommand implements Callable<Integer> {
             case "32m" -> 32L << 20;
             case "512m" -> 512L << 20;
             case "1g" -> 1L << 30;
-            default -> throw new BadInputException("option '--s2-block': expected 2m, 32m, 512m or 1g, got '" + s + "'");
+            default -> throw new BadInputException("option '--s2-block': expected 2m, 32m, 512m or 1g, got "
+                    + UserText.quote(s));
         };
         boolean ok = switch (g) {
             case K4 -> size == (2L << 20) || size == (1L << 30);
@@ -325,11 +342,27 @@ public final class TlbCommand implements Callable<Integer> {
                 secs == 0 ? 0.0 : study.pageLookups / secs / 1e6);
     }
 
+    /** A --stats-csv that cannot be written is one line now, not a failure after the study. */
+    private static void checkStatsCsv(Path file) {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (Files.isDirectory(abs)) {
+            throw new BadInputException("option '--stats-csv': " + file + " is a directory; name a file, e.g. "
+                    + file.resolve("tlb-stats.csv"));
+        }
+        if (dir != null && !Files.isDirectory(dir)) {
+            Path blocker = FileFailures.regularFileOnTheWay(abs);
+            throw new BadInputException("option '--stats-csv': " + (blocker != null
+                    ? blocker + " is a file, not a directory; choose another path"
+                    : "directory " + dir + " does not exist; create it or choose another path"));
+        }
+    }
+
     static void writeCsv(Path file, TlbStudy study) throws IOException {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try (Writer w = OutputFiles.newBufferedWriter(tmp)) {
             double instr = study.unit.instructions;
             w.write("structure,lookups,hits,misses,miss_rate,mpki,walks,descriptor_reads,entries,ways\n");
             for (Row row : rows(study)) {
@@ -339,10 +372,12 @@ public final class TlbCommand implements Callable<Integer> {
                         row.walks() < 0 ? "" : Long.toString(row.walks()),
                         row.reads() < 0 ? "" : Long.toString(row.reads()), row.entries(), row.ways()));
             }
+            // Renamed inside the try: a failed rename must not leave the temporary file behind either.
+            w.close();
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,13 +1,13 @@
 package org.virtreplay.reports;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.ingest.io.OutputFiles;
 
 /** Entry point of the reports: CSV files and/or the HTML page for one run's output directory. */
 public final class Reports {
@@ -50,7 +50,7 @@ public final class Reports {
         Path target = outDir.resolve(HTML_FILE);
         Path tmp = outDir.resolve("." + HTML_FILE + ".tmp");
         try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            OutputFiles.writeString(tmp, html);
         } catch (IOException e) {
             Files.deleteIfExists(tmp);
             throw e;

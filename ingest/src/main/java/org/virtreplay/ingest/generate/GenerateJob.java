@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * Writes a generated trace directory safely: everything goes to a hidden temporary directory beside
@@ -35,7 +36,8 @@ public final class GenerateJob {
         Generator gen = new Generator(options); // validates before anything touches the disk
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new BadInputException("option '--out': " + out + " exists and is not a directory");
+            throw new BadInputException("option '--out': " + out
+                    + " exists and is not a directory; remove it or choose another path");
         }
         boolean nonEmpty = Files.isDirectory(target) && !isEmpty(target);
         if (nonEmpty && !force) {
@@ -44,7 +46,10 @@ public final class GenerateJob {
         }
         Path parent = target.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new BadInputException("option '--out': parent directory of " + out + " does not exist");
+            Path blocker = FileFailures.regularFileOnTheWay(target);
+            throw new BadInputException("option '--out': " + (blocker != null
+                    ? blocker + " is a file, not a directory; choose another path"
+                    : "directory " + parent + " does not exist; create it or choose another path"));
         }
         Path tmp = newTempDir(parent, "." + target.getFileName() + ".tmp-");
         boolean ok = false;
