@@ -3,9 +3,8 @@ package org.virtreplay.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.virtreplay.ingest.output.AtomicOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +19,6 @@ import org.virtreplay.engine.tlb.TlbArray;
 import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.engine.tlb.TlbStudy;
 import org.virtreplay.engine.tlb.TranslationUnit;
-import org.virtreplay.ingest.io.FileFailures;
 import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.lackey.LackeyBatch;
 import org.virtreplay.ingest.lackey.LackeyReader;
@@ -136,7 +134,7 @@ public final class TlbCommand implements Callable<Integer> {
                     + UserText.quote(inputFormat));
         }
         if (statsCsv != null) {
-            checkStatsCsv(statsCsv); // before the study, which may run for minutes
+            AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
         }
         Granule g1 = granule("--granule", granule);
         Granule g2 = s2Granule == null ? g1 : granule("--s2-granule", s2Granule);
@@ -163,7 +161,7 @@ public final class TlbCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         printTable(out, study, cfg, r, t1 - t0);
         if (statsCsv != null) {
-            writeCsv(statsCsv, study);
+            writeCsv(statsCsv, trace, study);
         }
         out.flush();
         return VirtReplay.EXIT_OK;
@@ -342,27 +340,10 @@ public final class TlbCommand implements Callable<Integer> {
                 secs == 0 ? 0.0 : study.pageLookups / secs / 1e6);
     }
 
-    /** A --stats-csv that cannot be written is one line now, not a failure after the study. */
-    private static void checkStatsCsv(Path file) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (Files.isDirectory(abs)) {
-            throw new BadInputException("option '--stats-csv': " + file + " is a directory; name a file, e.g. "
-                    + file.resolve("tlb-stats.csv"));
-        }
-        if (dir != null && !Files.isDirectory(dir)) {
-            Path blocker = FileFailures.regularFileOnTheWay(abs);
-            throw new BadInputException("option '--stats-csv': " + (blocker != null
-                    ? blocker + " is a file, not a directory; choose another path"
-                    : "directory " + dir + " does not exist; create it or choose another path"));
-        }
-    }
-
-    static void writeCsv(Path file, TlbStudy study) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try (Writer w = OutputFiles.newBufferedWriter(tmp)) {
+    static void writeCsv(Path file, Path trace, TlbStudy study) throws IOException {
+        // an existing file is replaced (as a shell redirection would), only once the new one is whole
+        try (AtomicOutput o = AtomicOutput.file(file, true, trace);
+                Writer w = OutputFiles.newBufferedWriter(o.path())) {
             double instr = study.unit.instructions;
             w.write("structure,lookups,hits,misses,miss_rate,mpki,walks,descriptor_reads,entries,ways\n");
             for (Row row : rows(study)) {
@@ -372,12 +353,8 @@ public final class TlbCommand implements Callable<Integer> {
                         row.walks() < 0 ? "" : Long.toString(row.walks()),
                         row.reads() < 0 ? "" : Long.toString(row.reads()), row.entries(), row.ways()));
             }
-            // Renamed inside the try: a failed rename must not leave the temporary file behind either.
             w.close();
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            o.commit();
         }
     }
 }

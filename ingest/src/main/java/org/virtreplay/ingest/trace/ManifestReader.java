@@ -144,8 +144,8 @@ final class ManifestReader {
                             problems.add(at + "expected 0xIPA,SIZE, got " + UserText.quote(v));
                         }
                     } else if (!FREE.matcher(key).matches()) {
-                        problems.add(file + ":" + lines.get(key) + ": unknown key '" + key
-                                + "' (known: format_version, time_unit, clock, pe_count, pe.N.mpidr, name, source.*, "
+                        problems.add(file + ":" + lines.get(key) + ": unknown key " + UserText.quote(key)
+                                + " (known: format_version, time_unit, clock, pe_count, pe.N.mpidr, name, source.*, "
                                 + "generator.*, vm.N.s1_table_pool, host.s2_table_pool)");
                     }
                 }
