@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code virtreplay kvm-stat TRACE}: observed guest exits by reason, as {@code perf kvm stat report} shows them. */
 @Command(name = "kvm-stat", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {"Prints the guest exits of an imported recording (its observed exits table) by reason, in the "
-                + "table of 'perf kvm stat report': VM-EXIT, Samples, Samples%, Time%, Min Time, Max Time, Avg time "
+                + "table of 'perf kvm stat report': VM-EXIT, Samples, Samples%%, Time%%, Min Time, Max Time, Avg time "
                 + "( +- relative standard deviation of the mean ) and the totals line.",
             "A trap is named by its exception class, any other exit by its type, as kvm_exit prints them "
                 + "(SYS64, DABT_LOW, WFx, IRQ, ...). The time of an exit is, by default, the time KVM handled it: "
