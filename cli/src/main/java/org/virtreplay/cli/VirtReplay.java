@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             IngestCommand.class,
             ImportCommand.class,
             InspectCommand.class,
+            KvmStatCommand.class,
             GenerateCommand.class,
             RunCommand.class,
             ReplayCommand.class,

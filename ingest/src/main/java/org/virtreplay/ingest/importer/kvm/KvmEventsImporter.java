@@ -166,6 +166,19 @@ public final class KvmEventsImporter implements SourceImporter, RowResolver {
         if (exits.withoutEntry > 0) {
             srcs[0].note("exits_without_entry", Long.toString(exits.withoutEntry));
         }
+        StringBuilder first = new StringBuilder();
+        for (int t = 0; t < threads.size(); t++) {
+            ThreadMap.Thread th = threads.thread(t);
+            long g = exits.firstGuestNs(t);
+            if (g >= 0 && th.vm >= 0 && th.vcpu >= 0) {
+                first.append(first.length() == 0 ? "" : " ").append(th.vm).append(':').append(th.vcpu).append('=')
+                        .append(g);
+            }
+        }
+        if (first.length() > 0) {
+            // kvm-stat --time guest needs it for each vCPU's first exit (docs/kvm-stat.md)
+            srcs[0].note("first_exit_guest_ns", first.toString());
+        }
         if (irqs.merged > 0) {
             srcs[0].note("irq_pairs_merged", irqs.merged + " (an injection traced by its origin event and by "
                     + "vgic_update_irq_pending is one irq row)");

@@ -33,6 +33,14 @@ final class VcpuExits {
     private long[] far = new long[0];
     /** Exits closed by a second kvm_exit of their thread instead of a kvm_entry. */
     long withoutEntry;
+    /**
+     * Per thread: the last kvm_entry before its first kvm_exit (-1: none), then, once that exit is
+     * read, the time from that entry to it (-1: none). The exits table cannot hold it (an entry
+     * that closes no exit makes no row), but perf kvm stat on arm64 measures its time from there.
+     */
+    private long[] firstEntry = new long[0];
+    private long[] firstGuestNs = new long[0];
+    private boolean[] exited = new boolean[0];
 
     VcpuExits(SourceSink[] srcs) {
         this.srcs = srcs;
@@ -55,6 +63,12 @@ final class VcpuExits {
         pc = Arrays.copyOf(pc, n);
         ipa = Arrays.copyOf(ipa, n);
         far = Arrays.copyOf(far, n);
+        int old = firstEntry.length;
+        firstEntry = Arrays.copyOf(firstEntry, n);
+        firstGuestNs = Arrays.copyOf(firstGuestNs, n);
+        Arrays.fill(firstEntry, old, n, -1);
+        Arrays.fill(firstGuestNs, old, n, -1);
+        exited = Arrays.copyOf(exited, n);
     }
 
     /**
@@ -65,6 +79,10 @@ final class VcpuExits {
         if (open[t]) {
             withoutEntry++;
             emit(t, -1);
+        }
+        if (!exited[t]) {
+            exited[t] = true;
+            firstGuestNs[t] = firstEntry[t] < 0 ? -1 : time - firstEntry[t];
         }
         open[t] = true;
         ts[t] = time;
@@ -106,10 +124,18 @@ final class VcpuExits {
     /** {@code kvm_entry} of thread t: closes its open exit; false if it has none. */
     boolean close(int t, long time) {
         if (!open[t]) {
+            if (!exited[t]) {
+                firstEntry[t] = time;
+            }
             return false;
         }
         emit(t, time - ts[t]);
         return true;
+    }
+
+    /** Thread t's time in the guest before its first exit (from the entry before it), or -1. */
+    long firstGuestNs(int t) {
+        return t < firstGuestNs.length ? firstGuestNs[t] : -1;
     }
 
     /**
