@@ -45,7 +45,11 @@ class CanonicalCsvCorpusTest implements InputKind {
         BaseInputs.copyDir(BaseInputs.csvTrace(), trace);
         String what = "unmutated";
         Case.Expect expect = Case.Expect.ACCEPT;
-        if (index > 0) {
+        if (index > 0 && r.nextInt(10) == 0) {
+            TextCase m = documentedInvalid(trace, r);
+            what = m.what;
+            expect = m.expect;
+        } else if (index > 0) {
             List<Path> files = list(trace);
             Path f = files.get(r.nextInt(files.size()));
             TextCase m = mutateTable(f, r, Settings.longMode() ? 2_000_000 : 100_000);
@@ -155,6 +159,73 @@ class CanonicalCsvCorpusTest implements InputKind {
         return new TextCase(what, expect);
     }
 
+    /**
+     * A rule of docs/trace-format.md broken on purpose, each value valid on its own: the trace must
+     * be refused (issue 14, item 6 found several of these read silently).
+     */
+    static TextCase documentedInvalid(Path trace, SplittableRandom r) throws IOException {
+        Path vms = trace.resolve("vms.csv");
+        Path manifest = trace.resolve("manifest.csv");
+        return switch (r.nextInt(10)) {
+            case 0 -> {
+                // vm 1 gets vm 0's VMID
+                byte[] b = Files.readAllBytes(vms);
+                String vmid0 = Mutations.fields(Mutations.lines(new String(b, StandardCharsets.ISO_8859_1)), 1, ',')
+                        .get(4);
+                Files.write(vms, Mutations.setField(b, 3, 4, vmid0));
+                yield new TextCase("vms.csv: two VMs with VMID " + vmid0, Case.Expect.REJECT);
+            }
+            case 1 -> {
+                Path map = trace.resolve("map.csv");
+                Files.write(map, Mutations.setField(Files.readAllBytes(map), 2, 5, "0x10000000000"));
+                yield new TextCase("map.csv: line 2 stage-2 ia 0x10000000000, beyond the VM's 40-bit IPA space",
+                        Case.Expect.REJECT);
+            }
+            case 2 -> {
+                Path ms = trace.resolve("memslots.csv");
+                Files.write(ms, Mutations.setField(Files.readAllBytes(ms), 2, 5, "0xfffffffffff00000"));
+                yield new TextCase("memslots.csv: line 2 pa 0xfffffffffff00000, the slot wraps past 2^64",
+                        Case.Expect.REJECT);
+            }
+            case 3 -> {
+                Files.writeString(manifest, Files.readString(manifest) + "vm.9.s1_table_pool,\"0x40000000,4096\"\n");
+                yield new TextCase("manifest.csv: a table pool for vm 9, which is not declared", Case.Expect.REJECT);
+            }
+            case 4 -> {
+                List<String> kept = Files.readAllLines(manifest).stream()
+                        .filter(l -> !l.startsWith("host.s2_table_pool")).toList();
+                Files.write(manifest, kept);
+                Files.writeString(manifest, "host.s2_table_pool,\"0xfffffffffff00000,2097152\"\n",
+                        java.nio.file.StandardOpenOption.APPEND);
+                yield new TextCase("manifest.csv: host.s2_table_pool wraps past 2^64", Case.Expect.REJECT);
+            }
+            case 5 -> {
+                Files.copy(trace.resolve("mem.csv"), trace.resolve("mem.csv.bz2"));
+                yield new TextCase("mem.csv.bz2 beside mem.csv", Case.Expect.REJECT);
+            }
+            case 6 -> {
+                Files.writeString(vms, Files.readString(vms) + "1,again,1,40,\n");
+                yield new TextCase("vms.csv: vm 1 declared twice", Case.Expect.REJECT);
+            }
+            case 7 -> {
+                Path ms = trace.resolve("memslots.csv");
+                Files.write(ms, Mutations.setField(Files.readAllBytes(ms), 3, 2, "0x40000000"));
+                yield new TextCase("memslots.csv: slots 0 and 1 of vm 0 overlap", Case.Expect.REJECT);
+            }
+            case 8 -> {
+                Path irq = trace.resolve("irq.csv");
+                Files.write(irq, Mutations.setField(Files.readAllBytes(irq), 2, 9, "1"));
+                yield new TextCase("irq.csv: line 2 ack_ts 1, before its ts", Case.Expect.REJECT);
+            }
+            default -> {
+                List<String> kept = Files.readAllLines(manifest).stream()
+                        .map(l -> l.startsWith("pe_count,") ? "pe_count,1" : l).toList();
+                Files.write(manifest, kept);
+                yield new TextCase("manifest.csv: pe_count 1, but the schedule runs vCPUs on PE 1", Case.Expect.REJECT);
+            }
+        };
+    }
+
     /** A value at or past a boundary of its column (or a known-dangerous combination of values). */
     static Mutations.Mutated boundary(String file, byte[] plain, SplittableRandom r) {
         String text = new String(plain, StandardCharsets.ISO_8859_1);
@@ -203,12 +274,14 @@ class CanonicalCsvCorpusTest implements InputKind {
                     Long.toString(c.max()), "2147483648", "-2147483649");
             case SIZE -> List.of("0", "4095", "4096", "0x1000", "1099511627776", "9223372036854775807",
                     "0xffffffffffffffff", "0x8000000000000000");
+            // a long name is valid text: the report must still be written (issue 14, item 1)
             default -> List.of(c.symbols().isEmpty() ? "x" : c.symbols().get(r.nextInt(c.symbols().size())),
                     c.symbols().isEmpty() ? "" : c.symbols().get(0).toUpperCase(java.util.Locale.ROOT), "",
-                    "\"a,b\"", "é");
+                    "\"a,b\"", Mutations.latin1("é"), "n".repeat(Settings.longMode() ? 1_000_000 : 20_000));
         };
         String value = v.get(r.nextInt(v.size()));
         return new Mutations.Mutated(Mutations.setField(plain, row, col, value),
-                "line " + row + " " + c.name() + " = '" + value + "'");
+                "line " + row + " " + c.name() + " = '" + Promises.cut(value, 30) + "'"
+                        + (value.length() > 30 ? " (" + value.length() + " chars)" : ""));
     }
 }

@@ -50,7 +50,8 @@ record Case(String kind, int index, long seed, String mutation, List<String> arg
             if (s.length() > 120) {
                 s = s.substring(0, 60) + "…(" + s.length() + " chars)";
             }
-            b.append(' ').append(s.isEmpty() || s.matches(".*[\\s\"'<>|&;].*") ? "'" + s.replace("'", "'\\''") + "'" : s);
+            boolean quote = s.isEmpty() || s.matches(".*[\\s\"'<>|&;].*");
+            b.append(' ').append(quote ? "'" + s.replace("'", "'\\''") + "'" : s);
         }
         return b.toString();
     }

@@ -123,7 +123,7 @@ final class Corpus {
         if (c.expect() == Case.Expect.REJECT && o.exit() == 0) {
             b.add(new Promises.Breach("rejects-bad-input", "invalid input accepted (exit 0): "
                     + c.mutation().replaceAll("\\b(manifest|vms|memslots|sysreg|pte|map|mem|tlbi|irq|sched|daif)\\.",
-                            "TABLE.").replaceAll("\\d+", "N").replaceAll("'[^']*'", "'…'"), c.mutation()));
+                            "TABLE.").replaceAll("'[^']*'", "'…'").transform(Promises::particulars), c.mutation()));
         }
         // Quick mode compares the reruns of every third case (case 0 among them); the long mode all.
         boolean rerun = c.rerun() && (Settings.longMode() || c.index() % 3 == 0);

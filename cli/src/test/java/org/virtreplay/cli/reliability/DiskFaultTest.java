@@ -71,6 +71,7 @@ class DiskFaultTest {
 
     @Test
     void aFullOrReadOnlyFileSystemGivesOneLineAndLeavesNothing() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(Settings.kindSelected("disk"), "not selected by -Dreliability.only");
         Assumptions.assumeTrue(canMount, "full-disk and read-only tests need to mount a tmpfs in a private mount "
                 + "namespace (root and unshare); skipped: " + why);
         Path small = BaseInputs.csvTrace();
@@ -98,7 +99,8 @@ class DiskFaultTest {
                         grid.toString(), "-q", "--workers", "1"), List.of("sweep_results.parquet"), full),
                 new Scenario("tlb --stats-csv, file system full", "size=16k", "fill", null, List.of("tlb",
                         lackey.toString(), "--stats-csv"), List.of(""), full),
-                new Scenario("run, read-only file system", "size=1m", "ro", null, List.of("run", small.toString(), "-q"),
+                new Scenario("run, read-only file system", "size=1m", "ro", null,
+                        List.of("run", small.toString(), "-q"),
                         List.of(), ro),
                 new Scenario("replay --force over an earlier output, read-only file system", "size=1m",
                         "ro", earlier.resolve("metrics"), List.of("replay", pq.toString(), "-q",

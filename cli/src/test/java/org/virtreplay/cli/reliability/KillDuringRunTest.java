@@ -61,22 +61,24 @@ class KillDuringRunTest {
 
     @Test
     void aKilledCommandLeavesNothingPartialAndTheNextRunCleansUp() throws IOException, InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Settings.kindSelected("kill"),
+                "not selected by -Dreliability.only");
         Path big = bigTrace();
         Path small = BaseInputs.csvTrace();
         Path pq = BaseInputs.parquetTrace();
         Path grid = Files.writeString(tmp.resolve("grid.txt"), "vms = 1\n");
+        List<String> nextRun = List.of("run", small.toString(), "-q", "--format", "csv");
         List<Scenario> scenarios = List.of(
                 new Scenario("kill -9 run during ingest", Phase.INGEST, true, false,
-                        List.of("run", big.toString(), "-q"), List.of("run", small.toString(), "-q", "--format", "csv")),
+                        List.of("run", big.toString(), "-q"), nextRun),
                 new Scenario("kill -9 run during replay", Phase.REPLAY, true, false,
-                        List.of("run", big.toString(), "-q"), List.of("run", small.toString(), "-q", "--format", "csv")),
+                        List.of("run", big.toString(), "-q"), nextRun),
                 new Scenario("kill -9 run during report", Phase.REPORT, true, false,
-                        List.of("run", big.toString(), "-q"), List.of("run", small.toString(), "-q", "--format", "csv")),
+                        List.of("run", big.toString(), "-q"), nextRun),
                 new Scenario("SIGTERM run during replay", Phase.REPLAY, false, false,
-                        List.of("run", big.toString(), "-q"), List.of("run", small.toString(), "-q", "--format", "csv")),
+                        List.of("run", big.toString(), "-q"), nextRun),
                 new Scenario("kill -9 run --force during replay over an earlier run", Phase.REPLAY, true, true,
-                        List.of("run", big.toString(), "-q", "--force"),
-                        List.of("run", small.toString(), "-q", "--format", "csv")),
+                        List.of("run", big.toString(), "-q", "--force"), nextRun),
                 new Scenario("kill -9 ingest", Phase.EARLY, true, false,
                         List.of("ingest", big.toString(), "-q"), List.of("ingest", small.toString(), "-q")),
                 new Scenario("kill -9 sweep", Phase.EARLY, true, false,

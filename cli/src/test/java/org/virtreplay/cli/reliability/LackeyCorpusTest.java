@@ -134,7 +134,8 @@ class LackeyCorpusTest implements InputKind {
         String desc;
         if (k == 0) {
             // an access crossing 2^64 (issue 14, item 1: ` L ffffffffffffffff,8`)
-            addr = new String[] {"ffffffffffffffff", "fffffffffffffffc", "fffffffffffff000", "ffffffffffffff00"}[r.nextInt(4)];
+            addr = new String[] {"ffffffffffffffff", "fffffffffffffffc", "fffffffffffff000",
+                "ffffffffffffff00"}[r.nextInt(4)];
             size = new String[] {"8", "4", "4096", "1"}[r.nextInt(4)];
             desc = "near 2^64";
         } else if (k == 1) {

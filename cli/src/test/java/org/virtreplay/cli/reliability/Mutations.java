@@ -133,7 +133,8 @@ final class Mutations {
                 f.set(a, f.get(b));
                 f.set(b, t);
                 lines.set(li, String.join(String.valueOf(sep), f));
-                return new Mutated(join(lines, s), "swap-fields " + (a + 1) + " and " + (b + 1) + " of line " + (li + 1));
+                return new Mutated(join(lines, s), "swap-fields " + (a + 1) + " and " + (b + 1) + " of line "
+                        + (li + 1));
             }
             case "drop-field": {
                 List<String> f = fields(lines, li, sep);

@@ -105,7 +105,8 @@ class OutputPathCorpusTest implements InputKind {
                 expect = Case.Expect.ACCEPT;
             }
             case 5 -> {
-                args = List.of("run", trace.toString(), "--out", out.toString(), "-q", "--no-events", "--format", "csv");
+                args = List.of("run", trace.toString(), "--out", out.toString(), "-q", "--no-events", "--format",
+                        "csv");
                 complete = List.of("metrics/run_info.parquet", "!metrics/fault_events.parquet",
                         "!metrics/irq_events.parquet");
                 expect = Case.Expect.ACCEPT;

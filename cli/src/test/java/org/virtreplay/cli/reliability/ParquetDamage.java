@@ -53,8 +53,8 @@ final class ParquetDamage {
                 byte[] b = p.clone();
                 int pos = footerStart + r.nextInt(Math.max(1, footerLen));
                 b[pos] ^= (byte) (1 + r.nextInt(255));
-                return new Mutations.Mutated(b, String.format(Locale.ROOT, "footer byte %d of %d flipped (footer at %d)",
-                        pos, n, footerStart));
+                return new Mutations.Mutated(b, String.format(Locale.ROOT,
+                        "footer byte %d of %d flipped (footer at %d)", pos, n, footerStart));
             }
             case "truncate": {
                 int pos = r.nextInt(n);

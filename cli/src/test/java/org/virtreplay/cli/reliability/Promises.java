@@ -41,7 +41,8 @@ final class Promises {
             + "^Exception in thread ");
     private static final Pattern INTERNAL_ERROR = Pattern.compile(
             "(?:internal error \\(please report it\\): |Exception in thread \"main\" )([\\w$.]+)");
-    private static final Pattern OUR_FRAME = Pattern.compile("^\\s+at (?:\\S+/)?(org\\.virtreplay\\.[\\w$.]+)\\.([\\w$<>]+)\\(");
+    private static final Pattern OUR_FRAME =
+            Pattern.compile("^\\s+at (?:\\S+/)?(org\\.virtreplay\\.[\\w$.]+)\\.([\\w$<>]+)\\(");
     private static final Pattern[] LEAKS = {
         Pattern.compile("\\b(?:java|javax|sun|org\\.apache|org\\.tukaani|com\\.github|shaded)\\.[\\w.$]*"
                 + "(?:Exception|Error)\\b"),

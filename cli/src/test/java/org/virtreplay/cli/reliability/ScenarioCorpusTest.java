@@ -91,13 +91,15 @@ class ScenarioCorpusTest implements InputKind {
                 lines.set(i, key + " = " + v);
                 done = true;
                 return new Mutations.Mutated(Mutations.join(lines, text), "line " + (i + 1) + " " + key + " = '"
-                        + Promises.cut(value, 30) + "'" + (value.length() > 30 ? " (" + value.length() + " chars)" : ""));
+                        + Promises.cut(value, 30) + "'"
+                        + (value.length() > 30 ? " (" + value.length() + " chars)" : ""));
             }
         }
         if (!done) {
             lines.add(key + " = " + v);
         }
-        return new Mutations.Mutated(Mutations.join(lines, text), "added " + key + " = '" + Promises.cut(value, 30) + "'");
+        return new Mutations.Mutated(Mutations.join(lines, text), "added " + key + " = '" + Promises.cut(value, 30)
+                + "'");
     }
 
     /** A combination the documentation rules out although each value is valid. */
@@ -110,7 +112,8 @@ class ScenarioCorpusTest implements InputKind {
                 yield new Mutations.Mutated(m.bytes(), "tlb.l1d 48 entries, 5 ways");
             }
             case 1 -> new Mutations.Mutated(Mutations.bytes(text + "pes = 2\n"), "pes given twice");
-            case 2 -> new Mutations.Mutated(Mutations.bytes(text + "tlb.l3.entries = 64\n"), "unknown key tlb.l3.entries");
+            case 2 -> new Mutations.Mutated(Mutations.bytes(text + "tlb.l3.entries = 64\n"),
+                    "unknown key tlb.l3.entries");
             default -> {
                 Mutations.Mutated m = setKey(base, "tlb.l2.entries", "1024");
                 m = setKey(m.bytes(), "tlb.l2.assoc", "3");

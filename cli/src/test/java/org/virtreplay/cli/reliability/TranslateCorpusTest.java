@@ -67,8 +67,9 @@ class TranslateCorpusTest implements InputKind {
                 List<String> parts = new ArrayList<>();
                 for (int i = 1 + r.nextInt(3); i > 0; i--) {
                     String reg = REGISTERS.get(r.nextInt(REGISTERS.size()));
-                    String v = r.nextInt(3) == 0 ? Mutations.HIGH_ADDRESSES.get(r.nextInt(Mutations.HIGH_ADDRESSES.size()))
-                            : "0x" + Long.toHexString(r.nextInt(2) == 0 ? r.nextLong() : r.nextLong() & 0x0000_00ff_ffff_ffffL);
+                    List<String> high = Mutations.HIGH_ADDRESSES;
+                    long random = r.nextInt(2) == 0 ? r.nextLong() : r.nextLong() & 0x0000_00ff_ffff_ffffL;
+                    String v = r.nextInt(3) == 0 ? high.get(r.nextInt(high.size())) : "0x" + Long.toHexString(random);
                     b.append(reg).append(" = ").append(v).append('\n');
                     parts.add(reg + "=" + v);
                 }

@@ -77,7 +77,8 @@ final class WorkerClient implements AutoCloseable {
         lines = q;
         Process p = process;
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
                     q.add(l);
                 }
@@ -113,11 +114,18 @@ final class WorkerClient implements AutoCloseable {
             while (true) {
                 long left = deadline - System.nanoTime();
                 String l = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-                if (l == null || l.equals("EOF")) {
-                    // The worker is stuck (or died) beyond its own watchdog: an unrecoverable JVM state.
+                if (l == null) {
+                    // The worker is stuck beyond its own watchdog: an unrecoverable JVM state.
                     kill();
-                    return new Outcome(-1, "", "", timeoutMs + GRACE_MS, true,
-                            l == null ? "worker unresponsive" : "worker JVM died", "");
+                    return new Outcome(-1, "", "", timeoutMs + GRACE_MS, true, "worker unresponsive", "");
+                }
+                if (l.equals("EOF")) {
+                    // The JVM ended during the case (System.exit, a crash): its exit code is the case's.
+                    process.waitFor(30, TimeUnit.SECONDS);
+                    int code = process.isAlive() ? -1 : process.exitValue();
+                    kill();
+                    return new Outcome(code, "", "the JVM ended during the command with exit code " + code
+                            + " (System.exit or a crash)\n", 0, false, "", "");
                 }
                 if (l.equals("DONE " + id)) {
                     break;
