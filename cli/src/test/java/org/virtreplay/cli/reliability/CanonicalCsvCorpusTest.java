@@ -277,7 +277,7 @@ class CanonicalCsvCorpusTest implements InputKind {
             // a long name is valid text: the report must still be written (issue 14, item 1)
             default -> List.of(c.symbols().isEmpty() ? "x" : c.symbols().get(r.nextInt(c.symbols().size())),
                     c.symbols().isEmpty() ? "" : c.symbols().get(0).toUpperCase(java.util.Locale.ROOT), "",
-                    "\"a,b\"", Mutations.latin1("é"), "n".repeat(Settings.longMode() ? 1_000_000 : 20_000));
+                    "\"a,b\"", Mutations.latin1("é"), "n".repeat(Settings.longMode() ? 1_000_000 : 200_000));
         };
         String value = v.get(r.nextInt(v.size()));
         return new Mutations.Mutated(Mutations.setField(plain, row, col, value),

@@ -147,8 +147,8 @@ final class Findings {
         for (var e : bySignature.entrySet()) {
             Known k = knownAs(e.getKey());
             Failure first = e.getValue().get(0);
-            String line = String.format(Locale.ROOT, "  %s %4d x %s  [first: %s, %s]",
-                    k == null ? "NEW  " : "known(" + k.item() + ")", e.getValue().size(), e.getKey(),
+            String line = String.format(Locale.ROOT, "  %-10s %4d x %s  [first: %s, %s]",
+                    k == null ? "NEW" : "known(" + k.item() + ")", e.getValue().size(), e.getKey(),
                     first.c().id(), Settings.reportDir().relativize(reproducers.get(e.getKey())));
             out.add(line);
             if (k == null || Settings.strict()) {

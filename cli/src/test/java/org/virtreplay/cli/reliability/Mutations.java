@@ -162,7 +162,9 @@ final class Mutations {
                     break;
                 }
                 int a = r.nextInt(f.size());
-                int len = Math.max(100, hugeMax >> r.nextInt(4));
+                // Either modest or huge, nothing between: a cost that grows faster than the length
+                // (a chart label) must be clearly a hang or clearly none, never a matter of load.
+                int len = r.nextBoolean() ? 1000 : hugeMax;
                 char[] pad = {'9', 'a', 'f', 'x'};
                 char c = pad[r.nextInt(pad.length)];
                 String v = (c == 'f' ? "0x" : "") + String.valueOf(c).repeat(len);

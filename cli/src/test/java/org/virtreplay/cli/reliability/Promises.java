@@ -47,6 +47,7 @@ final class Promises {
         Pattern.compile("\\b(?:java|javax|sun|org\\.apache|org\\.tukaani|com\\.github|shaded)\\.[\\w.$]*"
                 + "(?:Exception|Error)\\b"),
         Pattern.compile("\\b[A-Z]\\w+@[0-9a-f]{5,}\\b"),
+        Pattern.compile("\\b(?:org\\.apache|org\\.tukaani|com\\.github|shaded)\\.[a-z]+\\.[\\w.$]+"),
         Pattern.compile(": null\\b|\\(null\\)"),
         Pattern.compile("Input length = \\d+"),
         Pattern.compile("please report"),

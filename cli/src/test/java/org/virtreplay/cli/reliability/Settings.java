@@ -60,6 +60,18 @@ final class Settings {
         return false;
     }
 
+    /** The highest case number {@code -Dreliability.only} names for {@code kind}, or -1. */
+    static int highestSelected(String kind) {
+        int max = -1;
+        for (String s : only().split(",")) {
+            String t = s.strip();
+            if (t.startsWith(kind + "#")) {
+                max = Math.max(max, Integer.parseInt(t.substring(kind.length() + 1)));
+            }
+        }
+        return max;
+    }
+
     static boolean kindSelected(String kind) {
         String o = only();
         if (o.isBlank()) {

@@ -102,7 +102,14 @@ public final class Worker {
             p.setProperty("hung", Boolean.toString(hung));
             p.setProperty("escaped", escaped[0]);
             if (hung) {
-                p.setProperty("where", where(t, before));
+                String w;
+                try {
+                    w = where(t, before);
+                } catch (Throwable e) {
+                    // a heap that the case has filled may not leave room to look
+                    w = "unknown (" + e.getClass().getSimpleName() + " while sampling)";
+                }
+                p.setProperty("where", w);
             }
             Files.write(resultDir.resolve("stdout.txt"), out.bytes());
             Files.write(resultDir.resolve("stderr.txt"), err.bytes());

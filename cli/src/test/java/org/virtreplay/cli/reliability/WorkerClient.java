@@ -51,7 +51,10 @@ final class WorkerClient implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-Xmx" + maxHeap);
-        cmd.add("-XX:+UseSerialGC");
+        // The parallel collector gives up ("GC overhead limit exceeded") when a case only collects
+        // garbage near a full heap, so such a case ends as an OutOfMemoryError, not as a hang.
+        cmd.add("-XX:+UseParallelGC");
+        cmd.add("-XX:ParallelGCThreads=1");
         // Cases are small: C1 alone compiles them sooner than C2 would pay back.
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
