@@ -35,7 +35,7 @@ class CanonicalCsvCorpusTest implements InputKind {
 
     @Override
     public int quickCases() {
-        return 60;
+        return 50;
     }
 
     @Override

@@ -30,7 +30,7 @@ class SetOptionCorpusTest implements InputKind {
 
     @Override
     public int quickCases() {
-        return 40;
+        return 30;
     }
 
     static final List<String> MALFORMED = List.of("pes", "=2", "pes==2", "PES=2", " pes = 2 ", "pes=2\nseed=3",

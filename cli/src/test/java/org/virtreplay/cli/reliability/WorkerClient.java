@@ -27,7 +27,7 @@ final class WorkerClient implements AutoCloseable {
     }
 
     /** Grace on top of the worker's own timeout before the worker itself counts as stuck. */
-    private static final long GRACE_MS = 60_000;
+    private static final long GRACE_MS = 30_000;
 
     private final long timeoutMs;
     private final Path logDir;
@@ -68,6 +68,9 @@ final class WorkerClient implements AutoCloseable {
         List<String> cmd = javaCommand(Worker.class.getName(), "768m");
         cmd.add(cmd.size() - 1, "-Djava.io.tmpdir=" + tmpDir);
         cmd.add(Long.toString(timeoutMs));
+        Path warm = tmpDir.resolveSibling("warm-up");
+        Corpus.deleteTree(warm);
+        cmd.addAll(List.of("run", BaseInputs.csvTrace().toString(), "--out", warm.toString(), "-q"));
         starts++;
         // Its own current directory, so that a relative (or empty) path of a case lands where the
         // suite looks, never in the module's directory.
@@ -92,7 +95,8 @@ final class WorkerClient implements AutoCloseable {
         }, "worker-reader");
         reader.setDaemon(true);
         reader.start();
-        String first = q.poll(60, TimeUnit.SECONDS);
+        String first = q.poll(180, TimeUnit.SECONDS);
+        Corpus.deleteTree(warm);
         if (!"READY".equals(first)) {
             throw new IllegalStateException("reliability worker did not start (" + first + "); see "
                     + logDir.resolve("worker-" + starts + ".stderr"));
