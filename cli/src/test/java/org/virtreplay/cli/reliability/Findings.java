@@ -48,8 +48,17 @@ final class Findings {
     private int exit0;
     private int exit2;
 
+    /** Findings of one kind; the reproducers an earlier run of the kind left are removed. */
     Findings(String kind) {
         this.kind = kind;
+        Path repro = Settings.reportDir().resolve("repro");
+        if (Files.isDirectory(repro)) {
+            try (Stream<Path> s = Files.list(repro)) {
+                s.filter(p -> p.getFileName().toString().startsWith(kind + "-")).forEach(Corpus::deleteTree);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     static List<Known> loadKnown() {
