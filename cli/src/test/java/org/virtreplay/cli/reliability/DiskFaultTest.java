@@ -144,10 +144,10 @@ class DiskFaultTest {
             if (!done) {
                 p.destroyForcibly();
                 p.waitFor(30, TimeUnit.SECONDS);
-                b.add(new Promises.Breach("no-hang", "no exit on a " + (s.expectWords() == ro ? "read-only" : "full")
+                b.add(new Promises.Breach("no-hang", "no exit on a " + (s.prep().equals("ro") ? "read-only" : "full")
                         + " file system", s.what()));
             } else {
-                b.addAll(judge(s, c, res, ro));
+                b.addAll(judge(s, c, res));
             }
             findings.record(c, caseDir, b);
         }
@@ -155,7 +155,7 @@ class DiskFaultTest {
         assertTrue(failing.isEmpty(), "disk: breaches that are not known defects:\n" + String.join("\n", failing));
     }
 
-    private static List<Promises.Breach> judge(Scenario s, Case c, Path res, String ro)
+    private static List<Promises.Breach> judge(Scenario s, Case c, Path res)
             throws IOException {
         List<Promises.Breach> b = new ArrayList<>();
         String exitText = Files.readString(res.resolve("exit")).strip();
@@ -171,7 +171,7 @@ class DiskFaultTest {
         if (exit == 2 && err.lines().noneMatch(l -> l.matches(s.expectWords()) && l.contains(c.work().getParent()
                 .toString()))) {
             b.add(new Promises.Breach("one-line-message", "exit 2 without a line naming the path and saying the "
-                    + "file system is " + (s.expectWords() == ro ? "read-only" : "full") + ": "
+                    + "file system is " + (s.prep().equals("ro") ? "read-only" : "full") + ": "
                     + Promises.normalize(Promises.shortenPaths(Promises.firstLine(err), c), 60),
                     Promises.firstLine(err)));
         }
@@ -189,7 +189,7 @@ class DiskFaultTest {
         }
         if (exit != 0 && !d.isEmpty()) {
             b.add(new Promises.Breach("no-partial-output", "left behind after exit " + exit + " on a "
-                    + (s.expectWords() == ro ? "read-only" : "full") + " file system: " + Promises.normalizeNames(d),
+                    + (s.prep().equals("ro") ? "read-only" : "full") + " file system: " + Promises.normalizeNames(d),
                     Promises.cut(String.join(" ", d), 160)));
         }
         if (exit == 0) {
