@@ -1,6 +1,7 @@
 package org.virtreplay.reports;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,10 @@ public final class Reports {
             if (format.html()) {
                 ReportData data = new ReportData(run);
                 problems = data.consistency;
-                Files.writeString(out.path().resolve(HTML_FILE), HtmlReport.render(data), StandardCharsets.UTF_8);
+                // streamed: the page is not held in memory (it may show names of megabytes)
+                try (Writer w = Files.newBufferedWriter(out.path().resolve(HTML_FILE), StandardCharsets.UTF_8)) {
+                    HtmlReport.render(data, w);
+                }
                 files.add(outDir.resolve(HTML_FILE));
             }
             out.commit();
