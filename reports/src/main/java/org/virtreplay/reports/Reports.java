@@ -2,12 +2,11 @@ package org.virtreplay.reports;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.output.AtomicOutput;
 
 /** Entry point of the reports: CSV files and/or the HTML page for one run's output directory. */
@@ -52,7 +51,7 @@ public final class Reports {
                 ReportData data = new ReportData(run);
                 problems = data.consistency;
                 // streamed: the page is not held in memory (it may show names of megabytes)
-                try (Writer w = Files.newBufferedWriter(out.path().resolve(HTML_FILE), StandardCharsets.UTF_8)) {
+                try (Writer w = OutputFiles.newBufferedWriter(out.path().resolve(HTML_FILE))) {
                     HtmlReport.render(data, w);
                 }
                 files.add(outDir.resolve(HTML_FILE));

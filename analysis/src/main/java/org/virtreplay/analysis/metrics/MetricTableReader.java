@@ -19,6 +19,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * Reads metric tables back, checking first that a file is Parquet and has every column of the
@@ -43,7 +44,7 @@ public final class MetricTableReader {
             return new FileInfo(r.getFooter().getFileMetaData().getSchema(),
                     r.getFooter().getFileMetaData().getKeyValueMetaData(), r.getRecordCount());
         } catch (IOException | RuntimeException e) {
-            throw new BadInputException(file + ": not a readable Parquet file (" + oneLine(e) + ")");
+            throw new BadInputException(file + ": " + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
     }
 
@@ -101,7 +102,8 @@ public final class MetricTableReader {
             if (e instanceof BadInputException bad) {
                 throw bad;
             }
-            throw new BadInputException(file + ": cannot read row " + (rowNo + 1) + " (" + oneLine(e) + ")");
+            throw new BadInputException(file + ":row " + (rowNo + 1) + ": "
+                    + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
     }
 
@@ -126,16 +128,8 @@ public final class MetricTableReader {
             if (e instanceof BadInputException bad) {
                 throw bad;
             }
-            throw new BadInputException(file + ": cannot read row " + (rowNo + 1) + " (" + oneLine(e) + ")");
+            throw new BadInputException(file + ":row " + (rowNo + 1) + ": "
+                    + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
-    }
-
-    static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return m.replace('\n', ' ').replace('\r', ' ');
     }
 }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.hyp.CostModel;
 import org.virtreplay.engine.hyp.HypConfig;
 import org.virtreplay.engine.hyp.SchedPolicy;
@@ -27,6 +28,7 @@ import org.virtreplay.engine.tlb.Replacement;
 import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.MemslotRecord;
+import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
 import org.virtreplay.ingest.trace.VmRecord;
 
@@ -160,6 +162,7 @@ public final class ReplayJob {
             sc = sc.with(Scenario.Key.SCHED_POLICY, "fair");
         }
         ReplayConfig cfg = config(sc, trace.manifest().peCount());
+        checkScheduleFits(sc, trace);
         String pool = trace.manifest().get("host.s2_table_pool");
         if (pool != null) {
             long[] ps = parsePool(pool, "host.s2_table_pool", trace.dir());
@@ -215,6 +218,24 @@ public final class ReplayJob {
         }
     }
 
+    /**
+     * The recorded schedule ({@code sched.policy = trace}) places vCPUs on the trace's PEs; a host
+     * with fewer cannot replay it (a vCPU on a PE the host lacks), and mapping two recorded PEs
+     * onto one would run two vCPUs on one PE at once. So refuse, saying what would work; a sweep
+     * point that changes {@code pes} runs the fair scheduler instead (docs/sweep.md). The commands
+     * call this before they ingest or write anything; {@link #run} checks again.
+     */
+    public static void checkScheduleFits(Scenario sc, Trace trace) {
+        int tracePes = trace.manifest().peCount();
+        int pes = sc.getInt(Scenario.Key.PES) == 0 ? tracePes : sc.getInt(Scenario.Key.PES);
+        if (pes < tracePes && sc.get(Scenario.Key.SCHED_POLICY).equals("trace") && trace.has(TableKind.SCHED)) {
+            throw new BadInputException(String.format(Locale.ROOT, "scenario key 'pes': %d is fewer than the trace's "
+                    + "%d PEs (pe_count in %s), on which sched.policy = trace replays its schedule; set pes to 0 or "
+                    + "at least %d, or sched.policy to fair or pinned", pes, tracePes,
+                    trace.dir().resolve("manifest.csv"), tracePes));
+        }
+    }
+
     private static long[] parsePool(String v, String key, Path dir) {
         String[] parts = v.split(",");
         try {
@@ -229,7 +250,7 @@ public final class ReplayJob {
             // reported below
         }
         throw new BadInputException(dir.resolve("manifest.csv") + ": key '" + key
-                + "': expected '0xIPA,SIZE', got '" + v + "'");
+                + "': expected '0xIPA,SIZE', got " + UserText.quote(v));
     }
 
 
