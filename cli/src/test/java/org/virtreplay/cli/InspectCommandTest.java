@@ -70,7 +70,7 @@ class InspectCommandTest {
 
     /**
      * A VM name of 300,003 characters with a line break (valid in a trace, quoted in CSV): the text
-     * shows its first 80 on the VM's one line, with its length; the JSON keeps it whole.
+     * shows it quoted, its line break escaped, cut to 80 characters with its length, on the VM's one line; the JSON keeps it whole.
      */
     @Test
     void aLongVmNameIsCutInTheTextAndWholeInTheJson() throws IOException {
@@ -79,7 +79,7 @@ class InspectCommandTest {
         write(in.resolve("vms.csv"), "vm,name,vcpus,ipa_bits,vmid\n0,\"" + name + "\",2,40,\n1,b,1,40,\n");
         IngestTestSupport.Result r = run("inspect", in.toString());
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("\n  vm 0 'n m" + "x".repeat(77) + "… (300003 characters)': 2 vCPUs, 40-bit IPA\n"),
+        assertTrue(r.out().contains("\n  vm 0 'n\\nm" + "x".repeat(76) + "…' (300,003 characters): 2 vCPUs, 40-bit IPA\n"),
                 r.out().substring(0, Math.min(2000, r.out().length())));
         for (String line : r.out().split("\n")) {
             assertTrue(line.length() < 200, () -> "a long line: " + line.substring(0, 100));
