@@ -27,8 +27,10 @@ import org.virtreplay.analysis.metrics.WalkLengthRow;
 /**
  * The self-contained HTML report: inline CSS, charts as inline SVG, no script and no external
  * resource. Every string that came from a trace or a table goes through {@link Html#esc}; chart
- * text is escaped by JFreeSVG, and is cut to a short unique label ({@link ChartLabels}) while the
- * tables show it in full.
+ * text is escaped by JFreeSVG, and is cut to a short unique label ({@link ChartLabels}). A VM's
+ * full name is written once, in the list of VMs; the tables name it by its label, linked there.
+ * The page is streamed to a {@link Writer} as it is built ({@link HtmlOut}), so its memory does
+ * not grow with the names it shows.
  */
 public final class HtmlReport {
     /** How many vCPUs the "worst" tables list, and how many CDF curves one chart draws. */
@@ -80,9 +82,9 @@ public final class HtmlReport {
                 .append(esc(d.runInfo.getOrDefault(RunInfo.SCENARIO, "default"))).append(" · input ")
                 .append(esc(d.runInfo.getOrDefault(RunInfo.INPUT_DIGEST, "digest not recorded")))
                 .append("</p>\n<nav>");
-        String[][] nav = {{"summary", "Summary"}, {"vms", "VMs"}, {"tlb", "TLB"}, {"walks", "Walks"}, {"faults", "Stage-2 faults"},
-            {"irq", "Interrupt latency"}, {"worst", "Worst vCPUs"}, {"timeline", "Timeline"},
-            {"config", "Configuration"}};
+        String[][] nav = {{"summary", "Summary"}, {"vms", "VMs"}, {"tlb", "TLB"}, {"walks", "Walks"},
+            {"faults", "Stage-2 faults"}, {"irq", "Interrupt latency"}, {"worst", "Worst vCPUs"},
+            {"timeline", "Timeline"}, {"config", "Configuration"}};
         for (String[] n : nav) {
             h.append("<a href=\"#").append(n[0]).append("\">").append(n[1]).append("</a>");
         }
