@@ -68,6 +68,27 @@ class InspectCommandTest {
         assertTrue(t.contains("time span 1 .. 3 ns"), t);
     }
 
+    /**
+     * A VM name of 300,003 characters with a line break (valid in a trace, quoted in CSV): the text
+     * shows it quoted, its line break escaped, cut to 80 characters with its length, on the VM's one line; the JSON keeps it whole.
+     */
+    @Test
+    void aLongVmNameIsCutInTheTextAndWholeInTheJson() throws IOException {
+        Path in = baseTrace(tmp.resolve("in"));
+        String name = "n\nm" + "x".repeat(300_000);
+        write(in.resolve("vms.csv"), "vm,name,vcpus,ipa_bits,vmid\n0,\"" + name + "\",2,40,\n1,b,1,40,\n");
+        IngestTestSupport.Result r = run("inspect", in.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\n  vm 0 'n\\nm" + "x".repeat(76) + "…' (300,003 characters): 2 vCPUs, 40-bit IPA\n"),
+                r.out().substring(0, Math.min(2000, r.out().length())));
+        for (String line : r.out().split("\n")) {
+            assertTrue(line.length() < 200, () -> "a long line: " + line.substring(0, 100));
+        }
+        IngestTestSupport.Result j = run("inspect", "--json", in.toString());
+        assertEquals(0, j.exit(), j.err());
+        assertTrue(j.out().contains("\"name\":\"n\\nm" + "x".repeat(300_000) + "\""), "the JSON has the whole name");
+    }
+
     @Test
     void inspectReportsBadInputWithExit2() throws IOException {
         Path in = baseTrace(tmp.resolve("in"));

@@ -12,26 +12,35 @@ public final class Html {
         if (s == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(s.length() + 16);
+        StringBuilder sb = null;
+        int from = 0;
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> {
-                    // control characters other than tab/newline would make the document invalid
-                    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-                        sb.append("&#xFFFD;");
-                    } else {
-                        sb.append(c);
-                    }
+            String r = replacement(s.charAt(i));
+            if (r != null) {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length() + 16);
                 }
+                sb.append(s, from, i).append(r);
+                from = i + 1;
             }
         }
-        return sb.toString();
+        return sb == null ? s : sb.append(s, from, s.length()).toString();
+    }
+
+    /**
+     * What {@code c} becomes in element content or a quoted attribute value, or null when it
+     * stays as it is. Control characters other than tab and line ends would make the document
+     * invalid; they become U+FFFD.
+     */
+    static String replacement(char c) {
+        return switch (c) {
+            case '&' -> "&amp;";
+            case '<' -> "&lt;";
+            case '>' -> "&gt;";
+            case '"' -> "&quot;";
+            case '\'' -> "&#39;";
+            default -> c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? "&#xFFFD;" : null;
+        };
     }
 
     /** ns as µs with up to 2 decimals: 1234 -> "1.23". */

@@ -65,7 +65,6 @@ final class ReportData {
     /** (vm, vcpu) pairs seen anywhere, as vm * 2^20 + vcpu for ordering. */
     final TreeSet<Long> vcpus = new TreeSet<>();
     final List<String> consistency;
-    private final Map<Integer, String> vmLabels = new HashMap<>();
     private final Map<Integer, String> chartVmLabels = new HashMap<>();
 
     ReportData(RunOutput run) {
@@ -130,15 +129,9 @@ final class ReportData {
                 }
             }
         }
-        Map<String, Integer> uses = new HashMap<>();
-        for (int vm : vms) {
-            uses.merge(run.vmName(vm), 1, Integer::sum);
-        }
         Map<Integer, String> names = new java.util.LinkedHashMap<>();
         for (int vm : vms) {
-            String n = run.vmName(vm);
-            vmLabels.put(vm, uses.get(n) > 1 ? n + " (vm " + vm + ")" : n);
-            names.put(vm, n);
+            names.put(vm, run.vmName(vm));
         }
         chartVmLabels.putAll(ChartLabels.unique(names, ReportData::vmTag));
         this.consistency = MetricsConsistency.check(run);
@@ -162,13 +155,23 @@ final class ReportData {
         return fromRows > 0 ? fromRows : 1_000_000L;
     }
 
-    /** A unique, human label for a VM: its name, with the id added when two VMs share a name. */
+    /** The VM's full name, as the trace gave it (the page shows it once, in its list of VMs). */
+    String vmName(int vm) {
+        return run.vmName(vm);
+    }
+
+    /**
+     * The VM's label in tables: its name when short and unique, else cut like its chart label
+     * ({@link #chartVmLabel}), which it is. A table cell links it to the VM's row in the list of
+     * VMs, where the full name is: a name of megabytes (valid in a trace) is written once, not in
+     * every row.
+     */
     String vmLabel(int vm) {
-        return vmLabels.computeIfAbsent(vm, run::vmName);
+        return chartVmLabel(vm);
     }
 
     String vcpuLabel(int vm, int vcpu) {
-        return vmLabel(vm) + " / vCPU " + vcpu;
+        return chartVcpuLabel(vm, vcpu);
     }
 
     private static String vmTag(int vm) {
@@ -177,7 +180,7 @@ final class ReportData {
 
     /**
      * The VM's label in charts: its name cut to {@link ChartLabels#MAX} characters, with the id
-     * where two labels would be equal (tables use {@link #vmLabel}, the full name).
+     * where two labels would be equal (tables use the same label, linked to the full name).
      */
     String chartVmLabel(int vm) {
         return chartVmLabels.computeIfAbsent(vm,

@@ -1,6 +1,7 @@
 package org.virtreplay.reports;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,10 @@ public final class Reports {
             if (format.html()) {
                 ReportData data = new ReportData(run);
                 problems = data.consistency;
-                OutputFiles.writeString(out.path().resolve(HTML_FILE), HtmlReport.render(data));
+                // streamed: the page is not held in memory (it may show names of megabytes)
+                try (Writer w = OutputFiles.newBufferedWriter(out.path().resolve(HTML_FILE))) {
+                    HtmlReport.render(data, w);
+                }
                 files.add(outDir.resolve(HTML_FILE));
             }
             out.commit();

@@ -52,7 +52,7 @@ class ReportHtmlTest {
         assertFalse(html.contains("<script"), "a script element in the report");
         assertFalse(html.contains("alert(1)</"), "unescaped end tag");
         assertFalse(html.contains("\"dq\""), "unescaped double quotes from the trace");
-        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;dq&quot; &#39;sq&#39; / vCPU 0"),
+        assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;dq&quot; &#39;sq&#39;</a> / vCPU 0"),
                 "escaped vCPU label in a table");
         // inside the SVG charts (legend, categories) the name is XML-escaped too
         Matcher m = Pattern.compile("<svg[^>]*>.*?</svg>", Pattern.DOTALL).matcher(html);

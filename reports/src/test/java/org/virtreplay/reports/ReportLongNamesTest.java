@@ -1,5 +1,6 @@
 package org.virtreplay.reports;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,8 +23,8 @@ import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
 
 /**
- * VM names of 200,000 characters (valid in a trace): the charts show short distinct labels, the
- * tables the full names, escaped. JFreeChart wrapping such a category label used to take hours
+ * VM names of 200,000 characters (valid in a trace): the charts and tables show short distinct
+ * labels, the list of VMs the full names, escaped, once each. JFreeChart wrapping such a category label used to take hours
  * (quadratic in its length: 80,000 characters took 52 s); the timeout only turns that hang into a failure.
  */
 class ReportLongNamesTest {
@@ -37,6 +38,14 @@ class ReportLongNamesTest {
     private static final String PREFIX = "<b>tenant&co</b>".repeat(12_500);
     private static final String ONE = PREFIX + "one";
     private static final String TWO = PREFIX + "two";
+
+    private static int count(String s, String sub) {
+        int n = 0;
+        for (int i = s.indexOf(sub); i >= 0; i = s.indexOf(sub, i + 1)) {
+            n++;
+        }
+        return n;
+    }
 
     private static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
@@ -88,10 +97,23 @@ class ReportLongNamesTest {
         }
         assertTrue(svgs >= 5, "charts: " + svgs);
         assertTrue(seen1 && seen2, "both VMs' short labels appear in the charts");
-        // Tables: the full names, escaped (the TLB table's VM column, the vCPU column of the others).
-        assertTrue(html.contains("<tr><td>" + esc(ONE) + "</td><td>l1d</td>"), "full name of vm 1 in the TLB table");
-        assertTrue(html.contains("<tr><td>" + esc(TWO) + "</td><td>l1d</td>"), "full name of vm 2 in the TLB table");
-        assertTrue(html.contains("<td>" + esc(ONE) + " / vCPU 0</td>"), "full vCPU label in a table");
+        // Tables: the short label, linked to the list of VMs, which has the full name, escaped, once.
+        assertTrue(html.contains("<tr><td><a href=\"#vm-1\">" + label1 + "</a></td><td>l1d</td>"), "TLB table, vm 1");
+        assertTrue(html.contains("<tr><td><a href=\"#vm-2\">" + label2 + "</a></td><td>l1d</td>"), "TLB table, vm 2");
+        assertTrue(html.contains("<td><a href=\"#vm-1\">" + label1 + "</a> / vCPU 0</td>"), "vCPU label in a table");
+        for (String[] vm : new String[][] {{"1", ONE}, {"2", TWO}}) {
+            String row = "<tr id=\"vm-" + vm[0] + "\">";
+            assertEquals(1, count(html, row), "one row per VM in the list of VMs");
+            int at = html.indexOf("<td>", html.indexOf("</td>", html.indexOf("class=\"n\">" + Html.count(ONE.length())
+                    + "</td>", html.indexOf(row))));
+            String full = "<td>" + esc(vm[1]) + "</td></tr>";
+            assertTrue(html.startsWith(full, at), "the full escaped name in the list of VMs, vm " + vm[0]);
+        }
+        // Once each: the names' ends ("one", "two") are cut off every label, and the page is shorter
+        // than two copies of the escaped names (it held 40 before).
+        assertEquals(1, count(html, "&gt;one</td>"), "vm 1's full name, once");
+        assertEquals(1, count(html, "&gt;two</td>"), "vm 2's full name, once");
+        assertTrue(html.length() < 2 * (esc(ONE).length() + esc(TWO).length()), "page length " + html.length());
         assertFalse(html.contains("<b>tenant"), "unescaped markup from a name");
     }
 }

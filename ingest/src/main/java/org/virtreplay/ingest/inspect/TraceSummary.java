@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.trace.IrqRecord;
 import org.virtreplay.ingest.trace.MemCursor;
 import org.virtreplay.ingest.trace.MemslotRecord;
@@ -17,7 +18,8 @@ import org.virtreplay.ingest.trace.VmRecord;
 /**
  * What {@code virtreplay inspect} prints: rows per table, per VM and vCPU, time span, address
  * ranges and the interrupt mix. Built in one validating pass over the trace with counters sized by
- * the declared VMs and vCPUs, so memory does not depend on the trace length.
+ * the declared VMs and vCPUs, so memory does not depend on the trace length. The text cuts names
+ * to one short line ({@link UserText#quote}); the JSON keeps them whole.
  */
 public final class TraceSummary {
     private static final TableKind[] PER_VCPU = {
@@ -217,7 +219,7 @@ public final class TraceSummary {
         b.append("  format_version ").append(m.formatVersion()).append(", clock ").append(m.clock())
                 .append(", time unit ns, ").append(m.peCount()).append(" PEs");
         if (m.get("name") != null) {
-            b.append(", name '").append(m.get("name")).append('\'');
+            b.append(", name ").append(UserText.quote(m.get("name")));
         }
         b.append('\n');
         b.append("\ntables\n");
@@ -234,7 +236,7 @@ public final class TraceSummary {
                 .append('\n');
         b.append("\nVMs\n");
         for (VmRecord vm : vms) {
-            b.append("  vm ").append(vm.vm()).append(" '").append(vm.name()).append("': ").append(vm.vcpus())
+            b.append("  vm ").append(vm.vm()).append(' ').append(UserText.quote(vm.name())).append(": ").append(vm.vcpus())
                     .append(" vCPUs, ").append(vm.ipaBits()).append("-bit IPA")
                     .append(vm.vmid() >= 0 ? ", vmid " + vm.vmid() : "").append('\n');
             for (MemslotRecord s : trace.memslots()) {
