@@ -38,6 +38,10 @@ public final class MetricTableReader {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such file");
         }
+        String magic = org.virtreplay.ingest.trace.ParquetMagic.problem(file);
+        if (magic != null) {
+            throw new BadInputException(file + ": not a readable Parquet file (" + magic + ")");
+        }
         try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file),
                 ParquetReadOptions.builder(ParquetConf.plain()).build())) {
             return new FileInfo(r.getFooter().getFileMetaData().getSchema(),

@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.trace.GzipMembers;
 
 /**
  * Reads a lackey trace file (plain, gzip, xz or zstd, recognised by their magic bytes) and hands
@@ -45,7 +45,7 @@ public final class LackeyReader {
             byte[] m = raw.readNBytes(6);
             raw.reset();
             if (m.length >= 2 && (m[0] & 0xFF) == 0x1F && (m[1] & 0xFF) == 0x8B) {
-                return new GZIPInputStream(raw, 1 << 16);
+                return new GzipMembers(raw); // strict: no bytes after the last member
             }
             if (m.length >= 6 && (m[0] & 0xFF) == 0xFD && m[1] == '7' && m[2] == 'z' && m[3] == 'X' && m[4] == 'Z'
                     && m[5] == 0) {

@@ -106,7 +106,8 @@ final class CsvTableSource implements TableSource {
             done = true;
             failed = true;
             problems.add(file + ":" + p.line + ": "
-                    + (p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)" : streamMessage(p.getMessage())));
+                    + (p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)"
+                            : p.asIs ? p.getMessage() : streamMessage(p.getMessage())));
             return false;
         } catch (CsvRecords.MalformedCsv e) {
             done = true;

@@ -58,6 +58,12 @@ final class ParquetTableSource implements TableSource {
         this.lookups = new SymbolLookup[n];
         this.cols = kind.columns().toArray(new Column[0]);
         this.how = new int[n];
+        String magic = ParquetMagic.problem(path);
+        if (magic != null) {
+            problems.add(file + ": not a readable Parquet file (" + magic + ")");
+            done = true;
+            return;
+        }
         try {
             // page CRCs (written by default) catch damage that still decodes, e.g. in raw zstd blocks
             reader = ParquetFileReader.open(new LocalInputFile(path),
