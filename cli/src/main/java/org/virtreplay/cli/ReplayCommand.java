@@ -71,8 +71,9 @@ public final class ReplayCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got '" + s + "'");
             }
-            sc = sc.with(k, s.substring(eq + 1).strip());
+            sc = sc.with(k, s.substring(eq + 1).strip(), "--set " + s.strip());
         }
+        ReplayJob.config(sc, 1); // combinations of values (TLB geometry) before anything is read or written
         long windowNs = parseDuration(spec, "--window", window);
         Map<String, String> opts = new TreeMap<>();
         opts.put("window", window);

@@ -89,7 +89,8 @@ public final class RunCommand implements Callable<Integer> {
                 pw.println("ingested: " + replayed);
             }
             opts = new ReplayJob.Options(replayed, metrics, opts.scenario(), opts.scenarioName(), opts.windowNs(),
-                    opts.events(), opts.quiet(), true, opts.toolVersion(), opts.commandOptions());
+                    opts.events(), opts.quiet(), true, opts.toolVersion(), opts.commandOptions())
+                    .withOrigin(replayed.equals(trace) ? null : trace); // name the user's files, not the copy's
             r = ReplayJob.run(opts, Stage2Ports.kvm());
             ok = true;
         } finally {
