@@ -235,6 +235,7 @@ public final class Stage2Manager {
         }
         v.root = root;
         v.fixedVmid = vmidHint;
+        vmids.pin(vmidHint); // the allocator's VMs must not share it
         if (vm >= byId.length) {
             Vm[] n = new Vm[Math.max(vm + 1, byId.length * 2)];
             System.arraycopy(byId, 0, n, 0, byId.length);
@@ -418,6 +419,7 @@ public final class Stage2Manager {
         v.paBits = paBits;
         boolean vs = ((vtcr >>> 19) & 1) != 0;
         v.fixedVmid = (int) ((vttbr >>> 48) & (vs ? 0xFFFF : 0xFF));
+        vmids.pin(v.fixedVmid);
         if (root == v.root && ipaBits == v.ipaBits && start == v.startLevel) {
             return;
         }
