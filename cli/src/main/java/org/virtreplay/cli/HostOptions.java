@@ -15,7 +15,8 @@ public final class HostOptions {
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--window", defaultValue = "1ms", paramLabel = "DURATION",
-            description = "Width of a timeline window: ns, or with a unit ns, us, ms, s (default: ${DEFAULT-VALUE}).")
+            description = "Width of a timeline window: ns, or with a unit ns, us, ms, s (default: ${DEFAULT-VALUE}); "
+                    + "at most 1,000,000 windows over the trace's span.")
     String window;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")

@@ -19,10 +19,13 @@ import picocli.CommandLine.Parameters;
                 + "interrupt latency CDFs and percentiles, worst vCPUs, timeline, configuration; charts as inline "
                 + "SVG, no network needed to view it).",
             "The tables are also checked for consistency (see docs/metrics.md); problems are printed as "
-                + "warnings and shown in the report."},
+                + "warnings and shown in the report.",
+            "The report directory is written whole, under a temporary name, and renamed into place at the end; "
+                + "an existing one is replaced only with --force."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:report written", "1:internal error",
-            "2:bad input: DIR missing, not a replay's output, or a table unreadable; bad option"})
+            "2:bad input: DIR missing, not a replay's output, or a table unreadable; the report directory exists "
+                + "(without --force); bad option"})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR",
@@ -37,6 +40,9 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out-dir", paramLabel = "D", description = "where to write the report (default: DIR/report)")
     Path outDir;
 
+    @Option(names = "--force", description = "replace the report directory, whole, if it exists")
+    boolean force;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,7 +56,7 @@ public final class ReportCommand implements Callable<Integer> {
                     "option '--format': expected csv, html or both, got '" + format + "'");
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
-        Reports.Result r = Reports.write(dir, out, f);
+        Reports.Result r = Reports.write(dir, out, f, force);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = r.consistencyProblems();

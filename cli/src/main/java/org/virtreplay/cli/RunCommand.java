@@ -2,14 +2,13 @@ package org.virtreplay.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.ingest.convert.TraceConverter;
+import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Trace;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
@@ -20,15 +19,19 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code virtreplay run}: the main job in one go — ingest (when the trace is CSV), replay, report.
- * It owns its output directory: DIR/trace, DIR/metrics and DIR/report from an earlier run are
- * replaced, each only once its new version is complete.
+ * The whole output (DIR/trace, DIR/metrics, DIR/report) is built in one temporary directory beside
+ * DIR and renamed onto DIR at the end ({@link AtomicOutput}): a run that fails or is killed at any
+ * phase leaves DIR as it was. An existing DIR is replaced, whole, only with {@code --force}.
+ * DIR/trace is there only when the input had CSV tables: a Parquet trace is replayed where it is,
+ * not copied.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
             "The main job: a trace with CSV tables is validated and ingested to DIR/trace (Parquet); the trace is "
                     + "replayed on the modelled host into the metric tables in DIR/metrics; the CSV tables and a "
                     + "self-contained HTML report go to DIR/report. Prints where the report is.",
-            "DIR/trace, DIR/metrics and DIR/report from an earlier run are replaced."
+            "DIR is written whole, under a temporary name beside it, and renamed at the end: a failed or killed "
+                    + "run leaves no partial DIR. An existing DIR is replaced only with --force."
         },
         footer = {"", "Example:", "  virtreplay run sample-traces/quickstart --out out"})
 public final class RunCommand implements Callable<Integer> {
@@ -45,7 +48,10 @@ public final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     HostOptions host;
 
-    @Option(names = "--no-events", negatable = true, defaultValue = "true", fallbackValue = "true",
+    // Picocli gives a negatable boolean the opposite of its default when the declared name is given
+    // (--no-events: false) and its default for the negated name (--events: true). A fallbackValue of
+    // "true" here once overrode the former, so --no-events kept the events and --events dropped them.
+    @Option(names = "--no-events", negatable = true, defaultValue = "true",
             description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
                     + "--no-events leaves them out).")
     boolean events;
@@ -58,6 +64,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop validating after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
+    @Option(names = "--force", description = "Replace DIR, whole, if it exists.")
+    boolean force;
 
     @Override
     public Integer call() throws IOException {
@@ -72,45 +80,36 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--format: expected csv, html or both, got '" + format + "'");
         }
-        PrintWriter pw = spec.commandLine().getOut();
-        Path metrics = out.resolve("metrics");
-        // Check every option before writing anything, so that a mistake leaves no output behind.
-        ReplayJob.Options opts = ReplayCommand.options(spec, trace, metrics, host, events, true);
-        boolean outExisted = Files.exists(out);
-        Path ingested = out.resolve("trace");
-        boolean ingestedExisted = Files.exists(ingested);
+        // Check every option and the output before writing anything, so that a mistake costs nothing.
+        ReplayJob.Options opts = ReplayCommand.options(spec, trace, out.resolve("metrics"), host, events, false);
+        AtomicOutput.check(out, force, trace);
+        boolean ingested;
         ReplayJob.Result r;
-        boolean ok = false;
-        try {
+        Reports.Result rep;
+        try (AtomicOutput o = AtomicOutput.directory(out, force, trace)) {
+            Path dir = o.path();
             Path replayed = trace;
-            if (Trace.open(trace).hasCsvTables()) {
-                replayed = ingested;
-                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, true);
-                pw.println("ingested: " + replayed);
+            ingested = Trace.open(trace).hasCsvTables();
+            if (ingested) {
+                replayed = dir.resolve("trace");
+                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false);
+                AtomicOutput.phase("run:ingested");
             }
-            opts = new ReplayJob.Options(replayed, metrics, opts.scenario(), opts.scenarioName(), opts.windowNs(),
-                    opts.events(), opts.quiet(), true, opts.toolVersion(), opts.commandOptions())
-                    .withOrigin(replayed.equals(trace) ? null : trace); // name the user's files, not the copy's
-            r = ReplayJob.run(opts, Stage2Ports.kvm());
-            ok = true;
-        } finally {
-            if (!ok) {
-                // Take back what this run created: a failed run leaves what was there before, nothing more.
-                if (!ingestedExisted) {
-                    TraceConverter.deleteTree(ingested);
-                }
-                if (!outExisted && Files.isDirectory(out)) {
-                    try (Stream<Path> s = Files.list(out)) {
-                        if (s.findAny().isEmpty()) {
-                            Files.delete(out);
-                        }
-                    }
-                }
-            }
+            // withOrigin: problems with the copy's rows name the user's files and lines
+            r = ReplayJob.run(new ReplayJob.Options(replayed, dir.resolve("metrics"), opts.scenario(),
+                    opts.scenarioName(), opts.windowNs(), opts.events(), opts.quiet(), false, opts.toolVersion(),
+                    opts.commandOptions()).withOrigin(ingested ? trace : null), Stage2Ports.kvm());
+            AtomicOutput.phase("run:replayed");
+            rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            AtomicOutput.phase("run:reported");
+            o.commit();
+        }
+        PrintWriter pw = spec.commandLine().getOut();
+        if (ingested) {
+            pw.println("ingested: " + out.resolve("trace"));
         }
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
-                r.wallNs() / 1e9, metrics);
-        Reports.Result rep = Reports.write(metrics, out.resolve("report"), fmt);
+                r.wallNs() / 1e9, out.resolve("metrics"));
         PrintWriter err = spec.commandLine().getErr();
         for (String p : rep.consistencyProblems()) {
             err.println("virtreplay run: warning: " + p);
@@ -119,7 +118,7 @@ public final class RunCommand implements Callable<Integer> {
         boolean html = false;
         for (Path f : rep.files()) {
             if (f.getFileName().toString().equals(Reports.HTML_FILE)) {
-                pw.println("report: " + f);
+                pw.println("report: " + out.resolve("report").resolve(Reports.HTML_FILE));
                 html = true;
             }
         }

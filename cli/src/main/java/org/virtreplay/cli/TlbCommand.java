@@ -6,7 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.virtreplay.ingest.output.AtomicOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -132,6 +132,9 @@ public final class TlbCommand implements Callable<Integer> {
             throw new BadInputException("option '--input-format': expected lackey or canonical, got '"
                     + inputFormat + "'");
         }
+        if (statsCsv != null) {
+            AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
+        }
         Granule g1 = granule("--granule", granule);
         Granule g2 = s2Granule == null ? g1 : granule("--s2-granule", s2Granule);
         long block = s2Block == null ? 0 : blockSize(s2Block, g2);
@@ -157,7 +160,7 @@ public final class TlbCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         printTable(out, study, cfg, r, t1 - t0);
         if (statsCsv != null) {
-            writeCsv(statsCsv, study);
+            writeCsv(statsCsv, trace, study);
         }
         out.flush();
         return VirtReplay.EXIT_OK;
@@ -325,11 +328,10 @@ public final class TlbCommand implements Callable<Integer> {
                 secs == 0 ? 0.0 : study.pageLookups / secs / 1e6);
     }
 
-    static void writeCsv(Path file, TlbStudy study) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    static void writeCsv(Path file, Path trace, TlbStudy study) throws IOException {
+        // an existing file is replaced (as a shell redirection would), only once the new one is whole
+        try (AtomicOutput o = AtomicOutput.file(file, true, trace);
+                Writer w = Files.newBufferedWriter(o.path(), StandardCharsets.UTF_8)) {
             double instr = study.unit.instructions;
             w.write("structure,lookups,hits,misses,miss_rate,mpki,walks,descriptor_reads,entries,ways\n");
             for (Row row : rows(study)) {
@@ -339,10 +341,8 @@ public final class TlbCommand implements Callable<Integer> {
                         row.walks() < 0 ? "" : Long.toString(row.walks()),
                         row.reads() < 0 ? "" : Long.toString(row.reads()), row.entries(), row.ways()));
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            w.close();
+            o.commit();
         }
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

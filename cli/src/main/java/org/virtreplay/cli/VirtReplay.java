@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 + "of the host: two-stage translation, TLBs, GIC and hypervisor.",
         subcommands = {
             IngestCommand.class,
+            ImportCommand.class,
             InspectCommand.class,
             GenerateCommand.class,
             RunCommand.class,

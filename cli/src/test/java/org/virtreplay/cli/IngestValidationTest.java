@@ -275,7 +275,7 @@ class IngestValidationTest {
         write(out.resolve("keep.txt"), "mine");
         IngestTestSupport.Result r = run("ingest", in.toString(), "--out", out.toString());
         assertEquals(2, r.exit());
-        assertEquals(List.of(out + ": already exists (use --force to replace it)"), r.errLines());
+        assertEquals(List.of(out + ": already exists; use --force to replace it"), r.errLines());
         assertEquals(List.of("keep.txt"), names(out));
     }
 

@@ -23,7 +23,8 @@ import org.virtreplay.analysis.metrics.WalkLengthRow;
 /**
  * The self-contained HTML report: inline CSS, charts as inline SVG, no script and no external
  * resource. Every string that came from a trace or a table goes through {@link Html#esc}; chart
- * text is escaped by JFreeSVG.
+ * text is escaped by JFreeSVG, and is cut to a short unique label ({@link ChartLabels}) while the
+ * tables show it in full.
  */
 public final class HtmlReport {
     /** How many vCPUs the "worst" tables list, and how many CDF curves one chart draws. */
@@ -108,8 +109,6 @@ public final class HtmlReport {
         card("Interrupt p99", worst == null ? "–" : Html.us(worst.p99Ns()) + " µs",
                 worst == null ? "no interrupts" : "worst vCPU: " + d.vcpuLabel(worst.vm(), worst.vcpu()) + " ("
                         + worst.irqClass() + "); " + Html.count(irqs) + " interrupts");
-        d.timing.ifPresent(t -> card("Wall time", Html.num(t.wallTimeNs() / 1e9, 2) + " s",
-                Html.num(t.eventsPerSecond() / 1e6, 2) + " M events/s"));
         h.append("</div>\n");
         if (d.consistency.isEmpty()) {
             h.append("<p class=\"ok\">✔ The tables are consistent (hits + misses = lookups, "
@@ -154,6 +153,7 @@ public final class HtmlReport {
             }
         }
         structures.sort(Comparator.comparingInt((String s) -> levelOf(s)).thenComparing(s -> s));
+        Map<String, String> structureLabels = ChartLabels.unique(structures);
         DefaultCategoryDataset ds = new DefaultCategoryDataset();
         for (int vm : d.vms) {
             for (String s : structures) {
@@ -168,7 +168,7 @@ public final class HtmlReport {
                     }
                 }
                 if (lookups > 0) {
-                    ds.addValue(100.0 * hits / lookups, d.vmLabel(vm), s);
+                    ds.addValue(100.0 * hits / lookups, d.chartVmLabel(vm), structureLabels.get(s));
                     byVmStructure.put(vm + "\u0000" + s, new long[] {vm, lookups, hits, stale});
                 }
             }
@@ -184,7 +184,7 @@ public final class HtmlReport {
             if (a[0] > 0) {
                 int vm = (int) (e.getKey() >> 20);
                 int vcpu = (int) (e.getKey() & 0xFFFFF);
-                per.addValue(100.0 * (a[0] - a[1]) / a[0], "translation hit rate", d.vcpuLabel(vm, vcpu));
+                per.addValue(100.0 * (a[0] - a[1]) / a[0], "translation hit rate", d.chartVcpuLabel(vm, vcpu));
             }
         }
         if (per.getColumnCount() > 0) {
@@ -228,7 +228,7 @@ public final class HtmlReport {
                 }
                 if (any) {
                     for (int n = 0; n <= maxReads; n++) {
-                        ds.addValue(perReads[n], d.vmLabel(vm), Integer.toString(n));
+                        ds.addValue(perReads[n], d.chartVmLabel(vm), Integer.toString(n));
                     }
                 }
             }
@@ -266,7 +266,7 @@ public final class HtmlReport {
             long s1 = reads[0] + reads[1] + reads[2] + reads[3];
             long s2 = reads[4] + reads[5] + reads[6] + reads[7];
             for (int i = 0; i < 8; i++) {
-                lv.addValue((double) reads[i] / walks, names[i], d.vmLabel(vm));
+                lv.addValue((double) reads[i] / walks, names[i], d.chartVmLabel(vm));
             }
             h.append("<tr><td>").append(esc(d.vmLabel(vm))).append("</td>").append(td(Html.count(walks)))
                     .append(td(Html.count(s1 + s2))).append(td(Html.num((double) (s1 + s2) / walks, 2)))
@@ -294,9 +294,13 @@ public final class HtmlReport {
                 String cat = r.kind() + " L" + r.level() + (r.s1ptw() ? " (S1PTW)" : "");
                 m.computeIfAbsent(r.cause(), k -> new TreeMap<>()).merge(cat, r.count(), Long::sum);
             }
+            Map<String, String> causeLabels = ChartLabels.unique(m.keySet());
+            List<String> cats = new ArrayList<>();
+            m.values().forEach(byCat -> cats.addAll(byCat.keySet()));
+            Map<String, String> catLabels = ChartLabels.unique(cats);
             for (Map.Entry<String, TreeMap<String, Long>> e : m.entrySet()) {
                 for (Map.Entry<String, Long> c : e.getValue().entrySet()) {
-                    ds.addValue(c.getValue(), e.getKey(), c.getKey());
+                    ds.addValue(c.getValue(), causeLabels.get(e.getKey()), catLabels.get(c.getKey()));
                 }
             }
             h.append("<p>Stage-2 aborts by fault kind and level (ESR_EL2), stacked by the cause the hypervisor "
@@ -307,10 +311,11 @@ public final class HtmlReport {
         double binMs = d.binNs / 1e6;
         if (d.hasFaultEvents && !d.faultBins.isEmpty()) {
             TreeMap<String, XYSeries> series = new TreeMap<>();
-            for (Map.Entry<Long, TreeMap<String, Long>> b : d.faultBins.entrySet()) {
-                for (String cause : b.getValue().keySet()) {
-                    series.computeIfAbsent(cause, k -> new XYSeries(k, true, false));
-                }
+            java.util.TreeSet<String> causes = new java.util.TreeSet<>();
+            d.faultBins.values().forEach(b -> causes.addAll(b.keySet()));
+            Map<String, String> causeLabels = ChartLabels.unique(causes);
+            for (String cause : causes) {
+                series.put(cause, new XYSeries(causeLabels.get(cause), true, false));
             }
             for (Map.Entry<Long, TreeMap<String, Long>> b : d.faultBins.entrySet()) {
                 for (Map.Entry<String, XYSeries> s : series.entrySet()) {
@@ -382,7 +387,7 @@ public final class HtmlReport {
             rows.sort(Comparator.comparingLong(IrqLatencyRow::p99Ns).reversed());
             XYSeriesCollection c = new XYSeriesCollection();
             for (IrqLatencyRow r : rows.subList(0, Math.min(MAX_CDF_SERIES, rows.size()))) {
-                XYSeries s = new XYSeries(d.vcpuLabel(r.vm(), r.vcpu()), false, true);
+                XYSeries s = new XYSeries(d.chartVcpuLabel(r.vm(), r.vcpu()), false, true);
                 Histogram hist = d.irqHist.get(new ReportData.IrqKey(r.vm(), r.vcpu(), cls));
                 if (hist != null && hist.getTotalCount() > 0) {
                     for (double p : CDF_PERCENTILES) {
@@ -397,7 +402,7 @@ public final class HtmlReport {
                 }
                 c.addSeries(s);
             }
-            chart(Charts.lines("Interrupt latency CDF: " + cls, "latency (µs, log scale)",
+            chart(Charts.lines("Interrupt latency CDF: " + ChartLabels.shorten(cls), "latency (µs, log scale)",
                     "fraction of interrupts ≤ latency", c, true, false, 1.0));
             if (rows.size() > MAX_CDF_SERIES) {
                 h.append("<p class=\"note\">The ").append(MAX_CDF_SERIES).append(" vCPUs with the highest p99 of ")
@@ -505,15 +510,10 @@ public final class HtmlReport {
 
     private void config() {
         section("config", "Configuration");
-        RunTiming t = d.timing.orElse(null);
-        if (t != null) {
-            h.append("<p>Wall time ").append(Html.num(t.wallTimeNs() / 1e9, 3)).append(" s for ")
-                    .append(Html.count(t.eventsProcessed())).append(" events (")
-                    .append(Html.num(t.eventsPerSecond() / 1e6, 2))
-                    .append(" M events/s), from run_info.json.</p>\n");
-        } else {
-            none("run_info.json (wall time) is not in this run.");
-        }
+        // The wall time varies from run to run; the report does not (docs/metrics.md, Determinism).
+        h.append("<p>How long the replay took is in <code>").append(RunTiming.FILE)
+                .append("</code> beside the tables, not here: this page is the same bytes on every run of the same "
+                        + "inputs.</p>\n");
         h.append("<table class=\"kv\"><thead><tr><th>key</th><th>value</th></tr></thead><tbody>\n");
         for (Map.Entry<String, String> e : d.runInfo.entrySet()) {
             h.append("<tr><td><code>").append(esc(e.getKey())).append("</code></td><td>").append(esc(e.getValue()))
@@ -553,7 +553,7 @@ public final class HtmlReport {
     private XYSeriesCollection timelineSeries(TimelineValue f) {
         XYSeriesCollection c = new XYSeriesCollection();
         for (Map.Entry<Integer, TreeMap<Long, long[]>> vm : d.timeline.entrySet()) {
-            XYSeries s = new XYSeries(d.vmLabel(vm.getKey()), true, false);
+            XYSeries s = new XYSeries(d.chartVmLabel(vm.getKey()), true, false);
             for (Map.Entry<Long, long[]> b : vm.getValue().entrySet()) {
                 Double v = f.of(b.getValue());
                 if (v != null) {

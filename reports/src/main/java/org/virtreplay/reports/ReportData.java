@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.HdrHistogram.Histogram;
@@ -13,7 +12,6 @@ import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.MetricsConsistency;
 import org.virtreplay.analysis.metrics.RunInfo;
 import org.virtreplay.analysis.metrics.RunOutput;
-import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
@@ -38,7 +36,6 @@ final class ReportData {
 
     final RunOutput run;
     final Map<String, String> runInfo;
-    final Optional<RunTiming> timing;
     final List<TlbStatsRow> tlb;
     final List<Stage2FaultRow> faults;
     final List<IrqLatencyRow> irq;
@@ -69,11 +66,11 @@ final class ReportData {
     final TreeSet<Long> vcpus = new TreeSet<>();
     final List<String> consistency;
     private final Map<Integer, String> vmLabels = new HashMap<>();
+    private final Map<Integer, String> chartVmLabels = new HashMap<>();
 
     ReportData(RunOutput run) {
         this.run = run;
         this.runInfo = run.runInfo();
-        this.timing = run.timing();
         this.tlb = run.readAll(MetricTables.TLB_STATS);
         this.faults = run.readAll(MetricTables.STAGE2_FAULTS);
         this.irq = run.readAll(MetricTables.IRQ_LATENCY);
@@ -137,10 +134,13 @@ final class ReportData {
         for (int vm : vms) {
             uses.merge(run.vmName(vm), 1, Integer::sum);
         }
+        Map<Integer, String> names = new java.util.LinkedHashMap<>();
         for (int vm : vms) {
             String n = run.vmName(vm);
             vmLabels.put(vm, uses.get(n) > 1 ? n + " (vm " + vm + ")" : n);
+            names.put(vm, n);
         }
+        chartVmLabels.putAll(ChartLabels.unique(names, ReportData::vmTag));
         this.consistency = MetricsConsistency.check(run);
     }
 
@@ -169,6 +169,24 @@ final class ReportData {
 
     String vcpuLabel(int vm, int vcpu) {
         return vmLabel(vm) + " / vCPU " + vcpu;
+    }
+
+    private static String vmTag(int vm) {
+        return " (vm " + vm + ")";
+    }
+
+    /**
+     * The VM's label in charts: its name cut to {@link ChartLabels#MAX} characters, with the id
+     * where two labels would be equal (tables use {@link #vmLabel}, the full name).
+     */
+    String chartVmLabel(int vm) {
+        return chartVmLabels.computeIfAbsent(vm,
+                k -> ChartLabels.shorten(run.vmName(k), ChartLabels.MAX - vmTag(k).length()) + vmTag(k));
+    }
+
+    /** A vCPU's label in charts: {@link #chartVmLabel} and the vCPU number. */
+    String chartVcpuLabel(int vm, int vcpu) {
+        return chartVmLabel(vm) + " / vCPU " + vcpu;
     }
 
     /** Translation requests (level-1 lookups) and walks per (vm, vcpu) key, from tlb_stats. */

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.ingest.output.AtomicOutput;
 
 /** Entry point of the reports: CSV files and/or the HTML page for one run's output directory. */
 public final class Reports {
@@ -22,20 +22,38 @@ public final class Reports {
     }
 
     /**
-     * Writes the report of the run in {@code runDir} into {@code outDir}. A directory that is not a
-     * run output, or a corrupt table, is a {@link org.virtreplay.engine.BadInputException}.
+     * Writes the report of the run in {@code runDir} into {@code outDir}, which must not exist. A
+     * directory that is not a run output, or a corrupt table, is a
+     * {@link org.virtreplay.engine.BadInputException}.
      */
     public static Result write(Path runDir, Path outDir, ReportFormat format) throws IOException {
+        return write(runDir, outDir, format, false);
+    }
+
+    /**
+     * Writes the report of the run in {@code runDir} into {@code outDir}, built whole in a temporary
+     * directory beside it and renamed into place ({@link AtomicOutput}): an existing {@code outDir}
+     * is replaced, whole, only when {@code force}; one that is or holds {@code runDir} never is.
+     * Returns the files under {@code outDir} as given.
+     */
+    public static Result write(Path runDir, Path outDir, ReportFormat format, boolean force) throws IOException {
         RunOutput run = RunOutput.open(runDir);
+        AtomicOutput.check(outDir, force, runDir);
         List<Path> files = new ArrayList<>();
         List<String> problems = List.of();
-        if (format.csv()) {
-            files.addAll(CsvReport.write(run, outDir));
-        }
-        if (format.html()) {
-            ReportData data = new ReportData(run);
-            problems = data.consistency;
-            files.add(writeHtml(HtmlReport.render(data), outDir));
+        try (AtomicOutput out = AtomicOutput.directory(outDir, force, runDir)) {
+            if (format.csv()) {
+                for (Path f : CsvReport.write(run, out.path())) {
+                    files.add(outDir.resolve(f.getFileName().toString()));
+                }
+            }
+            if (format.html()) {
+                ReportData data = new ReportData(run);
+                problems = data.consistency;
+                Files.writeString(out.path().resolve(HTML_FILE), HtmlReport.render(data), StandardCharsets.UTF_8);
+                files.add(outDir.resolve(HTML_FILE));
+            }
+            out.commit();
         }
         return new Result(files, problems);
     }
@@ -43,19 +61,5 @@ public final class Reports {
     /** The HTML report of a run, as text (for tests and embedding). */
     public static String html(Path runDir) {
         return HtmlReport.render(new ReportData(RunOutput.open(runDir)));
-    }
-
-    private static Path writeHtml(String html, Path outDir) throws IOException {
-        Files.createDirectories(outDir);
-        Path target = outDir.resolve(HTML_FILE);
-        Path tmp = outDir.resolve("." + HTML_FILE + ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return target;
     }
 }

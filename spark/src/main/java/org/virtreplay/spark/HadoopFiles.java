@@ -8,14 +8,21 @@ import java.nio.file.Files;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.ParentNotDirectoryException;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.apache.hadoop.security.AccessControlException;
 import org.virtreplay.engine.BadInputException;
 
 /**
@@ -27,6 +34,10 @@ import org.virtreplay.engine.BadInputException;
  *
  * <p>Local destinations are written through the raw local filesystem, so that no {@code .crc}
  * side files appear beside the tables (and the trace's digest is that of its own files).
+ *
+ * <p>Every path a task sees has been {@linkplain #qualify qualified} on the driver first: an
+ * executor resolves a relative path against its own working directory (a {@code work/APP/N/}
+ * directory on a standalone worker, a container directory on YARN), not the driver's.
  */
 final class HadoopFiles {
     private HadoopFiles() {
@@ -67,6 +78,35 @@ final class HadoopFiles {
         return new Path(p.toAbsolutePath().toUri());
     }
 
+    /**
+     * {@code uri} with its filesystem's scheme and authority and an absolute path, as the driver
+     * understands it: a relative path is resolved against the driver's working directory on the
+     * local filesystem (the directory spark-submit ran in), or against the filesystem's working
+     * directory elsewhere ({@code /user/NAME} on HDFS), through Hadoop's {@code makeQualified}.
+     * An executor given the result reads and writes the same place the driver does.
+     */
+    static String qualify(String uri, Configuration conf) throws IOException {
+        Path p;
+        try {
+            p = new Path(uri);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(uri + ": not a Hadoop path (" + e.getMessage() + ")");
+        }
+        FileSystem fs;
+        try {
+            fs = p.getFileSystem(conf);
+        } catch (UnsupportedFileSystemException e) {
+            throw new BadInputException(uri + ": no filesystem for scheme '" + p.toUri().getScheme()
+                    + "' on this cluster; add its Hadoop connector (see docs/spark.md)");
+        }
+        if ("file".equals(fs.getUri().getScheme()) && !p.isUriPathAbsolute()) {
+            // Spelled out rather than left to the cached LocalFileSystem's working directory (which
+            // other code in this JVM could have moved): the driver's own working directory.
+            p = new Path(java.nio.file.Path.of(p.toUri().getPath()).toAbsolutePath().normalize().toString());
+        }
+        return fs.makeQualified(p).toString();
+    }
+
     /** The last name of a Hadoop path ({@code hdfs://nn/traces/web-01} gives {@code web-01}). */
     static String name(String uri) {
         return new Path(uri).getName();
@@ -94,9 +134,87 @@ final class HadoopFiles {
         fs(p, conf).delete(p, true);
     }
 
-    static void mkdirs(String uri, Configuration conf) throws IOException {
+    /**
+     * Creates the directory {@code uri} (and its parents); a directory that cannot be made (a
+     * regular file in the way, no permission, a read-only filesystem) is the user's to fix, so it
+     * is a {@link BadInputException} naming {@code what} (the option it is for).
+     */
+    static void mkdirs(String uri, String what, Configuration conf) throws IOException {
         Path p = new Path(uri);
-        fs(p, conf).mkdirs(p);
+        String why;
+        try {
+            if (fs(p, conf).mkdirs(p)) {
+                return;
+            }
+            why = "no permission, or a read-only filesystem";
+        } catch (ParentNotDirectoryException | FileAlreadyExistsException | AccessControlException
+                | java.nio.file.AccessDeniedException e) {
+            why = firstLine(e.getMessage());
+        }
+        throw new BadInputException(what + ": cannot create directory " + uri + " (" + why + ")");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no reason given";
+        }
+        String l = s.lines().findFirst().orElse("").strip();
+        return l.length() <= 200 ? l : l.substring(0, 200) + "...";
+    }
+
+    /**
+     * Fails with a one-line {@link BadInputException} unless {@code uri} (the qualified form of
+     * what the user {@code given}) is a directory; a relative {@code given} is followed by where
+     * it was looked for.
+     */
+    static void checkTraceDir(String given, String uri, Configuration conf) throws IOException {
+        Path p = new Path(uri);
+        String where = new Path(given).isUriPathAbsolute() ? "" : " (" + uri + ")";
+        FileStatus st;
+        try {
+            st = fs(p, conf).getFileStatus(p);
+        } catch (java.io.FileNotFoundException e) {
+            throw new BadInputException(given + ": no such trace directory" + where);
+        }
+        if (!st.isDirectory()) {
+            throw new BadInputException(given + ": not a trace directory" + where);
+        }
+    }
+
+    /**
+     * The regular files under {@code dirUri}, by their path relative to it ({@code /}-separated),
+     * with their lengths; empty if it does not exist. One recursive listing, which object stores
+     * serve as a few paged requests rather than one per file.
+     */
+    static Map<String, Long> listFiles(String dirUri, Configuration conf) throws IOException {
+        Path dir = new Path(dirUri);
+        FileSystem fs = fs(dir, conf);
+        Map<String, Long> m = new TreeMap<>();
+        if (!fs.exists(dir)) {
+            return m;
+        }
+        String base = fs.makeQualified(dir).toUri().getPath();
+        String prefix = base.endsWith("/") ? base : base + "/";
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+        while (it.hasNext()) {
+            LocatedFileStatus s = it.next();
+            String p = s.getPath().toUri().getPath();
+            if (p.startsWith(prefix)) {
+                m.put(p.substring(prefix.length()), s.getLen());
+            }
+        }
+        return m;
+    }
+
+    /** The regular files under a local directory, by relative {@code /}-separated path, with their sizes. */
+    static TreeMap<String, Long> listLocalFiles(java.nio.file.Path dir) throws IOException {
+        TreeMap<String, Long> m = new TreeMap<>();
+        try (Stream<java.nio.file.Path> s = Files.walk(dir)) {
+            for (java.nio.file.Path f : s.filter(Files::isRegularFile).toList()) {
+                m.put(dir.relativize(f).toString().replace(java.io.File.separatorChar, '/'), Files.size(f));
+            }
+        }
+        return m;
     }
 
     static void rename(String from, String to, Configuration conf) throws IOException {

@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
@@ -46,6 +46,13 @@ import org.virtreplay.reports.sweep.SweepReport;
  * sorts them as the local runner does and writes the table, the answers and the HTML study, so the
  * table is byte-identical to {@code virtreplay sweep}'s. Output goes to a temporary sibling of
  * {@code DIR} that is renamed into place at the end. See docs/spark.md.
+ *
+ * <p>Nothing is lost silently: tasks run in other JVMs with other working directories, so they
+ * are only ever given paths the driver has {@linkplain HadoopFiles#qualify qualified}; a task
+ * reports the files it wrote, and the driver checks that every one of them is in the output
+ * before it reports success. A user's mistake found in a task (a bad row in the trace) comes back
+ * as the task's result, not as a failure Spark would retry, and ends the job with exit 2 and the
+ * problem's line.
  */
 public final class SparkJob {
     private SparkJob() {
@@ -65,6 +72,13 @@ public final class SparkJob {
             System.out.println(USAGE);
             System.exit(args.length == 0 ? EXIT_BAD_INPUT : EXIT_OK);
         }
+        try {
+            Args.parse(args); // a usage mistake needs no Spark
+        } catch (BadInputException e) {
+            e.problems().forEach(System.err::println);
+            System.exit(EXIT_BAD_INPUT);
+        }
+        JarLogging.useJarConfigurationIfSparkDefault();
         SparkSession spark = SparkSession.builder().appName("virtreplay " + args[0]).getOrCreate();
         int code;
         try {
@@ -82,7 +96,7 @@ public final class SparkJob {
             switch (a.command) {
                 case "sweep" -> sweep(a, spark, out);
                 case "replay" -> replay(a, spark, out);
-                default -> throw new BadInputException("unknown command '" + a.command + "'\n" + USAGE);
+                default -> throw new IllegalStateException(a.command); // Args.parse refused it
             }
             return EXIT_OK;
         } catch (BadInputException e) {
@@ -98,34 +112,49 @@ public final class SparkJob {
     // ---------------------------------------------------------------- sweep
 
     private static void sweep(Args a, SparkSession spark, PrintStream out) throws IOException {
-        if (a.positional.size() != 1 || a.grid == null || a.out == null) {
-            throw new BadInputException("sweep: expected one TRACE, --grid GRID and --out DIR\n" + USAGE);
-        }
         long t0 = System.nanoTime();
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         HadoopFiles.Conf shipped = new HadoopFiles.Conf(HadoopFiles.snapshot(conf));
-        String traceUri = a.positional.get(0);
+        // Tasks resolve nothing themselves: they are handed qualified paths only.
+        String traceUri = HadoopFiles.qualify(a.positional.get(0), conf);
+        String outUri = HadoopFiles.qualify(a.out, conf);
         List<Requirement> reqs = new ArrayList<>();
         for (String r : a.requirements) {
             reqs.add(Requirement.parse(r));
         }
         Grid grid = Grid.parse(a.grid, HadoopFiles.readText(a.grid, conf));
         Scenario base = base(a, conf);
-        if (HadoopFiles.exists(a.out, conf) && !a.force) {
+        if (HadoopFiles.exists(outUri, conf) && !a.force) {
             throw new BadInputException(a.out + ": already exists; use --force to replace it");
         }
+        HadoopFiles.checkTraceDir(a.positional.get(0), traceUri, conf);
         // The driver resolves every point (it needs the trace's VM list), so a bad grid fails here.
         java.nio.file.Path localTrace = HadoopFiles.localTrace(traceUri, conf);
-        List<PointSetup> setups = SweepRunner.setups(localTrace, grid, base);
-        String tmp = HadoopFiles.sibling(a.out, spark.sparkContext().applicationId());
-        HadoopFiles.mkdirs(HadoopFiles.child(tmp, SweepRunner.POINTS_DIR), conf);
+        List<PointSetup> setups;
+        try {
+            setups = SweepRunner.setups(localTrace, grid, base);
+        } catch (BadInputException e) {
+            throw naming(e, localTrace, traceUri);
+        }
+        String tmp = HadoopFiles.sibling(outUri, spark.sparkContext().applicationId());
+        String pointsUri = HadoopFiles.child(tmp, SweepRunner.POINTS_DIR);
+        HadoopFiles.mkdirs(pointsUri, "--out " + a.out, conf);
         boolean done = false;
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            List<SweepResultRow> rows = new ArrayList<>(jsc.parallelize(setups, setups.size())
-                    .flatMap(new RunPoint(traceUri, HadoopFiles.child(tmp, SweepRunner.POINTS_DIR), shipped,
-                            a.scenarioName(), version()))
-                    .collect());
+            List<PointResult> results = jsc.parallelize(setups, setups.size())
+                    .map(new RunPoint(traceUri, pointsUri, shipped, a.scenarioName(), version()))
+                    .collect();
+            Map<String, Map<String, Long>> written = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
+            List<SweepResultRow> rows = new ArrayList<>();
+            for (PointResult r : results) {
+                problems.addAll(r.problems());
+                written.put(SweepRunner.POINTS_DIR + "/" + r.dir(), r.files());
+                rows.addAll(r.rows());
+            }
+            failOnProblems(problems);
+            checkWritten(outUri, tmp, written, "points", conf);
             rows.sort(SweepRunner.ORDER);
             Knees.Result knees = Knees.find(grid, rows, reqs);
             java.nio.file.Path summary = Files.createTempDirectory("virtreplay-sweep-");
@@ -140,14 +169,14 @@ public final class SparkJob {
             } finally {
                 HadoopFiles.deleteTree(summary);
             }
-            if (HadoopFiles.exists(a.out, conf)) {
-                HadoopFiles.delete(a.out, conf);
+            if (HadoopFiles.exists(outUri, conf)) {
+                HadoopFiles.delete(outUri, conf);
             }
-            HadoopFiles.rename(tmp, a.out, conf);
+            HadoopFiles.rename(tmp, outUri, conf);
             done = true;
             out.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s on Spark (%s): %s%n", setups.size(),
-                    rows.size(), (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), a.out);
-            out.println("study: " + HadoopFiles.child(a.out, SweepReport.FILE));
+                    rows.size(), (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), outUri);
+            out.println("study: " + HadoopFiles.child(outUri, SweepReport.FILE));
             if (!reqs.isEmpty()) {
                 out.println();
                 out.print(knees.table());
@@ -159,8 +188,17 @@ public final class SparkJob {
         }
     }
 
+    /**
+     * What one sweep point's task did: its directory under {@code points/}, its rows, the files it
+     * copied there (relative path to length), or the problems with the user's input it found.
+     */
+    record PointResult(String dir, List<SweepResultRow> rows, Map<String, Long> files, List<String> problems)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
     /** One sweep point on an executor: replay locally, ship the tables, return the rows. */
-    static final class RunPoint implements FlatMapFunction<PointSetup, SweepResultRow> {
+    static final class RunPoint implements Function<PointSetup, PointResult> {
         private static final long serialVersionUID = 1L;
         private final String traceUri;
         private final String pointsUri;
@@ -177,16 +215,27 @@ public final class SparkJob {
         }
 
         @Override
-        public Iterator<SweepResultRow> call(PointSetup setup) throws IOException {
+        public PointResult call(PointSetup setup) throws IOException {
             Configuration c = conf.get();
-            java.nio.file.Path trace = HadoopFiles.localTrace(traceUri, c);
+            String name = setup.point().dirName();
+            java.nio.file.Path trace;
+            try {
+                trace = HadoopFiles.localTrace(traceUri, c);
+            } catch (BadInputException e) {
+                return new PointResult(name, List.of(), Map.of(), List.of(notSeenByExecutor(traceUri)));
+            }
             java.nio.file.Path work = Files.createTempDirectory("virtreplay-point-");
             try {
-                java.nio.file.Path dir = work.resolve(setup.point().dirName());
-                List<SweepResultRow> rows = SweepRunner.runPoint(trace, dir, setup, scenarioName, version,
-                        Stage2Ports.kvm());
-                HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(pointsUri, setup.point().dirName()), c);
-                return rows.iterator();
+                java.nio.file.Path dir = work.resolve(name);
+                List<SweepResultRow> rows;
+                try {
+                    rows = SweepRunner.runPoint(trace, dir, setup, scenarioName, version, Stage2Ports.kvm());
+                } catch (BadInputException e) {
+                    // the same input gives the same problem on a retry: report it, do not fail the task
+                    return new PointResult(name, List.of(), Map.of(), naming(e, trace, traceUri).problems());
+                }
+                HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(pointsUri, name), c);
+                return new PointResult(name, List.copyOf(rows), HadoopFiles.listLocalFiles(dir), List.of());
             } finally {
                 HadoopFiles.deleteTree(work);
             }
@@ -195,29 +244,43 @@ public final class SparkJob {
 
     // ---------------------------------------------------------------- replay
 
-    /** What one host's replay did, for the driver's summary. */
-    record HostResult(String name, long events, long accesses, long wallNs) implements Serializable {
+    /**
+     * What one host's replay did, for the driver's summary: the files it copied to
+     * {@code DIR/<name>/} (relative path to length), or the problems with the user's input it found.
+     */
+    record HostResult(String name, long events, long accesses, long wallNs, Map<String, Long> files,
+            List<String> problems) implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
     private static void replay(Args a, SparkSession spark, PrintStream out) throws IOException {
-        if (a.positional.isEmpty() || a.out == null) {
-            throw new BadInputException("replay: expected at least one TRACE and --out DIR\n" + USAGE);
-        }
         Configuration conf = spark.sparkContext().hadoopConfiguration();
+        // Tasks resolve nothing themselves: they are handed qualified paths only (which also gives
+        // "." or "../x" their real names).
+        List<String> traces = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
+        List<String> problems = new ArrayList<>();
         for (String t : a.positional) {
-            if (!names.add(HadoopFiles.name(t))) {
-                throw new BadInputException(t + ": two traces named '" + HadoopFiles.name(t)
+            String q = HadoopFiles.qualify(t, conf);
+            traces.add(q);
+            if (!names.add(HadoopFiles.name(q))) {
+                throw new BadInputException(t + ": two traces named '" + HadoopFiles.name(q)
                         + "'; each host's tables go to DIR/<trace name>/");
             }
+            try {
+                HadoopFiles.checkTraceDir(t, q, conf);
+            } catch (BadInputException e) {
+                problems.addAll(e.problems());
+            }
         }
+        failOnProblems(problems);
+        String outUri = HadoopFiles.qualify(a.out, conf);
         Scenario base = base(a, conf);
-        if (HadoopFiles.exists(a.out, conf) && !a.force) {
+        if (HadoopFiles.exists(outUri, conf) && !a.force) {
             throw new BadInputException(a.out + ": already exists; use --force to replace it");
         }
-        String tmp = HadoopFiles.sibling(a.out, spark.sparkContext().applicationId());
-        HadoopFiles.mkdirs(tmp, conf);
+        String tmp = HadoopFiles.sibling(outUri, spark.sparkContext().applicationId());
+        HadoopFiles.mkdirs(tmp, "--out " + a.out, conf);
         boolean done = false;
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -230,15 +293,22 @@ public final class SparkJob {
             }
             RunHost task = new RunHost(tmp, new HadoopFiles.Conf(HadoopFiles.snapshot(conf)), base.toText(),
                     a.scenarioName(), version(), a.windowNs, a.events, a.vms, opts);
-            List<HostResult> res = jsc.parallelize(a.positional, a.positional.size()).map(task::call).collect();
-            if (HadoopFiles.exists(a.out, conf)) {
-                HadoopFiles.delete(a.out, conf);
+            List<HostResult> res = jsc.parallelize(traces, traces.size()).map(task::call).collect();
+            Map<String, Map<String, Long>> written = new LinkedHashMap<>();
+            for (HostResult r : res) {
+                problems.addAll(r.problems());
+                written.put(r.name(), r.files());
             }
-            HadoopFiles.rename(tmp, a.out, conf);
+            failOnProblems(problems);
+            checkWritten(outUri, tmp, written, "hosts", conf);
+            if (HadoopFiles.exists(outUri, conf)) {
+                HadoopFiles.delete(outUri, conf);
+            }
+            HadoopFiles.rename(tmp, outUri, conf);
             done = true;
             for (HostResult r : res) {
                 out.printf(Locale.ROOT, "replayed %s: %,d events (%,d memory accesses) in %.2f s: %s%n", r.name(),
-                        r.events(), r.accesses(), r.wallNs() / 1e9, HadoopFiles.child(a.out, r.name()));
+                        r.events(), r.accesses(), r.wallNs() / 1e9, HadoopFiles.child(outUri, r.name()));
             }
         } finally {
             if (!done) {
@@ -254,19 +324,99 @@ public final class SparkJob {
 
         HostResult call(String traceUri) throws IOException {
             Configuration c = conf.get();
-            java.nio.file.Path trace = HadoopFiles.localTrace(traceUri, c);
+            String name = HadoopFiles.name(traceUri);
+            java.nio.file.Path trace;
+            try {
+                trace = HadoopFiles.localTrace(traceUri, c);
+            } catch (BadInputException e) {
+                return new HostResult(name, 0, 0, 0, Map.of(), List.of(notSeenByExecutor(traceUri)));
+            }
             java.nio.file.Path work = Files.createTempDirectory("virtreplay-replay-");
             try {
-                String name = HadoopFiles.name(traceUri);
                 java.nio.file.Path dir = work.resolve(name);
-                ReplayJob.Result r = ReplayJob.run(new ReplayJob.Options(trace, dir,
-                        Scenario.parse("scenario", scenarioText), scenarioName, windowNs, events, true, false, version,
-                        opts, vms, false), Stage2Ports.kvm()); // one task, one core: no read-ahead thread
+                ReplayJob.Result r;
+                try {
+                    r = ReplayJob.run(new ReplayJob.Options(trace, dir, Scenario.parse("scenario", scenarioText),
+                            scenarioName, windowNs, events, true, false, version, opts, vms, false),
+                            Stage2Ports.kvm()); // one task, one core: no read-ahead thread
+                } catch (BadInputException e) {
+                    // the same input gives the same problem on a retry: report it, do not fail the task
+                    return new HostResult(name, 0, 0, 0, Map.of(), naming(e, trace, traceUri).problems());
+                }
                 HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(outUri, name), c);
-                return new HostResult(name, r.events(), r.accesses(), r.wallNs());
+                return new HostResult(name, r.events(), r.accesses(), r.wallNs(), HadoopFiles.listLocalFiles(dir),
+                        List.of());
             } finally {
                 HadoopFiles.deleteTree(work);
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- what the tasks did
+
+    /** Exit 2 with the problems the tasks reported, each once, in the order found. */
+    private static void failOnProblems(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new BadInputException(List.copyOf(new LinkedHashSet<>(problems)));
+        }
+    }
+
+    /** {@code e} with the executor's local copy of a trace named as the user's trace. */
+    static BadInputException naming(BadInputException e, java.nio.file.Path localCopy, String traceUri) {
+        String local = localCopy.toString();
+        return new BadInputException(e.problems().stream().map(p -> p.replace(local, traceUri)).toList());
+    }
+
+    /** The driver saw the trace (it checked before starting), so an executor not seeing it is the cluster's setup. */
+    static String notSeenByExecutor(String traceUri) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "?";
+        }
+        return traceUri + ": the driver sees this trace but an executor (on " + host + ") does not; "
+                + SHARED_FILESYSTEM;
+    }
+
+    static final String SHARED_FILESYSTEM = "the driver and every executor must see the same filesystem at that "
+            + "path: use hdfs://, s3a://, or a file:// directory on a mount shared by every node (see docs/spark.md)";
+
+    /**
+     * A job that reports success must have written its output: every file a task says it copied
+     * must be under {@code tmp} with the length it had on the task's disk. On a {@code file://}
+     * "cluster" whose nodes do not share that directory, tasks write to their own disks and the
+     * driver sees nothing; that ends the job with exit 2 and one line, before anything is renamed
+     * into place.
+     *
+     * @param byTask the directory of each task under {@code tmp}, to the files it wrote there
+     */
+    static void checkWritten(String outUri, String tmp, Map<String, Map<String, Long>> byTask, String tasks,
+            Configuration conf) throws IOException {
+        Map<String, Long> there = HadoopFiles.listFiles(tmp, conf);
+        int bad = 0;
+        String first = null;
+        for (Map.Entry<String, Map<String, Long>> t : byTask.entrySet()) {
+            boolean ok = true;
+            for (Map.Entry<String, Long> f : t.getValue().entrySet()) {
+                String rel = t.getKey() + "/" + f.getKey();
+                Long len = there.get(rel);
+                if (len == null || len.longValue() != f.getValue()) {
+                    ok = false;
+                    if (first == null) {
+                        first = len == null ? rel + " is missing"
+                                : String.format(Locale.ROOT, "%s has %,d bytes, not %,d", rel, len, f.getValue());
+                    }
+                }
+            }
+            if (!ok) {
+                bad++;
+            }
+        }
+        if (bad > 0) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "%s: the tables of %d of %d %s did not reach the output although their tasks wrote them (%s); %s",
+                    outUri, bad, byTask.size(), tasks, first, SHARED_FILESYSTEM));
         }
     }
 
@@ -342,6 +492,20 @@ public final class SparkJob {
                         a.positional.add(s);
                     }
                 }
+            }
+            // every usage mistake is found here, so that main() refuses it before starting Spark
+            switch (a.command) {
+                case "sweep" -> {
+                    if (a.positional.size() != 1 || a.grid == null || a.out == null) {
+                        throw new BadInputException("sweep: expected one TRACE, --grid GRID and --out DIR\n" + USAGE);
+                    }
+                }
+                case "replay" -> {
+                    if (a.positional.isEmpty() || a.out == null) {
+                        throw new BadInputException("replay: expected at least one TRACE and --out DIR\n" + USAGE);
+                    }
+                }
+                default -> throw new BadInputException("unknown command '" + a.command + "'\n" + USAGE);
             }
             return a;
         }

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -148,5 +149,90 @@ class SparkJobTest {
         assertEquals(2, missing.exit(), missing.err());
         assertEquals(2, run("frobnicate").exit());
         assertFalse(Files.exists(tmp.resolve("never")));
+    }
+
+    private static List<String> leftBeside(String name) throws IOException {
+        try (Stream<Path> s = Files.list(tmp)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("." + name + ".tmp")).toList();
+        }
+    }
+
+    @Test
+    void missingTracesAreOneLineEachBeforeAnyTask() throws IOException {
+        // Before: the tasks failed on them, and the job exited 1 with Spark's stack trace.
+        Path missing = tmp.resolve("no-such-trace");
+        Ran r = run("replay", uri(trace), uri(missing), "no-such-relative-trace", "--out", uri(tmp.resolve("never-r")));
+        assertEquals(2, r.exit(), r.err());
+        // a relative path is the driver's working directory's, and the line says so
+        Path relative = Path.of("").toAbsolutePath().resolve("no-such-relative-trace");
+        assertEquals(List.of(uri(missing) + ": no such trace directory",
+                "no-such-relative-trace: no such trace directory (file:" + relative + ")"), r.err().lines().toList());
+        assertFalse(Files.exists(tmp.resolve("never-r")));
+        assertEquals(List.of(), leftBeside("never-r"));
+    }
+
+    @Test
+    void aBadRowFoundInATaskIsExitTwoNamingTheUsersFile() throws IOException {
+        // The driver does not read a replay's trace; the task finds the row. Before: the task
+        // failed (retried on a cluster) and the job exited 1 with a stack trace naming the
+        // executor's copy of the trace.
+        Path bad = Files.createDirectories(tmp.resolve("badrow"));
+        try (Stream<Path> s = Files.list(trace)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, bad.resolve(f.getFileName()));
+            }
+        }
+        long line;
+        try (Stream<String> s = Files.lines(bad.resolve("mem.csv"))) {
+            line = s.count() + 1; // the header and every row, then ours
+        }
+        Files.writeString(bad.resolve("mem.csv"), "soon,0,0,0,r,0x1000,8\n", StandardOpenOption.APPEND);
+        Ran r = run("replay", uri(bad), "--out", uri(tmp.resolve("never-b")));
+        assertEquals(2, r.exit(), r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("file:" + bad.resolve("mem.csv") + ":" + line + ": "), r.err());
+        assertTrue(lines.get(0).contains("soon"), r.err());
+        assertFalse(Files.exists(tmp.resolve("never-b")));
+        assertEquals(List.of(), leftBeside("never-b"));
+    }
+
+    @Test
+    void outputTheDriverCannotSeeIsExitTwoAndLeavesNothing() throws IOException {
+        // Tasks write to disks of their own (a file:// "cluster" without a shared mount). Before:
+        // exit 0, "swept 2 points", and an output whose points/ was empty.
+        Path executorDisk = Files.createDirectories(tmp.resolve("executor-disk"));
+        System.setProperty(NodeLocalFileSystem.ROOT_PROPERTY, executorDisk.toString());
+        spark.sparkContext().hadoopConfiguration().set("fs." + NodeLocalFileSystem.SCHEME + ".impl",
+                NodeLocalFileSystem.class.getName());
+        Path grid = Files.writeString(tmp.resolve("grid-nl.txt"), "vms = 1, 2\n");
+        Path out = tmp.resolve("nl-out");
+        Ran r = run("sweep", uri(trace), "--grid", uri(grid), "--out", NodeLocalFileSystem.SCHEME + "://" + out);
+        assertEquals(2, r.exit(), r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith(NodeLocalFileSystem.SCHEME + ":" + out
+                + ": the tables of 2 of 2 points did not reach the output although their tasks wrote them"
+                + " (points/000/fault_events.parquet is missing); the driver and every executor must see the same"
+                + " filesystem at that path"),
+                r.err());
+        assertEquals("", r.out());
+        assertFalse(Files.exists(out));
+        assertEquals(List.of(), leftBeside("nl-out"));
+        // the tasks did write them, where the driver cannot see
+        try (Stream<Path> s = Files.walk(executorDisk)) {
+            assertEquals(2, s.filter(p -> p.getFileName().toString().equals(MetricTables.TLB_STATS.fileName())).count());
+        }
+    }
+
+    @Test
+    void anOutThatCannotBeCreatedIsOneLine() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory\n");
+        String out = uri(file.resolve("out"));
+        Ran r = run("replay", uri(trace), "--out", out);
+        assertEquals(2, r.exit(), r.err());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("--out " + out + ": cannot create directory "), r.err());
     }
 }

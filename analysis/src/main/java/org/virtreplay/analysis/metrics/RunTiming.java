@@ -10,13 +10,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one non-deterministic fact of a run, its wall time, kept out of the Parquet tables (so that
- * two runs give byte-identical data files) in a small side file {@code DIR/run_info.json}:
- * {@code {"wall_time_ns": N, "events_processed": M}}.
+ * The one non-deterministic fact of a run, its wall time, kept out of the Parquet tables and the
+ * report (so that two runs give byte-identical files) in a small side file
+ * {@code DIR/timing.json}: {@code {"wall_time_ns": N, "events_processed": M}}. It is the only file of
+ * a run's output allowed to differ between two runs of the same inputs (docs/metrics.md,
+ * Determinism); nothing else reads it back into an output.
  */
 public record RunTiming(long wallTimeNs, long eventsProcessed) {
 
-    public static final String FILE = "run_info.json";
+    public static final String FILE = "timing.json";
 
     private static final Pattern WALL = Pattern.compile("\"wall_time_ns\"\\s*:\\s*(\\d+)");
     private static final Pattern EVENTS = Pattern.compile("\"events_processed\"\\s*:\\s*(\\d+)");

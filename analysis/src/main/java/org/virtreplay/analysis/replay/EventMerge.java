@@ -104,6 +104,8 @@ final class EventMerge {
             long[] winFaults = new long[nvm];
             long windowStart = Long.MIN_VALUE;
             long windowEnd = Long.MIN_VALUE;
+            long firstTs = 0;
+            long windows = 0;
             while (true) {
                 // The earliest non-memory event; ties go to the lower kind.
                 int best = heads.earliest();
@@ -111,17 +113,29 @@ final class EventMerge {
                 if (best < 0 && !memHas) {
                     break;
                 }
-                long nextTs = memHas && mem.ts() < bestTs ? mem.ts() : bestTs;
+                final boolean memFirst = memHas && (best < 0 || mem.ts() < bestTs);
+                long nextTs = memFirst ? mem.ts() : bestTs;
                 if (windowEnd == Long.MIN_VALUE) {
+                    firstTs = nextTs;
                     windowStart = Math.floorDiv(nextTs, window) * window;
-                    windowEnd = windowStart + window;
+                    windowEnd = windowEnd(windowStart, window);
+                    windows = 1;
                 }
-                while (nextTs >= windowEnd) {
+                if (nextTs >= windowEnd && windowEnd != Long.MAX_VALUE) {
+                    windows += Math.floorDiv(nextTs, window) - Math.floorDiv(windowStart, window);
+                    if (windows > TimelineWindows.MAX_WINDOWS || windows < 0) {
+                        // Checked before writing the windows up to nextTs, so a gap in time is refused at
+                        // once. The span was not known before the replay (a CSV table): read the
+                        // remaining timestamps to name it.
+                        throw TimelineWindows.tooMany(firstTs, heads.lastTs(mem, memHas, nextTs), window);
+                    }
+                }
+                while (nextTs >= windowEnd && windowEnd != Long.MAX_VALUE) {
                     emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
                     windowStart = windowEnd;
-                    windowEnd += window;
+                    windowEnd = windowEnd(windowStart, window);
                 }
-                if (memHas && mem.ts() < bestTs) {
+                if (memFirst) {
                     // Memory accesses dominate: run them in a tight loop until another event or the window ends.
                     try {
                         memHas = memRun.run(Math.min(bestTs, windowEnd));
@@ -141,10 +155,10 @@ final class EventMerge {
             if (windowEnd != Long.MIN_VALUE) {
                 // Interrupts acknowledged during the drain belong to the last window(s).
                 long last = Math.max(rp.lastTs(), windowStart);
-                while (last >= windowEnd) {
+                while (last >= windowEnd && windowEnd != Long.MAX_VALUE) {
                     emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
                     windowStart = windowEnd;
-                    windowEnd += window;
+                    windowEnd = windowEnd(windowStart, window);
                 }
                 emitWindow(rp, timeW, windowStart, windowEnd, winLookups, winMisses, winFaults, winAcked, winIrq);
             }
@@ -164,6 +178,14 @@ final class EventMerge {
             irqW.close();
         }
         return memRun.accesses;
+    }
+
+    /**
+     * The end of the window starting at {@code start}; the last window ends at 2^63-1 instead of
+     * wrapping (trace timestamps go up to 2^63-1) and holds an event at that time too.
+     */
+    private static long windowEnd(long start, long window) {
+        return start > Long.MAX_VALUE - window ? Long.MAX_VALUE : start + window;
     }
 
     /** How long after the last event in-flight interrupts may still complete (ns). */
@@ -248,7 +270,8 @@ final class EventMerge {
             int best = -1;
             long bestTs = Long.MAX_VALUE;
             for (int k = 0; k < K_MEM; k++) {
-                if (head[k] != null && ts[k] < bestTs) {
+                // A head at 2^63-1 (a valid ts) is still a head: compare only once there is a best.
+                if (head[k] != null && (best < 0 || ts[k] < bestTs)) {
                     best = k;
                     bestTs = ts[k];
                 }
@@ -268,6 +291,26 @@ final class EventMerge {
             }
             head[k] = advance(k);
             ts[k] = tsOf(head[k]);
+        }
+
+        /**
+         * The greatest timestamp of {@code seen}, every head and every record after them, and the
+         * {@code mem} rows from the current one ({@code memHas}) on: reads the rest of the trace's
+         * timestamps without replaying them, to name a refused replay's span.
+         */
+        long lastTs(PrefetchedMem mem, boolean memHas, long seen) {
+            long last = seen;
+            for (int k = 0; k < K_MEM; k++) {
+                while (head[k] != null) {
+                    last = Math.max(last, ts[k]);
+                    head[k] = advance(k);
+                    ts[k] = tsOf(head[k]);
+                }
+            }
+            for (boolean has = memHas; has; has = mem.next()) {
+                last = Math.max(last, mem.ts());
+            }
+            return last;
         }
 
         private Object advance(int k) {

@@ -1,12 +1,10 @@
 package org.virtreplay.analysis.replay;
 
-import org.virtreplay.ingest.convert.TraceConverter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
@@ -27,6 +25,7 @@ import org.virtreplay.engine.replay.Stage2Port;
 import org.virtreplay.engine.tlb.CorePreset;
 import org.virtreplay.engine.tlb.Replacement;
 import org.virtreplay.engine.tlb.TlbGeometry;
+import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Manifest;
 import org.virtreplay.ingest.trace.MemslotRecord;
 import org.virtreplay.ingest.trace.TableKind;
@@ -42,7 +41,9 @@ import org.virtreplay.ingest.trace.VmRecord;
  * engine, and {@link ReplayTables} writes the tables kept as counters until the end.
  *
  * <p>All tables are written into a temporary directory beside the output, which is renamed into
- * place at the end, so a failed run leaves nothing behind.
+ * place at the end ({@link AtomicOutput}), so a failed or killed run leaves nothing behind; the
+ * wall time goes to {@link RunTiming#FILE}, apart from the tables, which are the same bytes on
+ * every run.
  */
 public final class ReplayJob {
 
@@ -187,11 +188,9 @@ public final class ReplayJob {
     /** Runs the replay and writes the tables; {@code s2} is the hypervisor's stage-2 side. */
     public static Result run(Options o, Stage2Port.Factory s2) throws IOException {
         long t0 = System.nanoTime();
-        Path out = o.out().toAbsolutePath().normalize();
-        if (Files.exists(out) && !o.force()) {
-            throw new BadInputException(out + ": already exists; use --force to replace it");
-        }
+        AtomicOutput.check(o.out(), o.force(), o.trace());
         Trace trace = Trace.open(o.trace());
+        TimelineWindows.checkBeforeReplay(trace, o.windowNs());
         Scenario sc = o.scenario();
         if (o.vmsPerHost() > 0 && sc.get(Scenario.Key.SCHED_POLICY).equals("trace")) {
             // The recorded schedule places the recorded VMs only; replicas need the modelled scheduler.
@@ -250,13 +249,8 @@ public final class ReplayJob {
             }
         }
 
-        Path parent = out.getParent() == null ? Path.of(".") : out.getParent();
-        Files.createDirectories(parent);
-        // A plain directory (umask permissions, unlike createTempDirectory's 0700), unique per process and time.
-        Path tmp = parent.resolve("." + out.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        Files.createDirectory(tmp);
-        boolean done = false;
-        try {
+        try (AtomicOutput out = AtomicOutput.directory(o.out(), o.force(), o.trace())) {
+            Path tmp = out.path();
             long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors);
             ReplayTables.writeTlbStats(rp, tmp);
             ReplayTables.writeFaults(rp, tmp);
@@ -264,16 +258,8 @@ public final class ReplayJob {
             ReplayTables.writeRunInfo(o, sc, trace, rp, tmp, cfg);
             long wall = System.nanoTime() - t0;
             new RunTiming(wall, rp.events()).write(tmp);
-            if (Files.exists(out)) {
-                TraceConverter.deleteTree(out);
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-            return new Result(out, rp.events(), accesses, wall);
-        } finally {
-            if (!done) {
-                TraceConverter.deleteTree(tmp);
-            }
+            out.commit();
+            return new Result(out.target(), rp.events(), accesses, wall);
         }
     }
 

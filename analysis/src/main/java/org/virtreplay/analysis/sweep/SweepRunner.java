@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,9 +19,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.analysis.replay.TimelineWindows;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Trace;
 
 /**
@@ -50,7 +51,10 @@ public final class SweepRunner {
     /** Problems reported before the conversion of a bad CSV trace gives up (as {@code ingest}'s default). */
     static final int MAX_ERRORS = 20;
 
-    /** Timeline window of the per-point replays (the sweep does not use the timeline). */
+    /**
+     * Timeline window of the per-point replays (the sweep does not use the timeline); widened along
+     * 1, 2, 5, 10 … ms for a trace whose span would need more than {@link TimelineWindows#MAX_WINDOWS}.
+     */
     public static final long WINDOW_NS = 1_000_000L;
 
     /**
@@ -150,7 +154,9 @@ public final class SweepRunner {
         Map<String, String> opts = new TreeMap<>();
         opts.put("sweep.point", Integer.toString(setup.point().index()));
         opts.put("sweep.params", setup.point().label());
-        ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, WINDOW_NS, true, true,
+        // The sweep does not use the timeline: widen its windows for a trace too long for 1 ms ones.
+        long window = TimelineWindows.widthFor(trace, WINDOW_NS);
+        ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, window, true, true,
                 false, toolVersion, opts, setup.vmsPerHost(), false, provenance, origin);
         ReplayJob.run(o, s2);
         return PointMetrics.rows(dir, setup);
@@ -170,19 +176,13 @@ public final class SweepRunner {
     /** Runs the sweep, then {@code finisher} on its directory while it is still temporary. */
     public static Result run(Options o, Stage2Port.Factory s2, Finisher finisher) throws IOException {
         long t0 = System.nanoTime();
-        Path out = o.out().toAbsolutePath().normalize();
-        if (Files.exists(out) && !o.force()) {
-            throw new BadInputException(out + ": already exists; use --force to replace it");
-        }
+        AtomicOutput.check(o.out(), o.force(), o.trace());
         if (o.workers() < 0) {
             throw new BadInputException("--workers: expected a positive number of workers, got " + o.workers());
         }
         List<PointSetup> setups = setups(o.trace(), o.grid(), o.base());
-        Path parent = out.getParent() == null ? Path.of(".") : out.getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
-        boolean done = false;
-        try {
+        try (AtomicOutput out = AtomicOutput.directory(o.out(), o.force(), o.trace())) {
+            Path tmp = out.path();
             Files.createDirectories(tmp.resolve(POINTS_DIR));
             // Every point reads the whole trace. The trace's name and digest are taken once; a trace
             // with CSV tables is converted to Parquet once, so that points do not each parse text
@@ -202,7 +202,7 @@ public final class SweepRunner {
                             Runtime.getRuntime().availableProcessors());
             List<List<SweepResultRow>> perPoint = runAll(o, workers, setups, tmp, source, provenance, s2);
             if (!source.equals(o.trace())) {
-                TraceConverter.deleteTree(source);
+                AtomicOutput.deleteTree(source);
             }
             List<SweepResultRow> rows = new ArrayList<>();
             perPoint.forEach(rows::addAll);
@@ -210,16 +210,8 @@ public final class SweepRunner {
             Knees.Result knees = Knees.find(o.grid(), rows, o.requirements());
             writeSummary(tmp, o.grid(), rows, knees);
             finisher.finish(tmp, rows, knees);
-            if (Files.exists(out)) {
-                TraceConverter.deleteTree(out);
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-            return new Result(out, o.grid(), setups, rows, knees, System.nanoTime() - t0, workers);
-        } finally {
-            if (!done) {
-                TraceConverter.deleteTree(tmp);
-            }
+            out.commit();
+            return new Result(out.target(), o.grid(), setups, rows, knees, System.nanoTime() - t0, workers);
         }
     }
 

@@ -103,6 +103,9 @@ public final class ParquetTableWriter implements TableWriter {
             this.names = new String[n];
             this.types = new Column.Type[n];
             this.symbols = new Binary[n][];
+            this.recent = new String[n][4];
+            this.recentBin = new Binary[n][4];
+            this.recentNext = new int[n];
             for (int i = 0; i < n; i++) {
                 Column c = kind.column(i);
                 names[i] = c.name();
@@ -114,6 +117,27 @@ public final class ParquetTableWriter implements TableWriter {
                     }
                 }
             }
+        }
+
+        // the last few strings of each TEXT column and their UTF-8 form: tables repeat a few words
+        // (an exit type, a permission string) row after row
+        private final String[][] recent;
+        private final Binary[][] recentBin;
+        private final int[] recentNext;
+
+        private Binary text(int col, String s) {
+            String[] r = recent[col];
+            for (int k = 0; k < r.length; k++) {
+                if (r[k] == s) {
+                    return recentBin[col][k];
+                }
+            }
+            Binary b = Binary.fromString(s);
+            int k = recentNext[col];
+            r[k] = s;
+            recentBin[col][k] = b;
+            recentNext[col] = (k + 1) % r.length;
+            return b;
         }
 
         @Override
@@ -152,7 +176,7 @@ public final class ParquetTableWriter implements TableWriter {
                 switch (types[i]) {
                     case INT -> out.addInteger(row.getInt(i));
                     case LONG, SIZE, HEX -> out.addLong(row.get(i));
-                    case TEXT -> out.addBinary(Binary.fromString(row.text(i)));
+                    case TEXT -> out.addBinary(text(i, row.text(i)));
                     default -> out.addBinary(symbols[i][row.getInt(i)]);
                 }
                 out.endField(names[i], i);

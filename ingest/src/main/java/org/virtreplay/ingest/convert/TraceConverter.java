@@ -2,15 +2,12 @@ package org.virtreplay.ingest.convert;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Problems;
 import org.virtreplay.ingest.trace.Row;
 import org.virtreplay.ingest.trace.TableCursor;
@@ -20,8 +17,8 @@ import org.virtreplay.ingest.trace.Trace;
 /**
  * Validates a whole trace and writes it in another form: Parquet ({@code virtreplay ingest}) or
  * canonical CSV ({@code virtreplay ingest --to csv}). Streams every table (memory does not grow
- * with its length), writes into a temporary directory beside the target and renames it into place
- * only when every table is good, so a failed run leaves nothing at the target.
+ * with its length), writes through an {@link AtomicOutput}: a temporary directory beside the target,
+ * renamed into place only when every table is good, so a failed run leaves nothing at the target.
  */
 public final class TraceConverter {
     /** The form to write. */
@@ -48,7 +45,8 @@ public final class TraceConverter {
      * Converts {@code in} to {@code out}. Returns the number of rows written per table.
      *
      * @throws BadInputException with one line per problem (at most {@code maxErrors}) if the
-     *                           input is bad, or if {@code out} exists and {@code force} is false
+     *                           input is bad, if {@code out} exists and {@code force} is false,
+     *                           or if {@code out} is or holds {@code in}
      */
     public static Map<TableKind, Long> convert(Path in, Path out, Form to, int maxErrors, boolean force) {
         return convert(in, out, to, maxErrors, force, Progress.NONE);
@@ -57,38 +55,14 @@ public final class TraceConverter {
     /** {@link #convert(Path, Path, Form, int, boolean)}, telling {@code progress} how far it has got. */
     public static Map<TableKind, Long> convert(Path in, Path out, Form to, int maxErrors, boolean force,
             Progress progress) {
-        Path target = out.toAbsolutePath().normalize();
-        if (target.equals(in.toAbsolutePath().normalize())) {
-            throw new BadInputException(out + ": is the input trace; write to another directory");
-        }
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
-            throw new BadInputException(out + ": already exists (use --force to replace it)");
-        }
         Problems problems = new Problems(maxErrors);
-        Path parent = target.getParent();
-        Path tmp;
-        try {
-            Files.createDirectories(parent);
-            // not createTempDirectory: its owner-only permissions would stay on the renamed result
-            tmp = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
-            deleteTree(tmp);
-            Files.createDirectory(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        boolean done = false;
-        try {
-            Map<TableKind, Long> counts = writeAll(in, tmp, to, problems, progress);
+        try (AtomicOutput o = AtomicOutput.directory(out, force, in)) {
+            Map<TableKind, Long> counts = writeAll(in, o.path(), to, problems, progress);
             problems.throwIfAny();
-            install(tmp, target);
-            done = true;
+            o.commit();
             return counts;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (!done) {
-                deleteTree(tmp);
-            }
         }
     }
 
@@ -133,35 +107,8 @@ public final class TraceConverter {
         return counts;
     }
 
-    /** Moves {@code tmp} to {@code target}, replacing an old target only once the new one is complete. */
-    private static void install(Path tmp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
-            deleteTree(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            throw new BadInputException(target + ": appeared while ingesting; not replaced");
-        }
-        if (old != null) {
-            deleteTree(old);
-        }
-    }
-
-    /** Deletes a directory tree (or file) if it exists. */
+    /** Deletes a directory tree (or file) if it exists: {@link AtomicOutput#deleteTree}. */
     public static void deleteTree(Path p) {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        AtomicOutput.deleteTree(p);
     }
 }

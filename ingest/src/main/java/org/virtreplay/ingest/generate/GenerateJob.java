@@ -1,20 +1,25 @@
 package org.virtreplay.ingest.generate;
 
-import org.virtreplay.ingest.convert.TraceConverter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.output.AtomicOutput;
 
 /**
  * Writes a generated trace directory safely: everything goes to a hidden temporary directory beside
- * the target, which is renamed into place only when complete, so a failed or interrupted run never
- * leaves a partial trace at {@code out}.
+ * the target ({@link AtomicOutput}), which is renamed into place only when complete, so a failed or
+ * interrupted run never leaves a partial trace at {@code out}. With {@code --force}, the files of
+ * an existing directory that are not trace files are copied into the new one first.
  */
 public final class GenerateJob {
     private GenerateJob() {
@@ -27,7 +32,7 @@ public final class GenerateJob {
     /**
      * Generates the trace described by {@code options} into {@code out}.
      *
-     * @param force replace the trace files of an existing non-empty {@code out} (other files are kept)
+     * @param force replace an existing non-empty {@code out}, keeping its files other than trace files
      * @param progress progress sink (about once a second), or null
      */
     public static Generator.Counts run(GeneratorOptions options, Path out, Compression compression, boolean force,
@@ -46,45 +51,13 @@ public final class GenerateJob {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new BadInputException("option '--out': parent directory of " + out + " does not exist");
         }
-        Path tmp = newTempDir(parent, "." + target.getFileName() + ".tmp-");
-        boolean ok = false;
-        try {
-            Generator.Counts counts = gen.writeTo(tmp, compression, progress);
-            if (!Files.exists(target)) {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                if (nonEmpty) {
-                    removeTraceFiles(target);
-                }
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
-                    for (Path f : ds) {
-                        Files.move(f, target.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING,
-                                StandardCopyOption.ATOMIC_MOVE);
-                    }
-                }
-                Files.delete(tmp);
+        try (AtomicOutput o = AtomicOutput.directory(target, true)) {
+            Generator.Counts counts = gen.writeTo(o.path(), compression, progress);
+            if (nonEmpty) {
+                copyOtherFiles(target, o.path());
             }
-            ok = true;
+            o.commit();
             return counts;
-        } finally {
-            if (!ok) {
-                TraceConverter.deleteTree(tmp);
-            }
-        }
-    }
-
-    /** Like Files.createTempDirectory but with the umask's permissions (not 0700), as the trace keeps them. */
-    private static Path newTempDir(Path parent, String prefix) throws IOException {
-        long n = System.nanoTime() ^ ProcessHandle.current().pid() << 32;
-        for (int i = 0; ; i++) {
-            Path p = parent.resolve(prefix + Long.toHexString(n + i));
-            try {
-                return Files.createDirectory(p);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (i > 100) {
-                    throw e;
-                }
-            }
         }
     }
 
@@ -94,16 +67,34 @@ public final class GenerateJob {
         }
     }
 
-    /** Deletes KIND.csv, KIND.csv.{gz,xz,zst} and KIND.parquet so that no kind is left in two forms. */
-    private static void removeTraceFiles(Path dir) throws IOException {
-        List<Path> doomed = new ArrayList<>();
+    /**
+     * Copies what {@code --force} keeps of an existing directory into the new one before it
+     * replaces it whole: every entry but the trace files (KIND.csv, KIND.csv.{gz,xz,zst},
+     * KIND.parquet, so that no kind is left in two forms) and those the generator wrote.
+     */
+    private static void copyOtherFiles(Path from, Path to) throws IOException {
+        Set<String> trace = new HashSet<>();
         for (String k : KINDS) {
             for (String ext : new String[] {".csv", ".csv.gz", ".csv.xz", ".csv.zst", ".parquet"}) {
-                doomed.add(dir.resolve(k + ext));
+                trace.add(k + ext);
             }
         }
-        for (Path p : doomed) {
-            Files.deleteIfExists(p);
+        List<Path> keep = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(from)) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString();
+                if (!trace.contains(n) && !Files.exists(to.resolve(n), LinkOption.NOFOLLOW_LINKS)) {
+                    keep.add(p);
+                }
+            }
+        }
+        for (Path top : keep) {
+            try (Stream<Path> s = Files.walk(top)) {
+                for (Path p : s.toList()) {
+                    Files.copy(p, to.resolve(from.relativize(p).toString()), StandardCopyOption.COPY_ATTRIBUTES,
+                            LinkOption.NOFOLLOW_LINKS);
+                }
+            }
         }
     }
 }

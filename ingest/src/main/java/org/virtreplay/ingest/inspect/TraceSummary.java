@@ -40,6 +40,9 @@ public final class TraceSummary {
     private long ptePaMin = -1;
     private long ptePaMax;
     private final long[] mapCount = new long[3];
+    /** Observed exits by exception type and by EC name (a few distinct words each). */
+    private final Map<String, Long> exitsByType = new java.util.TreeMap<>();
+    private final Map<String, Long> exitsByClass = new java.util.TreeMap<>();
 
     private TraceSummary(Trace trace) {
         this.trace = trace;
@@ -127,6 +130,11 @@ public final class TraceSummary {
                     ptePaMax = Long.compareUnsigned(pa, ptePaMax) > 0 ? pa : ptePaMax;
                 } else if (k == TableKind.MAP) {
                     mapCount[r.getInt(2)]++;
+                } else if (k == TableKind.EXITS) {
+                    exitsByType.merge(r.isNull(4) ? "(none)" : r.text(4), 1L, Long::sum);
+                    if (!r.isNull(6)) {
+                        exitsByClass.merge(r.text(6), 1L, Long::sum);
+                    }
                 }
             }
         }
@@ -275,6 +283,13 @@ public final class TraceSummary {
         if (trace.has(TableKind.MAP)) {
             b.append("map: stage 1 ").append(mapCount[1]).append(", stage 2 ").append(mapCount[2]).append('\n');
         }
+        if (trace.has(TableKind.EXITS)) {
+            b.append("exits (observed) by type:");
+            exitsByType.forEach((t, n) -> b.append(' ').append(t).append(' ').append(n));
+            b.append("; by exception class:");
+            exitsByClass.forEach((t, n) -> b.append(' ').append(t).append(' ').append(n));
+            b.append('\n');
+        }
         if (trace.has(TableKind.IRQ)) {
             b.append("\ninterrupts by class:");
             for (IrqRecord.IntClass c : IrqRecord.IntClass.values()) {
@@ -371,6 +386,14 @@ public final class TraceSummary {
             j.close('}');
         }
         j.close('}');
+        if (trace.has(TableKind.EXITS)) {
+            j.key("exits_by_type").open('{');
+            exitsByType.forEach((t, n) -> j.key(t).num(n));
+            j.close('}');
+            j.key("exits_by_class").open('{');
+            exitsByClass.forEach((t, n) -> j.key(t).num(n));
+            j.close('}');
+        }
         j.close('}');
         return j.toString() + "\n";
     }

@@ -46,6 +46,8 @@ public final class LackeyParser {
 
     private final String fileName;
     private final int maxErrors;
+    private final boolean lenient;
+    private long skipped;
     private final List<String> problems = new ArrayList<>();
     private final byte[] buf;
     private int len;
@@ -55,10 +57,24 @@ public final class LackeyParser {
     private long records;
 
     public LackeyParser(String fileName, int maxErrors, int bufferSize) {
+        this(fileName, maxErrors, bufferSize, false);
+    }
+
+    /**
+     * @param lenient skip malformed lines and only count them ({@link #skipped()}) instead of
+     *                reporting them as problems
+     */
+    public LackeyParser(String fileName, int maxErrors, int bufferSize, boolean lenient) {
         this.fileName = fileName;
         this.maxErrors = Math.max(1, maxErrors);
         this.buf = new byte[bufferSize];
         this.line = 1;
+        this.lenient = lenient;
+    }
+
+    /** Malformed lines skipped (lenient parsers only). */
+    public long skipped() {
+        return skipped;
     }
 
     public LackeyParser(String fileName, int maxErrors) {
@@ -230,6 +246,10 @@ public final class LackeyParser {
         int e = lineStart;
         while (buf[e] != '\n') {
             e++;
+        }
+        if (lenient) {
+            skipped++;
+            return e + 1;
         }
         if (problems.size() < maxErrors) {
             int shown = Math.min(e - lineStart, 80);

@@ -26,8 +26,12 @@ public final class LackeyReader {
         void accept(LackeyBatch batch);
     }
 
-    /** Summary of a read. */
-    public record Result(long lines, long records) { }
+    /** Summary of a read: lines read, records given, malformed lines skipped (lenient reads). */
+    public record Result(long lines, long records, long skipped) {
+        public Result(long lines, long records) {
+            this(lines, records, 0);
+        }
+    }
 
     private static final int BATCH = 1 << 15;
     private static final int BATCHES = 4;
@@ -69,13 +73,21 @@ public final class LackeyReader {
      * this throws.
      */
     public static Result read(Path file, int maxErrors, Consumer consumer) throws IOException {
-        String name = file.toString();
+        return read(file, file.toString(), maxErrors, false, consumer);
+    }
+
+    /**
+     * As {@link #read(Path, int, Consumer)}, naming the file {@code name} in messages; a lenient
+     * read skips malformed lines and counts them ({@link Result#skipped()}) instead.
+     */
+    public static Result read(Path file, String name, int maxErrors, boolean lenient, Consumer consumer)
+            throws IOException {
         BlockingQueue<LackeyBatch> free = new ArrayBlockingQueue<>(BATCHES);
         BlockingQueue<LackeyBatch> full = new ArrayBlockingQueue<>(BATCHES + 1);
         for (int i = 0; i < BATCHES; i++) {
             free.add(new LackeyBatch(BATCH));
         }
-        LackeyParser parser = new LackeyParser(name, maxErrors);
+        LackeyParser parser = new LackeyParser(name, maxErrors, 1 << 20, lenient);
         Throwable[] failure = new Throwable[1];
         InputStream in = open(file);
         Thread reader = new Thread(() -> {
@@ -126,6 +138,6 @@ public final class LackeyReader {
         if (!parser.problems().isEmpty()) {
             throw new BadInputException(parser.problems());
         }
-        return new Result(parser.lines(), parser.records());
+        return new Result(parser.lines(), parser.records(), parser.skipped());
     }
 }

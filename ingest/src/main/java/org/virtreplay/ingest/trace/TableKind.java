@@ -53,7 +53,20 @@ public enum TableKind {
             ts("ts"), dec("pe", -1, 4095), dec("vm", 0, 65535), dec("vcpu", 0, 511),
             oneOf("event", "run", "preempt", "block", "wake")),
     DAIF("daif",
-            ts("ts"), dec("vm", 0, 65535), dec("vcpu", 0, 511), oneOf("event", "mask", "unmask"));
+            ts("ts"), dec("vm", 0, 65535), dec("vcpu", 0, 511), oneOf("event", "mask", "unmask")),
+    /** Observation: one row per guest exit of the recorded host (docs/trace-format.md); replay ignores it. */
+    EXITS("exits",
+            ts("ts"), dec("vm", 0, 65535), dec("vcpu", 0, 511), dec("pe", -1, 4095), text("type").opt(),
+            value("ec").opt(), text("ec_name").opt(), value("esr").opt(), address("pc").opt(),
+            address("ipa").opt(), address("far").opt(), ts("duration_ns").opt()),
+    /** Observation: one row per Arm SPE sample (docs/trace-format.md); replay ignores it. */
+    SPE_SAMPLES("spe_samples",
+            ts("ts"), dec("vm", 0, 65535), dec("vcpu", -1, 511), dec("pe", -1, 4095), dec("el", 0, 3).opt(),
+            oneOf("op", "load", "store", "branch", "other").opt(), address("pc").opt(), address("va").opt(),
+            address("pa").opt(), oneOf("tlb", "hit", "miss").opt(), oneOf("l1d", "hit", "miss").opt(),
+            oneOf("llc", "hit", "miss").opt(), dec("total_cycles", 0, Integer.MAX_VALUE).opt(),
+            dec("issue_cycles", 0, Integer.MAX_VALUE).opt(), dec("xlat_cycles", 0, Integer.MAX_VALUE).opt(),
+            text("events").opt(), text("data_src").opt());
 
     private final String tableName;
     private final List<Column> columns;
@@ -98,6 +111,14 @@ public enum TableKind {
     /** True for the time-ordered event tables (all but {@code vms} and {@code memslots}). */
     public boolean isTimed() {
         return this != VMS && this != MEMSLOTS;
+    }
+
+    /**
+     * True for the observation tables ({@code exits}, {@code spe_samples}): what the recorded host
+     * did, kept for reports and comparison; replay does not take them as input.
+     */
+    public boolean isObservation() {
+        return this == EXITS || this == SPE_SAMPLES;
     }
 
     /** The kind whose table is named {@code name}, or null. */

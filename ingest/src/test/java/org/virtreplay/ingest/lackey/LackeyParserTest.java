@@ -173,4 +173,24 @@ class LackeyParserTest {
         assertEquals(100_000, expect[0]);
         assertFalse(expect[0] == 0);
     }
+
+    @Test
+    void lenientParserCountsBadLinesAndKeepsTheGoodOnes() throws IOException {
+        // 3 good records (lines 1, 2, 4) and 2 bad lines (3: bad address, 5: size 0); with a problem
+        // limit of 1 a strict parser would stop, a lenient one reads to the end without messages.
+        String text = "I  0400,4\n L 1000,8\nI  zz12,4\n S 2000,8\n M 3000,0\n";
+        LackeyParser p = new LackeyParser("t.lackey", 1, 1 << 10, true);
+        LackeyBatch b = new LackeyBatch(16);
+        List<Rec> out = new ArrayList<>();
+        var in = new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
+        while (p.next(in, b)) {
+            for (int i = 0; i < b.count; i++) {
+                out.add(new Rec(b.kind[i], b.addr[i], b.size[i]));
+            }
+        }
+        assertEquals(List.of(new Rec(LackeyParser.FETCH, 0x400, 4), new Rec(LackeyParser.LOAD, 0x1000, 8),
+                new Rec(LackeyParser.STORE, 0x2000, 8)), out);
+        assertEquals(2, p.skipped());
+        assertEquals(List.of(), p.problems());
+    }
 }

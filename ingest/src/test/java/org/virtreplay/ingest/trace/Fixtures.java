@@ -40,6 +40,13 @@ final class Fixtures {
                 + "12,40,0,-1,device,-1,level,deassert,0,,\n13,8192,1,0,its,-1,edge,assert,255,13,13\n");
         t.put("sched.csv", "ts,pe,vm,vcpu,event\n0,0,0,0,run\n0,1,0,1,run\n7,-1,0,1,block\n8,-1,0,1,wake\n");
         t.put("daif.csv", "ts,vm,vcpu,event\n3,0,0,mask\n4,0,0,unmask\n");
+        // the observation tables: an exit with every column, one with only the required ones
+        t.put("exits.csv", "ts,vm,vcpu,pe,type,ec,ec_name,esr,pc,ipa,far,duration_ns\n"
+                + "6,0,1,3,TRAP,0x24,DABT_LOW,0x93c08007,0xffff800080001004,0x9000000,0xffffffffffffffff,"
+                + "9223372036854775807\n7,1,0,-1,,,,,,,,\n");
+        t.put("spe_samples.csv", "ts,vm,vcpu,pe,el,op,pc,va,pa,tlb,l1d,llc,total_cycles,issue_cycles,xlat_cycles,"
+                + "events,data_src\n0,0,-1,0,0,store,0x0,0xffffffffffffffff,0x8000000000,miss,hit,miss,2147483647,0,"
+                + "20,\"l1d-access;tlb-access,tlb-miss\",|OP STORE|LVL L1 hit\n9223372036854775807,1,0,-1,,,,,,,,,,,,,\n");
         return t;
     }
 

@@ -27,9 +27,11 @@ class RoundTripTest {
         Path back = tmp.resolve("back");
         Map<TableKind, Long> rows = TraceConverter.convert(csv, pq, Form.PARQUET, 20, false);
         // rows per table counted by hand in Fixtures.edgeTrace()
-        assertEquals(Map.of(TableKind.VMS, 2L, TableKind.MEMSLOTS, 3L, TableKind.SYSREG, 2L, TableKind.PTE, 2L,
-                TableKind.MAP, 3L, TableKind.MEM, 4L, TableKind.TLBI, 3L, TableKind.IRQ, 4L, TableKind.SCHED, 4L,
-                TableKind.DAIF, 2L), rows);
+        assertEquals(Map.ofEntries(Map.entry(TableKind.VMS, 2L), Map.entry(TableKind.MEMSLOTS, 3L),
+                Map.entry(TableKind.SYSREG, 2L), Map.entry(TableKind.PTE, 2L), Map.entry(TableKind.MAP, 3L),
+                Map.entry(TableKind.MEM, 4L), Map.entry(TableKind.TLBI, 3L), Map.entry(TableKind.IRQ, 4L),
+                Map.entry(TableKind.SCHED, 4L), Map.entry(TableKind.DAIF, 2L), Map.entry(TableKind.EXITS, 2L),
+                Map.entry(TableKind.SPE_SAMPLES, 2L)), rows);
         for (TableKind k : TableKind.values()) {
             assertEquals(true, Files.isRegularFile(pq.resolve(k.tableName() + ".parquet")), k.tableName());
         }
@@ -76,7 +78,7 @@ class RoundTripTest {
         // vms and memslots are read whole at open and not reported; the other tables of the
         // fixture are small (one call each, at their end, with the counts of the first test)
         assertEquals(List.of("sysreg 2 done", "pte 2 done", "map 3 done", "mem 65536", "mem 131072", "mem 131172 done",
-                "tlbi 3 done", "irq 4 done", "sched 4 done", "daif 2 done"), calls);
+                "tlbi 3 done", "irq 4 done", "sched 4 done", "daif 2 done", "exits 2 done", "spe_samples 2 done"), calls);
     }
 
     @Test

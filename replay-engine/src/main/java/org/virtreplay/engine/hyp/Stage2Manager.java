@@ -263,7 +263,7 @@ public final class Stage2Manager {
             throw new BadInputException(String.format(Locale.ROOT,
                     "VM %d memslot %d: IPA 0x%x and size 0x%x must be non-empty multiples of 4 KB", vm, slot, ipa, size));
         }
-        if (((ipa + size - 1) >>> v.ipaBits) != 0) {
+        if (!fits(ipa, size, v.ipaBits)) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "VM %d memslot %d: 0x%x+0x%x exceeds the %d-bit IPA space", vm, slot, ipa, size, v.ipaBits));
         }
@@ -305,7 +305,7 @@ public final class Stage2Manager {
             System.arraycopy(v.dirty, 0, d, 0, v.nSlots);
             v.dirty = d;
         }
-        if (kind != Memslot.MMIO && ((pa + size - 1) >>> v.paBits) != 0) {
+        if (kind != Memslot.MMIO && !fits(pa, size, v.paBits)) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "VM %d memslot %d: host PA 0x%x+0x%x is beyond the VM's %d-bit stage-2 output size (VTCR_EL2.PS)",
                     vm, slot, pa, size, v.paBits));
@@ -486,12 +486,34 @@ public final class Stage2Manager {
         }
         long attrs = AF | ((long) (type.isDevice() ? 2 : 3) << 8) | ((long) memattr << 2) | (r ? S2AP_R : 0)
                 | (w ? S2AP_W : 0) | (x ? 0 : XN);
+        checkIpaRange(v, "map", ipa, size);
         mapRange(v, ipa, pa, size, attrs);
+    }
+
+    /**
+     * Whether {@code [base, base+size)} (size > 0) lies below 2^{@code bits}; unlike a test of
+     * {@code base + size - 1}, it cannot be fooled by a sum that wraps past 2^64.
+     */
+    private static boolean fits(long base, long size, int bits) {
+        long limit = 1L << bits;
+        return Long.compareUnsigned(base, limit) < 0 && Long.compareUnsigned(size, limit - base) <= 0;
+    }
+
+    /**
+     * A recorded range beyond the VM's IPA space would alias lower IPAs through the tables' index
+     * bits (and a huge one would take as many steps as it has pages): refused.
+     */
+    private static void checkIpaRange(Vm v, String what, long ipa, long size) {
+        if (!fits(ipa, size, v.ipaBits)) {
+            throw new BadInputException(String.format(Locale.ROOT,
+                    "VM %d: stage-2 %s of 0x%x+0x%x exceeds the %d-bit IPA space", v.id, what, ipa, size, v.ipaBits));
+        }
     }
 
     /** Removes the mappings of {@code [ipa, ipa+size)} (with BBM's TLB maintenance per leaf). */
     public void unmap(int vm, long ipa, long size) {
         Vm v = vm(vm);
+        checkIpaRange(v, "unmap", ipa, size);
         long end = ipa + size;
         long a = ipa;
         while (a < end) {

@@ -225,7 +225,9 @@ public final class TableBuilder {
             throw new BadInputException(String.format(Locale.ROOT,
                     "range 0x%x+0x%x is not a non-empty multiple of the %d-byte granule", ia, size, gran.bytes));
         }
-        if (iaBits < 64 && (((ia + size - 1) >>> iaBits) != 0)) {
+        // Unsigned, and without forming ia + size, which wraps past 2^64 for a range near the top.
+        long limit = 1L << iaBits; // iaBits <= 52 (the constructor's root check)
+        if (Long.compareUnsigned(ia, limit) >= 0 || Long.compareUnsigned(size, limit - ia) > 0) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "range 0x%x+0x%x exceeds the %d-bit input range", ia, size, iaBits));
         }

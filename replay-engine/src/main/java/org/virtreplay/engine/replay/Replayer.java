@@ -495,18 +495,18 @@ public final class Replayer {
         final TranslationUnit tu = pes[p];
         final int kind = access == FETCH ? 3 : access == READ_WRITE ? 2 : access; // TranslationUnit's codes
         acc[p][f * NC + C_ACCESSES]++;
-        // An access that crosses a stage-1 granule boundary is one lookup per page, lowest first.
+        // An access that crosses a stage-1 granule boundary is one lookup per page, in the order of
+        // its bytes. Byte i is at va + i modulo 2^64, so an access crossing 2^64 continues at VA 0
+        // (docs/fidelity.md, "Access split"): page numbers are counted modulo 2^(64 - shift).
         final int shift = pageShift[f];
-        long page = va >>> shift;
-        final long lastPage = (va + Math.max(size, 1) - 1) >>> shift;
+        long more = (((va + Math.max(size, 1) - 1) >>> shift) - (va >>> shift)) & (-1L >>> shift);
         long a = va;
         while (true) {
             translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
-            if (page == lastPage) {
+            if (more-- == 0) {
                 break;
             }
-            page++;
-            a = page << shift;
+            a = ((a >>> shift) + 1) << shift;
         }
     }
 

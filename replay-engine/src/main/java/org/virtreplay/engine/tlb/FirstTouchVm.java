@@ -126,7 +126,10 @@ public final class FirstTouchVm implements TranslationUnit.WalkListener {
 
     /** Maps the stage-2 unit(s) covering {@code [ipa, ipa+len)} if not yet mapped. */
     private void mapIpa(long ipa, long len, boolean table) {
-        for (long a = ipa & -s2Unit; a < ipa + len; a += s2Unit) {
+        // Counted in units, not compared against ipa + len, which would wrap at 2^64 and never end.
+        long first = ipa & -s2Unit;
+        long units = ((ipa + len - 1 - first) >>> Long.numberOfTrailingZeros(s2Unit)) + 1;
+        for (long a = first; units-- > 0; a += s2Unit) {
             if (s2Units.add(a / s2Unit)) {
                 long pa;
                 if (table) {

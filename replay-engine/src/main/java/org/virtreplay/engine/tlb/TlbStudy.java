@@ -7,7 +7,8 @@ import org.virtreplay.engine.mmu.Mmu;
  * A one-VM, one-vCPU TLB study of an address trace (the engine behind {@code virtreplay tlb}): a
  * {@link FirstTouchVm} for the tables and one {@link TranslationUnit} for the TLBs. Each trace
  * access is split at the lookup page size ({@link FirstTouchVm#lookupPageSize()}) and each page is
- * looked up once, lowest first. Allocation-free per access.
+ * looked up once, in the order of the access's bytes (an access crossing 2^64 continues at VA 0).
+ * Allocation-free per access.
  */
 public final class TlbStudy {
     /** Access kinds, as {@link TranslationUnit#access} takes them. */
@@ -40,15 +41,17 @@ public final class TlbStudy {
             case WRITE -> stores++;
             default -> modifies++;
         }
-        long last = addr + (size <= 0 ? 0 : size - 1);
-        long p = addr >>> pageShift;
-        long end = last >>> pageShift;
+        // Byte i is at addr + i modulo 2^64: an access crossing 2^64 continues at VA 0
+        // (docs/fidelity.md, TLB), so pages are counted modulo 2^(64 - pageShift).
+        final int shift = pageShift;
+        long more = (((addr + (size <= 0 ? 0 : size - 1)) >>> shift) - (addr >>> shift)) & (-1L >>> shift);
         unit.now++;
         unit.access(addr, kind, 0);
         pageLookups++;
-        while (p != end) {
-            p++;
-            unit.access(p << pageShift, kind, 0);
+        long a = addr;
+        while (more-- != 0) {
+            a = ((a >>> shift) + 1) << shift;
+            unit.access(a, kind, 0);
             pageLookups++;
         }
     }

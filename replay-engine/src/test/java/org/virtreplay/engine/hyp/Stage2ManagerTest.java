@@ -3,16 +3,19 @@ package org.virtreplay.engine.hyp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.virtreplay.engine.hyp.Stage2Harness.VM;
 import static org.virtreplay.engine.hyp.Stage2Manager.CAUSE_LAZY_MAP;
 import static org.virtreplay.engine.hyp.Stage2Manager.CAUSE_MMIO;
 import static org.virtreplay.engine.hyp.Stage2Manager.CAUSE_UNMAPPED;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.mmu.AccessType;
 import org.virtreplay.engine.mmu.FaultKind;
+import org.virtreplay.engine.mmu.MemType;
 
 /**
  * Stage-2 fault handling with hand-computed expectations. The VM has a 40-bit IPA space: 4 KB
@@ -238,5 +241,44 @@ class Stage2ManagerTest {
         assertThrows(BadInputException.class, () -> h.m.addMemslot(VM, 3, 0x5000_0800L, 4096, Memslot.RAM, -1, 4096));
         assertThrows(BadInputException.class, () -> h.m.addMemslot(VM, 4, 0xFF_FFFF_F000L, 8192, Memslot.RAM, -1, 4096));
         assertThrows(BadInputException.class, () -> h.m.addMemslot(7, 0, 0x4000_0000L, 4096, Memslot.RAM, -1, 4096));
+    }
+
+    /**
+     * Recorded stage-2 {@code map} ranges must lie in the VM's 40-bit IPA space: a page ending
+     * exactly at 2^40 maps and translates; a range beyond it would alias lower IPAs through the
+     * tables' index bits, and one ending at 2^64 or spanning 2^62 bytes would take 2^50 steps, so
+     * both are refused at once.
+     */
+    @Test
+    void mapAndUnmapRangesStayInsideTheIpaSpace() {
+        Stage2Harness h = new Stage2Harness();
+        h.m.map(VM, 0xFF_FFFF_F000L, 0x1_0000_0000L, 4096, "rw", MemType.NORMAL_WB);
+        assertTrue(h.read(0xFF_FFFF_FFF8L));
+        assertEquals(0x1_0000_0FF8L, h.res.pa);
+        assertThrows(BadInputException.class,
+                () -> h.m.map(VM, 0x100_0000_0000L, 0x2_0000_0000L, 4096, "rw", MemType.NORMAL_WB));
+        assertThrows(BadInputException.class,
+                () -> h.m.map(VM, 0xFFFF_FFFF_FFFF_F000L, 0x2_0000_0000L, 4096, "rw", MemType.NORMAL_WB));
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            assertThrows(BadInputException.class, () -> h.m.unmap(VM, 0x8000_0000_0000_0000L, 1L << 62));
+            assertThrows(BadInputException.class, () -> h.m.unmap(VM, 0xFFFF_FFFF_FFFF_F000L, 4096));
+        });
+        // The page at the top is still mapped: nothing beyond 2^40 touched it.
+        assertTrue(h.read(0xFF_FFFF_F000L));
+        h.m.unmap(VM, 0xFF_FFFF_F000L, 4096);
+        assertFalse(h.read(0xFF_FFFF_F000L), "unmapped, outside every memslot: an MMIO exit");
+    }
+
+    /** A memslot whose end wraps past 2^64 is refused; one ending exactly at 2^40 is accepted. */
+    @Test
+    void memslotsEndingAtOrWrappingPastTheTop() {
+        Stage2Harness h = new Stage2Harness();
+        assertThrows(BadInputException.class,
+                () -> h.m.addMemslot(VM, 0, 0xFFFF_FFFF_FFFF_F000L, 0x2000, Memslot.RAM, -1, 4096));
+        assertThrows(BadInputException.class,
+                () -> h.m.addMemslot(VM, 1, 0x4000_0000L, 0x2000, Memslot.DEVICE, 0xFFFF_FFFF_FFFF_F000L, 4096));
+        h.m.addMemslot(VM, 2, 0xFF_FFE0_0000L, 2L << 20, Memslot.RAM, -1, 2L << 20);
+        assertTrue(h.read(0xFF_FFFF_FFF8L));
+        assertEquals(1, h.total(CAUSE_LAZY_MAP));
     }
 }

@@ -211,6 +211,24 @@ class TableBuilderTest {
         assertThrows(BadInputException.class, () -> s1.map(0x1000, 0x2000, 4096, "rw", MemType.NORMAL_WB, false));
     }
 
+    @Test
+    void rangesEndAtTheTopOfTheInputRangeAndNeverWrap() {
+        // 48-bit input: the last page [2^48 - 4K, 2^48) maps and unmaps; a page at 2^64 - 4K, or a
+        // two-page range from there whose end wraps to 4K (past 2^64), is outside the range.
+        PhysicalMemory mem = new PhysicalMemory();
+        TableBuilder s1 = TableBuilder.stage1(mem, Granule.K4, 48, 0x10_0000L, 0x20_0000L, 16 * 4096, new Mair(0xFF),
+                null);
+        s1.map(0xFFFF_FFFF_F000L, 0x3000, 4096, "rw", MemType.NORMAL_WB, false);
+        assertEquals(0x3FF8L, s1.resolve(0xFFFF_FFFF_FFF8L));
+        s1.unmap(0xFFFF_FFFF_F000L, 4096);
+        assertEquals(-1, s1.resolve(0xFFFF_FFFF_FFF8L));
+        assertThrows(BadInputException.class,
+                () -> s1.map(0xFFFF_FFFF_FFFF_F000L, 0x3000, 4096, "rw", MemType.NORMAL_WB, false));
+        assertThrows(BadInputException.class,
+                () -> s1.map(0xFFFF_FFFF_FFFF_F000L, 0x3000, 0x2000, "rw", MemType.NORMAL_WB, false));
+        assertThrows(BadInputException.class, () -> s1.unmap(0xFFFF_FFFF_FFFF_F000L, 0x2000));
+    }
+
     private static MmuRegisters stage1Regs(long tcr, long ttbr0) {
         MmuRegisters r = new MmuRegisters();
         r.set("TCR_EL1", tcr);

@@ -1,6 +1,7 @@
 package org.virtreplay.engine.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import org.junit.jupiter.api.Test;
 import org.virtreplay.engine.hyp.CostModel;
@@ -87,6 +88,74 @@ class ReplayerTest {
             faults += r.s2FaultCount(0, 0, 1, level, false, Stage2Port.CAUSE_LAZY_MAP);
         }
         assertEquals(2, faults, "two translation faults, one per 4K page");
+    }
+
+    /**
+     * One PE; VM 0 (40-bit IPA, RAM [1 GiB, +16 MiB) at host PA 8 GiB, 4K backing) whose guest runs
+     * at EL1 with its MMU on: 48-bit VA ranges with 4K granules for TTBR0 and TTBR1, MAIR Attr0
+     * Normal WB; the last VA page (TTBR1 range, ending exactly at 2^64) mapped to IPA 1 GiB + 2 MiB
+     * and, if {@code mapVaZero}, VA page 0 (TTBR0 range) to IPA 1 GiB + 3 MiB.
+     */
+    private static Replayer guestWithTopAndBottomPages(boolean mapVaZero) {
+        Replayer r = host(1);
+        r.addVm(0, "vm0", 1, 40, -1);
+        r.addMemslot(0, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, 0x2_0000_0000L, K4);
+        r.start();
+        long ttbr0 = GB + 0x10_0000, ttbr1 = GB + 0x10_1000;
+        // TCR_EL1: T0SZ = T1SZ = 16 (48-bit ranges), TG0 = 00 (4K), TG1 = 10 (4K), IPS = 010 (40 bits).
+        long tcr = 16 | (16L << 16) | (2L << 30) | (2L << 32);
+        r.onSysreg(1, 0, 0, 0, 1, "TCR_EL1", tcr);
+        r.onSysreg(2, 0, 0, 0, 1, "MAIR_EL1", 0x0044_04FFL);
+        r.onSysreg(3, 0, 0, 0, 1, "TTBR0_EL1", ttbr0);
+        r.onSysreg(4, 0, 0, 0, 1, "TTBR1_EL1", ttbr1);
+        r.onMap(5, 0, 1, ttbr1, 0xFFFF_FFFF_FFFF_F000L, GB + 0x20_0000, K4, "rw", "normal_wb", true, false);
+        if (mapVaZero) {
+            r.onMap(6, 0, 1, ttbr0, 0, GB + 0x30_0000, K4, "rw", "normal_wb", true, false);
+        }
+        r.onSysreg(7, 0, 0, 0, 1, "SCTLR_EL1", 0x1005); // M, C, I
+        r.onSched(8, 0, 0, 0, Hypervisor.SCHED_RUN);
+        return r;
+    }
+
+    @Test
+    void accessCrossingTwoToThe64WrapsToVaZeroInTheTtbr0Range() {
+        // 8 bytes at 2^64 - 4: bytes 0..3 in the last page of the TTBR1 range, bytes 4..7 at VA 0..3
+        // (the Arm ARM's 64-bit address arithmetic wraps; QEMU's A64 pointer_wrap keeps the sum), so
+        // two page lookups in the order of the bytes, each faulting once at stage 2
+        // (4K lazy map) and then translating: the second through TTBR0 to IPA 1 GiB + 3 MiB.
+        Replayer r = guestWithTopAndBottomPages(true);
+        java.util.List<long[]> faults = new java.util.ArrayList<>();
+        r.setFaultSink((ts, pe, vm, vcpu, kind, level, s1ptw, cause, va, ipa, esr) -> faults.add(new long[] {va, ipa}));
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> r.onMem(10, 0, 0, 1, Replayer.READ, 0xFFFF_FFFF_FFFF_FFFCL, 8));
+        r.finish(0);
+        assertEquals(1, r.counter(0, 0, 0, Replayer.C_ACCESSES));
+        assertEquals(2, r.counter(0, 0, 0, Replayer.C_PAGE_LOOKUPS));
+        assertEquals(0, r.counter(0, 0, 0, Replayer.C_S1_FAULTS));
+        assertEquals(2, faults.size());
+        assertEquals(0xFFFF_FFFF_FFFF_FFFCL, faults.get(0)[0]);
+        assertEquals(GB + 0x20_0FFC, faults.get(0)[1]);
+        assertEquals(0, faults.get(1)[0]);
+        assertEquals(GB + 0x30_0000, faults.get(1)[1]);
+        // The last translation is VA 0: host PA 8 GiB + 3 MiB.
+        assertEquals(0x2_0030_0000L, r.pe(0).lastPa);
+    }
+
+    @Test
+    void wrappedPartOfAnAccessIsTranslatedByTtbr0AndFaultsWhereItIsUnmapped() {
+        // Without a TTBR0 mapping of VA 0, the part beyond 2^64 takes a stage-1 Translation fault
+        // (counted, not replayed); the first part still translates.
+        Replayer r = guestWithTopAndBottomPages(false);
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> r.onMem(10, 0, 0, 1, Replayer.READ, 0xFFFF_FFFF_FFFF_FFFFL, 2));
+        r.finish(0);
+        assertEquals(2, r.counter(0, 0, 0, Replayer.C_PAGE_LOOKUPS));
+        assertEquals(1, r.counter(0, 0, 0, Replayer.C_S1_FAULTS));
+        long lazy = 0;
+        for (int level = -1; level <= 3; level++) {
+            lazy += r.s2FaultCount(0, 0, 1, level, false, Stage2Port.CAUSE_LAZY_MAP);
+        }
+        assertEquals(1, lazy, "only the page below 2^64 reaches stage 2");
     }
 
     @Test

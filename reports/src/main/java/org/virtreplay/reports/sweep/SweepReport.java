@@ -21,6 +21,7 @@ import org.virtreplay.analysis.sweep.Metric;
 import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.SweepPoint;
 import org.virtreplay.analysis.sweep.SweepResultRow;
+import org.virtreplay.reports.ChartLabels;
 import org.virtreplay.reports.Html;
 import org.virtreplay.reports.HtmlReport;
 
@@ -170,6 +171,11 @@ public final class SweepReport {
             h.append("<p class=\"note\">").append(series.size()).append(" combinations of the other parameters; the "
                     + "charts show the first ").append(MAX_SERIES).append(" (every point is in the table below).</p>\n");
         }
+        // Chart text from the grid and --require is cut to short unique labels (ChartLabels); the
+        // tables below show it in full.
+        Map<String, String> seriesLabels = ChartLabels.unique(series.keySet());
+        Map<String, String> xLabels = ChartLabels.unique(xs);
+        List<String> xSymbols = xs.stream().map(xLabels::get).toList();
         for (Metric m : Metric.charted()) {
             YIntervalSeriesCollection data = new YIntervalSeriesCollection();
             int si = 0;
@@ -178,7 +184,7 @@ public final class SweepReport {
                 if (si >= MAX_SERIES) {
                     break;
                 }
-                YIntervalSeries s = new YIntervalSeries(e.getKey(), false, true);
+                YIntervalSeries s = new YIntervalSeries(seriesLabels.get(e.getKey()), false, true);
                 for (int xi = 0; xi < xs.size(); xi++) {
                     SweepPoint p = e.getValue().get(xs.get(xi));
                     if (p == null) {
@@ -193,8 +199,9 @@ public final class SweepReport {
                 if (knees != null && param.equals(knees.axis()) && !knees.requirements().isEmpty()) {
                     Knees.Answer a = knees.answerFor(seriesParams.get(e.getKey()));
                     if (a != null && a.value() != null) {
-                        String l = "knee " + param + "=" + a.value()
-                                + (series.size() > 1 ? " (" + e.getKey() + ")" : "");
+                        String l = ChartLabels.shorten("knee " + param + "=" + a.value()
+                                + (series.size() > 1 ? " (" + seriesLabels.get(e.getKey()) + ")" : ""),
+                                2 * ChartLabels.MAX);
                         kneeLines.add(new SweepCharts.Knee(si, xs.indexOf(a.value()), l));
                     }
                 }
@@ -206,14 +213,14 @@ public final class SweepReport {
                 for (Requirement r : knees.requirements()) {
                     if (r.metric() == m) {
                         bound = r.bound();
-                        boundLabel = "required: " + r.text();
+                        boundLabel = ChartLabels.shorten("required: " + r.text(), 2 * ChartLabels.MAX);
                         break;
                     }
                 }
             }
             String id = "chart" + (++chartNo);
             h.append("<figure class=\"chart\">")
-                    .append(SweepCharts.svg(SweepCharts.bands(m.title() + " by " + param, param, xs, m.title(), data,
+                    .append(SweepCharts.svg(SweepCharts.bands(m.title() + " by " + param, param, xSymbols, m.title(), data,
                             bound, boundLabel, kneeLines), id))
                     .append("<figcaption>").append(esc(m.column())).append(": ").append(esc(m.help()))
                     .append("</figcaption></figure>\n");

@@ -69,6 +69,25 @@ class SweepReportTest {
         assertEquals(html, SweepReport.render("trace & co", "1.2.3", g, rows, k));
     }
 
+    @Test
+    void aLongRequirementGetsAShortChartLabel() {
+        // --require text is the user's: "irq_p99_us<=" then 100,000 zeros and "50" is a valid bound
+        // of 50 µs. The chart's bound label is cut to 80 characters; the answers keep the whole text.
+        String req = "irq_p99_us<=" + "0".repeat(100_000) + "50";
+        Grid g = Grid.parse("grid.txt", "vms = 1, 2\n");
+        List<SweepResultRow> rows = List.of(row(0, 0, "vm0", 10.0, 0.99), row(1, 0, "vm0", 60.0, 0.99));
+        Knees.Result k = Knees.find(g, rows, List.of(Requirement.parse(req)));
+        String html = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> SweepReport.render("trace", "1.2.3", g, rows, k));
+        Matcher m = Pattern.compile("<svg[^>]*>.*?</svg>", Pattern.DOTALL).matcher(html);
+        while (m.find()) {
+            assertFalse(m.group().contains("0".repeat(81)), "more than 80 characters of user text in a chart");
+        }
+        // "required: irq_p99_us<=" (22 characters), 57 zeros and "…" = 80
+        assertTrue(html.contains(">required: irq_p99_us&lt;=" + "0".repeat(57) + "…<"), "the bound's label");
+        assertTrue(html.contains("irq_p99_us&lt;=" + "0".repeat(100_000) + "50"), "the answers keep the full text");
+    }
+
     private static int count(String s, String needle) {
         Matcher m = Pattern.compile(Pattern.quote(needle)).matcher(s);
         int n = 0;
