@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.generate.Compression;
 import org.virtreplay.ingest.generate.GenerateJob;
 import org.virtreplay.ingest.generate.Generator;
@@ -214,7 +215,7 @@ public final class GenerateCommand implements Callable<Integer> {
             case "all" -> GeneratorOptions.S2Premap.ALL;
             case "none" -> GeneratorOptions.S2Premap.NONE;
             default -> throw new BadInputException(
-                    "option '--s2-premap': expected blocks, all or none, got '" + s2Premap + "'");
+                    "option '--s2-premap': expected blocks, all or none, got " + UserText.quote(s2Premap));
         };
         o.passthrough = passthrough;
         o.procs = procs;

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
@@ -51,7 +52,7 @@ public final class IngestCommand implements Callable<Integer> {
             case "parquet" -> TraceConverter.Form.PARQUET;
             case "csv" -> TraceConverter.Form.CSV;
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--to: expected parquet or csv, got '" + to + "'");
+                    "--to: expected parquet or csv, got " + UserText.quote(to));
         };
         if (maxErrors < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),

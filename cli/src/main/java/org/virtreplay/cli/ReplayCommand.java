@@ -10,7 +10,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.replay.Stage2Ports;
+import org.virtreplay.ingest.trace.Trace;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,11 +71,14 @@ public final class ReplayCommand implements Callable<Integer> {
             Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
             if (k == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got '" + s + "'");
+                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
+                                + UserText.quote(s));
             }
             sc = sc.with(k, s.substring(eq + 1).strip(), "--set " + s.strip());
         }
         ReplayJob.config(sc, 1); // combinations of values (TLB geometry) before anything is read or written
+        // The host must fit the trace's recorded schedule: refused now, not after run's ingest.
+        ReplayJob.checkScheduleFits(sc, Trace.open(trace));
         long windowNs = parseDuration(spec, "--window", window);
         Map<String, String> opts = new TreeMap<>();
         opts.put("window", window);
@@ -111,6 +116,7 @@ public final class ReplayCommand implements Callable<Integer> {
             // reported below
         }
         throw new CommandLine.ParameterException(spec.commandLine(),
-                option + ": expected a positive duration such as 1ms, 500us or 1000000 (ns), got '" + text + "'");
+                option + ": expected a positive duration such as 1ms, 500us or 1000000 (ns), got "
+                        + UserText.quote(text));
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
 import picocli.CommandLine;
@@ -53,7 +54,7 @@ public final class ReportCommand implements Callable<Integer> {
             f = ReportFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "option '--format': expected csv, html or both, got '" + format + "'");
+                    "option '--format': expected csv, html or both, got " + UserText.quote(format));
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
         Reports.Result r = Reports.write(dir, out, f, force);

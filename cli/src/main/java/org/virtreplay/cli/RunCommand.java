@@ -7,6 +7,7 @@ import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Trace;
@@ -78,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
             fmt = ReportFormat.valueOf(format.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--format: expected csv, html or both, got '" + format + "'");
+                    "--format: expected csv, html or both, got " + UserText.quote(format));
         }
         // Check every option and the output before writing anything, so that a mistake costs nothing.
         ReplayJob.Options opts = ReplayCommand.options(spec, trace, out.resolve("metrics"), host, events, false);

@@ -11,6 +11,7 @@ import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.SweepRunner;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.replay.Stage2Ports;
 import org.virtreplay.reports.sweep.SweepReport;
 import picocli.CommandLine;
@@ -108,7 +109,8 @@ public final class SweepCommand implements Callable<Integer> {
             Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
             if (k == null) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got '" + s + "'");
+                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
+                                + UserText.quote(s));
             }
             base = base.with(k, s.substring(eq + 1).strip());
         }

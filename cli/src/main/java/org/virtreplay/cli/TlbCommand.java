@@ -3,15 +3,15 @@ package org.virtreplay.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.virtreplay.ingest.output.AtomicOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.tlb.CorePreset;
 import org.virtreplay.engine.tlb.Replacement;
@@ -19,6 +19,7 @@ import org.virtreplay.engine.tlb.TlbArray;
 import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.engine.tlb.TlbStudy;
 import org.virtreplay.engine.tlb.TranslationUnit;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.lackey.LackeyBatch;
 import org.virtreplay.ingest.lackey.LackeyReader;
 import picocli.CommandLine.Command;
@@ -129,8 +130,8 @@ public final class TlbCommand implements Callable<Integer> {
                 throw new BadInputException("option '--input-format': canonical traces are not supported by "
                         + "'virtreplay tlb' yet (they need the full replay); use 'lackey'");
             }
-            throw new BadInputException("option '--input-format': expected lackey or canonical, got '"
-                    + inputFormat + "'");
+            throw new BadInputException("option '--input-format': expected lackey or canonical, got "
+                    + UserText.quote(inputFormat));
         }
         if (statsCsv != null) {
             AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
@@ -140,8 +141,8 @@ public final class TlbCommand implements Callable<Integer> {
         long block = s2Block == null ? 0 : blockSize(s2Block, g2);
         Replacement policy = Replacement.parse(replacement);
         if (policy == null) {
-            throw new BadInputException("option '--tlb-replacement': expected lru, plru, fifo or random, got '"
-                    + replacement + "'");
+            throw new BadInputException("option '--tlb-replacement': expected lru, plru, fifo or random, got "
+                    + UserText.quote(replacement));
         }
         CorePreset cfg = configure();
         TlbStudy study;
@@ -180,7 +181,8 @@ public final class TlbCommand implements Callable<Integer> {
         if (core != null) {
             cfg = CorePreset.byName(core.toLowerCase(Locale.ROOT));
             if (cfg == null) {
-                throw new BadInputException("option '--core': unknown preset '" + core + "'; expected one of "
+                throw new BadInputException("option '--core': unknown preset " + UserText.quote(core)
+                        + "; expected one of "
                         + String.join(", ", CorePreset.names()));
             }
         } else {
@@ -212,6 +214,14 @@ public final class TlbCommand implements Callable<Integer> {
         } else {
             w = base.ways();
         }
+        if (e > Scenario.MAX_TLB_ENTRIES || w > Scenario.MAX_TLB_ENTRIES) {
+            // The scenario keys' bound (tlb.*.entries, tlb.*.assoc): far beyond any core, and an
+            // array of 2,000,000,000 entries would not fit the heap.
+            boolean entriesTooMany = e > Scenario.MAX_TLB_ENTRIES;
+            throw new BadInputException(String.format(Locale.ROOT, "option '--tlb-%s-%s': expected at most %,d, "
+                    + "as the scenario key tlb.%s.%s, got %d", name, entriesTooMany ? "entries" : "assoc",
+                    Scenario.MAX_TLB_ENTRIES, name, entriesTooMany ? "entries" : "assoc", entriesTooMany ? e : w));
+        }
         if (e < 0 || (e == 0 && !mayBeZero)) {
             throw new BadInputException("option '--tlb-" + name + "-entries': expected a positive number"
                     + (mayBeZero ? " or 0" : "") + ", got " + e);
@@ -231,7 +241,8 @@ public final class TlbCommand implements Callable<Integer> {
             case "4k" -> Granule.K4;
             case "16k" -> Granule.K16;
             case "64k" -> Granule.K64;
-            default -> throw new BadInputException("option '" + opt + "': expected 4k, 16k or 64k, got '" + s + "'");
+            default -> throw new BadInputException("option '" + opt + "': expected 4k, 16k or 64k, got "
+                    + UserText.quote(s));
         };
     }
 
@@ -241,7 +252,8 @@ public final class TlbCommand implements Callable<Integer> {
             case "32m" -> 32L << 20;
             case "512m" -> 512L << 20;
             case "1g" -> 1L << 30;
-            default -> throw new BadInputException("option '--s2-block': expected 2m, 32m, 512m or 1g, got '" + s + "'");
+            default -> throw new BadInputException("option '--s2-block': expected 2m, 32m, 512m or 1g, got "
+                    + UserText.quote(s));
         };
         boolean ok = switch (g) {
             case K4 -> size == (2L << 20) || size == (1L << 30);
@@ -331,7 +343,7 @@ public final class TlbCommand implements Callable<Integer> {
     static void writeCsv(Path file, Path trace, TlbStudy study) throws IOException {
         // an existing file is replaced (as a shell redirection would), only once the new one is whole
         try (AtomicOutput o = AtomicOutput.file(file, true, trace);
-                Writer w = Files.newBufferedWriter(o.path(), StandardCharsets.UTF_8)) {
+                Writer w = OutputFiles.newBufferedWriter(o.path())) {
             double instr = study.unit.instructions;
             w.write("structure,lookups,hits,misses,miss_rate,mpki,walks,descriptor_reads,entries,ways\n");
             for (Row row : rows(study)) {

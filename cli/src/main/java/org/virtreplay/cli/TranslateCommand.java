@@ -1,20 +1,19 @@
 package org.virtreplay.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.mmu.AccessType;
 import org.virtreplay.engine.mmu.MmuRegisters;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TranslateRequest;
 import org.virtreplay.engine.mmu.TranslateTool;
 import org.virtreplay.engine.mmu.TranslationResult;
+import org.virtreplay.ingest.io.Utf8Text;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -90,7 +89,7 @@ public final class TranslateCommand implements Callable<Integer> {
     public Integer call() {
         Long vaValue = TranslateTool.parseNumber(va);
         if (vaValue == null) {
-            throw new BadInputException("option '--va': expected 0x-hex or decimal address, got '" + va + "'");
+            throw new BadInputException("option '--va': expected 0x-hex or decimal address, got " + UserText.quote(va));
         }
         if (el < 0 || el > 2) {
             throw new BadInputException("option '--el': expected 0, 1 or 2, got '" + el + "'");
@@ -100,7 +99,7 @@ public final class TranslateCommand implements Callable<Integer> {
             case "write" -> AccessType.WRITE;
             case "fetch" -> AccessType.FETCH;
             default -> throw new BadInputException(
-                    "option '--access': expected read, write or fetch, got '" + access + "'");
+                    "option '--access': expected read, write or fetch, got " + UserText.quote(access));
         };
         if (unprivileged && acc == AccessType.FETCH) {
             throw new BadInputException("option '--unprivileged': applies to read and write accesses only");
@@ -109,7 +108,7 @@ public final class TranslateCommand implements Callable<Integer> {
             case "secure" -> true;
             case "nonsecure", "non-secure" -> false;
             default -> throw new BadInputException(
-                    "option '--security': expected secure or nonsecure, got '" + security + "'");
+                    "option '--security': expected secure or nonsecure, got " + UserText.quote(security));
         };
         MmuRegisters r = TranslateTool.parseRegisters(readLines(regs), regs.toString());
         PhysicalMemory mem = TranslateTool.parseMemory(readLines(memory), memory.toString(), new PhysicalMemory());
@@ -126,12 +125,11 @@ public final class TranslateCommand implements Callable<Integer> {
     }
 
     private static List<String> readLines(Path p) {
-        try {
-            return Files.readAllLines(p, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(p)) {
             throw new BadInputException(p + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(p + ": cannot read: " + e.getMessage());
         }
+        // The same line ends as Files.readAllLines (\n, \r, \r\n); bytes that are not UTF-8 are one
+        // line naming where, not the JDK's "Input length = 1".
+        return Utf8Text.read(p).lines().toList();
     }
 }

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.FileFailures;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -70,7 +73,7 @@ public final class VirtReplay implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("virtreplay: " + ex.getMessage());
+        err.println("virtreplay: " + UserText.oneLine(ex.getMessage()));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return EXIT_BAD_INPUT;
@@ -78,20 +81,43 @@ public final class VirtReplay implements Runnable {
 
     private static int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
-        if (ex instanceof BadInputException bad) {
-            for (String line : bad.problems()) {
-                err.println(line);
-            }
-            err.flush();
-            return EXIT_BAD_INPUT;
-        }
         if (ex instanceof CommandLine.ParameterException pe) {
             return handleParameterException(pe, parsed.originalArgs().toArray(new String[0]));
+        }
+        // A user's mistake may reach us wrapped (a worker thread, an UncheckedIOException).
+        for (Throwable c = ex; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof BadInputException bad) {
+                for (String line : bad.problems()) {
+                    err.println(UserText.oneLine(line));
+                }
+                err.flush();
+                return EXIT_BAD_INPUT;
+            }
+        }
+        // The environment's: permission denied, a read-only file system, an --out under a regular
+        // file, no space left. One line that names the path and says what to do, exit 2.
+        boolean hasForce = cmd.getCommandSpec().findOption("--force") != null;
+        String env = FileFailures.environment(ex, outputPath(cmd), hasForce);
+        if (env != null) {
+            err.println(UserText.oneLine(env));
+            err.flush();
+            return EXIT_BAD_INPUT;
         }
         err.println("virtreplay: internal error (please report it): " + ex);
         ex.printStackTrace(err);
         err.flush();
         return EXIT_INTERNAL;
+    }
+
+    /** The path the command writes to (--out, --out-dir or --stats-csv), or null. */
+    private static Path outputPath(CommandLine cmd) {
+        for (String name : new String[] {"--out", "--out-dir", "--stats-csv"}) {
+            CommandLine.Model.OptionSpec o = cmd.getCommandSpec().findOption(name);
+            if (o != null && o.getValue() instanceof Path p) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Reads the version that Maven filtered into the jar. */

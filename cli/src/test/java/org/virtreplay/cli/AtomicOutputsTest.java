@@ -101,7 +101,8 @@ class AtomicOutputsTest {
         Path d = Files.createDirectory(tmp.resolve("d"));
         r = run("tlb", t.toString(), "--stats-csv", d.toString());
         assertEquals(2, r.exit(), r.err());
-        assertEquals(List.of(d + ": is a directory; expected a file name"), r.errLines());
+        assertEquals(List.of(d + ": is a directory; expected a file name, such as " + d.resolve("out.csv")),
+                r.errLines());
         assertEquals("", r.out());
         assertEquals(List.of("d", "stats.csv", "t.lackey"), IngestTestSupport.names(tmp));
     }

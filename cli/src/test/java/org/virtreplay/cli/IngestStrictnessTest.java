@@ -69,7 +69,7 @@ class IngestStrictnessTest {
         byte[] gz = gzip(MEM_HEADER + "1,0,0,0,r,0x10,8\n2,0,0,0,r,0x20,8\n");
         // the 3 lines decode; then come 8 bytes that are not a gzip member, at offset gz.length
         Files.write(in.resolve("mem.csv.gz"), concat(gz, "garbage!".getBytes(StandardCharsets.US_ASCII)));
-        expectBad(f("mem.csv.gz") + ":4: truncated or corrupt gzip data (data after the last gzip member, at byte "
+        expectBad(f("mem.csv.gz") + ":4: corrupt gzip data (data after the last gzip member, at byte "
                 + gz.length + ", is not another member)");
     }
 
@@ -78,7 +78,7 @@ class IngestStrictnessTest {
         Files.delete(in.resolve("mem.csv"));
         byte[] gz = gzip(MEM_HEADER + "1,0,0,0,r,0x10,8\n");
         Files.write(in.resolve("mem.csv.gz"), concat(gz, new byte[] {0x1f}));
-        expectBad(f("mem.csv.gz") + ":3: truncated or corrupt gzip data (data after the last gzip member, at byte "
+        expectBad(f("mem.csv.gz") + ":3: corrupt gzip data (data after the last gzip member, at byte "
                 + gz.length + ", is not another member)");
     }
 
@@ -103,8 +103,8 @@ class IngestStrictnessTest {
         Files.write(lackey, concat(gz, "junk".getBytes(StandardCharsets.US_ASCII)));
         IngestTestSupport.Result r = run("tlb", lackey.toString());
         assertEquals(2, r.exit(), r.err());
-        assertEquals(List.of(lackey + ": cannot read: data after the last gzip member, at byte " + gz.length
-                + ", is not another member"), r.errLines());
+        assertEquals(List.of(lackey + ": corrupt gzip data (data after the last gzip member, at byte " + gz.length
+                + ", is not another member)"), r.errLines());
     }
 
     // ------------------------------------------------------------------ line ends
@@ -278,8 +278,7 @@ class IngestStrictnessTest {
         Path pq = tmp.resolve("pq");
         assertEquals(0, run("ingest", in.toString(), "--out", pq.toString()).exit());
         in = pq;
-        String bad = ": not a readable Parquet file (expected the magic bytes PAR1 at the start of the file, got "
-                + "00 00 00 00)";
+        String bad = ": not a Parquet file (no PAR1 magic at its start; its first bytes are 00 00 00 00)";
         zeroFirstBytes(pq.resolve("memslots.parquet"));
         IngestTestSupport.Result r = run("ingest", in.toString(), "--out", out.toString());
         assertEquals(List.of(pq.resolve("memslots.parquet") + bad), r.errLines());

@@ -191,15 +191,15 @@ class IngestValidationTest {
         byte[] gz = gzip(MEM_HEADER + "1,0,0,0,r,0x10,8\n2,0,0,0,r,0x20,8\n");
         // drop the 8-byte trailer (CRC32, ISIZE): all 3 lines decode, the stream then ends early,
         // so the problem is on the line after the last line feed, line 4.
-        // java.util.zip throws a bare EOFException there, which we word "unexpected end of data".
+        // java.util.zip throws a bare EOFException there, which we word "truncated gzip data".
         Files.write(in.resolve("mem.csv.gz"), Arrays.copyOf(gz, gz.length - 8));
-        expectBad(in.resolve("mem.csv.gz") + ":4: truncated or corrupt gzip data (unexpected end of data)");
+        expectBad(in.resolve("mem.csv.gz") + ":4: truncated gzip data");
     }
 
     @Test
     void notGzipAtAll() throws IOException {
         Files.move(in.resolve("mem.csv"), in.resolve("mem.csv.gz"));
-        expectBad(in.resolve("mem.csv.gz") + ":1: truncated or corrupt gzip data (Not in GZIP format)");
+        expectBad(in.resolve("mem.csv.gz") + ":1: not gzip data (no gzip magic at its start)");
     }
 
     @Test
@@ -215,7 +215,7 @@ class IngestValidationTest {
         assertEquals(2, r.exit());
         // where an xz stream cut in half fails depends on its block layout; the line is 1 here
         // because LZMA2 output only appears once its chunk is complete
-        assertEquals(List.of(in.resolve("mem.csv.xz") + ":1: truncated or corrupt xz data (unexpected end of data)"),
+        assertEquals(List.of(in.resolve("mem.csv.xz") + ":1: truncated xz data"),
                 r.errLines());
         assertFalse(Files.exists(out));
         assertEquals(List.of("in"), names(tmp));
@@ -231,9 +231,9 @@ class IngestValidationTest {
         assertEquals(2, r.exit());
         assertEquals(1, r.errLines().size(), r.err());
         // the stream holds 2 lines; how much zstd emits before noticing the cut is up to its block
-        // decoder, so the problem is on line 1 or 2, with zstd-jni's own detail in parentheses
+        // decoder, so the problem is on line 1 or 2
         String f = java.util.regex.Pattern.quote(in.resolve("mem.csv.zst").toString());
-        assertTrue(r.errLines().get(0).matches(f + ":[12]: truncated or corrupt zstd data \\(.+\\)"), r.err());
+        assertTrue(r.errLines().get(0).matches(f + ":[12]: truncated zstd data"), r.err());
         assertFalse(Files.exists(out));
         assertEquals(List.of("in"), names(tmp));
     }
@@ -241,13 +241,13 @@ class IngestValidationTest {
     @Test
     void corruptParquet() throws IOException {
         Files.delete(in.resolve("mem.csv"));
-        // starts and ends with the magic "PAR1" but the footer length is nonsense
+        // starts and ends with the magic "PAR1" but the footer length is nonsense: "ile " read as a
+        // little-endian int is 543,517,801, far more than the file's 36 bytes
         Files.write(in.resolve("mem.parquet"), "PAR1 this is not a parquet file PAR1".getBytes(StandardCharsets.US_ASCII));
         IngestTestSupport.Result r = run("ingest", in.toString(), "--out", out.toString());
         assertEquals(2, r.exit());
-        assertEquals(1, r.errLines().size(), r.err());
-        assertTrue(r.errLines().get(0).startsWith(in.resolve("mem.parquet") + ": not a readable Parquet file ("),
-                r.err());
+        assertEquals(List.of(in.resolve("mem.parquet") + ": not a Parquet file (its footer length exceeds the file; "
+                + "truncated?)"), r.errLines());
         assertFalse(Files.exists(out));
         assertEquals(List.of("in"), names(tmp));
     }

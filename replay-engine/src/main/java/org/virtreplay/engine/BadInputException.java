@@ -20,16 +20,24 @@ public class BadInputException extends RuntimeException {
     }
 
     public BadInputException(List<String> problems) {
-        super(String.join(System.lineSeparator(), problems));
-        if (problems.isEmpty()) {
-            throw new IllegalArgumentException("a BadInputException needs at least one problem");
-        }
-        this.problems = List.copyOf(problems);
+        super(String.join(System.lineSeparator(), oneLineEach(problems)));
+        this.problems = oneLineEach(problems);
     }
 
     public BadInputException(String problem, Throwable cause) {
-        super(problem, cause);
-        this.problems = List.of(problem);
+        super(UserText.oneLine(problem), cause);
+        this.problems = List.of(UserText.oneLine(problem));
+    }
+
+    /**
+     * Each problem made one line ({@link UserText#oneLine}): the last guard behind the quoting of
+     * user values, so that no problem spans two lines or floods a terminal.
+     */
+    private static List<String> oneLineEach(List<String> problems) {
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("a BadInputException needs at least one problem");
+        }
+        return problems.stream().map(UserText::oneLine).toList();
     }
 
     /** One line per problem, in the order found. */

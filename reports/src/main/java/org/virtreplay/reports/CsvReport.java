@@ -3,7 +3,6 @@ package org.virtreplay.reports;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +13,7 @@ import org.virtreplay.analysis.metrics.MetricTable;
 import org.virtreplay.analysis.metrics.MetricTableReader;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.ingest.io.OutputFiles;
 
 /**
  * One CSV file per metric table present, every column the file has, in file order: RFC 4180 —
@@ -34,7 +34,7 @@ public final class CsvReport {
             }
             Path target = outDir.resolve(t.name() + ".csv");
             Path tmp = outDir.resolve("." + t.name() + ".csv.tmp");
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (BufferedWriter w = OutputFiles.newBufferedWriter(tmp)) {
                 writeTable(run.file(t), w);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(tmp);

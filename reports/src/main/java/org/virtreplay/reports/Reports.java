@@ -1,12 +1,11 @@
 package org.virtreplay.reports;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.output.AtomicOutput;
 
 /** Entry point of the reports: CSV files and/or the HTML page for one run's output directory. */
@@ -50,7 +49,7 @@ public final class Reports {
             if (format.html()) {
                 ReportData data = new ReportData(run);
                 problems = data.consistency;
-                Files.writeString(out.path().resolve(HTML_FILE), HtmlReport.render(data), StandardCharsets.UTF_8);
+                OutputFiles.writeString(out.path().resolve(HTML_FILE), HtmlReport.render(data));
                 files.add(outDir.resolve(HTML_FILE));
             }
             out.commit();

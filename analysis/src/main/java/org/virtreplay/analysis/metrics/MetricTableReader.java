@@ -19,6 +19,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * Reads metric tables back, checking first that a file is Parquet and has every column of the
@@ -38,17 +39,20 @@ public final class MetricTableReader {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such file");
         }
-        String magic = org.virtreplay.ingest.trace.ParquetMagic.problem(file);
-        if (magic != null) {
-            throw new BadInputException(file + ": not a readable Parquet file (" + magic + ")");
-        }
+        FileInfo info;
         try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file),
                 ParquetReadOptions.builder(ParquetConf.plain()).build())) {
-            return new FileInfo(r.getFooter().getFileMetaData().getSchema(),
+            info = new FileInfo(r.getFooter().getFileMetaData().getSchema(),
                     r.getFooter().getFileMetaData().getKeyValueMetaData(), r.getRecordCount());
         } catch (IOException | RuntimeException e) {
-            throw new BadInputException(file + ": not a readable Parquet file (" + oneLine(e) + ")");
+            throw new BadInputException(file + ": " + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
+        // after parquet-mr's own checks, the one it skips
+        String magic = org.virtreplay.ingest.trace.ParquetMagic.problem(file);
+        if (magic != null) {
+            throw new BadInputException(file + ": not a Parquet file (" + magic + ")");
+        }
+        return info;
     }
 
     /** Checks that {@code file} holds {@code table}: every column present with the expected type. */
@@ -105,7 +109,8 @@ public final class MetricTableReader {
             if (e instanceof BadInputException bad) {
                 throw bad;
             }
-            throw new BadInputException(file + ": cannot read row " + (rowNo + 1) + " (" + oneLine(e) + ")");
+            throw new BadInputException(file + ":row " + (rowNo + 1) + ": "
+                    + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
     }
 
@@ -130,16 +135,8 @@ public final class MetricTableReader {
             if (e instanceof BadInputException bad) {
                 throw bad;
             }
-            throw new BadInputException(file + ": cannot read row " + (rowNo + 1) + " (" + oneLine(e) + ")");
+            throw new BadInputException(file + ":row " + (rowNo + 1) + ": "
+                    + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
-    }
-
-    static String oneLine(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return m.replace('\n', ' ').replace('\r', ' ');
     }
 }

@@ -14,7 +14,7 @@ import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
+import org.virtreplay.ingest.io.OutputFiles;
 
 /**
  * Streams the rows of one metric table into {@code DIR/<table>.parquet} (ZSTD, dictionary
@@ -54,7 +54,7 @@ public final class MetricTableWriter<R extends Record> implements Closeable {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(META_TABLE, table.name());
         meta.put(META_SCHEMA_VERSION, Integer.toString(MetricTables.SCHEMA_VERSION));
-        this.writer = AvroParquetWriter.<GenericRecord>builder(new LocalOutputFile(tmp))
+        this.writer = AvroParquetWriter.<GenericRecord>builder(OutputFiles.parquet(tmp))
                 .withConf(ParquetConf.plain())
                 .withSchema(table.schema())
                 .withDataModel(GenericData.get())

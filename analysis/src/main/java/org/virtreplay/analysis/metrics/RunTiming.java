@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.virtreplay.ingest.io.OutputFiles;
 
 /**
  * The one non-deterministic fact of a run, its wall time, kept out of the Parquet tables and the
@@ -32,7 +33,7 @@ public record RunTiming(long wallTimeNs, long eventsProcessed) {
         Path target = dir.resolve(FILE);
         Path tmp = dir.resolve("." + FILE + ".tmp");
         String json = "{\"wall_time_ns\": " + wallTimeNs + ", \"events_processed\": " + eventsProcessed + "}\n";
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        OutputFiles.writeString(tmp, json);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 

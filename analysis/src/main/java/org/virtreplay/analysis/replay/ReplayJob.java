@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.hyp.CostModel;
 import org.virtreplay.engine.hyp.HypConfig;
 import org.virtreplay.engine.hyp.SchedPolicy;
@@ -197,6 +198,7 @@ public final class ReplayJob {
             sc = sc.with(Scenario.Key.SCHED_POLICY, "fair");
         }
         ReplayConfig cfg = config(sc, trace.manifest().peCount());
+        checkScheduleFits(sc, trace);
         long[] pool = trace.manifest().pool(Manifest.S2_POOL); // validated when the trace was opened
         if (pool != null) {
             cfg = cfg.withS2Pool(pool[0], pool[1]);
@@ -260,6 +262,24 @@ public final class ReplayJob {
             new RunTiming(wall, rp.events()).write(tmp);
             out.commit();
             return new Result(out.target(), rp.events(), accesses, wall);
+        }
+    }
+
+    /**
+     * The recorded schedule ({@code sched.policy = trace}) places vCPUs on the trace's PEs; a host
+     * with fewer cannot replay it (a vCPU on a PE the host lacks), and mapping two recorded PEs
+     * onto one would run two vCPUs on one PE at once. So refuse, saying what would work; a sweep
+     * point that changes {@code pes} runs the fair scheduler instead (docs/sweep.md). The commands
+     * call this before they ingest or write anything; {@link #run} checks again.
+     */
+    public static void checkScheduleFits(Scenario sc, Trace trace) {
+        int tracePes = trace.manifest().peCount();
+        int pes = sc.getInt(Scenario.Key.PES) == 0 ? tracePes : sc.getInt(Scenario.Key.PES);
+        if (pes < tracePes && sc.get(Scenario.Key.SCHED_POLICY).equals("trace") && trace.has(TableKind.SCHED)) {
+            throw new BadInputException(String.format(Locale.ROOT, "scenario key 'pes': %d is fewer than the trace's "
+                    + "%d PEs (pe_count in %s), on which sched.policy = trace replays its schedule; set pes to 0 or "
+                    + "at least %d, or sched.policy to fair or pinned", pes, tracePes,
+                    trace.dir().resolve("manifest.csv"), tracePes));
         }
     }
 

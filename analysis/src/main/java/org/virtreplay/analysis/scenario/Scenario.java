@@ -1,10 +1,5 @@
 package org.virtreplay.analysis.scenario;
 
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.Utf8Text;
 
 /**
  * The modelled host of a replay: what a scenario file sets, with defaults for everything it does
@@ -72,6 +69,9 @@ public final class Scenario {
         INT_0_4096, INT_1_16, INT_POS, OPT_INT, LONG, BOOL, CORE, REPLACEMENT, SCHED, S2_BACKING
     }
 
+    /** The most entries (and ways) a TLB structure may have: far beyond any core, and its arrays fit a heap. */
+    public static final int MAX_TLB_ENTRIES = 1 << 20;
+
     private static final Map<String, Key> BY_NAME = new LinkedHashMap<>();
 
     static {
@@ -111,20 +111,7 @@ public final class Scenario {
 
     /** Reads and validates a scenario file; every problem is one line of the exception. */
     public static Scenario read(Path file) {
-        String text;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new BadInputException(file + ": expected UTF-8 text, got invalid byte sequences");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read scenario file: " + e.getMessage());
-        }
-        return parse(file.toString(), text);
+        return parse(file.toString(), Utf8Text.read(file));
     }
 
     /** Parses scenario text; {@code source} names it in messages. */
@@ -150,25 +137,26 @@ public final class Scenario {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                problems.add(source + ":" + lineNo + ": expected 'key = value', got '" + line + "'");
+                problems.add(source + ":" + lineNo + ": expected 'key = value', got " + UserText.quote(line));
                 continue;
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
             Key k = BY_NAME.get(key);
             if (k == null) {
-                problems.add(source + ":" + lineNo + ": unknown key '" + key + "'; known keys: "
+                problems.add(source + ":" + lineNo + ": unknown key " + UserText.quote(key) + "; known keys: "
                         + String.join(", ", BY_NAME.keySet()));
                 continue;
             }
             Integer prev = seenAt.put(key, lineNo);
             if (prev != null) {
-                problems.add(source + ":" + lineNo + ": key '" + key + "' already set on line " + prev);
+                problems.add(source + ":" + lineNo + ": key " + UserText.quote(key) + " already set on line " + prev);
                 continue;
             }
             String err = check(k, value);
             if (err != null) {
-                problems.add(source + ":" + lineNo + ": key '" + key + "': expected " + err + ", got '" + value + "'");
+                problems.add(source + ":" + lineNo + ": key " + UserText.quote(key) + ": expected " + err
+                        + ", got " + UserText.quote(value));
                 continue;
             }
             s.values.put(key, value.toLowerCase(java.util.Locale.ROOT));
@@ -192,7 +180,8 @@ public final class Scenario {
     public Scenario with(Key key, String value, String origin) {
         String err = check(key, value);
         if (err != null) {
-            throw new BadInputException("scenario key '" + key.name + "': expected " + err + ", got '" + value + "'");
+            throw new BadInputException("scenario key " + UserText.quote(key.name) + ": expected " + err + ", got "
+                    + UserText.quote(value));
         }
         TreeMap<String, String> v = new TreeMap<>(values);
         v.put(key.name, value.toLowerCase(java.util.Locale.ROOT));
@@ -250,7 +239,8 @@ public final class Scenario {
             case INT_POS:
                 return intIn(v, 1, Integer.MAX_VALUE) ? null : "a positive integer";
             case OPT_INT:
-                return v.isEmpty() || intIn(v, 0, 1 << 20) ? null : "empty or an integer from 0 to 1048576";
+                return v.isEmpty() || intIn(v, 0, MAX_TLB_ENTRIES) ? null
+                        : "empty or an integer from 0 to " + MAX_TLB_ENTRIES;
             case LONG:
                 try {
                     Long.parseLong(v);

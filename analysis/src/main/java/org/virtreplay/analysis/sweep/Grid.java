@@ -1,11 +1,6 @@
 package org.virtreplay.analysis.sweep;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.Utf8Text;
 
 /**
  * A sweep's grid file (docs/sweep.md): which host configurations to replay.
@@ -68,19 +65,7 @@ public final class Grid {
 
     /** Reads and validates a grid file. */
     public static Grid read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read grid file: " + e.getMessage());
-        }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            return parse(file.toString(), text);
-        } catch (CharacterCodingException e) {
-            throw new BadInputException(file + ": expected UTF-8 text, got invalid byte sequences");
-        }
+        return parse(file.toString(), Utf8Text.read(file));
     }
 
     /** Parses grid text; {@code source} names it in messages. */
@@ -136,7 +121,7 @@ public final class Grid {
             final int pl = pointsLine;
             params.forEach((k, v) -> {
                 if (v.size() > 1) {
-                    problems.add(source + ":" + lineOf.get(k) + ": key '" + k + "' has " + v.size()
+                    problems.add(source + ":" + lineOf.get(k) + ": key " + UserText.quote(k) + " has " + v.size()
                             + " values, but the grid lists its points explicitly (line " + pl
                             + "); give it one value, or set it in each point");
                 }
@@ -214,7 +199,7 @@ public final class Grid {
             Map<String, Integer> lineOf, List<String> problems) {
         int eq = line.indexOf('=');
         if (eq < 0) {
-            problems.add(where + "expected 'key = v1, v2, ...' or 'points:', got '" + line + "'");
+            problems.add(where + "expected 'key = v1, v2, ...' or 'points:', got " + UserText.quote(line));
             return;
         }
         String key = line.substring(0, eq).strip().toLowerCase(Locale.ROOT);
@@ -225,14 +210,15 @@ public final class Grid {
         }
         Integer prev = lineOf.putIfAbsent(key, no);
         if (prev != null) {
-            problems.add(where + "key '" + key + "' already given on line " + prev);
+            problems.add(where + "key " + UserText.quote(key) + " already given on line " + prev);
             return;
         }
         List<String> vals = new ArrayList<>();
         for (String raw : line.substring(eq + 1).split(",", -1)) {
             String v = raw.strip();
             if (v.isEmpty()) {
-                problems.add(where + "key '" + key + "': empty value in the list '" + line.substring(eq + 1).strip() + "'");
+                problems.add(where + "key " + UserText.quote(key) + ": empty value in the list "
+                        + UserText.quote(line.substring(eq + 1).strip()));
                 return;
             }
             String c = canonical(key, v);
@@ -241,7 +227,7 @@ public final class Grid {
                 return;
             }
             if (vals.contains(c)) {
-                problems.add(where + "key '" + key + "': value '" + v + "' appears twice");
+                problems.add(where + "key " + UserText.quote(key) + ": value " + UserText.quote(v) + " appears twice");
                 return;
             }
             vals.add(c);
@@ -259,7 +245,7 @@ public final class Grid {
             }
             int eq = tok.indexOf('=');
             if (eq <= 0 || eq == tok.length() - 1) {
-                problems.add(where + "expected 'key=value' pairs separated by spaces, got '" + tok + "'");
+                problems.add(where + "expected 'key=value' pairs separated by spaces, got " + UserText.quote(tok));
                 return null;
             }
             String key = tok.substring(0, eq).toLowerCase(Locale.ROOT);
@@ -269,7 +255,8 @@ public final class Grid {
                 return null;
             }
             if (lineOf.containsKey(key)) {
-                problems.add(where + "key '" + key + "' is fixed for every point on line " + lineOf.get(key)
+                problems.add(where + "key " + UserText.quote(key) + " is fixed for every point on line "
+                        + lineOf.get(key)
                         + "; a point cannot set it again");
                 return null;
             }
@@ -279,7 +266,7 @@ public final class Grid {
                 return null;
             }
             if (p.put(key, c) != null) {
-                problems.add(where + "key '" + key + "' given twice in one point");
+                problems.add(where + "key " + UserText.quote(key) + " given twice in one point");
                 return null;
             }
         }
@@ -297,7 +284,7 @@ public final class Grid {
         for (Scenario.Key k : Scenario.Key.values()) {
             known.add(k.keyName());
         }
-        return "unknown key '" + key + "'; known keys: " + String.join(", ", known);
+        return "unknown key " + UserText.quote(key) + "; known keys: " + String.join(", ", known);
     }
 
     /** The canonical form of a value, or NUL followed by the problem. */
@@ -312,7 +299,7 @@ public final class Grid {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            return "\0key 'vms': expected an integer from 1 to " + MAX_VMS + ", got '" + v + "'";
+            return "\0key 'vms': expected an integer from 1 to " + MAX_VMS + ", got " + UserText.quote(v);
         }
         if (key.equals(OVERCOMMIT)) {
             String num = v.endsWith(":1") ? v.substring(0, v.length() - 2) : v;
@@ -324,7 +311,8 @@ public final class Grid {
             } catch (NumberFormatException e) {
                 // reported below
             }
-            return "\0key 'overcommit': expected a vCPU:PE ratio such as 1, 1.5, 4 or 4:1 (at most 1024), got '" + v + "'";
+            return "\0key 'overcommit': expected a vCPU:PE ratio such as 1, 1.5, 4 or 4:1 (at most 1024), got "
+                    + UserText.quote(v);
         }
         Scenario.Key k = Scenario.key(key);
         try {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 
 /**
  * A requirement on a per-VM metric, {@code irq_p99_us<=50} or {@code tlb_hit_rate>=0.99}. A point
@@ -51,13 +52,15 @@ public record Requirement(Metric metric, Op op, double bound, String text) imple
     public static Requirement parse(String text) {
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
-            throw new BadInputException("--require '" + text + "': expected METRIC OP NUMBER with OP one of "
+            throw new BadInputException("--require " + UserText.quote(text)
+                    + ": expected METRIC OP NUMBER with OP one of "
                     + "<=, <, >=, >, ==, e.g. 'irq_p99_us<=50' or 'tlb_hit_rate>=0.99'");
         }
         String name = m.group(1).toLowerCase(Locale.ROOT);
         Metric metric = Metric.byColumn(name);
         if (metric == null) {
-            throw new BadInputException("--require '" + text + "': unknown metric '" + m.group(1) + "'; known metrics: "
+            throw new BadInputException("--require " + UserText.quote(text) + ": unknown metric "
+                    + UserText.quote(m.group(1)) + "; known metrics: "
                     + String.join(", ", Metric.columns()));
         }
         Op op = switch (m.group(2)) {
@@ -74,8 +77,8 @@ public record Requirement(Metric metric, Op op, double bound, String text) imple
             bound = Double.NaN;
         }
         if (!Double.isFinite(bound)) {
-            throw new BadInputException("--require '" + text + "': expected a number after '" + m.group(2)
-                    + "', got '" + m.group(3) + "'");
+            throw new BadInputException("--require " + UserText.quote(text) + ": expected a number after '" + m.group(2)
+                    + "', got " + UserText.quote(m.group(3)));
         }
         return new Requirement(metric, op, bound, metric.column() + op.symbol + m.group(3));
     }

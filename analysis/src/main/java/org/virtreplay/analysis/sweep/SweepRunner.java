@@ -3,7 +3,6 @@ package org.virtreplay.analysis.sweep;
 
 import org.virtreplay.ingest.convert.TraceConverter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import org.virtreplay.analysis.replay.TimelineWindows;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Trace;
 
@@ -107,11 +107,21 @@ public final class SweepRunner {
         List<PointSetup> s = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (SweepPoint p : grid.points()) {
+            PointSetup ps;
             try {
-                s.add(PointSetup.of(p, base, t.vms(), t.manifest().peCount()));
+                ps = PointSetup.of(p, base, t.vms(), t.manifest().peCount());
             } catch (BadInputException e) {
                 problems.addAll(e.problems());
+                continue;
             }
+            try {
+                ReplayJob.checkScheduleFits(ps.scenario(), t);
+            } catch (BadInputException e) {
+                // The base scenario's doing, the same at every such point: the first one says it.
+                throw new BadInputException("sweep point " + p.index() + " (" + p.label() + "): "
+                        + e.problems().get(0));
+            }
+            s.add(ps);
         }
         if (!problems.isEmpty()) {
             throw new BadInputException(problems);
@@ -229,9 +239,9 @@ public final class SweepRunner {
         for (SweepPoint p : grid.points()) {
             g.append(p.label()).append('\n');
         }
-        Files.writeString(dir.resolve(GRID_COPY), g.toString(), StandardCharsets.UTF_8);
+        OutputFiles.writeString(dir.resolve(GRID_COPY), g.toString());
         if (!knees.requirements().isEmpty()) {
-            Files.writeString(dir.resolve(ANSWERS), knees.table(), StandardCharsets.UTF_8);
+            OutputFiles.writeString(dir.resolve(ANSWERS), knees.table());
         }
     }
 

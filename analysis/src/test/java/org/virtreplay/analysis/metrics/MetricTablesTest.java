@@ -195,7 +195,7 @@ class MetricTablesTest {
         byte[] full = Files.readAllBytes(tmp.resolve("irq_latency.parquet"));
         Files.write(tmp.resolve("irq_latency.parquet"), java.util.Arrays.copyOf(full, full.length / 2));
         e = assertThrows(BadInputException.class, () -> RunOutput.open(tmp));
-        assertTrue(e.problems().get(0).startsWith(tmp.resolve("irq_latency.parquet") + ": not a readable Parquet file"),
+        assertTrue(e.problems().get(0).startsWith(tmp.resolve("irq_latency.parquet") + ": not a Parquet file ("),
                 e.getMessage());
         assertEquals(1, e.problems().size());
     }

@@ -4,10 +4,10 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.trace.Column;
 import org.virtreplay.ingest.trace.Row;
 import org.virtreplay.ingest.trace.TableKind;
@@ -26,7 +26,7 @@ public final class CsvTableWriter implements TableWriter {
 
     public CsvTableWriter(TableKind kind, Path file) throws IOException {
         this.kind = kind;
-        this.printer = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file),
+        this.printer = new CSVPrinter(new BufferedWriter(new OutputStreamWriter(OutputFiles.newOutputStream(file),
                 StandardCharsets.UTF_8), 1 << 16), FORMAT);
         this.fields = new String[kind.columns().size()];
         for (int i = 0; i < fields.length; i++) {

@@ -16,6 +16,7 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.trace.Column;
 import org.virtreplay.ingest.trace.Row;
 import org.virtreplay.ingest.trace.TableKind;
@@ -37,7 +38,7 @@ public final class ParquetTableWriter implements TableWriter {
     public ParquetTableWriter(TableKind kind, Path file) throws IOException {
         this.file = file;
         Schema avro = AvroSchemas.load(kind);
-        this.writer = new Builder(new LocalOutputFile(file), kind, avro)
+        this.writer = new Builder(OutputFiles.parquet(file), kind, avro)
                 .withCompressionCodec(CompressionCodecName.ZSTD)
                 .withDictionaryEncoding(true)
                 .build();

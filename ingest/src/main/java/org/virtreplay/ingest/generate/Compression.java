@@ -4,13 +4,14 @@ import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.OutputFiles;
 
 /** Compression of the generated event tables; the file name gets the matching extension. */
 public enum Compression {
@@ -34,7 +35,8 @@ public enum Compression {
             case "gz", "gzip" -> GZ;
             case "zst", "zstd" -> ZST;
             case "xz" -> XZ;
-            default -> throw new BadInputException("option '--compress': expected none, gz, zst or xz, got '" + s + "'");
+            default -> throw new BadInputException("option '--compress': expected none, gz, zst or xz, got "
+                    + UserText.quote(s));
         };
     }
 
@@ -43,7 +45,7 @@ public enum Compression {
      * here (the JDK writes MTIME = 0), so output stays byte-identical from run to run.
      */
     OutputStream open(Path file) throws IOException {
-        OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        OutputStream raw = new BufferedOutputStream(OutputFiles.newOutputStream(file), 1 << 16);
         try {
             return switch (this) {
                 case NONE -> raw;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.io.FileFailures;
 import org.virtreplay.ingest.output.AtomicOutput;
 
 /**
@@ -40,7 +41,8 @@ public final class GenerateJob {
         Generator gen = new Generator(options); // validates before anything touches the disk
         Path target = out.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new BadInputException("option '--out': " + out + " exists and is not a directory");
+            throw new BadInputException("option '--out': " + out
+                    + " exists and is not a directory; remove it or choose another path");
         }
         boolean nonEmpty = Files.isDirectory(target) && !isEmpty(target);
         if (nonEmpty && !force) {
@@ -49,7 +51,10 @@ public final class GenerateJob {
         }
         Path parent = target.getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new BadInputException("option '--out': parent directory of " + out + " does not exist");
+            Path blocker = FileFailures.regularFileOnTheWay(target);
+            throw new BadInputException("option '--out': " + (blocker != null
+                    ? blocker + " is a file, not a directory; choose another path"
+                    : "directory " + parent + " does not exist; create it or choose another path"));
         }
         try (AtomicOutput o = AtomicOutput.directory(target, true)) {
             Generator.Counts counts = gen.writeTo(o.path(), compression, progress);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.virtreplay.engine.UserText;
 
 /**
  * Every knob of a generated scenario, with its default. The command line fills it; {@link #validate()}
@@ -146,16 +147,18 @@ public final class GeneratorOptions {
             try {
                 long b = parseSize(f);
                 if (b < 4096 || b % 4096 != 0 || b > (1L << 40)) {
-                    p.add("option '--footprint': expected a multiple of 4K between 4K and 1T, got '" + f + "'");
+                    p.add("option '--footprint': expected a multiple of 4K between 4K and 1T, got "
+                            + UserText.quote(f));
                 }
             } catch (NumberFormatException e) {
-                p.add("option '--footprint': expected a size like 16M, got '" + f + "'");
+                p.add("option '--footprint': expected a size like 16M, got " + UserText.quote(f));
             }
         }
         for (String s : list(skew)) {
             String t = s.trim().toUpperCase(Locale.ROOT);
             if (!t.equals("UNIFORM") && !t.equals("ZIPF") && !t.equals("SEQ")) {
-                p.add("option '--skew': expected uniform, zipf or seq (comma-separated, per VM), got '" + s + "'");
+                p.add("option '--skew': expected uniform, zipf or seq (comma-separated, per VM), got "
+                        + UserText.quote(s));
             }
         }
         if (!(zipfS > 0 && zipfS <= 5)) {
@@ -177,10 +180,10 @@ public final class GeneratorOptions {
         try {
             ramB = parseSize(ram);
             if (ramB < (16L << 20) || ramB % (2L << 20) != 0) {
-                p.add("option '--ram': expected a multiple of 2M, at least 16M, got '" + ram + "'");
+                p.add("option '--ram': expected a multiple of 2M, at least 16M, got " + UserText.quote(ram));
             }
         } catch (NumberFormatException e) {
-            p.add("option '--ram': expected a size like 256M, got '" + ram + "'");
+            p.add("option '--ram': expected a size like 256M, got " + UserText.quote(ram));
         }
         range(p, "--ram-slots", ramSlots, 1, 64);
         for (String s : list(s2PageSizes)) {
@@ -192,17 +195,17 @@ public final class GeneratorOptions {
             }
             if (b != 4096 && b != (2L << 20) && b != (1L << 30)) {
                 p.add("option '--s2-page-sizes': expected 4k, 2m or 1g (the 4 KB granule's page and block "
-                        + "sizes), got '" + s + "'");
+                        + "sizes), got " + UserText.quote(s));
             }
         }
         try {
             long k = parseSize(kernelData);
             if (k < (2L << 20) || k % (2L << 20) != 0) {
-                p.add("option '--kernel-data': expected a multiple of 2M (it is mapped by 2 MB stage-1 blocks), got '"
-                        + kernelData + "'");
+                p.add("option '--kernel-data': expected a multiple of 2M (it is mapped by 2 MB stage-1 blocks), got "
+                        + UserText.quote(kernelData));
             }
         } catch (NumberFormatException e) {
-            p.add("option '--kernel-data': expected a size like 4M, got '" + kernelData + "'");
+            p.add("option '--kernel-data': expected a size like 4M, got " + UserText.quote(kernelData));
         }
         if (ipaBits != 32 && ipaBits != 36 && ipaBits != 40 && ipaBits != 42 && ipaBits != 44 && ipaBits != 48) {
             p.add("option '--ipa-bits': expected 32, 36, 40, 42, 44 or 48, got " + ipaBits);

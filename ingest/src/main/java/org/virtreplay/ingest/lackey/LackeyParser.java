@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.virtreplay.engine.UserText;
 
 /**
  * Parses the text of a lackey trace at byte level. Grammar (Valgrind {@code lackey/lk_main.c}):
@@ -252,9 +253,9 @@ public final class LackeyParser {
             return e + 1;
         }
         if (problems.size() < maxErrors) {
-            int shown = Math.min(e - lineStart, 80);
-            String text = new String(buf, lineStart, shown, StandardCharsets.ISO_8859_1).replace("\r", "");
-            problems.add(fileName + ":" + ln + ": " + what + ", got '" + text + (e - lineStart > 80 ? "...'" : "'"));
+            int len = e > lineStart && buf[e - 1] == '\r' ? e - lineStart - 1 : e - lineStart;
+            String start = new String(buf, lineStart, Math.min(len, UserText.SHOWN + 1), StandardCharsets.ISO_8859_1);
+            problems.add(fileName + ":" + ln + ": " + what + ", got " + UserText.quote(start, len));
         }
         return e + 1;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.tukaani.xz.XZInputStream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.io.FileFailures;
 import org.virtreplay.ingest.trace.GzipMembers;
 
 /**
@@ -38,31 +39,58 @@ public final class LackeyReader {
 
     private LackeyReader() { }
 
-    /** Opens {@code file} with the decompressor its first bytes call for. */
+    /**
+     * Opens {@code file} with the decompressor its first bytes call for. A file too short or too
+     * damaged for its decompressor's header is bad input: {@code FILE: truncated gzip data}.
+     */
     public static InputStream open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such file");
         }
         BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        FileFailures.Format f = FileFailures.Format.PLAIN;
         try {
             raw.mark(8);
             byte[] m = raw.readNBytes(6);
             raw.reset();
-            if (m.length >= 2 && (m[0] & 0xFF) == 0x1F && (m[1] & 0xFF) == 0x8B) {
-                return new GzipMembers(raw); // strict: no bytes after the last member
-            }
-            if (m.length >= 6 && (m[0] & 0xFF) == 0xFD && m[1] == '7' && m[2] == 'z' && m[3] == 'X' && m[4] == 'Z'
-                    && m[5] == 0) {
-                return new BufferedInputStream(new XZInputStream(raw), 1 << 16);
-            }
-            if (m.length >= 4 && (m[0] & 0xFF) == 0x28 && (m[1] & 0xFF) == 0xB5 && (m[2] & 0xFF) == 0x2F
-                    && (m[3] & 0xFF) == 0xFD) {
-                return new BufferedInputStream(new ZstdInputStream(raw), 1 << 16);
-            }
-            return raw;
+            f = format(m);
+            return switch (f) {
+                case GZIP -> new GzipMembers(raw); // strict: no bytes after the last member
+                case XZ -> new BufferedInputStream(new XZInputStream(raw), 1 << 16);
+                case ZSTD -> new BufferedInputStream(new ZstdInputStream(raw), 1 << 16);
+                default -> raw;
+            };
         } catch (IOException | RuntimeException e) {
             raw.close();
-            throw e;
+            if (e instanceof BadInputException) {
+                throw e;
+            }
+            throw new BadInputException(file + ": " + FileFailures.reading(e, f), e);
+        }
+    }
+
+    /** The compression whose magic bytes {@code m} starts with (gzip, xz, zstd), else plain. */
+    private static FileFailures.Format format(byte[] m) {
+        if (m.length >= 2 && (m[0] & 0xFF) == 0x1F && (m[1] & 0xFF) == 0x8B) {
+            return FileFailures.Format.GZIP;
+        }
+        if (m.length >= 6 && (m[0] & 0xFF) == 0xFD && m[1] == '7' && m[2] == 'z' && m[3] == 'X' && m[4] == 'Z'
+                && m[5] == 0) {
+            return FileFailures.Format.XZ;
+        }
+        if (m.length >= 4 && (m[0] & 0xFF) == 0x28 && (m[1] & 0xFF) == 0xB5 && (m[2] & 0xFF) == 0x2F
+                && (m[3] & 0xFF) == 0xFD) {
+            return FileFailures.Format.ZSTD;
+        }
+        return FileFailures.Format.PLAIN;
+    }
+
+    /** The format of {@code file} by its magic bytes, for the words of a read failure. */
+    private static FileFailures.Format format(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return format(in.readNBytes(6));
+        } catch (IOException e) {
+            return FileFailures.Format.PLAIN;
         }
     }
 
@@ -128,7 +156,7 @@ public final class LackeyReader {
         if (failure[0] != null) {
             Throwable t = failure[0];
             if (t instanceof IOException io) {
-                throw new BadInputException(name + ": cannot read: " + io.getMessage(), io);
+                throw new BadInputException(name + ": " + FileFailures.reading(io, format(file)), io);
             }
             if (t instanceof RuntimeException re) {
                 throw re;

@@ -136,17 +136,19 @@ public final class AtomicOutput implements AutoCloseable {
         for (Path a = abs.getParent(); a != null; a = a.getParent()) {
             if (Files.exists(a)) {
                 if (!Files.isDirectory(a)) {
-                    throw new BadInputException(target + ": cannot be created: " + a + " is not a directory");
+                    throw new BadInputException(target + ": cannot be created: " + a
+                            + " is not a directory; choose another path");
                 }
                 break;
             }
         }
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             if (directory && !Files.isDirectory(abs)) {
-                throw new BadInputException(target + ": exists and is not a directory");
+                throw new BadInputException(target + ": exists and is not a directory; remove it or choose another path");
             }
             if (!directory && Files.isDirectory(abs)) {
-                throw new BadInputException(target + ": is a directory; expected a file name");
+                throw new BadInputException(target + ": is a directory; expected a file name, such as "
+                        + target.resolve("out.csv"));
             }
             if (!force) {
                 throw new BadInputException(target + ": already exists; use --force to replace it");

@@ -2,6 +2,7 @@ package org.virtreplay.ingest.trace;
 
 import java.util.Arrays;
 import java.util.List;
+import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.pe.SysRegName;
 import org.virtreplay.engine.tlb.TlbiOp;
 
@@ -144,7 +145,7 @@ public record Column(String name, Type type, boolean optional, long min, long ma
 
     /** The validation message for a bad value of this column. */
     public String problem(String where, String raw) {
-        return where + ": column '" + name + "': " + expected + ", got '" + raw + "'";
+        return where + ": column '" + name + "': " + expected + ", got " + UserText.quote(raw);
     }
 
     /** The canonical CSV text of a value of this column (never called for TEXT or null). */

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.csv.CSVFormat;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * A CSV table: plain, gzip, xz or zstd (by extension), strict UTF-8, a header row naming the
@@ -41,17 +43,21 @@ final class CsvTableSource implements TableSource {
             reader = new StrictUtf8Reader(compression.open(path));
         } catch (IOException | RuntimeException e) {
             done = true;
-            problems.add(file + ":1: " + streamMessage(e.getMessage() == null ? e.toString() : e.getMessage()));
+            problems.add(file + ":1: " + streamMessage(e));
             return;
         }
         records = fast ? new CsvRecords.Fast(reader) : new CsvRecords.Commons(reader);
         done = !readHeader();
     }
 
-    private String streamMessage(String detail) {
-        return compression == Compression.NONE
-                ? "cannot read file (" + detail + ")"
-                : "truncated or corrupt " + compression.label() + " data (" + detail + ")";
+    /** A failure of the file or its decompressor, in words ({@code truncated gzip data}). */
+    private String streamMessage(Throwable e) {
+        return FileFailures.reading(e, switch (compression) {
+            case NONE -> FileFailures.Format.PLAIN;
+            case GZIP -> FileFailures.Format.GZIP;
+            case XZ -> FileFailures.Format.XZ;
+            case ZSTD -> FileFailures.Format.ZSTD;
+        });
     }
 
     private boolean readHeader() {
@@ -72,11 +78,12 @@ final class CsvTableSource implements TableSource {
             }
             int k = kind.indexOf(name);
             if (k < 0) {
-                problems.add(file + ":" + line + ": unknown column '" + name + "' (the " + kind.tableName()
+                problems.add(file + ":" + line + ": unknown column " + UserText.quote(name) + " (the "
+                        + kind.tableName()
                         + " table has columns " + kind.header() + ")");
                 ok = false;
             } else if (fileColumnOf[k] >= 0) {
-                problems.add(file + ":" + line + ": duplicate column '" + name + "'");
+                problems.add(file + ":" + line + ": duplicate column " + UserText.quote(name));
                 ok = false;
             } else {
                 fileColumnOf[k] = i;
@@ -107,12 +114,12 @@ final class CsvTableSource implements TableSource {
             failed = true;
             problems.add(file + ":" + p.line + ": "
                     + (p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)"
-                            : p.asIs ? p.getMessage() : streamMessage(p.getMessage())));
+                            : p.asIs ? p.getMessage() : streamMessage(p.getCause() != null ? p.getCause() : p)));
             return false;
         } catch (CsvRecords.MalformedCsv e) {
             done = true;
             failed = true;
-            problems.add(file + ":" + e.line + ": malformed CSV (" + e.getMessage() + ")");
+            problems.add(file + ":" + e.line + ": malformed CSV (" + FileFailures.words(e.getMessage()) + ")");
             return false;
         }
     }

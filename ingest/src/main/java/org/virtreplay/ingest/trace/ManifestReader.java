@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.FileFailures;
 
 /** Reads and validates {@code manifest.csv}; see docs/trace-format.md for keys and messages. */
 final class ManifestReader {
@@ -51,8 +53,12 @@ final class ManifestReader {
                 } catch (UncheckedIOException | IllegalStateException e) {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
                     int at = c instanceof StrictUtf8Reader.StreamProblem p ? p.line : (int) line;
-                    problems.add(file + ":" + at + ": " + c.getMessage()
-                            + (c instanceof StrictUtf8Reader.StreamProblem p && p.badUtf8 ? " (the file must be UTF-8)" : ""));
+                    String what = !(c instanceof StrictUtf8Reader.StreamProblem p) ? "malformed CSV ("
+                            + FileFailures.words(c.getMessage()) + ")"
+                            : p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)"
+                            : p.asIs ? p.getMessage()
+                            : FileFailures.reading(p.getCause() != null ? p.getCause() : p, FileFailures.Format.PLAIN);
+                    problems.add(file + ":" + at + ": " + what);
                     return null;
                 }
                 if (r.size() == 1 && r.get(0).isEmpty()) {
@@ -62,8 +68,8 @@ final class ManifestReader {
                     header = false;
                     String k0 = r.get(0).startsWith("\uFEFF") ? r.get(0).substring(1) : r.get(0);
                     if (r.size() != 2 || !k0.equals("key") || !r.get(1).equals("value")) {
-                        problems.add(file + ":" + line + ": expected the header line 'key,value', got '"
-                                + String.join(",", r.toList()) + "'");
+                        problems.add(file + ":" + line + ": expected the header line 'key,value', got "
+                                + UserText.quote(String.join(",", r.toList())));
                         return null;
                     }
                     continue;
@@ -74,7 +80,7 @@ final class ManifestReader {
                 }
                 String key = r.get(0);
                 if (entries.containsKey(key)) {
-                    problems.add(file + ":" + line + ": key '" + key + "' given twice (first at line "
+                    problems.add(file + ":" + line + ": key " + UserText.quote(key) + " given twice (first at line "
                             + lines.get(key) + ")");
                     continue;
                 }
@@ -91,64 +97,66 @@ final class ManifestReader {
         for (Map.Entry<String, String> e : entries.entrySet()) {
             String key = e.getKey();
             String v = e.getValue();
-            String at = file + ":" + lines.get(key) + ": key '" + key + "': ";
+            String at = file + ":" + lines.get(key) + ": key " + UserText.quote(key) + ": ";
             Matcher m;
             switch (key) {
                 case "format_version" -> {
                     if (v.equals("1")) {
                         version = 1;
                     } else {
-                        problems.add(at + "expected 1 (this virtreplay reads format version 1), got '" + v + "'");
+                        problems.add(at + "expected 1 (this virtreplay reads format version 1), got "
+                                + UserText.quote(v));
                     }
                 }
                 case "time_unit" -> {
                     if (v.equals("ns")) {
                         unit = v;
                     } else {
-                        problems.add(at + "expected ns, got '" + v + "'");
+                        problems.add(at + "expected ns, got " + UserText.quote(v));
                     }
                 }
                 case "clock" -> {
                     if (Manifest.CLOCKS.contains(v)) {
                         clock = v;
                     } else {
-                        problems.add(at + "expected one of " + String.join(", ", Manifest.CLOCKS) + ", got '" + v + "'");
+                        problems.add(at + "expected one of " + String.join(", ", Manifest.CLOCKS) + ", got "
+                                + UserText.quote(v));
                     }
                 }
                 case "pe_count" -> {
                     peCount = v.matches("[1-9][0-9]{0,3}") ? Integer.parseInt(v) : 0;
                     if (peCount < 1 || peCount > 4096) {
-                        problems.add(at + "expected integer 1..4096, got '" + v + "'");
+                        problems.add(at + "expected integer 1..4096, got " + UserText.quote(v));
                         peCount = 0;
                     }
                 }
                 case Manifest.S2_POOL -> {
                     long[] p = POOL.matcher(v).matches() ? Manifest.parsePool(v) : null;
                     if (p == null) {
-                        problems.add(at + "expected 0xPA,SIZE, got '" + v + "'");
+                        problems.add(at + "expected 0xPA,SIZE, got " + UserText.quote(v));
                     } else if (!poolSizeOk(p) || Long.compareUnsigned(p[0], S2_POOL_LIMIT) >= 0
                             || p[1] > S2_POOL_LIMIT - p[0]) {
                         // descriptors hold 48-bit table addresses (VTCR_EL2.PS = 48 bits in the engine)
                         problems.add(at + "expected 0xPA,SIZE with SIZE >= 4096 and PA + SIZE <= 2^48 (the host's "
-                                + "48-bit PA space), got '" + v + "'");
+                                + "48-bit PA space), got " + UserText.quote(v));
                     }
                 }
                 default -> {
                     if ((m = MPIDR.matcher(key)).matches()) {
                         if (!HEX.matcher(v).matches()) {
-                            problems.add(at + "expected 0x-hex MPIDR_EL1 value, got '" + v + "'");
+                            problems.add(at + "expected 0x-hex MPIDR_EL1 value, got " + UserText.quote(v));
                         }
                     } else if (S1_POOL.matcher(key).matches()) {
                         long[] p = POOL.matcher(v).matches() ? Manifest.parsePool(v) : null;
                         if (p == null) {
-                            problems.add(at + "expected 0xIPA,SIZE, got '" + v + "'");
+                            problems.add(at + "expected 0xIPA,SIZE, got " + UserText.quote(v));
                         } else if (!poolSizeOk(p) || Long.compareUnsigned(p[0], -p[1]) > 0) {
-                            problems.add(at + "expected 0xIPA,SIZE with SIZE >= 4096 and IPA + SIZE <= 2^64, got '"
-                                    + v + "'");
+                            problems.add(at + "expected 0xIPA,SIZE with SIZE >= 4096 and IPA + SIZE <= 2^64, got "
+                                    + UserText.quote(v));
                         }
                     } else if (!FREE.matcher(key).matches()) {
-                        problems.add(file + ":" + lines.get(key) + ": unknown key '" + key
-                                + "' (known: format_version, time_unit, clock, pe_count, pe.N.mpidr, name, source.*, "
+                        problems.add(file + ":" + lines.get(key) + ": unknown key " + UserText.quote(key)
+                                + " (known: format_version, time_unit, clock, pe_count, pe.N.mpidr, name, source.*, "
                                 + "generator.*, vm.N.s1_table_pool, host.s2_table_pool)");
                     }
                 }
@@ -168,7 +176,8 @@ final class ManifestReader {
             if (m.matches() && HEX.matcher(e.getValue()).matches()) {
                 int n = Integer.parseInt(m.group(1));
                 if (peCount > 0 && n >= peCount) {
-                    problems.add(file + ":" + lines.get(e.getKey()) + ": key '" + e.getKey() + "': PE " + n
+                    problems.add(file + ":" + lines.get(e.getKey()) + ": key " + UserText.quote(e.getKey())
+                            + ": PE " + n
                             + " is outside pe_count " + peCount);
                 } else if (n < mpidr.length) {
                     mpidr[n] = Long.parseUnsignedLong(e.getValue().substring(2), 16);

@@ -10,6 +10,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * {@code mem.parquet} in batches, decoded a page at a time ({@link ParquetMemColumn}) instead of a
@@ -148,9 +149,9 @@ public final class ParquetMemBatchSource implements MemBatchSource {
             } catch (BadInputException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
-                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 finish();
-                problems.add(file + ":row " + (rowNo + 1) + ": corrupt Parquet data (" + msg + ")");
+                problems.add(file + ":row " + (rowNo + 1) + ": "
+                        + FileFailures.reading(e, FileFailures.Format.PARQUET));
                 break;
             }
             n = validate(b, n, m);

@@ -19,6 +19,8 @@ import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * A Parquet table read column by column with parquet-column's low-level {@link ColumnReader}
@@ -58,12 +60,6 @@ final class ParquetTableSource implements TableSource {
         this.lookups = new SymbolLookup[n];
         this.cols = kind.columns().toArray(new Column[0]);
         this.how = new int[n];
-        String magic = ParquetMagic.problem(path);
-        if (magic != null) {
-            problems.add(file + ": not a readable Parquet file (" + magic + ")");
-            done = true;
-            return;
-        }
         try {
             // page CRCs (written by default) catch damage that still decodes, e.g. in raw zstd blocks
             reader = ParquetFileReader.open(new LocalInputFile(path),
@@ -71,16 +67,20 @@ final class ParquetTableSource implements TableSource {
             schema = reader.getFooter().getFileMetaData().getSchema();
             createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
         } catch (IOException | RuntimeException e) {
-            problems.add(file + ": not a readable Parquet file (" + message(e) + ")");
+            problems.add(file + ": " + FileFailures.reading(e, FileFailures.Format.PARQUET));
+            done = true;
+            closeQuietly();
+            return;
+        }
+        // after parquet-mr's own checks (they say more about a short or cut file), the one it skips
+        String magic = ParquetMagic.problem(path);
+        if (magic != null) {
+            problems.add(file + ": not a Parquet file (" + magic + ")");
             done = true;
             closeQuietly();
             return;
         }
         done = !mapColumns();
-    }
-
-    private static String message(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private boolean mapColumns() {
@@ -93,7 +93,7 @@ final class ParquetTableSource implements TableSource {
                 named[k] = true;
             }
             if (k < 0) {
-                problems.add(file + ": unknown column '" + name + "' (the " + kind.tableName()
+                problems.add(file + ": unknown column " + UserText.quote(name) + " (the " + kind.tableName()
                         + " table has columns " + kind.header() + ")");
                 ok = false;
                 continue;
@@ -105,7 +105,7 @@ final class ParquetTableSource implements TableSource {
                 default -> t == PrimitiveTypeName.BINARY;
             };
             if (!typeOk) {
-                problems.add(file + ": column '" + name + "': expected "
+                problems.add(file + ": column " + UserText.quote(name) + ": expected "
                         + (c.type() == Column.Type.INT || c.type() == Column.Type.LONG || c.type() == Column.Type.SIZE
                                 || c.type() == Column.Type.HEX ? "INT32 or INT64" : "BINARY (UTF-8)")
                         + ", got " + (d.getMaxRepetitionLevel() > 0 ? "repeated " : "") + t);
@@ -155,11 +155,12 @@ final class ParquetTableSource implements TableSource {
                 if (e instanceof org.virtreplay.engine.BadInputException) {
                     throw e;
                 }
-                problems.add(file + ":row " + (row == 0 ? 1 : row) + ": corrupt Parquet data (" + message(e) + ")");
+                problems.add(file + ":row " + (row == 0 ? 1 : row) + ": "
+                        + FileFailures.reading(e, FileFailures.Format.PARQUET));
                 done = true;
                 closeQuietly();
             } catch (IOException e) {
-                problems.add(file + ":row " + (row + 1) + ": corrupt Parquet data (" + message(e) + ")");
+                problems.add(file + ":row " + (row + 1) + ": " + FileFailures.reading(e, FileFailures.Format.PARQUET));
                 done = true;
                 closeQuietly();
             }

@@ -2,6 +2,7 @@ package org.virtreplay.ingest.trace;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.virtreplay.engine.UserText;
 
 /**
  * The rules that span columns, rows or tables: vm and vCPU ids declared in {@code vms}, PE ids
@@ -131,7 +132,8 @@ final class RowValidator {
     }
 
     private String problem(String column, String expected) {
-        return src.where() + ": column '" + column + "': " + expected + ", got '" + src.raw(kind.indexOf(column)) + "'";
+        return src.where() + ": column '" + column + "': " + expected + ", got "
+                + UserText.quote(src.raw(kind.indexOf(column)));
     }
 
     private boolean checkOrder(Row r) {

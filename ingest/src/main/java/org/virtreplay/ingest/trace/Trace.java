@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
+import org.virtreplay.engine.UserText;
 
 /**
  * A canonical trace directory, opened for reading: the manifest, the {@code vms} and
@@ -166,7 +167,7 @@ public final class Trace {
             }
             TableKind kind = TableKind.byTableName(table);
             if (kind == null) {
-                problems.add(dir.resolve(name) + ": unknown table '" + table + "' (tables are "
+                problems.add(dir.resolve(name) + ": unknown table " + UserText.quote(table) + " (tables are "
                         + String.join(", ", Stream.of(TableKind.values()).map(TableKind::tableName).toList()) + ")");
             } else if (files.containsKey(kind)) {
                 problems.add(dir.resolve(name) + ": the " + table + " table is also in "

@@ -83,11 +83,13 @@ class AtomicOutputTest {
         Path file = tmp.resolve("f");
         Files.writeString(file, "x");
         BadInputException e = assertThrows(BadInputException.class, () -> AtomicOutput.directory(file, true));
-        assertEquals(List.of(file + ": exists and is not a directory"), e.problems());
+        assertEquals(List.of(file + ": exists and is not a directory; remove it or choose another path"), e.problems());
         e = assertThrows(BadInputException.class, () -> AtomicOutput.file(tmp.resolve("a"), true));
-        assertEquals(List.of(tmp.resolve("a") + ": is a directory; expected a file name"), e.problems());
+        assertEquals(List.of(tmp.resolve("a") + ": is a directory; expected a file name, such as "
+                + tmp.resolve("a").resolve("out.csv")), e.problems());
         e = assertThrows(BadInputException.class, () -> AtomicOutput.directory(file.resolve("x/out"), true));
-        assertEquals(List.of(file.resolve("x/out") + ": cannot be created: " + file + " is not a directory"),
+        assertEquals(List.of(file.resolve("x/out") + ": cannot be created: " + file
+                + " is not a directory; choose another path"),
                 e.problems());
         assertEquals(List.of("a", "f"), names(tmp));
     }

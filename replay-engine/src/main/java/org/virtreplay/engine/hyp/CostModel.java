@@ -1,5 +1,6 @@
 package org.virtreplay.engine.hyp;
 
+import org.virtreplay.engine.UserText;
 /**
  * Cycle costs of the hypervisor and GIC paths, converted to nanoseconds at {@code clockMhz}. The
  * defaults reproduce the KVM/arm64 microbenchmarks of Dall et al., ISCA 2016 (X-Gene, 2.4 GHz,
@@ -113,7 +114,8 @@ public record CostModel(int clockMhz, int exitCycles, int entryCycles, int lrFlu
             case "guest_handler_ns" -> new CostModel(clockMhz, exitCycles, entryCycles, lrFlushCycles, injectCycles,
                     ipiCycles, deviceHostCycles, guestAckCycles, maintenanceCycles, wakeCycles, vcpuSwitchCycles,
                     directCycles, doorbellCycles, value);
-            default -> throw new IllegalArgumentException("unknown cost '" + name + "'; expected one of " + NAMES);
+            default -> throw new IllegalArgumentException("unknown cost " + UserText.quote(name)
+                    + "; expected one of " + NAMES);
         };
     }
 }

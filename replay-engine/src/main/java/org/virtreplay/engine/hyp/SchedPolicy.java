@@ -1,5 +1,6 @@
 package org.virtreplay.engine.hyp;
 
+import org.virtreplay.engine.UserText;
 /** How vCPUs are placed on PEs. */
 public enum SchedPolicy {
     /** Replay the trace's {@code sched} records (run, preempt, block, wake) as they are. */
@@ -15,7 +16,7 @@ public enum SchedPolicy {
             case "trace" -> TRACE;
             case "pinned" -> PINNED;
             case "fair" -> FAIR;
-            default -> throw new IllegalArgumentException("expected trace, pinned or fair, got '" + s + "'");
+            default -> throw new IllegalArgumentException("expected trace, pinned or fair, got " + UserText.quote(s));
         };
     }
 }

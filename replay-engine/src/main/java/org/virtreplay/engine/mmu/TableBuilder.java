@@ -2,6 +2,7 @@ package org.virtreplay.engine.mmu;
 
 import java.util.Locale;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 
 /**
  * Writes real VMSAv8-64 descriptors into {@link PhysicalMemory} to map or unmap a range, allocating
@@ -245,7 +246,8 @@ public final class TableBuilder {
                 case 'x' -> x = true;
                 case 'u' -> u = true;
                 case '-' -> { }
-                default -> throw new BadInputException("permission '" + perm + "': expected letters from r, w, x, u");
+                default -> throw new BadInputException("permission " + UserText.quote(perm)
+                        + ": expected letters from r, w, x, u");
             }
         }
         long a = (af ? 1L << 10 : 0) | ((long) (type.isDevice() ? Attributes.OSH : Attributes.ISH) << 8);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 
 /**
  * The engine side of {@code virtreplay translate}: parses the registers and memory text files,
@@ -36,19 +37,21 @@ public final class TranslateTool {
             String where = file + ":" + (i + 1) + ": ";
             int eq = line.indexOf('=');
             if (eq < 0) {
-                problems.add(where + "expected NAME = VALUE, got '" + line + "'");
+                problems.add(where + "expected NAME = VALUE, got " + UserText.quote(line));
                 continue;
             }
             String name = line.substring(0, eq).trim();
             String text = line.substring(eq + 1).trim();
             if (!MmuRegisters.NAMES.contains(name)) {
-                problems.add(where + "unknown register '" + name + "' (known: " + String.join(", ", MmuRegisters.NAMES)
+                problems.add(where + "unknown register " + UserText.quote(name) + " (known: "
+                        + String.join(", ", MmuRegisters.NAMES)
                         + ")");
                 continue;
             }
             Long v = parseNumber(text);
             if (v == null) {
-                problems.add(where + "register " + name + ": expected 0x-hex or decimal value, got '" + text + "'");
+                problems.add(where + "register " + name + ": expected 0x-hex or decimal value, got "
+                        + UserText.quote(text));
                 continue;
             }
             regs.set(name, v);
@@ -70,18 +73,19 @@ public final class TranslateTool {
             String where = file + ":" + (i + 1) + ": ";
             String[] parts = line.split("[\\s,]+");
             if (parts.length != 2) {
-                problems.add(where + "expected 'PA VALUE' (two hex numbers), got '" + line + "'");
+                problems.add(where + "expected 'PA VALUE' (two hex numbers), got " + UserText.quote(line));
                 continue;
             }
             Long pa = parseHex(parts[0]);
             Long value = parseHex(parts[1]);
             if (pa == null) {
-                problems.add(where + "column 'pa': expected 0x-hex address, got '" + parts[0] + "'");
+                problems.add(where + "column 'pa': expected 0x-hex address, got " + UserText.quote(parts[0]));
             } else if ((pa & 7) != 0) {
-                problems.add(where + "column 'pa': expected an 8-byte-aligned address, got '" + parts[0] + "'");
+                problems.add(where + "column 'pa': expected an 8-byte-aligned address, got "
+                        + UserText.quote(parts[0]));
             }
             if (value == null) {
-                problems.add(where + "column 'value': expected 0x-hex 64-bit value, got '" + parts[1] + "'");
+                problems.add(where + "column 'value': expected 0x-hex 64-bit value, got " + UserText.quote(parts[1]));
             }
             if (pa != null && value != null && (pa & 7) == 0) {
                 mem.write(pa, value);

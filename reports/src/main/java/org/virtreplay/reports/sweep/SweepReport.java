@@ -2,7 +2,6 @@ package org.virtreplay.reports.sweep;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +20,7 @@ import org.virtreplay.analysis.sweep.Metric;
 import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.SweepPoint;
 import org.virtreplay.analysis.sweep.SweepResultRow;
+import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.reports.ChartLabels;
 import org.virtreplay.reports.Html;
 import org.virtreplay.reports.HtmlReport;
@@ -64,7 +64,7 @@ public final class SweepReport {
         String html = render(traceName, toolVersion, grid, rows, knees);
         Path target = dir.resolve(FILE);
         Path tmp = dir.resolve("." + FILE + ".tmp");
-        Files.writeString(tmp, html, StandardCharsets.UTF_8);
+        OutputFiles.writeString(tmp, html);
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
     }
