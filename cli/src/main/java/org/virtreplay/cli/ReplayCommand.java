@@ -74,8 +74,9 @@ public final class ReplayCommand implements Callable<Integer> {
                         "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
                                 + UserText.quote(s));
             }
-            sc = sc.with(k, s.substring(eq + 1).strip());
+            sc = sc.with(k, s.substring(eq + 1).strip(), "--set " + s.strip());
         }
+        ReplayJob.config(sc, 1); // combinations of values (TLB geometry) before anything is read or written
         // The host must fit the trace's recorded schedule: refused now, not after run's ingest.
         ReplayJob.checkScheduleFits(sc, Trace.open(trace));
         long windowNs = parseDuration(spec, "--window", window);

@@ -96,9 +96,10 @@ public final class RunCommand implements Callable<Integer> {
                 TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false);
                 AtomicOutput.phase("run:ingested");
             }
+            // withOrigin: problems with the copy's rows name the user's files and lines
             r = ReplayJob.run(new ReplayJob.Options(replayed, dir.resolve("metrics"), opts.scenario(),
                     opts.scenarioName(), opts.windowNs(), opts.events(), opts.quiet(), false, opts.toolVersion(),
-                    opts.commandOptions()), Stage2Ports.kvm());
+                    opts.commandOptions()).withOrigin(ingested ? trace : null), Stage2Ports.kvm());
             AtomicOutput.phase("run:replayed");
             rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
             AtomicOutput.phase("run:reported");

@@ -39,13 +39,20 @@ public final class MetricTableReader {
         if (!Files.isRegularFile(file)) {
             throw new BadInputException(file + ": no such file");
         }
+        FileInfo info;
         try (ParquetFileReader r = ParquetFileReader.open(new LocalInputFile(file),
                 ParquetReadOptions.builder(ParquetConf.plain()).build())) {
-            return new FileInfo(r.getFooter().getFileMetaData().getSchema(),
+            info = new FileInfo(r.getFooter().getFileMetaData().getSchema(),
                     r.getFooter().getFileMetaData().getKeyValueMetaData(), r.getRecordCount());
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(file + ": " + FileFailures.reading(e, FileFailures.Format.PARQUET));
         }
+        // after parquet-mr's own checks, the one it skips
+        String magic = org.virtreplay.ingest.trace.ParquetMagic.problem(file);
+        if (magic != null) {
+            throw new BadInputException(file + ": not a Parquet file (" + magic + ")");
+        }
+        return info;
     }
 
     /** Checks that {@code file} holds {@code table}: every column present with the expected type. */

@@ -40,12 +40,16 @@ final class EventMerge {
 
     private static final int K_SCHED = 0, K_SYSREG = 1, K_PTE = 2, K_MAP = 3, K_TLBI = 4, K_DAIF = 5, K_IRQ = 6,
             K_MEM = 7;
+    /** The table of each {@code K_} index. */
+    private static final TableKind[] KINDS = {TableKind.SCHED, TableKind.SYSREG, TableKind.PTE, TableKind.MAP,
+        TableKind.TLBI, TableKind.DAIF, TableKind.IRQ, TableKind.MEM};
 
     private EventMerge() {
     }
 
     /** Replays the whole trace into {@code rp}, writing the per-event tables into {@code dir}; returns the memory accesses. */
-    static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst) throws IOException {
+    static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors)
+            throws IOException {
         final long window = o.windowNs();
         final int nvm = rp.vmCount();
         final LogLinearHistogram[] winIrq = new LogLinearHistogram[nvm];
@@ -133,13 +137,18 @@ final class EventMerge {
                 }
                 if (memFirst) {
                     // Memory accesses dominate: run them in a tight loop until another event or the window ends.
-                    memHas = memRun.run(Math.min(bestTs, windowEnd));
+                    try {
+                        memHas = memRun.run(Math.min(bestTs, windowEnd));
+                    } catch (BadInputException e) {
+                        // the model refused the current row (the reader's problems name their rows)
+                        throw mem.readerFailed() ? e : errors.at(e, TableKind.MEM, mem.pos(), mem.vm());
+                    }
                     if (ioFail[0] != null) {
                         throw ioFail[0];
                     }
                     continue;
                 }
-                heads.apply(best, rp, inst);
+                heads.apply(best, rp, inst, errors);
                 memRun.processed++;
             }
             rp.finish(DRAIN_NS);
@@ -271,14 +280,14 @@ final class EventMerge {
         }
 
         /** Gives table {@code k}'s head to the model (once per VM instance), then reads its next record. */
-        void apply(int k, Replayer rp, Instances inst) {
+        void apply(int k, Replayer rp, Instances inst, ReplayErrors errors) {
             try {
                 for (int id : inst.of(vmOf(head[k]))) {
                     dispatch(rp, k, head[k], id, inst.isReplicated());
                 }
             } catch (BadInputException e) {
                 // Name the record the model refused.
-                throw new BadInputException(where(k) + ": " + e.getMessage());
+                throw errors.at(e, KINDS[k], readers[k].position(), vmOf(head[k]));
             }
             head[k] = advance(k);
             ts[k] = tsOf(head[k]);
@@ -302,10 +311,6 @@ final class EventMerge {
                 last = Math.max(last, mem.ts());
             }
             return last;
-        }
-
-        private String where(int k) {
-            return readers[k].where();
         }
 
         private Object advance(int k) {

@@ -51,6 +51,8 @@ final class PrefetchedMem implements AutoCloseable {
 
     private Batch cur;
     private int i = -1;
+    /** {@link #next()} has thrown the reader's problem (bad rows), as opposed to the model's. */
+    private boolean readerFailed;
 
     /** With {@code readAhead} false, no thread is started and {@link #next()} decodes batches itself. */
     PrefetchedMem(MemBatchSource mem, boolean readAhead) {
@@ -86,6 +88,7 @@ final class PrefetchedMem implements AutoCloseable {
                 more = source.fill(cur.rows);
             } catch (RuntimeException e) {
                 sourceDone = true;
+                readerFailed = true;
                 source.close();
                 throw e;
             }
@@ -131,6 +134,7 @@ final class PrefetchedMem implements AutoCloseable {
             if (cur != null) {
                 if (cur.last) {
                     if (cur.failure != null) {
+                        readerFailed = true;
                         throw cur.failure;
                     }
                     return false;
@@ -174,6 +178,16 @@ final class PrefetchedMem implements AutoCloseable {
 
     int size() {
         return cur.rows.size[i];
+    }
+
+    /** Whether {@link #next()} threw the table's own problems (then they name their rows themselves). */
+    boolean readerFailed() {
+        return readerFailed;
+    }
+
+    /** The current row's line (CSV) or row (Parquet) in its file. */
+    long pos() {
+        return cur.rows.pos[i];
     }
 
     @Override

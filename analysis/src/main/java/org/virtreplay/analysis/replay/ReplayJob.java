@@ -27,6 +27,7 @@ import org.virtreplay.engine.tlb.CorePreset;
 import org.virtreplay.engine.tlb.Replacement;
 import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.ingest.output.AtomicOutput;
+import org.virtreplay.ingest.trace.Manifest;
 import org.virtreplay.ingest.trace.MemslotRecord;
 import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
@@ -47,10 +48,30 @@ import org.virtreplay.ingest.trace.VmRecord;
  */
 public final class ReplayJob {
 
-    /** What to run. */
+    /**
+     * What to run.
+     *
+     * @param origin the user's trace when {@code trace} is the Parquet form converted from it (by
+     *     {@code run} or a sweep): problems the model finds with a row then name the user's file and
+     *     line, not the copy's row; null when {@code trace} is the user's own
+     */
     public record Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs,
             boolean events, boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
-            int vmsPerHost, boolean readAhead, Provenance provenance) {
+            int vmsPerHost, boolean readAhead, Provenance provenance, Path origin) {
+
+        /** Options naming {@code provenance} in {@code run_info}; {@code trace} is the user's own. */
+        public Options(Path trace, Path out, Scenario scenario, String scenarioName, long windowNs, boolean events,
+                boolean quiet, boolean force, String toolVersion, Map<String, String> commandOptions,
+                int vmsPerHost, boolean readAhead, Provenance provenance) {
+            this(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion, commandOptions,
+                    vmsPerHost, readAhead, provenance, null);
+        }
+
+        /** The same options, replaying {@code trace}, a Parquet copy of the user's trace {@code origin}. */
+        public Options withOrigin(Path origin) {
+            return new Options(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion,
+                    commandOptions, vmsPerHost, readAhead, provenance, origin);
+        }
 
         /**
          * Options with the trace's own name and digest in {@code run_info}; {@code readAhead} as
@@ -140,14 +161,29 @@ public final class ReplayJob {
         if (entries < 0) {
             return g;
         }
+        boolean presetEntries = sc.get(entriesKey).isEmpty();
         if (ways < 0) {
             ways = g != null && g.entries() == entries ? g.ways() : entries;
         }
+        if (entries == 0) {
+            // only the L2 may be absent (tlb.l2.entries = 0 is handled before)
+            throw new BadInputException(sc.place(entriesKey) + ": key '" + entriesKey.keyName()
+                    + "': expected at least 1 entry (only the L2 TLB may be left out with 0), got '0'");
+        }
         if (ways <= 0 || entries % ways != 0) {
-            throw new BadInputException("scenario: tlb." + name + ": " + ways + " ways do not divide " + entries
-                    + " entries");
+            // Name the lines of the keys involved, and which values came from the core preset.
+            throw new BadInputException(sc.place(entriesKey, assocKey) + ": tlb." + name + ": " + ways + " ways ("
+                    + describe(sc, assocKey) + ") do not divide " + entries + " entries ("
+                    + (presetEntries ? "the " + sc.get(Scenario.Key.CORE) + " preset's" : describe(sc, entriesKey))
+                    + "); choose ways that divide the entries (equal to them: fully associative)");
         }
         return new TlbGeometry(entries, ways, g == null ? TlbGeometry.ANY_SIZE : g.sizeMask());
+    }
+
+    /** {@code tlb.l1d.assoc} or {@code tlb.l1d.assoc from --set tlb.l1d.assoc=5}: a key and, off the file, its origin. */
+    private static String describe(Scenario sc, Scenario.Key k) {
+        String o = sc.origin(k);
+        return o != null && o.startsWith("--") ? k.keyName() + " from " + o : k.keyName();
     }
 
     /** Runs the replay and writes the tables; {@code s2} is the hypervisor's stage-2 side. */
@@ -163,20 +199,27 @@ public final class ReplayJob {
         }
         ReplayConfig cfg = config(sc, trace.manifest().peCount());
         checkScheduleFits(sc, trace);
-        String pool = trace.manifest().get("host.s2_table_pool");
+        long[] pool = trace.manifest().pool(Manifest.S2_POOL); // validated when the trace was opened
         if (pool != null) {
-            long[] ps = parsePool(pool, "host.s2_table_pool", trace.dir());
-            cfg = cfg.withS2Pool(ps[0], ps[1]);
+            cfg = cfg.withS2Pool(pool[0], pool[1]);
         }
+        ReplayErrors errors = new ReplayErrors(trace, o.origin());
         Replayer rp = new Replayer(cfg, s2);
         Instances inst = Instances.of(trace.vms(), o.vmsPerHost());
+        List<VmRecord> vms = trace.vms();
         for (int i = 0; i < inst.count(); i++) {
             VmRecord v = inst.source(i);
             boolean replica = inst.replica(i) > 0;
-            rp.addVm(inst.id(i), replica ? v.name() + "#" + inst.replica(i) : v.name(), v.vcpus(), v.ipaBits(),
-                    replica ? -1 : v.vmid());
+            try {
+                rp.addVm(inst.id(i), replica ? v.name() + "#" + inst.replica(i) : v.name(), v.vcpus(), v.ipaBits(),
+                        replica ? -1 : v.vmid());
+            } catch (BadInputException e) {
+                throw errors.at(e, TableKind.VMS, trace.smallTablePosition(TableKind.VMS, vms.indexOf(v)), v.vm());
+            }
         }
-        for (MemslotRecord m : trace.memslots()) {
+        List<MemslotRecord> memslots = trace.memslots();
+        for (int j = 0; j < memslots.size(); j++) {
+            MemslotRecord m = memslots.get(j);
             int kind = switch (m.kind()) {
                 case RAM -> Stage2Port.MEMSLOT_RAM;
                 case MMIO -> Stage2Port.MEMSLOT_MMIO;
@@ -185,7 +228,12 @@ public final class ReplayJob {
             for (int id : inst.of(m.vm())) {
                 // A replica gets a fresh host address space for its RAM (the host allocates it).
                 long pa = m.pa() == null || (id != m.vm() && kind == Stage2Port.MEMSLOT_RAM) ? -1 : m.pa();
-                rp.addMemslot(id, m.slot(), m.ipa(), m.size(), kind, pa, m.s2PageSize() == 0 ? 4096 : m.s2PageSize());
+                try {
+                    rp.addMemslot(id, m.slot(), m.ipa(), m.size(), kind, pa,
+                            m.s2PageSize() == 0 ? 4096 : m.s2PageSize());
+                } catch (BadInputException e) {
+                    throw errors.at(e, TableKind.MEMSLOTS, trace.smallTablePosition(TableKind.MEMSLOTS, j), m.vm());
+                }
             }
         }
         rp.start();
@@ -194,19 +242,18 @@ public final class ReplayJob {
                 rp.setReplica(inst.id(i));
             }
         }
-        for (VmRecord v : trace.vms()) {
-            String s1pool = trace.manifest().get("vm." + v.vm() + ".s1_table_pool");
+        for (VmRecord v : vms) {
+            long[] s1pool = trace.manifest().pool(Manifest.s1PoolKey(v.vm())); // validated at open
             if (s1pool != null) {
-                long[] ps = parsePool(s1pool, "vm." + v.vm() + ".s1_table_pool", trace.dir());
                 for (int id : inst.of(v.vm())) {
-                    rp.setS1TablePool(id, ps[0], ps[1]);
+                    rp.setS1TablePool(id, s1pool[0], s1pool[1]);
                 }
             }
         }
 
         try (AtomicOutput out = AtomicOutput.directory(o.out(), o.force(), o.trace())) {
             Path tmp = out.path();
-            long accesses = EventMerge.replay(trace, rp, o, tmp, inst);
+            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors);
             ReplayTables.writeTlbStats(rp, tmp);
             ReplayTables.writeFaults(rp, tmp);
             ReplayTables.writeIrqLatency(rp, tmp);
@@ -235,24 +282,6 @@ public final class ReplayJob {
                     trace.dir().resolve("manifest.csv"), tracePes));
         }
     }
-
-    private static long[] parsePool(String v, String key, Path dir) {
-        String[] parts = v.split(",");
-        try {
-            if (parts.length == 2) {
-                String a = parts[0].strip().replace("_", "");
-                String b = parts[1].strip().replace("_", "");
-                long base = a.startsWith("0x") ? Long.parseUnsignedLong(a.substring(2), 16) : Long.parseLong(a);
-                long size = b.startsWith("0x") ? Long.parseUnsignedLong(b.substring(2), 16) : Long.parseLong(b);
-                return new long[] {base, size};
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new BadInputException(dir.resolve("manifest.csv") + ": key '" + key
-                + "': expected '0xIPA,SIZE', got " + UserText.quote(v));
-    }
-
 
     /** sha256 over the trace's files in name order (name, length, bytes), so renaming a file changes it too. */
     /** The name and digest {@code run_info} records for the trace in {@code traceDir}. */

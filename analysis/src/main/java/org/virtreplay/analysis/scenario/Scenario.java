@@ -84,9 +84,20 @@ public final class Scenario {
             List.of("cortex-a72", "cortex-a76", "neoverse-n1", "neoverse-n2", "neoverse-v1", "neoverse-v2");
 
     private final TreeMap<String, String> values;
+    /**
+     * Where each key set explicitly came from, for messages about combinations of values:
+     * {@code FILE:LINE} for a scenario file, {@code --set KEY=VALUE} for the command line. Not part
+     * of the scenario's value (equals, run_info).
+     */
+    private final Map<String, String> origins;
 
     private Scenario(TreeMap<String, String> values) {
+        this(values, Map.of());
+    }
+
+    private Scenario(TreeMap<String, String> values, Map<String, String> origins) {
         this.values = values;
+        this.origins = origins;
     }
 
     /** The scenario with every default. */
@@ -106,7 +117,11 @@ public final class Scenario {
     /** Parses scenario text; {@code source} names it in messages. */
     public static Scenario parse(String source, String text) {
         Scenario s = defaults();
+        Map<String, String> origins = new TreeMap<>();
         List<String> problems = new ArrayList<>();
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte-order mark, ignored as in CSV tables
+        }
         String[] lines = text.split("\r?\n", -1);
         Map<String, Integer> seenAt = new LinkedHashMap<>();
         for (int i = 0; i < lines.length; i++) {
@@ -145,15 +160,24 @@ public final class Scenario {
                 continue;
             }
             s.values.put(key, value.toLowerCase(java.util.Locale.ROOT));
+            origins.put(key, source + ":" + lineNo);
         }
         if (!problems.isEmpty()) {
             throw new BadInputException(problems);
         }
-        return s;
+        return new Scenario(s.values, Map.copyOf(origins));
     }
 
     /** A copy with one key changed (used by sweeps and command-line overrides); validated. */
     public Scenario with(Key key, String value) {
+        return with(key, value, null);
+    }
+
+    /**
+     * {@link #with(Key, String)}, remembering where the value came from ({@code origin}, e.g.
+     * {@code --set tlb.l1d.assoc=5}; null: nowhere the user would look) for messages.
+     */
+    public Scenario with(Key key, String value, String origin) {
         String err = check(key, value);
         if (err != null) {
             throw new BadInputException("scenario key " + UserText.quote(key.name) + ": expected " + err + ", got "
@@ -161,7 +185,44 @@ public final class Scenario {
         }
         TreeMap<String, String> v = new TreeMap<>(values);
         v.put(key.name, value.toLowerCase(java.util.Locale.ROOT));
-        return new Scenario(v);
+        Map<String, String> o = new TreeMap<>(origins);
+        if (origin == null) {
+            o.remove(key.name);
+        } else {
+            o.put(key.name, origin);
+        }
+        return new Scenario(v, Map.copyOf(o));
+    }
+
+    /** Where {@code k}'s value came from ({@code FILE:LINE}, {@code --set K=V}), or null (a default). */
+    public String origin(Key k) {
+        return origins.get(k.name);
+    }
+
+    /**
+     * The place a problem with the values of {@code keys} together is reported at: the scenario
+     * file and the lines of those keys it sets ({@code host.txt:3,4}), else where the first key set
+     * elsewhere came from ({@code --set tlb.l1d.assoc=5}), else {@code scenario}.
+     */
+    public String place(Key... keys) {
+        String file = null;
+        StringBuilder lines = new StringBuilder();
+        String other = null;
+        for (Key k : keys) {
+            String o = origins.get(k.name);
+            if (o == null) {
+                continue;
+            }
+            int colon = o.lastIndexOf(':');
+            boolean fileLine = !o.startsWith("--") && colon > 0 && o.substring(colon + 1).matches("[0-9]+");
+            if (fileLine && (file == null || file.equals(o.substring(0, colon)))) {
+                file = o.substring(0, colon);
+                lines.append(lines.length() == 0 ? "" : ",").append(o.substring(colon + 1));
+            } else if (other == null) {
+                other = o;
+            }
+        }
+        return file != null ? file + ":" + lines : other != null ? other : "scenario";
     }
 
     /** Finds a key by its file name, or null. */

@@ -77,6 +77,9 @@ public final class Grid {
         List<Integer> pointLines = new ArrayList<>();
         int pointsLine = -1;
         int pointLinesSeen = 0;
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte-order mark, ignored as in scenario files and CSV tables
+        }
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int no = i + 1;

@@ -150,13 +150,24 @@ public final class SweepRunner {
      */
     public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
             String toolVersion, Stage2Port.Factory s2, ReplayJob.Provenance provenance) throws IOException {
+        return runPoint(trace, dir, setup, scenarioName, toolVersion, s2, provenance, null);
+    }
+
+    /**
+     * {@link #runPoint(Path, Path, PointSetup, String, String, Stage2Port.Factory, ReplayJob.Provenance)}
+     * where {@code trace} is the Parquet form converted from the user's trace {@code origin} (null:
+     * it is the user's own), so that problems with a row name the user's file and line.
+     */
+    public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
+            String toolVersion, Stage2Port.Factory s2, ReplayJob.Provenance provenance, Path origin)
+            throws IOException {
         Map<String, String> opts = new TreeMap<>();
         opts.put("sweep.point", Integer.toString(setup.point().index()));
         opts.put("sweep.params", setup.point().label());
         // The sweep does not use the timeline: widen its windows for a trace too long for 1 ms ones.
         long window = TimelineWindows.widthFor(trace, WINDOW_NS);
         ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, window, true, true,
-                false, toolVersion, opts, setup.vmsPerHost(), false, provenance);
+                false, toolVersion, opts, setup.vmsPerHost(), false, provenance, origin);
         ReplayJob.run(o, s2);
         return PointMetrics.rows(dir, setup);
     }
@@ -255,11 +266,13 @@ public final class SweepRunner {
             }
             order.sort(Comparator.comparingInt((Integer i) -> -setups.get(i).vms()).thenComparingInt(i -> i));
             List<Future<List<SweepResultRow>>> fs = new ArrayList<>(java.util.Collections.nCopies(n, null));
+            // a converted copy: problems with its rows are named in the user's trace
+            Path origin = source.equals(o.trace()) ? null : o.trace();
             for (int i : order) {
                 PointSetup s = setups.get(i);
                 fs.set(i, pool.submit(() -> {
                     List<SweepResultRow> r = runPoint(source, tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s,
-                            o.scenarioName(), o.toolVersion(), s2, provenance);
+                            o.scenarioName(), o.toolVersion(), s2, provenance, origin);
                     progress.pointDone();
                     return r;
                 }));

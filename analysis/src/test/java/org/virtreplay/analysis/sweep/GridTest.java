@@ -16,6 +16,14 @@ class GridTest {
     }
 
     @Test
+    void byteOrderMarkIsIgnored() {
+        // as in a scenario file or a CSV table; before, the first key was "\uFEFFvms", an unknown key
+        Grid g = Grid.parse("g.txt", "\uFEFFvms = 1, 2\n");
+        assertEquals(List.of("vms"), g.swept());
+        assertEquals(2, g.points().size());
+    }
+
+    @Test
     void productVariesTheFirstLineSlowest() {
         Grid g = Grid.parse("g.txt", "# a sweep\nvms = 1, 2\n\ns2.backing = 4k, 2M   # block backing\n");
         // nested loops in file order: vms outer, s2.backing inner; values lower-cased as the scenario does

@@ -6,9 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.trace.GzipMembers;
 
 /** Opens a source file, plain or compressed (gzip, xz, zstd, recognised by their magic bytes). */
 public final class SourceFiles {
@@ -51,7 +51,7 @@ public final class SourceFiles {
             byte[] m = raw.readNBytes(6);
             raw.reset();
             return switch (compression(m)) {
-                case "gzip" -> new GZIPInputStream(raw, 1 << 16);
+                case "gzip" -> new GzipMembers(raw); // strict: no bytes after the last member
                 case "xz" -> new BufferedInputStream(new XZInputStream(raw), 1 << 16);
                 case "zstd" -> new BufferedInputStream(new ZstdInputStream(raw), 1 << 16);
                 default -> raw;

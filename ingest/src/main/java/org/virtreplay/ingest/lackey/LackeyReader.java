@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.ingest.io.FileFailures;
+import org.virtreplay.ingest.trace.GzipMembers;
 
 /**
  * Reads a lackey trace file (plain, gzip, xz or zstd, recognised by their magic bytes) and hands
@@ -55,7 +55,7 @@ public final class LackeyReader {
             raw.reset();
             f = format(m);
             return switch (f) {
-                case GZIP -> new GZIPInputStream(raw, 1 << 16);
+                case GZIP -> new GzipMembers(raw); // strict: no bytes after the last member
                 case XZ -> new BufferedInputStream(new XZInputStream(raw), 1 << 16);
                 case ZSTD -> new BufferedInputStream(new ZstdInputStream(raw), 1 << 16);
                 default -> raw;

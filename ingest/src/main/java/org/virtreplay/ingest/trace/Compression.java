@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /** The compressed forms of a CSV table, chosen by file name extension. */
@@ -50,7 +49,7 @@ public enum Compression {
         try {
             switch (this) {
                 case GZIP:
-                    return new GZIPInputStream(raw, 1 << 16);
+                    return new GzipMembers(raw); // strict: no bytes after the last member
                 case XZ:
                     return new BufferedInputStream(new XZInputStream(raw), 1 << 16);
                 case ZSTD:

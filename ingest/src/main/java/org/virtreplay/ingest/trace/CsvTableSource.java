@@ -114,7 +114,7 @@ final class CsvTableSource implements TableSource {
             failed = true;
             problems.add(file + ":" + p.line + ": "
                     + (p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)"
-                            : streamMessage(p.getCause() != null ? p.getCause() : p)));
+                            : p.asIs ? p.getMessage() : streamMessage(p.getCause() != null ? p.getCause() : p)));
             return false;
         } catch (CsvRecords.MalformedCsv e) {
             done = true;

@@ -56,6 +56,7 @@ final class ManifestReader {
                     String what = !(c instanceof StrictUtf8Reader.StreamProblem p) ? "malformed CSV ("
                             + FileFailures.words(c.getMessage()) + ")"
                             : p.badUtf8 ? p.getMessage() + " (the file must be UTF-8)"
+                            : p.asIs ? p.getMessage()
                             : FileFailures.reading(p.getCause() != null ? p.getCause() : p, FileFailures.Format.PLAIN);
                     problems.add(file + ":" + at + ": " + what);
                     return null;
@@ -129,9 +130,15 @@ final class ManifestReader {
                         peCount = 0;
                     }
                 }
-                case "host.s2_table_pool" -> {
-                    if (!POOL.matcher(v).matches()) {
+                case Manifest.S2_POOL -> {
+                    long[] p = POOL.matcher(v).matches() ? Manifest.parsePool(v) : null;
+                    if (p == null) {
                         problems.add(at + "expected 0xPA,SIZE, got " + UserText.quote(v));
+                    } else if (!poolSizeOk(p) || Long.compareUnsigned(p[0], S2_POOL_LIMIT) >= 0
+                            || p[1] > S2_POOL_LIMIT - p[0]) {
+                        // descriptors hold 48-bit table addresses (VTCR_EL2.PS = 48 bits in the engine)
+                        problems.add(at + "expected 0xPA,SIZE with SIZE >= 4096 and PA + SIZE <= 2^48 (the host's "
+                                + "48-bit PA space), got " + UserText.quote(v));
                     }
                 }
                 default -> {
@@ -140,8 +147,12 @@ final class ManifestReader {
                             problems.add(at + "expected 0x-hex MPIDR_EL1 value, got " + UserText.quote(v));
                         }
                     } else if (S1_POOL.matcher(key).matches()) {
-                        if (!POOL.matcher(v).matches()) {
+                        long[] p = POOL.matcher(v).matches() ? Manifest.parsePool(v) : null;
+                        if (p == null) {
                             problems.add(at + "expected 0xIPA,SIZE, got " + UserText.quote(v));
+                        } else if (!poolSizeOk(p) || Long.compareUnsigned(p[0], -p[1]) > 0) {
+                            problems.add(at + "expected 0xIPA,SIZE with SIZE >= 4096 and IPA + SIZE <= 2^64, got "
+                                    + UserText.quote(v));
                         }
                     } else if (!FREE.matcher(key).matches()) {
                         problems.add(file + ":" + lines.get(key) + ": unknown key " + UserText.quote(key)
@@ -176,6 +187,14 @@ final class ManifestReader {
         if (problems.count() > before) {
             return null;
         }
-        return new Manifest(version, unit, clock, peCount, mpidr, entries);
+        return new Manifest(version, unit, clock, peCount, mpidr, entries, lines);
+    }
+
+    /** The end of the host PA space a stage-2 table pool must lie in (48-bit PAs). */
+    private static final long S2_POOL_LIMIT = 1L << 48;
+
+    /** A pool has room for at least one 4 KiB table (SIZE is signed: 2^63 and above do not parse). */
+    private static boolean poolSizeOk(long[] pool) {
+        return pool[1] >= 4096;
     }
 }

@@ -13,6 +13,11 @@ public final class MemBatch {
     public final int[] el;
     public final int[] access;
     public final int[] size;
+    /**
+     * The line (CSV) or 1-based row (Parquet) of each row in the table's file, so that a problem the
+     * model finds with a row names it ({@link Trace#where}).
+     */
+    public final long[] pos;
     /** Rows filled. */
     public int n;
 
@@ -24,6 +29,7 @@ public final class MemBatch {
         el = new int[capacity];
         access = new int[capacity];
         size = new int[capacity];
+        pos = new long[capacity];
     }
 
     public int capacity() {

@@ -27,6 +27,7 @@ public interface MemBatchSource extends AutoCloseable {
                     b.el[n] = c.el();
                     b.access[n] = c.access();
                     b.size[n] = c.size();
+                    b.pos[n] = c.position();
                     n++;
                 }
                 b.n = n;

@@ -78,6 +78,9 @@ public final class ParquetMemBatchSource implements MemBatchSource {
      */
     static ParquetMemBatchSource open(Path path, Problems problems, boolean throwAtEnd,
             Function<TableSource, RowValidator> validators) {
+        if (ParquetMagic.problem(path) != null) {
+            return null;
+        }
         ParquetMemBatchSource s = new ParquetMemBatchSource(path.toString(), problems, throwAtEnd, validators);
         try {
             // the same options as the row path: page CRCs catch damage that still decodes
@@ -211,6 +214,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
                     b.el[n] = (int) e;
                     b.access[n] = (int) a;
                     b.size[n] = (int) s;
+                    b.pos[n] = rowNo;
                     n++;
                     continue;
                 }
@@ -245,6 +249,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
                 b.el[n] = (int) el[i];
                 b.access[n] = (int) access[i];
                 b.size[n] = (int) size[i];
+                b.pos[n] = rowNo;
                 n++;
             }
         }

@@ -72,6 +72,14 @@ final class ParquetTableSource implements TableSource {
             closeQuietly();
             return;
         }
+        // after parquet-mr's own checks (they say more about a short or cut file), the one it skips
+        String magic = ParquetMagic.problem(path);
+        if (magic != null) {
+            problems.add(file + ": not a Parquet file (" + magic + ")");
+            done = true;
+            closeQuietly();
+            return;
+        }
         done = !mapColumns();
     }
 

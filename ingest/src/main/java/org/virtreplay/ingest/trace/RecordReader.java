@@ -22,6 +22,11 @@ public final class RecordReader<R> implements AutoCloseable {
         return cursor.where();
     }
 
+    /** The line (CSV) or 1-based row number (Parquet) of the last record returned. */
+    public long position() {
+        return cursor.position();
+    }
+
     @Override
     public void close() {
         cursor.close();

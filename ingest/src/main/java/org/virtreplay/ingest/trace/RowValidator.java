@@ -29,6 +29,8 @@ final class RowValidator {
     private final List<long[]> slots = new ArrayList<>();
     private final List<String> slotWhere = new ArrayList<>();
     private final String[] vmWhere;
+    /** vms only: the vm that took each explicit VMID, -1 = none. */
+    private final int[] vmOfVmid;
 
     private final int cTs;
     private final int cVm;
@@ -43,6 +45,10 @@ final class RowValidator {
         this.ipaBitsOf = ipaBitsOf;
         this.peCount = peCount;
         this.vmWhere = kind == TableKind.VMS ? new String[65536] : null;
+        this.vmOfVmid = kind == TableKind.VMS ? new int[65536] : null;
+        if (vmOfVmid != null) {
+            java.util.Arrays.fill(vmOfVmid, -1);
+        }
         this.cTs = kind.indexOf("ts");
         this.cVm = kind.indexOf("vm");
         this.cVcpu = kind.indexOf("vcpu");
@@ -109,6 +115,11 @@ final class RowValidator {
     }
 
     private String declared() {
+        return declared(vcpusOf);
+    }
+
+    /** {@code " (0, 1)"} (or {@code ", which declares none"}): the VMs declared in {@code vcpusOf}, for messages. */
+    static String declared(int[] vcpusOf) {
         StringBuilder b = new StringBuilder();
         int n = 0;
         for (int vm = 0; vm < vcpusOf.length && n <= 8; vm++) {
@@ -167,6 +178,17 @@ final class RowValidator {
             problems.add(src.where() + ": column 'vm': vm " + vm + " is declared twice (first at " + vmWhere[vm] + ")");
             return false;
         }
+        if (!r.isNull(4)) {
+            // Two VMs with one VMID would share TLB entries: stage-2 isolation rests on distinct VMIDs.
+            int vmid = r.getInt(4);
+            int other = vmOfVmid[vmid];
+            if (other >= 0) {
+                problems.add(src.where() + ": column 'vmid': VMID " + vmid + " is already vm " + other + "'s (at "
+                        + vmWhere[other] + "); each VM needs its own VMID");
+                return false;
+            }
+            vmOfVmid[vmid] = vm;
+        }
         vmWhere[vm] = src.where();
         vcpusOf[vm] = r.getInt(2);
         ipaBitsOf[vm] = r.getInt(3);
@@ -216,6 +238,9 @@ final class RowValidator {
         }
         if (!r.isNull(5) && (r.get(5) & 0xfff) != 0) {
             problems.add(problem("pa", "expected a 4 KiB-aligned address"));
+            ok = false;
+        } else if (!r.isNull(5) && size > 0 && Long.compareUnsigned(r.get(5), -size) > 0) {
+            problems.add(problem("pa", "expected a host PA range [pa, pa + size) that ends at or below 2^64"));
             ok = false;
         }
         if (!ok) {
@@ -282,6 +307,23 @@ final class RowValidator {
             problems.add(problem("ia", "expected an address aligned to the size " + size));
             ok = false;
         }
+        // The addresses that are IPAs must lie in the VM's IPA space: the engine would otherwise
+        // index its tables with the bits above it dropped, and map another IPA without a word.
+        int vm = r.getInt(1);
+        long limit = 1L << ipaBitsOf[vm];
+        String space = "the " + ipaBitsOf[vm] + "-bit IPA space of vm " + vm + " (0x" + Long.toHexString(limit) + ")";
+        if (stage == 2 && !within(r.get(5), size, limit)) {
+            problems.add(problem("ia", "expected a mapping that ends within " + space));
+            ok = false;
+        }
+        if (stage == 1 && !r.isNull(6) && !within(r.get(6), size, limit)) {
+            problems.add(problem("oa", "expected a mapping that ends within " + space));
+            ok = false;
+        }
+        if (stage == 1 && !r.isNull(3) && Long.compareUnsigned(r.get(3), limit) >= 0) {
+            problems.add(problem("root", "expected an IPA within " + space));
+            ok = false;
+        }
         if (map) {
             if (r.isNull(6)) {
                 problems.add(problem("oa", "expected the output address of the mapping"));
@@ -305,6 +347,11 @@ final class RowValidator {
             ok = false;
         }
         return ok;
+    }
+
+    /** {@code [a, a + size)} lies below {@code limit} (unsigned, no wrap). */
+    private static boolean within(long a, long size, long limit) {
+        return Long.compareUnsigned(a, limit) < 0 && Long.compareUnsigned(size, limit - a) <= 0;
     }
 
     private static boolean validPerm(String p, int stage) {

@@ -49,6 +49,11 @@ public class TableCursor implements AutoCloseable {
         return src.where();
     }
 
+    /** The line (CSV) or 1-based row number (Parquet) of the current row. */
+    public final long position() {
+        return src.position();
+    }
+
     @Override
     public void close() {
         src.close();

@@ -39,6 +39,9 @@ public final class Trace {
     private final int[] ipaBitsOf = new int[65536];
     private final List<Row> vmRows = new ArrayList<>();
     private final List<Row> memslotRows = new ArrayList<>();
+    /** The line (CSV) or row (Parquet) of each row of {@link #vmRows} and {@link #memslotRows}. */
+    private final List<Long> vmPositions = new ArrayList<>();
+    private final List<Long> memslotPositions = new ArrayList<>();
 
     private Trace(Path dir, Map<TableKind, Path> files, Problems problems, boolean ownProblems, Manifest manifest) {
         this.dir = dir;
@@ -72,17 +75,65 @@ public final class Trace {
         if (!files.containsKey(TableKind.VMS) && Files.isDirectory(dir)) {
             problems.add(dir.resolve("vms.csv") + ": missing (a trace declares its VMs in a vms table)");
         }
-        t.loadSmall(TableKind.VMS, t.vmRows);
-        t.loadSmall(TableKind.MEMSLOTS, t.memslotRows);
+        t.loadSmall(TableKind.VMS, t.vmRows, t.vmPositions);
+        t.loadSmall(TableKind.MEMSLOTS, t.memslotRows, t.memslotPositions);
+        if (m != null) {
+            t.checkS1Pools(dir.resolve("manifest.csv").toString());
+        }
         return t;
     }
 
-    private void loadSmall(TableKind kind, List<Row> into) {
+    private void loadSmall(TableKind kind, List<Row> into, List<Long> positions) {
         try (TableCursor c = newCursor(kind, false)) {
             while (c.next()) {
                 into.add(c.row().copy());
+                positions.add(c.position());
             }
         }
+    }
+
+    /**
+     * Each {@code vm.N.s1_table_pool} names a declared VM and an IPA range of its RAM: the engine
+     * writes the stage-1 tables there (through stage 2), so a range outside the VM's RAM could not
+     * hold them, and a pool of a VM the trace does not declare would be ignored without a word.
+     */
+    private void checkS1Pools(String file) {
+        for (String key : manifest.entries().keySet()) {
+            if (!key.startsWith("vm.") || !key.endsWith(".s1_table_pool")) {
+                continue;
+            }
+            int vm = Integer.parseInt(key.substring(3, key.length() - ".s1_table_pool".length()));
+            String at = file + ":" + manifest.line(key) + ": key '" + key + "': ";
+            long[] p = manifest.pool(key);
+            if (vm > 65535 || vcpusOf[vm] == 0) {
+                problems.add(at + "expected the pool of a vm declared in the vms table" + RowValidator.declared(vcpusOf) + ", got vm "
+                        + vm);
+            } else if (!inRam(vm, p[0], p[0] + p[1])) {
+                problems.add(at + "expected an IPA range inside the ram memslots of vm " + vm + ", got '"
+                        + manifest.get(key) + "'");
+            }
+        }
+    }
+
+    /** Whether {@code [from, to)} is covered by RAM memslots of {@code vm}. */
+    private boolean inRam(int vm, long from, long to) {
+        long a = from;
+        while (Long.compareUnsigned(a, to) < 0) {
+            boolean covered = false;
+            for (Row r : memslotRows) {
+                MemslotRecord m = MemslotRecord.of(r);
+                if (m.vm() == vm && m.kind() == MemslotRecord.Kind.RAM && Long.compareUnsigned(a, m.ipa()) >= 0
+                        && Long.compareUnsigned(a - m.ipa(), m.size()) < 0) {
+                    a = m.ipa() + m.size();
+                    covered = true;
+                    break;
+                }
+            }
+            if (!covered) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The table files of a trace directory, by kind; reports unknown tables and duplicates. */
@@ -106,6 +157,11 @@ public final class Trace {
                 table = name.substring(0, name.length() - ".parquet".length());
             } else if (Compression.of(name) != null) {
                 table = name.substring(0, name.length() - Compression.of(name).suffix().length());
+            } else if (name.contains(".csv.")) {
+                // mem.csv.bz2 beside mem.csv would otherwise be ignored without a word
+                problems.add(dir.resolve(name) + ": unknown compression '" + name.substring(name.indexOf(".csv.") + 4)
+                        + "' (a table file is KIND.csv, KIND.csv.gz, KIND.csv.xz, KIND.csv.zst or KIND.parquet)");
+                continue;
             } else {
                 continue; // not a table (a README, a summary...)
             }
@@ -187,6 +243,61 @@ public final class Trace {
             throw new IllegalArgumentException(kind + " is not held in memory");
         }
         return (kind == TableKind.VMS ? vmRows : memslotRows).stream().map(Row::copy).toList();
+    }
+
+    /** The line (CSV) or row (Parquet) of row {@code index} of {@code vms} or {@code memslots}. */
+    public long smallTablePosition(TableKind kind, int index) {
+        if (kind != TableKind.VMS && kind != TableKind.MEMSLOTS) {
+            throw new IllegalArgumentException(kind + " is not held in memory");
+        }
+        return (kind == TableKind.VMS ? vmPositions : memslotPositions).get(index);
+    }
+
+    /**
+     * Where row {@code position} (a line of a CSV table, a row of a Parquet one, as
+     * {@link TableCursor#position()} gives it) of table {@code kind} is, for a message:
+     * {@code FILE:LINE} or {@code FILE:row N}.
+     *
+     * <p>With an {@code origin}, this trace is the Parquet form that {@code TraceConverter} wrote of
+     * the trace in {@code origin} (as {@code run} and {@code sweep} do before they replay), and the
+     * place is named in the user's file instead: the converter writes every row of a table, in
+     * order, and only when every row is good, so row N of the copy is the N-th row of the
+     * original. For a CSV original that row's line is found by reading the table again up to it,
+     * which costs time only on this error path and no memory.
+     */
+    public String where(TableKind kind, long position, Path origin) {
+        if (origin != null && position > 0) {
+            String w = whereInOrigin(kind, position, origin);
+            if (w != null) {
+                return w;
+            }
+        }
+        Path f = files.get(kind);
+        String name = f == null ? dir.resolve(kind.tableName()).toString() : f.toString();
+        return name + (isParquet(kind) ? ":row " : ":") + position;
+    }
+
+    private static String whereInOrigin(TableKind kind, long row, Path origin) {
+        try {
+            // a problem means the original is not what was converted: give up at the first
+            Trace o = open(origin, new Problems(1));
+            if (!o.has(kind)) {
+                return null;
+            }
+            if (o.isParquet(kind)) {
+                return o.file(kind) + ":row " + row;
+            }
+            try (TableCursor c = o.newCursor(kind, false)) {
+                for (long n = 0; n < row; n++) {
+                    if (!c.next()) {
+                        return null; // the original changed since it was converted
+                    }
+                }
+                return c.where();
+            }
+        } catch (RuntimeException e) {
+            return null; // the original is gone or unreadable: name the copy
+        }
     }
 
     /** vCPU count of {@code vm}, 0 if the trace does not declare it. */

@@ -6,6 +6,7 @@ import org.virtreplay.engine.mmu.FaultKind;
 import org.virtreplay.engine.mmu.MemType;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TableBuilder;
+import org.virtreplay.engine.mmu.TablePoolExhaustedException;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.mmu.TranslationResult;
 import org.virtreplay.engine.tlb.TlbiOp;
@@ -225,7 +226,8 @@ public final class Stage2Manager {
         long rootBytes = 8L << v.rootBits;
         long root = (poolNext + rootBytes - 1) & -rootBytes;
         if (root + rootBytes > poolEnd) {
-            throw new BadInputException(String.format(Locale.ROOT, "stage-2 table pool exhausted at 0x%x", root));
+            throw new TablePoolExhaustedException(2, root, String.format(Locale.ROOT,
+                    "stage-2 table pool exhausted at 0x%x", root));
         }
         poolNext = root + rootBytes;
         for (long off = 0; off < rootBytes; off += 8) {
@@ -233,6 +235,7 @@ public final class Stage2Manager {
         }
         v.root = root;
         v.fixedVmid = vmidHint;
+        vmids.pin(vmidHint); // the allocator's VMs must not share it
         if (vm >= byId.length) {
             Vm[] n = new Vm[Math.max(vm + 1, byId.length * 2)];
             System.arraycopy(byId, 0, n, 0, byId.length);
@@ -416,6 +419,7 @@ public final class Stage2Manager {
         v.paBits = paBits;
         boolean vs = ((vtcr >>> 19) & 1) != 0;
         v.fixedVmid = (int) ((vttbr >>> 48) & (vs ? 0xFFFF : 0xFF));
+        vmids.pin(v.fixedVmid);
         if (root == v.root && ipaBits == v.ipaBits && start == v.startLevel) {
             return;
         }
@@ -955,7 +959,8 @@ public final class Stage2Manager {
 
     private long allocTable() {
         if (poolNext + 4096 > poolEnd) {
-            throw new BadInputException(String.format(Locale.ROOT, "stage-2 table pool exhausted at 0x%x", poolNext));
+            throw new TablePoolExhaustedException(2, poolNext, String.format(Locale.ROOT,
+                    "stage-2 table pool exhausted at 0x%x", poolNext));
         }
         long t = poolNext;
         poolNext += 4096;

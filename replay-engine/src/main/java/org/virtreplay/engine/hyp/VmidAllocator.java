@@ -19,6 +19,11 @@ package org.virtreplay.engine.hyp;
  * {@code TLBI ALLE1IS} — there is no deferred per-CPU flush as for ASIDs. Note that free bits
  * below the cursor do not prevent a rollover: KVM does not search them.
  *
+ * <p>VMIDs a trace pins (the recorded hypervisor's, {@link #pin}) belong to their VMs for the whole
+ * replay: the allocator never hands them out, also not after a rollover, so a VM it numbers (one
+ * the trace left to it, or a sweep's replica) never shares a VMID, and with it TLB entries, with a
+ * pinned VM. KVM has no such VMIDs; this is the model's rule for mixing recorded and modelled ones.
+ *
  * <p>Allocation-free after construction. Not thread-safe (KVM's spinlock is not needed in a
  * single-threaded replay).
  */
@@ -27,6 +32,8 @@ public final class VmidAllocator {
     private final int bits;
     private final long firstVersion;
     private final long[] map;
+    /** VMIDs pinned by the trace: always set in {@link #map}. */
+    private final long[] pinned;
     private final long[] active;
     private final long[] reserved;
     private long generation;
@@ -51,6 +58,7 @@ public final class VmidAllocator {
         this.bits = bits;
         this.firstVersion = 1L << bits;
         this.map = new long[(1 << bits) / 64 + 1];
+        this.pinned = new long[map.length];
         this.active = new long[cpus];
         this.reserved = new long[cpus];
         this.generation = firstVersion;
@@ -85,16 +93,35 @@ public final class VmidAllocator {
         long vmid = vmVmid[vm];
         long oldActive = active[cpu];
         // Fast path: KVM's cmpxchg on the per-CPU active slot succeeds unless a rollover zeroed it.
-        if (oldActive != 0 && genMatch(vmid)) {
+        if (oldActive != 0 && genMatch(vmid) && !isPinned(vmid)) {
             active[cpu] = vmid;
             return false;
         }
         long before = rollovers;
-        if (!genMatch(vmid)) {
+        if (!genMatch(vmid) || isPinned(vmid)) {
+            // (a number the trace pinned since this VM got it goes to the pinned VM: take a free one)
             vmid = newVmid(vm);
         }
         active[cpu] = vmid;
         return rollovers != before;
+    }
+
+    /**
+     * VMID {@code vmid} is the trace's for one of its VMs (which does not allocate): never hand it
+     * out to another VM. A VM of the allocator's that holds it moves to a free number at its next
+     * {@link #load} (a number unused in this generation has no TLB entries: no invalidation needed).
+     */
+    public void pin(int vmid) {
+        if (vmid <= 0 || vmid >= (1 << bits)) {
+            return; // 0 is never handed out; a number beyond the width cannot collide
+        }
+        pinned[vmid >>> 6] |= 1L << (vmid & 63);
+        set(vmid);
+    }
+
+    private boolean isPinned(long vmid) {
+        int i = (int) (vmid & (firstVersion - 1));
+        return (pinned[i >>> 6] & (1L << (i & 63))) != 0;
     }
 
     /** vCPU put (scheduled out) on {@code cpu}: its VMID need not be reserved at the next rollover. */
@@ -109,7 +136,7 @@ public final class VmidAllocator {
     private long newVmid(int vm) {
         long vmid = vmVmid[vm];
         long mask = firstVersion - 1;
-        if (vmid != 0) {
+        if (vmid != 0 && !isPinned(vmid)) {
             long newVmid = generation | (vmid & mask);
             // Reuse the old number if a CPU reserved it at the rollover, or if it is still free.
             if (updateReserved(vmid, newVmid)) {
@@ -126,6 +153,10 @@ public final class VmidAllocator {
             generation += firstVersion;
             flushContext();
             idx = nextZero(1);
+            if (idx < 0) {
+                throw new org.virtreplay.engine.BadInputException("no VMID left for another VM: the trace pins "
+                        + "or the host runs all " + ((1 << bits) - 1) + " VMIDs");
+            }
         }
         set(idx);
         curIdx = idx;
@@ -136,7 +167,7 @@ public final class VmidAllocator {
 
     private void flushContext() {
         for (int i = 0; i < map.length; i++) {
-            map[i] = 0;
+            map[i] = pinned[i];
         }
         for (int cpu = 0; cpu < active.length; cpu++) {
             long v = active[cpu];

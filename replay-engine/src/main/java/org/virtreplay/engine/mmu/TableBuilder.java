@@ -303,8 +303,8 @@ public final class TableBuilder {
 
     private long allocTable() {
         if (poolNext + gran.bytes > poolEnd) {
-            throw new BadInputException(String.format(Locale.ROOT, "%s table pool exhausted at 0x%x",
-                    stage2 ? "stage-2" : "stage-1", poolNext));
+            throw new TablePoolExhaustedException(stage2 ? 2 : 1, poolNext, String.format(Locale.ROOT,
+                    "%s table pool exhausted at 0x%x", stage2 ? "stage-2" : "stage-1", poolNext));
         }
         long t = poolNext;
         poolNext += gran.bytes;

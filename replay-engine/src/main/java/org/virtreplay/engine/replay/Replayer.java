@@ -457,7 +457,7 @@ public final class Replayer {
         long poolNext = s1PoolNext[d];
         long poolEnd = s1PoolEnd[d];
         if (poolEnd <= poolNext) {
-            throw new BadInputException(String.format(Locale.ROOT,
+            throw new org.virtreplay.engine.mmu.TablePoolExhaustedException(1, poolNext, String.format(Locale.ROOT,
                     "vm %d: no room left in the stage-1 table pool to realise map records (set vm.%d.s1_table_pool in the manifest)",
                     vm, vm));
         }

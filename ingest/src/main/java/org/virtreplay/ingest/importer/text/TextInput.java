@@ -11,9 +11,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.XZInputStream;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.ingest.trace.GzipMembers;
 
 /**
  * The lines of one input file, plain or gzip, xz or zstd compressed. The compression is recognised
@@ -49,7 +49,7 @@ public final class TextInput implements Closeable {
             byte[] m = raw.readNBytes(6);
             raw.reset();
             if (m.length >= 2 && (m[0] & 0xFF) == 0x1F && (m[1] & 0xFF) == 0x8B) {
-                return new TextInput(name, "gzip", new GZIPInputStream(raw, 1 << 16));
+                return new TextInput(name, "gzip", new GzipMembers(raw)); // strict: no bytes after the last member
             }
             if (m.length >= 6 && (m[0] & 0xFF) == 0xFD && m[1] == '7' && m[2] == 'z' && m[3] == 'X' && m[4] == 'Z'
                     && m[5] == 0) {
