@@ -115,7 +115,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--procs", defaultValue = "4", description = "guest processes per VM, each with its ASID (default ${DEFAULT-VALUE})")
     int procs;
 
-    @Option(names = "--footprint", defaultValue = "16M", description = "data footprint per VM (split over its processes), per VM (default ${DEFAULT-VALUE})")
+    @Option(names = "--footprint", defaultValue = "16M", description = "data footprint per VM (split over its processes), per VM, 4K..1T; one stage-1 map row "
+            + "(~64 bytes) per 4K page at start and at each exec: 1T is ~17 GB of map.csv per VM (default ${DEFAULT-VALUE})")
     String footprint;
 
     @Option(names = "--text-pages", defaultValue = "32", description = "text pages per process (default ${DEFAULT-VALUE})")

@@ -131,6 +131,17 @@ class GenerateCommandTest {
     }
 
     @Test
+    void terabyteFootprintIsCheckedNotOutOfMemory() {
+        // issue 14: this ended in OutOfMemoryError (exit 1, stack trace) while laying out the pages;
+        // 1 GiB + 2 TiB of RAM does not fit the default 40-bit IPA space: one line, exit 2.
+        Path o = dir.resolve("tera");
+        assertEquals(2, exec("generate", "--out", o.toString(), "--footprint", "1T", "--ram", "2T"));
+        assertEquals("option '--ram': 2199023255552 bytes of RAM at IPA 0x40000000 do not fit a 40-bit IPA "
+                + "space; raise --ipa-bits or lower --ram", err.strip());
+        assertFalse(Files.exists(o));
+    }
+
+    @Test
     void helpListsTheOptions() {
         assertEquals(0, exec("generate", "--help"));
         for (String opt : new String[] {"--seed", "--vms", "--vcpus", "--pes", "--footprint", "--skew", "--s2-page-sizes",
