@@ -37,6 +37,9 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "at time 0 (with --s2-premap blocks, the default); 4k-backed slots are left to the "
                     + "hypervisor model to map lazily on first touch. The MMIO slot is never mapped (every "
                     + "access exits); the pass-through device slot is mapped as device_ngnre.",
+            "Rates (--*-hz) are 0 (off) or at least 0.001 Hz; times in us are at most 1e12 (11.6 days): beyond "
+                    + "that, drawn event times would overflow 64-bit nanoseconds. Memory does not grow with "
+                    + "--footprint, --accesses or --duration-ms.",
             "See sample-traces/README.md for what each table holds and how the guest layout looks.",
             "",
             "Exit codes: 0 written, 2 bad option (nothing written), 1 internal error."
@@ -115,7 +118,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--procs", defaultValue = "4", description = "guest processes per VM, each with its ASID (default ${DEFAULT-VALUE})")
     int procs;
 
-    @Option(names = "--footprint", defaultValue = "16M", description = "data footprint per VM (split over its processes), per VM (default ${DEFAULT-VALUE})")
+    @Option(names = "--footprint", defaultValue = "16M", description = "data footprint per VM (split over its processes), per VM, 4K..1T; one stage-1 map row "
+            + "(~64 bytes) per 4K page at start and at each exec: 1T is ~17 GB of map.csv per VM (default ${DEFAULT-VALUE})")
     String footprint;
 
     @Option(names = "--text-pages", defaultValue = "32", description = "text pages per process (default ${DEFAULT-VALUE})")

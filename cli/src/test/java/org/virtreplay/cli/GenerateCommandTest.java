@@ -131,6 +131,40 @@ class GenerateCommandTest {
     }
 
     @Test
+    void terabyteFootprintIsCheckedNotOutOfMemory() {
+        // issue 14: this ended in OutOfMemoryError (exit 1, stack trace) while laying out the pages;
+        // 1 GiB + 2 TiB of RAM does not fit the default 40-bit IPA space: one line, exit 2.
+        Path o = dir.resolve("tera");
+        assertEquals(2, exec("generate", "--out", o.toString(), "--footprint", "1T", "--ram", "2T"));
+        assertEquals("option '--ram': 2199023255552 bytes of RAM at IPA 0x40000000 do not fit a 40-bit IPA "
+                + "space; raise --ipa-bits or lower --ram", err.strip());
+        assertFalse(Files.exists(o));
+    }
+
+    @Test
+    void ratesAndIntervalsThatWouldOverflowTimeAreRefusedWithOneLine() {
+        // issue 14: --timer-hz 1e-12 drew timer times beyond 2^63 ns and wrote irq rows at
+        // ts -9223372036854775808, which ingest then rejected. Each bad value: one line, exit 2.
+        Path o = dir.resolve("slow");
+        String[][] cases = {
+            {"--timer-hz", "1e-12", "option '--timer-hz': expected 0 (off) or a rate from 0.001 Hz up, got 1.0E-12"},
+            {"--exec-hz", "0.0001", "option '--exec-hz': expected 0 (off) or a rate from 0.001 Hz up, got 1.0E-4"},
+            {"--spi-hz", "-1", "option '--spi-hz': expected 0 (off) or a rate from 0.001 Hz up, got -1.0"},
+            {"--busy-us", "2e12", "option '--busy-us': expected 0..1e12 us, got 2.0E12"},
+            {"--quantum-us", "1e13", "option '--quantum-us': expected a number > 0 and <= 1e12 us, got 1.0E13"},
+        };
+        for (String[] c : cases) {
+            assertEquals(2, exec("generate", "--out", o.toString(), c[0], c[1]), c[0]);
+            assertEquals(c[2], err.strip());
+            assertFalse(Files.exists(o));
+        }
+        // the lowest rate is accepted, and its drawn times stay valid nanoseconds
+        assertEquals(0, exec("generate", "--out", o.toString(), "-q", "--accesses", "2000", "--timer-hz", "0.001",
+                "--remap-hz", "0.001", "--busy-us", "1e12"), err);
+        TraceConverter.convert(o, dir.resolve("slow-pq"), TraceConverter.Form.PARQUET, 20, false);
+    }
+
+    @Test
     void helpListsTheOptions() {
         assertEquals(0, exec("generate", "--help"));
         for (String opt : new String[] {"--seed", "--vms", "--vcpus", "--pes", "--footprint", "--skew", "--s2-page-sizes",

@@ -160,7 +160,9 @@ public final class Generator {
     private final int[] spareNext;
     private final int[] hypCount;
     private final ZipfTable[] zipf;
-    private final int[][] zipfPerm;
+    /** Zipf rank r lands on data page r * zipfMul mod pages (a permutation: zipfMul is coprime to pages). */
+    private final long[] zipfMul;
+    private final DataPages placement;
     private final long[] textBytes;
     private final long[] dataBytes;
     private final long[] kdataVa;
@@ -237,7 +239,8 @@ public final class Generator {
         spareNext = new int[nVm];
         hypCount = new int[nVm];
         zipf = new ZipfTable[nVm];
-        zipfPerm = new int[nVm][];
+        zipfMul = new long[nVm];
+        placement = new DataPages(sc);
         textBytes = new long[nVm];
         dataBytes = new long[nVm];
         kdataVa = new long[nVm];
@@ -277,11 +280,7 @@ public final class Generator {
                 while (gcd(a, n) != 1) {
                     a++;
                 }
-                int[] perm = new int[n];
-                for (int r = 0; r < n; r++) {
-                    perm[r] = (int) ((r * a) % n);
-                }
-                zipfPerm[vm] = perm;
+                zipfMul[vm] = a;
             }
         }
         for (int g = 0; g < nV; g++) {
@@ -480,21 +479,19 @@ public final class Generator {
     private void mapProcess(long t, int vm, int p, boolean map) throws IOException {
         long root = sc.procRoot[vm][p];
         int asid = procAsid[vm][p];
-        long[] text = sc.procTextIpa[vm];
-        int base = p * o.textPages;
         for (int i = 0; i < o.textPages; i++) {
             long va = Scenario.USER_TEXT_VA + i * Scenario.PAGE;
             if (map) {
-                map1(t, vm, root, asid, va, text[base + i], Scenario.PAGE, P_RXU, M_WB, false);
+                map1(t, vm, root, asid, va, sc.textIpa(vm, p, i), Scenario.PAGE, P_RXU, M_WB, false);
             } else {
                 unmap1(t, vm, root, asid, va);
             }
         }
-        long[] data = sc.procDataIpa[vm][p];
-        for (int i = 0; i < data.length; i++) {
+        int n = sc.dataPages[vm];
+        for (int i = 0; i < n; i++) {
             long va = Scenario.USER_DATA_VA + i * Scenario.PAGE;
             if (map) {
-                map1(t, vm, root, asid, va, data[i], Scenario.PAGE, P_RWU, M_WB, false);
+                map1(t, vm, root, asid, va, placement.ipa(vm, p, i), Scenario.PAGE, P_RWU, M_WB, false);
             } else {
                 unmap1(t, vm, root, asid, va);
             }
@@ -617,7 +614,7 @@ public final class Generator {
             long off;
             switch (sc.skew[vm]) {
                 case ZIPF -> {
-                    page = zipfPerm[vm][zipf[vm].draw(rng)];
+                    page = zipf[vm].draw(rng) * zipfMul[vm] % pages;
                     off = ((r2 >>> 20) & 0xfff) & -size;
                 }
                 case SEQ -> {
@@ -918,14 +915,14 @@ public final class Generator {
         int idx = idxOf[g];
         long root = sc.procRoot[vm][p];
         int asid = procAsid[vm][p];
-        long[] data = sc.procDataIpa[vm][p];
-        int i = rng.nextInt(data.length);
+        int i = rng.nextInt(sc.dataPages[vm]);
+        if (!placement.canMove(vm, p, i)) {
+            return;
+        }
         long va = Scenario.USER_DATA_VA + (long) i * Scenario.PAGE;
         int s = spareNext[vm];
         spareNext[vm] = (s + 1) % Scenario.SPARE_PAGES;
-        long newIpa = sc.spareIpa[vm][s];
-        sc.spareIpa[vm][s] = data[i];
-        data[i] = newIpa;
+        long newIpa = placement.swapWithSpare(vm, p, i, s);
         unmap1(t, vm, root, asid, va);
         if ((rng.nextLong() & 3) != 0) {
             tlbi(t + 1, pe, vm, idx, T_VALE1IS, asid, va, 3);

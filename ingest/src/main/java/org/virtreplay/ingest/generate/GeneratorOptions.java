@@ -216,23 +216,23 @@ public final class GeneratorOptions {
             p.add("option '--ipa-bits': " + ipaBits + " exceeds --host-pa-bits " + hostPaBits
                     + " (KVM limits the IPA size to the host's PARange)");
         }
-        positive(p, "--quantum-us", quantumUs);
-        nonNeg(p, "--busy-us", busyUs);
-        positive(p, "--guest-slice-us", guestSliceUs);
-        nonNeg(p, "--timer-hz", timerHz);
-        nonNeg(p, "--spi-hz", spiHz);
+        micros(p, "--quantum-us", quantumUs, false);
+        micros(p, "--busy-us", busyUs, true);
+        micros(p, "--guest-slice-us", guestSliceUs, false);
+        rate(p, "--timer-hz", timerHz);
+        rate(p, "--spi-hz", spiHz);
         range(p, "--spis", spis, 1, 988);
-        nonNeg(p, "--ipi-hz", ipiHz);
-        nonNeg(p, "--lpi-hz", lpiHz);
-        nonNeg(p, "--daif-hz", daifHz);
-        positive(p, "--daif-window-us", daifWindowUs);
-        nonNeg(p, "--remap-hz", remapHz);
-        nonNeg(p, "--exec-hz", execHz);
+        rate(p, "--ipi-hz", ipiHz);
+        rate(p, "--lpi-hz", lpiHz);
+        rate(p, "--daif-hz", daifHz);
+        micros(p, "--daif-window-us", daifWindowUs, false);
+        rate(p, "--remap-hz", remapHz);
+        rate(p, "--exec-hz", execHz);
         range(p, "--asid-max", asidMax, 2, 255);
         if (asidMax < procs && p.isEmpty()) {
             p.add("option '--asid-max': " + asidMax + " ASIDs cannot serve --procs " + procs + " live processes");
         }
-        nonNeg(p, "--hyp-tlbi-hz", hypTlbiHz);
+        rate(p, "--hyp-tlbi-hz", hypTlbiHz);
         if (name.isEmpty() || name.contains("\n") || name.contains(",")) {
             p.add("option '--name': expected a non-empty name without commas or newlines");
         }
@@ -257,9 +257,22 @@ public final class GeneratorOptions {
         }
     }
 
-    private static void positive(List<String> p, String opt, double v) {
-        if (!(v > 0 && v < 1e15)) {
-            p.add("option '" + opt + "': expected a number > 0, got " + v);
+    /** Lowest non-zero event rate: one event per 1000 s keeps every drawn time far from 2^63 ns. */
+    static final double MIN_HZ = 1e-3;
+    /** Longest mean interval: 10^12 us (11.6 days); exponential draws of it stay far below 2^63 ns. */
+    static final double MAX_US = 1e12;
+
+    // A rate of 1e-12 Hz made exponential draws of its period overflow the 64-bit time into negative
+    // timestamps; such rates mean "never" within any trace one can write, so 0 says that instead.
+    private static void rate(List<String> p, String opt, double v) {
+        if (!(v == 0 || (v >= MIN_HZ && v < 1e15))) {
+            p.add("option '" + opt + "': expected 0 (off) or a rate from " + MIN_HZ + " Hz up, got " + v);
+        }
+    }
+
+    private static void micros(List<String> p, String opt, double v, boolean zeroOk) {
+        if (!((zeroOk ? v >= 0 : v > 0) && v <= MAX_US)) {
+            p.add("option '" + opt + "': expected " + (zeroOk ? "0.." : "a number > 0 and <= ") + "1e12 us, got " + v);
         }
     }
 

@@ -66,10 +66,14 @@ final class Scenario {
     final long[] kdataIpa;
     final long[] kdataSize;
     final long[] ktextIpa;
-    /** procTextIpa[vm][proc * textPages + i], procDataIpa[vm][proc][i]: IPA of each page. */
-    final long[][] procTextIpa;
-    final long[][][] procDataIpa;
-    final long[][] spareIpa;
+    /**
+     * First IPA of the process text pages, the data pages and the spare pages: the pages follow each
+     * other in that order (text of process 0, 1, ...; data of process 0, 1, ...), so any page's IPA is
+     * arithmetic ({@link #textIpa}, {@link #homeDataIpa}) and no array grows with the footprint.
+     */
+    final long[] textIpa0;
+    final long[] dataIpa0;
+    final long[] spareIpa0;
 
     Scenario(GeneratorOptions o) {
         this.o = o;
@@ -96,9 +100,9 @@ final class Scenario {
         kdataIpa = new long[nVm];
         kdataSize = new long[nVm];
         ktextIpa = new long[nVm];
-        procTextIpa = new long[nVm][];
-        procDataIpa = new long[nVm][][];
-        spareIpa = new long[nVm][];
+        textIpa0 = new long[nVm];
+        dataIpa0 = new long[nVm];
+        spareIpa0 = new long[nVm];
 
         List<String> problems = new ArrayList<>();
         long hostPa = HOST_RAM_PA;
@@ -145,9 +149,10 @@ final class Scenario {
                 };
                 hostPa += slotBytes;
             }
-            if (RAM_IPA + ram[vm] > (1L << o.ipaBits)) {
+            if (vm == 0 && RAM_IPA + ram[vm] > (1L << o.ipaBits)) {
+                // every VM has the same RAM: one line, not one per VM
                 problems.add("option '--ram': " + ram[vm] + " bytes of RAM at IPA 0x40000000 do not fit a "
-                        + o.ipaBits + "-bit IPA space");
+                        + o.ipaBits + "-bit IPA space; raise --ipa-bits or lower --ram");
             }
             s2Root[vm] = s2RootBase + vm * 0x1_0000L;
             devPa[vm] = hostTop / 2 + vm * 0x10_0000L;
@@ -178,23 +183,9 @@ final class Scenario {
                         + o.procs + " processes' text and a " + footprint[vm] + "-byte footprint; got " + ram[vm]);
                 continue;
             }
-            procTextIpa[vm] = new long[o.procs * o.textPages];
-            for (int i = 0; i < procTextIpa[vm].length; i++) {
-                procTextIpa[vm][i] = next;
-                next += PAGE;
-            }
-            procDataIpa[vm] = new long[o.procs][(int) perProc];
-            for (int p = 0; p < o.procs; p++) {
-                for (int i = 0; i < perProc; i++) {
-                    procDataIpa[vm][p][i] = next;
-                    next += PAGE;
-                }
-            }
-            spareIpa[vm] = new long[SPARE_PAGES];
-            for (int i = 0; i < SPARE_PAGES; i++) {
-                spareIpa[vm][i] = next;
-                next += PAGE;
-            }
+            textIpa0[vm] = next;
+            dataIpa0[vm] = textIpa0[vm] + (long) o.procs * o.textPages * PAGE;
+            spareIpa0[vm] = dataIpa0[vm] + (long) o.procs * perProc * PAGE;
         }
         if (hostPa > hostTop / 2) {
             problems.add("option '--host-pa-bits': " + o.hostPaBits + " bits cannot hold " + (hostPa - HOST_RAM_PA)
@@ -203,6 +194,16 @@ final class Scenario {
         if (!problems.isEmpty()) {
             throw new BadInputException(problems);
         }
+    }
+
+    /** IPA of text page {@code i} of process {@code p} (text pages never move). */
+    long textIpa(int vm, int p, int i) {
+        return textIpa0[vm] + ((long) p * o.textPages + i) * PAGE;
+    }
+
+    /** IPA of data page {@code i} of process {@code p} before any remap moved it ({@link DataPages}). */
+    long homeDataIpa(int vm, int p, int i) {
+        return dataIpa0[vm] + ((long) p * dataPages[vm] + i) * PAGE;
     }
 
     int slotCountWithDevices() {
