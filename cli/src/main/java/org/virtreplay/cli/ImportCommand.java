@@ -34,6 +34,8 @@ import picocli.CommandLine.Option;
                     + "FILE:LINE: ... and nothing is written (exit 2), unless --lenient skips it with a count."
         })
 public final class ImportCommand implements Callable<Integer> {
+    /** System property: rows per table sorted in memory before a run is written to disk. */
+    static final String BUFFER_ROWS = "virtreplay.import.buffer-rows";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -155,8 +157,14 @@ public final class ImportCommand implements Callable<Integer> {
             }
             offs.put(o.substring(0, eq), Long.parseLong(o.substring(eq + 1)));
         }
+        // -Dvirtreplay.import.buffer-rows: a smaller in-memory sort buffer, so that fault drills and tests
+        // see the external sort's run files with small inputs
+        int bufferRows = Integer.getInteger(BUFFER_ROWS, ImportOptions.DEFAULT_BUFFER_ROWS);
+        if (bufferRows < 1) {
+            throw usage("-D" + BUFFER_ROWS + ": expected an integer >= 1, got " + bufferRows);
+        }
         ImportOptions opts = new ImportOptions(out, form, force, lenient, maxErrors, clock, vmSpecs, offs, sources,
-                ImportOptions.DEFAULT_BUFFER_ROWS, formatOptions());
+                bufferRows, formatOptions());
         ImportJob.Result r = ImportJob.run(opts);
         var w = spec.commandLine().getOut();
         if (!quiet) {

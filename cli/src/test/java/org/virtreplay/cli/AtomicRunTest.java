@@ -206,10 +206,17 @@ class AtomicRunTest {
 
     /** A child {@code virtreplay run} that stops at {@code phase}; returns once it says it has stopped there. */
     static Process startPaused(String phase, String... args) throws Exception {
+        return startPaused(List.of(), phase, args);
+    }
+
+    /** As {@link #startPaused(String, String...)}, with more JVM options ({@code -Dkey=value}) for the child. */
+    static Process startPaused(List<String> jvmOptions, String phase, String... args) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-Dvirtreplay.pause-at=" + phase, "-cp", cp, VirtReplay.class.getName()));
+                "-Dvirtreplay.pause-at=" + phase));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", cp, VirtReplay.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package org.virtreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code virtreplay import} from the command line, and the other commands on what it writes. */
@@ -50,6 +52,41 @@ class ImportCommandTest {
         assertEquals(0, run.exit(), run.err());
     }
 
+    /**
+     * A child {@code import} stopped after reading (its sorted runs spilled to disk, one row per
+     * table in memory): SIGTERM leaves nothing; kill -9 leaves its temporary, runs included, named
+     * by its pid, and the next import into the same --out removes it.
+     */
+    @Test
+    @Timeout(120)
+    void sigtermLeavesNothingAndTheLeftoversOfKillMinus9GoWithTheNextImport() throws Exception {
+        Path f = dir.resolve("nv2.txt");
+        Files.writeString(f, NV2_HEAD);
+        Path t = dir.resolve("t");
+        String[] args = {"import", "--kvm-events", f.toString(), "--out", t.toString(), "-q"};
+        Process term = startImportPaused(args);
+        term.destroy(); // SIGTERM
+        assertNotEquals(0, term.waitFor());
+        assertEquals(List.of("nv2.txt"), IngestTestSupport.names(dir), "SIGTERM: the shutdown hook removes everything");
+
+        Process kill = startImportPaused(args);
+        kill.destroyForcibly();
+        kill.waitFor();
+        List<String> left = AtomicRunTest.temporaries(dir, "t");
+        assertEquals(1, left.size(), left.toString());
+        assertTrue(left.get(0).startsWith(".t.tmp-" + kill.pid() + "-"), left.toString());
+        // the external sort's runs are inside the temporary, not beside --out
+        assertEquals(List.of("exits.0.run"), IngestTestSupport.names(dir.resolve(left.get(0)).resolve(".runs")));
+        assertEquals(List.of(left.get(0), "nv2.txt"), IngestTestSupport.names(dir));
+
+        assertEquals(0, IngestTestSupport.run(args).exit());
+        assertEquals(List.of("nv2.txt", "t"), IngestTestSupport.names(dir));
+    }
+
+    private static Process startImportPaused(String... args) throws Exception {
+        return AtomicRunTest.startPaused(List.of("-D" + ImportCommand.BUFFER_ROWS + "=1"), "import:read", args);
+    }
+
     @Test
     void aMalformedRecordIsExitTwoWithFileAndLineAndNoStackTrace() throws IOException {
         Path f = dir.resolve("bad.txt");
@@ -77,7 +114,7 @@ class ImportCommandTest {
         Path t = Files.createDirectories(dir.resolve("t"));
         IngestTestSupport.Result r = IngestTestSupport.run("import", "--kvm-events", f.toString(), "--out", t.toString());
         assertEquals(2, r.exit());
-        assertEquals(List.of(t + ": already exists (use --force to replace it)"), r.errLines());
+        assertEquals(List.of(t + ": already exists; use --force to replace it"), r.errLines());
         assertEquals(0, IngestTestSupport.run("import", "--kvm-events", f.toString(), "--out", t.toString(), "--force",
                 "-q").exit());
         assertTrue(Files.exists(t.resolve("exits.parquet")));

@@ -2,32 +2,29 @@ package org.virtreplay.ingest.importer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.virtreplay.engine.BadInputException;
-import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.importer.guest.GuestTablesImporter;
 import org.virtreplay.ingest.importer.kvm.KvmEventsImporter;
 import org.virtreplay.ingest.importer.lackey.LackeyImporter;
 import org.virtreplay.ingest.importer.spe.SpeImporter;
 import org.virtreplay.ingest.importer.stage2.HostPaAllocator;
 import org.virtreplay.ingest.importer.stage2.Stage2Importer;
+import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Problems;
 import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
 
 /**
  * Runs an import: declares the {@code --vm} VMs, lets each source's importer read its files into
- * one {@link ImportSink}, writes the trace into {@code .OUT.partial-PID} beside the target, checks
- * it with the trace reader, and renames it into place. Any problem in the inputs (reported by the
- * importers, up to {@code maxErrors}) fails the whole import with exit 2 and leaves nothing at
- * the target.
+ * one {@link ImportSink}, writes the trace into the temporary of an {@link AtomicOutput} (the
+ * external sort's run files too), checks it with the trace reader, and renames it into place. Any
+ * problem in the inputs (reported by the importers, up to {@code maxErrors}) fails the whole import
+ * with exit 2 and leaves nothing at the target, nor beside it.
  */
 public final class ImportJob {
     /** What an import wrote and what it prints. */
@@ -75,34 +72,34 @@ public final class ImportJob {
         return names;
     }
 
+    /** The phase after every source is read (the sorted runs are on disk), before the tables are written. */
+    public static final String PHASE_READ = "import:read";
+    /** The phase after the tables are written, before the written trace is checked and renamed into place. */
+    public static final String PHASE_WRITTEN = "import:written";
+
     public static Result run(ImportOptions o) {
         if (o.sources().isEmpty()) {
             throw new BadInputException("import: no source given (--kvm-events FILE, --stage2 VM=FILE, "
                     + "--guest-tables VM=FILE, --spe VM=FILE, --lackey VM:VCPU=FILE)");
         }
-        Path target = o.out().toAbsolutePath().normalize();
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !o.force()) {
-            throw new BadInputException(o.out() + ": already exists (use --force to replace it)");
-        }
-        for (SourceSpec s : o.sources()) {
+        Path[] inputs = new Path[o.sources().size()];
+        for (int i = 0; i < inputs.length; i++) {
+            SourceSpec s = o.sources().get(i);
             // a stage-2 source may also be a copy of the VM's debugfs directory (with ipa_range, stage2_levels)
             if (!Files.isRegularFile(s.file()) && !(s.format() == SourceFormat.STAGE2 && Files.isDirectory(s.file()))) {
                 throw new BadInputException(s.label() + ": no such file (--" + s.format().option() + ")");
             }
-            if (s.file().toAbsolutePath().normalize().startsWith(target)) {
-                throw new BadInputException(s.label() + ": is inside --out " + o.out() + ", which import replaces");
-            }
+            inputs[i] = s.file();
         }
+        // refused before any work, as every command refuses: an existing --out without --force, an
+        // --out that is or holds a source
+        AtomicOutput.check(o.out(), o.force(), inputs);
         List<SourceImporter> importers = importers(o);
-        Path parent = target.getParent();
-        Path tmp = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle.current().pid());
-        Path work = tmp.resolve(".runs");
-        boolean done = false;
-        try {
-            Files.createDirectories(parent);
-            TraceConverter.deleteTree(tmp);
-            Files.createDirectory(tmp);
-            Files.createDirectory(work);
+        // everything, the sorted runs of the external sort included, goes under the output's
+        // temporary .OUT.tmp-PID-N: a failure, SIGTERM or a later run after kill -9 removes all of it
+        try (AtomicOutput out = AtomicOutput.directory(o.out(), o.force(), inputs)) {
+            Path tmp = out.path();
+            Path work = Files.createDirectory(tmp.resolve(".runs"));
             Problems problems = new Problems(o.maxErrors());
             ImportSink sink = new ImportSink(work, o.lenient(), problems, o.offsets(), o.bufferRows());
             sink.clockOption(o.clock());
@@ -123,24 +120,21 @@ public final class ImportJob {
                 throw new BadInputException("--offset " + unused.get(0) + ": no source is called that (use the "
                         + "file as given on the command line, or its file name)");
             }
+            AtomicOutput.phase(PHASE_READ);
             Map<TableKind, Long> rows = sink.write(tmp, o.form());
             long c2 = cpu();
-            TraceConverter.deleteTree(work);
+            AtomicOutput.deleteTree(work);
+            AtomicOutput.phase(PHASE_WRITTEN);
             check(tmp);
             long c3 = cpu();
             if (System.getenv("VR_IMPORT_TIMES") != null) {
                 System.err.printf("cpu: read %.2f s, write %.2f s, check %.2f s%n", (c1 - c0) / 1e9, (c2 - c1) / 1e9,
                         (c3 - c2) / 1e9);
             }
-            install(tmp, target);
-            done = true;
+            out.commit();
             return new Result(rows, sink.report());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (!done) {
-                TraceConverter.deleteTree(tmp);
-            }
         }
     }
 
@@ -161,23 +155,6 @@ public final class ImportJob {
         }
         if (p.any()) {
             throw new IllegalStateException("import wrote an invalid trace (a bug): " + String.join("; ", p.lines()));
-        }
-    }
-
-    private static void install(Path tmp, Path target) throws IOException {
-        Path old = null;
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            old = target.resolveSibling("." + target.getFileName() + ".old-" + ProcessHandle.current().pid());
-            TraceConverter.deleteTree(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException e) {
-            throw new BadInputException(target + ": appeared while importing; not replaced");
-        }
-        if (old != null) {
-            TraceConverter.deleteTree(old);
         }
     }
 }

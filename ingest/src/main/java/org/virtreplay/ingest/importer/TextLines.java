@@ -3,6 +3,9 @@ package org.virtreplay.ingest.importer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.virtreplay.engine.BadInputException;
@@ -39,14 +42,13 @@ public final class TextLines implements Closeable {
     /** Advances to the next line; false at the end of the file. */
     public boolean next() throws IOException {
         while (true) {
-            for (int i = pos; i < len; i++) {
-                if (buf[i] == '\n') {
-                    start = pos;
-                    end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    pos = i + 1;
-                    line++;
-                    return true;
-                }
+            int i = newline(buf, pos, len);
+            if (i >= 0) {
+                start = pos;
+                end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                pos = i + 1;
+                line++;
+                return true;
             }
             if (eof) {
                 if (pos < len) {
@@ -80,6 +82,34 @@ public final class TextLines implements Closeable {
                 len += n;
             }
         }
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
+    /**
+     * The index of the first {@code '\n'} in {@code b[from..to)}, or -1. Eight bytes at a time (the
+     * line scan was a twentieth of an import's CPU): {@code (x - 0x01..) & ~x & 0x80..} has the high
+     * bit set in the lowest byte of {@code x} that is zero (bytes above it may be false hits, so only
+     * the lowest is taken), and {@code x} is zero where the byte is a newline.
+     */
+    static int newline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long hit = (x - ONES) & ~x & HIGHS;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public byte[] buf() {
