@@ -185,7 +185,8 @@ public final class FileFailures {
     }
 
     private static String fileSystem(FileSystemException e, boolean hasForce) {
-        String file = e.getFile();
+        String real = e.getFile();
+        String file = shown(real);
         String reason = e.getReason() == null ? "" : e.getReason();
         String r = reason.toLowerCase(Locale.ROOT);
         if (e instanceof AccessDeniedException || r.contains("permission denied")) {
@@ -195,12 +196,12 @@ public final class FileFailures {
             return file + ": read-only file system; choose a path on a writable file system";
         }
         if (r.contains("not a directory") || e instanceof NotDirectoryException) {
-            Path blocker = regularFileOnTheWay(Path.of(file));
+            Path blocker = regularFileOnTheWay(Path.of(real));
             return (blocker != null ? file + ": " + blocker + " is a file, not a directory"
                     : file + ": not a directory") + "; choose a path under a directory";
         }
         if (e instanceof FileAlreadyExistsException) {
-            Path p = Path.of(file);
+            Path p = Path.of(real);
             if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p)) {
                 return file + ": already exists and is not a directory; remove it or choose another path";
             }
@@ -212,7 +213,7 @@ public final class FileFailures {
                     : "remove it or choose another path");
         }
         if (e instanceof NoSuchFileException) {
-            Path p = Path.of(file).toAbsolutePath();
+            Path p = Path.of(real).toAbsolutePath();
             Path parent = p.getParent();
             if (parent != null && !Files.exists(parent)) {
                 return file + ": directory " + parent + " does not exist; create it or choose another path";
@@ -228,7 +229,7 @@ public final class FileFailures {
                 // A copy names its source first: the target is what filled, the source's size what it needed.
                 long size;
                 try {
-                    size = Files.size(Path.of(file));
+                    size = Files.size(Path.of(real));
                 } catch (IOException | RuntimeException x) {
                     size = -1;
                 }
@@ -270,9 +271,26 @@ public final class FileFailures {
         return null;
     }
 
+    /**
+     * A path as the user knows it: every output is built under a temporary sibling of its target
+     * ({@code .NAME.tmp-PID-N}, org.virtreplay.ingest.output.AtomicOutput; a table's own
+     * {@code .NAME.tmp}), renamed onto NAME when complete, so each such component is shown as the
+     * NAME it becomes. A full disk in {@code out/.out.tmp-7-0/.metrics.tmp-7-2/.tlb_stats.parquet.tmp}
+     * is then reported at {@code out/metrics/tlb_stats.parquet}.
+     */
+    static String shown(String file) {
+        if (file == null || file.indexOf('.') < 0) {
+            return file;
+        }
+        return TEMP_COMPONENT.matcher(file).replaceAll("$1$2");
+    }
+
+    private static final Pattern TEMP_COMPONENT =
+            Pattern.compile("(^|/)\\.([^/]+?)\\.(?:tmp|partial|old)(?:-\\d+(?:-[^/]*)?)?(?=/|$)");
+
     private static String noSpace(String file, long written, long attempted, long usable) {
         StringBuilder sb = new StringBuilder();
-        sb.append(file == null ? "no space left on device" : file + ": no space left on device");
+        sb.append(file == null ? "no space left on device" : shown(file) + ": no space left on device");
         if (attempted > 0 && written >= 0) {
             sb.append(String.format(Locale.ROOT, " writing %,d bytes at byte %,d of it", attempted, written));
         } else if (written >= 0) {

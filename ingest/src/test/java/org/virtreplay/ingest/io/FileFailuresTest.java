@@ -276,4 +276,20 @@ class FileFailuresTest {
         assertEquals("/dev/full", ns.getFile());
         assertTrue(ns.written() >= 0 && ns.written() <= 400, Long.toString(ns.written()));
     }
+
+    /** A failure inside an output under construction is shown at the path the output will have. */
+    @org.junit.jupiter.api.Test
+    void temporaryComponentsAreShownAsTheNamesTheyBecome() {
+        assertEquals("/m/out/metrics/tlb_stats.parquet",
+                FileFailures.shown("/m/.out.tmp-4581-0/.metrics.tmp-4581-2/.tlb_stats.parquet.tmp"));
+        assertEquals("out/report/report.html", FileFailures.shown(".out.tmp-12-0/.report.tmp-12-3/report.html"));
+        assertEquals("w/trace", FileFailures.shown("w/.trace.partial-99"));
+        // Names that only look alike stay as they are.
+        assertEquals("/m/.hidden/x.tmp.csv", FileFailures.shown("/m/.hidden/x.tmp.csv"));
+        assertEquals("/m/a.tmp-1/b", FileFailures.shown("/m/a.tmp-1/b"));
+        // A read-only file system met while creating the temporary is reported at the target.
+        FileSystemException e = new FileSystemException("/ro/.out.tmp-5-0", null, "Read-only file system");
+        assertEquals("/ro/out: read-only file system; choose a path on a writable file system",
+                FileFailures.environment(e, null, true));
+    }
 }
