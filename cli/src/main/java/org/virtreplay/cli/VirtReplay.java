@@ -65,6 +65,14 @@ public final class VirtReplay implements Runnable {
 
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new VirtReplay());
+        // An empty path would be the working directory: '--out ""' must not write (or, with
+        // --force, replace) the directory the user is in. picocli names the option in the refusal.
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isEmpty()) {
+                throw new CommandLine.TypeConversionException("expected a path, got an empty string");
+            }
+            return java.nio.file.Path.of(s);
+        });
         cl.setExecutionExceptionHandler(VirtReplay::handleExecutionException);
         cl.setParameterExceptionHandler(VirtReplay::handleParameterException);
         cl.setExitCodeExceptionMapper(t -> t instanceof BadInputException ? EXIT_BAD_INPUT : EXIT_INTERNAL);

@@ -143,11 +143,14 @@ class EnvironmentMistakesTest {
     @Test
     void statsCsvUnderAMissingDirectoryOrAFile() throws IOException {
         Path t = lackey();
-        // A missing directory is created (as for every output; AtomicOutput), not an internal error.
+        // A file in a missing directory is refused as a shell redirection refuses it (issue 14: exit 2,
+        // one line), and nothing is created.
         Path missing = tmp.resolve("nope").resolve("s.csv");
         IngestTestSupport.Result r = run("tlb", t.toString(), "--stats-csv", missing.toString());
-        assertEquals(0, r.exit(), r.err());
-        assertTrue(Files.readString(missing).startsWith("structure,lookups,hits,misses,"));
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(missing + ": directory " + missing.getParent() + " does not exist; create it or choose another path",
+                oneLine(r));
+        assertFalse(Files.exists(missing.getParent()));
         Path file = tmp.resolve("plain");
         write(file, "x");
         assertEquals(file.resolve("s.csv") + ": cannot be created: " + file + " is not a directory; choose another path",

@@ -117,13 +117,19 @@ public final class AtomicOutput implements AutoCloseable {
     /**
      * Starts writing the file {@code target}; {@link #path()} is an empty temporary file to write.
      * An existing file is replaced when {@code force} (as a shell redirection replaces it); a
-     * directory never is.
+     * directory never is, and a missing parent directory is refused (as by a shell redirection).
      */
     public static AtomicOutput file(Path target, boolean force, Path... inputs) throws IOException {
         return open(target, false, force, inputs);
     }
 
     private static void check(Path target, boolean directory, boolean force, Path... inputs) {
+        if (target.toString().isEmpty()) {
+            // Path.of("") is the working directory: an empty option value would write (or with
+            // --force replace) the directory the user is in.
+            throw new BadInputException("the output path is empty; give a " + (directory ? "directory" : "file")
+                    + " path");
+        }
         Path abs = target.toAbsolutePath().normalize();
         for (Path in : inputs) {
             if (in != null && holds(abs, in)) {
@@ -141,6 +147,12 @@ public final class AtomicOutput implements AutoCloseable {
                 }
                 break;
             }
+        }
+        if (!directory && !Files.isDirectory(abs.getParent())) {
+            // A file output behaves as a shell redirection: its directory must exist (an output
+            // directory, like mkdir -p, gets its missing parents).
+            throw new BadInputException(target + ": directory " + abs.getParent()
+                    + " does not exist; create it or choose another path");
         }
         if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             if (directory && !Files.isDirectory(abs)) {
