@@ -80,6 +80,9 @@ public final class ReplayCommand implements Callable<Integer> {
         // The host must fit the trace's recorded schedule: refused now, not after run's ingest.
         ReplayJob.checkScheduleFits(sc, Trace.open(trace));
         long windowNs = parseDuration(spec, "--window", window);
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--window")) {
+            windowNs = -windowNs; // the default: ReplayJob widens it for a trace too long for it
+        }
         Map<String, String> opts = new TreeMap<>();
         opts.put("window", window);
         opts.put("events", Boolean.toString(events));

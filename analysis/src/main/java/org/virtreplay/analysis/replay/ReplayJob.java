@@ -67,6 +67,12 @@ public final class ReplayJob {
                     vmsPerHost, readAhead, provenance, null);
         }
 
+        /** The same options with timeline windows {@code ns} wide. */
+        public Options withWindow(long ns) {
+            return new Options(trace, out, scenario, scenarioName, ns, events, quiet, force, toolVersion,
+                    commandOptions, vmsPerHost, readAhead, provenance, origin);
+        }
+
         /** The same options, replaying {@code trace}, a Parquet copy of the user's trace {@code origin}. */
         public Options withOrigin(Path origin) {
             return new Options(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion,
@@ -191,6 +197,13 @@ public final class ReplayJob {
         long t0 = System.nanoTime();
         AtomicOutput.check(o.out(), o.force(), o.trace());
         Trace trace = Trace.open(o.trace());
+        if (o.windowNs() < 0) {
+            // The default width, which nobody chose: widened along 1, 2, 5 … for a trace whose span
+            // needs more than DEFAULT_MAX_WINDOWS of it (known from Parquet footers), not refused.
+            long[] span = TimelineWindows.spanFromFooters(trace);
+            o = o.withWindow(span == null ? -o.windowNs()
+                    : TimelineWindows.fit(span[0], span[1], -o.windowNs(), TimelineWindows.DEFAULT_MAX_WINDOWS));
+        }
         TimelineWindows.checkBeforeReplay(trace, o.windowNs());
         Scenario sc = o.scenario();
         if (o.vmsPerHost() > 0 && sc.get(Scenario.Key.SCHED_POLICY).equals("trace")) {

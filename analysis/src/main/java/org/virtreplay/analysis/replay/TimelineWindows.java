@@ -116,14 +116,26 @@ public final class TimelineWindows {
 
     /** The least width ≥ {@code minNs} of the series 1, 2, 5, 10, 20, 50 … ns with at most {@link #MAX_WINDOWS} windows. */
     static long fit(long first, long last, long minNs) {
-        if (count(first, last, minNs) <= MAX_WINDOWS) {
+        return fit(first, last, minNs, MAX_WINDOWS);
+    }
+
+    /**
+     * At most this many windows when nobody chose the width (the default {@code --window}): a
+     * report's timeline charts gain nothing from more points, and a million windows per VM take
+     * longer to write and check than the replay of a short trace.
+     */
+    public static final long DEFAULT_MAX_WINDOWS = 10_000L;
+
+    /** The least width ≥ {@code minNs} of the series 1, 2, 5, 10 … ns with at most {@code max} windows. */
+    static long fit(long first, long last, long minNs, long max) {
+        if (count(first, last, minNs) <= max) {
             return minNs;
         }
         long decade = 1;
         for (int k = 0; k <= 18; k++, decade *= 10) { // 5e18 < 2^63-1
             for (long m : new long[] {1, 2, 5}) {
                 long w = m * decade;
-                if (w >= minNs && count(first, last, w) <= MAX_WINDOWS) {
+                if (w >= minNs && count(first, last, w) <= max) {
                     return w;
                 }
             }
