@@ -62,22 +62,31 @@ final class Findings {
     }
 
     static List<Known> loadKnown() {
-        List<Known> k = new ArrayList<>();
         try (InputStream in = Findings.class.getResourceAsStream("known-failures.txt")) {
-            if (in == null) {
-                return k;
-            }
-            for (String l : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
-                if (l.isBlank() || l.startsWith("#")) {
-                    continue;
-                }
-                int bar = l.indexOf('|');
-                k.add(new Known(l.substring(0, bar).strip(), Pattern.compile(l.substring(bar + 1).strip())));
-            }
+            return in == null ? new ArrayList<>() : parseKnown(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The lines of a known-defects list: {@code ITEM | regex}, blank lines and {@code #} comments skipped. */
+    static List<Known> parseKnown(String text) {
+        List<Known> k = new ArrayList<>();
+        for (String l : text.lines().toList()) {
+            if (l.isBlank() || l.startsWith("#")) {
+                continue;
+            }
+            int bar = l.indexOf('|');
+            k.add(new Known(l.substring(0, bar).strip(), Pattern.compile(l.substring(bar + 1).strip())));
+        }
         return k;
+    }
+
+    /** A kind's findings judged against {@code known} instead of the list in the resources. */
+    Findings(String kind, List<Known> known) {
+        this(kind);
+        this.known.clear();
+        this.known.addAll(known);
     }
 
     /** The known defect a failure is, or null. */

@@ -41,17 +41,29 @@ class KillDuringRunTest {
         return bigTrace;
     }
 
-    /** Where to strike: before which line of stdout the process must still be, and how long after the previous one. */
+    /**
+     * Where to strike: {@code run} prints nothing until its output is in place (it builds it in one
+     * temporary directory), so a phase is recognised by the temporary its step writes inside that
+     * directory ({@code .trace.tmp-…} while ingesting, {@code .metrics.tmp-…} while replaying,
+     * {@code .report.tmp-…} while reporting); EARLY strikes after the first file appears.
+     */
     enum Phase {
-        INGEST(null, "ingested:"), REPLAY("ingested:", "replayed "), REPORT("replayed ", "report:"),
-        EARLY(null, null);
+        INGEST("\\.trace\\.tmp-"), REPLAY("\\.metrics\\.tmp-"), REPORT("\\.report\\.tmp-"), EARLY(null);
 
-        final String after;
-        final String before;
+        final java.util.regex.Pattern marker;
 
-        Phase(String after, String before) {
-            this.after = after;
-            this.before = before;
+        Phase(String marker) {
+            this.marker = marker == null ? null : java.util.regex.Pattern.compile("(^|/)" + marker);
+        }
+
+        /** Whether a path under the work directory shows the phase has begun. */
+        boolean begun(java.util.Collection<String> paths) {
+            for (String e : paths) {
+                if (marker.matcher(e).find()) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -145,18 +157,25 @@ class KillDuringRunTest {
         reader.setDaemon(true);
         reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        // Wait for the phase: its start line (or, for the first phase, the first file the command
-        // writes), then a moment into it.
+        // Wait for the phase: the temporary its step writes (or, for EARLY, the first file the
+        // command writes), then a moment into it.
         while (p.isAlive() && System.nanoTime() < deadline) {
-            boolean started = s.phase().after == null ? !Snapshot.of(c.work()).diff(before).isEmpty()
-                    : lines.stream().anyMatch(l -> l.startsWith(s.phase().after));
+            java.util.Set<String> now = Snapshot.paths(c.work());
+            boolean started = s.phase().marker == null ? !now.equals(before.entries().keySet())
+                    : s.phase().begun(now);
             if (started) {
                 break;
             }
-            Thread.sleep(10);
+            Thread.sleep(2);
         }
-        Thread.sleep(s.phase() == Phase.INGEST || s.phase() == Phase.EARLY ? 400 : 300);
-        String phaseSeen = phaseOf(lines);
+        // A moment into the phase: replay and report of this trace last a few hundred ms each
+        // (more under load), so they are struck soon after their temporary appears.
+        Thread.sleep(switch (s.phase()) {
+            case INGEST, EARLY -> 400;
+            case REPLAY -> 30;
+            case REPORT -> 0;
+        });
+        String phaseSeen = phaseOf(Snapshot.paths(c.work()));
         if (!p.isAlive()) {
             String err = Files.readString(errFile);
             b.add(new Promises.Breach("fault-reached", "the command ended (exit " + p.exitValue() + ") before the "
@@ -231,18 +250,17 @@ class KillDuringRunTest {
         return b;
     }
 
-    /** The phase a run is in, from the lines it has printed so far. */
-    static String phaseOf(List<String> lines) {
-        String phase = "start or ingest";
-        for (String l : lines) {
-            if (l.startsWith("ingested:")) {
-                phase = "replay";
-            } else if (l.startsWith("replayed ")) {
-                phase = "report";
-            } else if (l.startsWith("report:")) {
-                phase = "done";
-            }
+    /** The phase a run is in, from the temporaries under its work directory. */
+    static String phaseOf(java.util.Collection<String> paths) {
+        if (Phase.REPORT.begun(paths)) {
+            return "report";
         }
-        return phase;
+        if (Phase.REPLAY.begun(paths)) {
+            return "replay";
+        }
+        if (Phase.INGEST.begun(paths)) {
+            return "ingest";
+        }
+        return "start or done";
     }
 }

@@ -19,7 +19,9 @@ final class Promises {
     }
 
     /** The longest exit-2 line allowed, after each path in it is shortened to its file name. */
-    static final int MAX_LINE = 200;
+    // 300: a refusal names the place, the value (cut to 80 characters) and the words a user needs
+    // to fix it, among them the allowed values (known keys, presets, clocks): 200 cut those lists.
+    static final int MAX_LINE = 300;
 
     /** The longest value an exit-2 line may echo (issue 14: cut to ~80 characters with their length). */
     static final int MAX_ECHO = 100;
@@ -122,11 +124,19 @@ final class Promises {
      * one of the case's input files (a value problem with the line or row) or one of its keys, and
      * not the command's own output.
      */
+    private static final Pattern OPTION_FIRST = Pattern.compile("^--[a-z][a-z0-9-]*[ =:]");
+
     static String place(String l, Case c) {
         for (String k : c.places().keys()) {
             if (l.contains(k)) {
                 return null;
             }
+        }
+        if (OPTION_FIRST.matcher(l).find()) {
+            return null; // a problem of an option's value, named by the option (--window 1ms: ...)
+        }
+        if (c.out() != null && l.startsWith(c.out() + ":")) {
+            return null; // a problem of the output path itself, whatever example the line goes on to give
         }
         if (c.out() != null && l.contains(c.out() + "/")) {
             return "names a file inside the output, not the input";

@@ -47,6 +47,32 @@ record Snapshot(Map<String, String> entries) {
         return new Snapshot(m);
     }
 
+    /** The relative paths under {@code root}, without reading any file (cheap enough to poll). */
+    static Set<String> paths(Path root) {
+        Set<String> out = new TreeSet<>();
+        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (!p.equals(root)) {
+                    out.add(root.relativize(p).toString());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // a file that went away while walking: the command is still running; walk again
+            return paths(root);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                return paths(root);
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     private static String sha(Path p) {
         try (InputStream in = Files.newInputStream(p)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
