@@ -150,7 +150,7 @@ class ImportAtomicOutputTest {
         // an --out that is a file is refused
         Path file = Files.writeString(dir.resolve("f"), "x");
         BadInputException f = assertThrows(BadInputException.class, () -> ImportJob.run(options(file, true, in)));
-        assertEquals(file + ": exists and is not a directory", f.getMessage());
+        assertEquals(file + ": exists and is not a directory; remove it or choose another path", f.getMessage());
     }
 
     private static List<String> listing(Path d) throws IOException {
