@@ -93,6 +93,46 @@ class ImportSourcesTest {
         assertTrue(read(out.resolve("vms.csv")).contains("0,qemu,1,40,"));
     }
 
+    /**
+     * A 16K-granule dump (Stage2DumpTest.XNX_16K, counted there line by line: two 32M blocks, four
+     * 16K pages, two 16K pages with AF clear, two read-only 16K pages, one 32M block) replays
+     * unchanged: the engine builds 4K stage-2 tables, so each 32M block is written as sixteen 2M
+     * blocks and each 16K page as four 4K pages: 3 x 16 + 6 x 4 = 72 map rows, and the memslots'
+     * backing is 2M and 4K.
+     */
+    @Test
+    void stage2Dump16kGranuleReplaysUnchanged() throws IOException {
+        Path dump = tmp.resolve("xnx16k.txt");
+        Files.writeString(dump, """
+                ---[ Guest IPA ]---
+                0x0000000000000000-0x0000000080000000           2G 2
+                0x0000000080000000-0x0000000084000000          64M 2   R W px ux  AF BLK
+                0x0000000084000000-0x0000000084010000          64K 3   R W PXNUXN AF
+                0x0000000084010000-0x0000000084018000          32K 3   R W PXNUXN
+                0x0000000084018000-0x0000000084020000          32K 3   R   px UXN AF
+                0x0000000084020000-0x0000000086000000       32640K 3
+                0x0000000086000000-0x0000000088000000          32M 2   R W PXNux  AF BLK
+                """);
+        Path out = tmp.resolve("s2-16k");
+        IngestTestSupport.Result r = importAndReplay(out, "replayed 72 events", "--stage2", "arm=" + dump);
+        assertTrue(r.out().contains("a 16K stage-2 granule"), r.out());
+        List<String> slots = Files.readAllLines(out.resolve("memslots.csv"));
+        assertEquals(4, slots.size());
+        assertTrue(slots.get(1).startsWith("0,0,0x80000000,67108864,ram,"), slots.get(1));
+        assertTrue(slots.get(1).endsWith(",2097152"), slots.get(1));
+        assertTrue(slots.get(2).startsWith("0,1,0x84000000,131072,ram,"), slots.get(2));
+        assertTrue(slots.get(2).endsWith(",4096"), slots.get(2));
+        assertTrue(slots.get(3).endsWith(",2097152"), slots.get(3));
+        List<String> map = Files.readAllLines(out.resolve("map.csv"));
+        assertEquals(1 + 72, map.size());
+        // the first 32M block at IPA 0x80000000 is the first sixteen 2M rows; the 16K page at
+        // 0x84000000 the next four 4K rows, the first at IPA 0x84000000
+        assertTrue(map.get(1).contains(",0x80000000,") && map.get(1).contains(",2097152,rwx,"), map.get(1));
+        assertTrue(map.get(16).contains(",0x81e00000,") && map.get(16).contains(",2097152,rwx,"), map.get(16));
+        assertTrue(map.get(33).contains(",0x84000000,") && map.get(33).contains(",4096,rw,"), map.get(33));
+        assertTrue(map.get(34).contains(",0x84001000,") && map.get(34).contains(",4096,rw,"), map.get(34));
+    }
+
     /** The debugfs directory form: ipa_range 44 (the cover letter's) becomes the VM's IPA size. */
     @Test
     void stage2DirectoryGivesIpaBits() throws IOException {

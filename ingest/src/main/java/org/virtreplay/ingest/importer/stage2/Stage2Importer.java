@@ -76,27 +76,31 @@ public final class Stage2Importer implements SourceImporter {
                 slot.set(3, size);
                 slot.set(4, ram);
                 slot.set(5, pa);
-                slot.set(6, pageSize);
+                slot.set(6, modelled(pageSize));
                 src.add(slot);
                 layouts.ram(vm, ipa, size, spec.label());
             }
 
             @Override
             public void map(long ipa, long pa, long size, String perm, long line) {
-                // ts,vm,stage,root,asid,ia,oa,size,perm,memtype,ng,op
-                map.set(0, ImportSink.AT_START);
-                map.set(1, vm);
-                map.set(2, 2);
-                map.setNull(3);
-                map.setNull(4);
-                map.set(5, ipa);
-                map.set(6, pa);
-                map.set(7, size);
-                map.setText(8, perm);
-                map.set(9, normalWb);
-                map.setNull(10);
-                map.set(11, opMap);
-                src.add(map);
+                // ts,vm,stage,root,asid,ia,oa,size,perm,memtype,ng,op: one row per page or block
+                // of the modelled 4K granule (a 16K page is four 4K ones, a 32M block sixteen 2M ones)
+                long piece = modelled(size);
+                for (long off = 0; off < size; off += piece) {
+                    map.set(0, ImportSink.AT_START);
+                    map.set(1, vm);
+                    map.set(2, 2);
+                    map.setNull(3);
+                    map.setNull(4);
+                    map.set(5, ipa + off);
+                    map.set(6, pa + off);
+                    map.set(7, piece);
+                    map.setText(8, perm);
+                    map.set(9, normalWb);
+                    map.setNull(10);
+                    map.set(11, opMap);
+                    src.add(map);
+                }
             }
         };
         Stage2Dump.Options o = new Stage2Dump.Options(formats.s2Granule(), formats.s2XColumn(), lenient, maxErrors);
@@ -183,10 +187,23 @@ public final class Stage2Importer implements SourceImporter {
                 + "dump cannot tell) are not memslots, so accesses there replay as MMIO exits");
         src.inferred("time", "the dump has no time: its memslots and mappings are in place when the trace starts");
         if (r.granule() != Granule.K4) {
+            src.inferred("s2_sizes", "the dump's " + g + " stage-2 granule is replayed with the engine's 4K one: its "
+                    + "pages are written as 4K pages and its blocks as 2M blocks (same addresses, output addresses and "
+                    + "permissions; TLB entries of the modelled sizes)");
             sink.message("stage2 " + src.spec().label() + ": a " + g + " stage-2 granule; the replay engine builds "
-                    + "4K stage-2 tables only: replay it with the scenario key s2.backing=4k or 2m (e.g. virtreplay replay "
-                    + "TRACE --set s2.backing=4k; the recorded RAM mappings are then dropped and RAM faults in at that "
-                    + "size)");
+                    + "4K stage-2 tables, so its pages are written as 4K pages and its blocks as 2M blocks");
         }
+    }
+
+    /**
+     * The size of the 4K-granule page or block that a recorded page or block of {@code size}
+     * becomes: the engine builds 4K stage-2 tables only (4K pages, 2M and 1G blocks), so a 16K or 64K
+     * page becomes 4K pages and a 32M or 512M block 2M blocks; 4K-granule sizes stay as they are.
+     */
+    static long modelled(long size) {
+        if (size == 1L << 30) {
+            return size;
+        }
+        return size >= 2L << 20 ? 2L << 20 : 4096;
     }
 }
