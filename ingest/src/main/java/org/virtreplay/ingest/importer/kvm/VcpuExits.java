@@ -184,14 +184,20 @@ final class VcpuExits {
         r.set(2, 0);
         r.set(3, pe[t] > 4095 ? -1 : pe[t]);
         r.setText(4, type[t]);
-        if (ec[t] < 0) {
+        int h = has[t];
+        int e = ec[t];
+        if (e < 0 && (h & HAS_ESR) != 0 && (type[t] == null || type[t].isEmpty())) {
+            // 32-bit arm's kvm_exit printed only the PC; the ESR a fault event gave holds the EC
+            // in bits [31:26] (ESR_ELx.EC, Arm ARM D24.2.40).
+            e = (int) ((esr[t] >>> 26) & 0x3f);
+        }
+        if (e < 0) {
             r.setNull(5);
             r.setNull(6);
         } else {
-            r.set(5, ec[t]);
-            r.setText(6, EsrClass.name(ec[t]));
+            r.set(5, e);
+            r.setText(6, EsrClass.name(e));
         }
-        int h = has[t];
         setOpt(r, 7, (h & HAS_ESR) != 0, esr[t]);
         setOpt(r, 8, (h & HAS_PC) != 0, pc[t]);
         setOpt(r, 9, (h & HAS_IPA) != 0, ipa[t]);

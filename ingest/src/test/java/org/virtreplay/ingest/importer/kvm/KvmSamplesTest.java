@@ -126,8 +126,12 @@ class KvmSamplesTest {
         // 179.183041 - 179.182896 (the earliest event) = 145 us; no kvm_entry follows: no duration.
         assertEquals("145000", x.get("ts"));
         assertEquals("", x.get("duration_ns"));
-        // the old form prints neither type nor EC; the guest fault gives hsr, hxfar, ipa and pc
+        // the old form prints neither type nor EC; the guest fault gives hsr, hxfar, ipa and pc, and
+        // hsr 0x93800006 = 1001 0011 1000 ...: bits [31:26] = 100100 = EC 0x24, a data abort from a
+        // lower EL
         assertEquals("", x.get("type"));
+        assertEquals("0x24", x.get("ec"));
+        assertEquals("DABT_LOW", x.get("ec_name"));
         assertEquals("0x93800006", x.get("esr"));
         assertEquals("0x1c010000", x.get("ipa"));
         assertEquals("0xf80100a8", x.get("far"));
