@@ -34,12 +34,7 @@ public final class KernelPageTablesParser extends PtdumpParser<KernelPtRange> {
     }
 
     @Override
-    protected KernelPtRange parseLine(String line, long ln) {
-        String err = row.parse(line);
-        if (err != null) {
-            issues.malformed(ln, "malformed range line", err);
-            return null;
-        }
+    protected KernelPtRange parseLine(long ln) {
         int level = switch (row.level) {
             case "PTE" -> 3;
             case "PMD" -> 2;

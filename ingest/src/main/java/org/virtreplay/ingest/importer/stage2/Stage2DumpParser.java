@@ -58,12 +58,7 @@ public final class Stage2DumpParser extends PtdumpParser<Stage2Range> {
     }
 
     @Override
-    protected Stage2Range parseLine(String line, long ln) {
-        String err = row.parse(line);
-        if (err != null) {
-            issues.malformed(ln, "malformed range line", err);
-            return null;
-        }
+    protected Stage2Range parseLine(long ln) {
         String lv = row.level;
         if (lv.length() != 1 || lv.charAt(0) < '0' || lv.charAt(0) > '3') {
             issues.malformed(ln, "bad level", "expected a level number 0..3 (stage2_page_tables prints numbers), got "

@@ -49,7 +49,12 @@ public abstract class PtdumpParser<R> {
                 continue;
             }
             ranges++;
-            R r = parseLine(line, ln);
+            String err = row.parse(line);
+            if (err != null) {
+                issues.malformed(ln, "malformed range line", err);
+                continue;
+            }
+            R r = parseLine(ln);
             if (r != null) {
                 sink.accept(r);
             }
@@ -60,8 +65,11 @@ public abstract class PtdumpParser<R> {
     protected void marker(String line) {
     }
 
-    /** The range of one range line, or null after reporting why it is not well formed. */
-    protected abstract R parseLine(String line, long ln);
+    /**
+     * The range of the range line {@code ln}, already split into {@link #row}, or null after
+     * reporting why its level or attributes are not well formed.
+     */
+    protected abstract R parseLine(long ln);
 
     /**
      * True if a range starting at {@code start} on line {@code ln} is in order after the last
