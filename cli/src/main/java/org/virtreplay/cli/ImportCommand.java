@@ -117,14 +117,8 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TraceConverter.Form form = switch (to) {
-            case "parquet" -> TraceConverter.Form.PARQUET;
-            case "csv" -> TraceConverter.Form.CSV;
-            default -> throw usage("--to: expected parquet or csv, got '" + to + "'");
-        };
-        if (maxErrors < 1) {
-            throw usage("--max-errors: expected an integer >= 1, got " + maxErrors);
-        }
+        TraceConverter.Form form = TraceWriteOptions.form(spec.commandLine(), to);
+        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         if (clock != null && (!Manifest.CLOCKS.contains(clock) || clock.equals("synthetic"))) {
             throw usage("--clock: expected one of local, mono, boot, counter, none, got '" + clock + "'");
         }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.progress.ProgressMeter;
-import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
@@ -48,16 +47,8 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TraceConverter.Form form = switch (to) {
-            case "parquet" -> TraceConverter.Form.PARQUET;
-            case "csv" -> TraceConverter.Form.CSV;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--to: expected parquet or csv, got " + UserText.quote(to));
-        };
-        if (maxErrors < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-errors: expected an integer >= 1, got " + maxErrors);
-        }
+        TraceConverter.Form form = TraceWriteOptions.form(spec.commandLine(), to);
+        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         Map<TableKind, Long> rows = TraceConverter.convert(in, out, form, maxErrors, force,
                 quiet ? TraceConverter.Progress.NONE : new TableMeters(in));
         StringBuilder b = new StringBuilder();

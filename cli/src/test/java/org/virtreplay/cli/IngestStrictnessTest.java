@@ -3,19 +3,18 @@ package org.virtreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.virtreplay.cli.IngestTestSupport.baseTrace;
+import static org.virtreplay.cli.IngestTestSupport.concat;
+import static org.virtreplay.cli.IngestTestSupport.gzip;
 import static org.virtreplay.cli.IngestTestSupport.names;
 import static org.virtreplay.cli.IngestTestSupport.run;
 import static org.virtreplay.cli.IngestTestSupport.write;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -300,21 +299,5 @@ class IngestStrictnessTest {
         try (var ch = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(new byte[4]), 0);
         }
-    }
-
-    private static byte[] gzip(String s) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (OutputStream o = new GZIPOutputStream(b)) {
-            o.write(s.getBytes(StandardCharsets.US_ASCII));
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            b.writeBytes(p);
-        }
-        return b.toByteArray();
     }
 }

@@ -1,6 +1,8 @@
 package org.virtreplay.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 
 /** Helpers for the ingest/inspect command tests: a small valid trace and a way to run the CLI. */
 final class IngestTestSupport {
@@ -52,5 +55,23 @@ final class IngestTestSupport {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** {@code s} (US-ASCII) as one gzip member. */
+    static byte[] gzip(String s) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (OutputStream o = new GZIPOutputStream(b)) {
+            o.write(s.getBytes(StandardCharsets.US_ASCII));
+        }
+        return b.toByteArray();
+    }
+
+    /** The byte arrays one after the other (e.g. gzip members, or a member and trailing junk). */
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.virtreplay.cli.IngestTestSupport.baseTrace;
+import static org.virtreplay.cli.IngestTestSupport.concat;
+import static org.virtreplay.cli.IngestTestSupport.gzip;
 import static org.virtreplay.cli.IngestTestSupport.names;
 import static org.virtreplay.cli.IngestTestSupport.run;
 import static org.virtreplay.cli.IngestTestSupport.write;
@@ -16,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -284,21 +285,5 @@ class IngestValidationTest {
         IngestTestSupport.Result r = run("ingest", in.toString(), "--out", out.toString(), "--to", "json");
         assertEquals(2, r.exit());
         assertEquals("virtreplay: --to: expected parquet or csv, got 'json'", r.errLines().get(0));
-    }
-
-    private static byte[] gzip(String s) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (OutputStream o = new GZIPOutputStream(b)) {
-            o.write(s.getBytes(StandardCharsets.US_ASCII));
-        }
-        return b.toByteArray();
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            b.writeBytes(p);
-        }
-        return b.toByteArray();
     }
 }

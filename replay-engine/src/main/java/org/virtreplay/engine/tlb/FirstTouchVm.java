@@ -1,12 +1,12 @@
 package org.virtreplay.engine.tlb;
 
-import java.util.Arrays;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.mmu.Mair;
 import org.virtreplay.engine.mmu.MemType;
 import org.virtreplay.engine.mmu.MmuRegisters;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TableBuilder;
+import org.virtreplay.engine.stats.LongSet;
 
 /**
  * One VM with one vCPU at EL0 (ASID 1, VMID 1) whose stage-1 and stage-2 tables are built on
@@ -43,8 +43,8 @@ public final class FirstTouchVm implements TranslationUnit.WalkListener {
     private final TableBuilder s1;
     private final TableBuilder s2;
 
-    private final LongSet s1Pages = new LongSet();
-    private final LongSet s2Units = new LongSet();
+    private final LongSet s1Pages = new LongSet(1 << 12);
+    private final LongSet s2Units = new LongSet(1 << 12);
     private long nextDataIpa = DATA_IPA_BASE;
     private long nextDataPa = DATA_PA_BASE;
     private long nextTablePa = TABLE_PA_BASE;
@@ -143,44 +143,6 @@ public final class FirstTouchVm implements TranslationUnit.WalkListener {
                 }
                 s2.map(a, pa, s2Unit, "rwx", MemType.NORMAL_WB, false);
             }
-        }
-    }
-
-    /** A primitive open-addressing set of non-negative longs (no boxing). */
-    static final class LongSet {
-        private long[] keys = new long[1 << 12];
-        private int size;
-
-        LongSet() {
-            Arrays.fill(keys, -1L);
-        }
-
-        boolean add(long k) {
-            int mask = keys.length - 1;
-            int i = (int) ((k * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-            while (keys[i] != -1L) {
-                if (keys[i] == k) {
-                    return false;
-                }
-                i = (i + 1) & mask;
-            }
-            keys[i] = k;
-            if (++size * 2 > keys.length) {
-                long[] old = keys;
-                keys = new long[old.length * 2];
-                Arrays.fill(keys, -1L);
-                size = 0;
-                for (long o : old) {
-                    if (o != -1L) {
-                        add(o);
-                    }
-                }
-            }
-            return true;
-        }
-
-        int size() {
-            return size;
         }
     }
 }

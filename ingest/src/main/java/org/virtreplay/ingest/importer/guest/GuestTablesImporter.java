@@ -8,7 +8,7 @@ import org.virtreplay.engine.BadInputException;
 import org.virtreplay.ingest.importer.FormatOptions;
 import org.virtreplay.ingest.importer.GuestLayouts;
 import org.virtreplay.ingest.importer.ImportSink;
-import org.virtreplay.ingest.importer.SourceImporter;
+import org.virtreplay.ingest.importer.PageTableDumpImporter;
 import org.virtreplay.ingest.importer.SourceSink;
 import org.virtreplay.ingest.importer.SourceSpec;
 import org.virtreplay.ingest.importer.stage2.Stage2Geometry;
@@ -29,30 +29,15 @@ import org.virtreplay.ingest.trace.TableKind;
  * model's, not the guest's own (the dump does not say where those are); their pages hold nothing
  * the replay reads as data.
  */
-public final class GuestTablesImporter implements SourceImporter {
-    private final List<SourceSpec> specs;
-    private final FormatOptions formats;
-    private final boolean lenient;
-    private final int maxErrors;
-    private final GuestLayouts layouts;
+public final class GuestTablesImporter extends PageTableDumpImporter {
 
     public GuestTablesImporter(List<SourceSpec> specs, FormatOptions formats, boolean lenient, int maxErrors,
             GuestLayouts layouts) {
-        this.specs = List.copyOf(specs);
-        this.formats = formats;
-        this.lenient = lenient;
-        this.maxErrors = maxErrors;
-        this.layouts = layouts;
+        super(specs, formats, lenient, maxErrors, layouts);
     }
 
     @Override
-    public void read(ImportSink sink) {
-        for (SourceSpec spec : specs) {
-            readOne(sink, spec);
-        }
-    }
-
-    private void readOne(ImportSink sink, SourceSpec spec) {
+    protected void readOne(ImportSink sink, SourceSpec spec) {
         SourceSink src = sink.source(spec);
         int vm = sink.vm(spec.vm());
         Long given = formats.guestRamBase().get(spec.vm());
@@ -124,9 +109,7 @@ public final class GuestTablesImporter implements SourceImporter {
         try {
             r = KernelPageTables.read(spec.file(), spec.label(), o, out);
         } catch (BadInputException e) {
-            for (String p : e.problems()) {
-                src.problem(p);
-            }
+            refused(src, e);
             return;
         }
         if (r.mapRows() > 0 && stage2Ram.isEmpty()) {
@@ -157,13 +140,7 @@ public final class GuestTablesImporter implements SourceImporter {
     }
 
     private static void provenance(SourceSink src, KernelPageTables.Result r) {
-        src.lines(r.lines());
-        src.records(r.ranges());
-        long skipped = 0;
-        for (Map.Entry<String, Long> e : r.skipped().entrySet()) {
-            src.skipped("malformed_" + e.getKey().replace(' ', '_'), e.getValue());
-            skipped += e.getValue();
-        }
+        long skipped = counts(src, r.lines(), r.ranges(), r.skipped());
         src.used("valid_range", r.validRanges());
         src.used("unmapped_range", r.ranges() - r.validRanges() - skipped);
         src.note("granule", Stage2Geometry.name(r.granule()));

@@ -1,9 +1,8 @@
 package org.virtreplay.ingest.importer.guest;
 
-import java.util.Locale;
 import org.virtreplay.ingest.importer.text.Issues;
 import org.virtreplay.ingest.importer.text.PtdumpRow;
-import org.virtreplay.ingest.importer.text.TextInput;
+import org.virtreplay.ingest.importer.text.PtdumpParser;
 
 /**
  * Reads an arm64 {@code /sys/kernel/debug/kernel_page_tables} dump (Linux
@@ -21,62 +20,21 @@ import org.virtreplay.ingest.importer.text.TextInput;
  * line names exactly one of {@code ro}/{@code RW} and one of {@code NX}/{@code x}; {@code BLK} must
  * be on every valid line above {@code PTE} and on none at {@code PTE}.
  */
-public final class KernelPageTablesParser {
+public final class KernelPageTablesParser extends PtdumpParser<KernelPtRange> {
 
-    /** Receives each range line, in file order. */
-    @FunctionalInterface
-    public interface Sink {
-        void accept(KernelPtRange range);
-    }
-
-    private final Issues issues;
-    private final PtdumpRow row = new PtdumpRow();
     private String section;
-    private boolean any;
-    private long lastEnd;
-    private long lastLine;
-    private long ranges;
-    private long markers;
 
     public KernelPageTablesParser(Issues issues) {
-        this.issues = issues;
+        super(issues);
     }
 
-    public long ranges() {
-        return ranges;
+    @Override
+    protected void marker(String line) {
+        section = PtdumpRow.markerName(line);
     }
 
-    public long markers() {
-        return markers;
-    }
-
-    /** Reads every line of {@code in}, giving the well-formed range lines to {@code sink}. */
-    public void parse(TextInput in, Sink sink) {
-        String line;
-        while ((line = in.next()) != null) {
-            long ln = in.lineNumber();
-            if (line.isBlank()) {
-                continue;
-            }
-            if (PtdumpRow.isMarker(line)) {
-                markers++;
-                section = PtdumpRow.markerName(line);
-                continue;
-            }
-            ranges++;
-            KernelPtRange r = parseLine(line, ln);
-            if (r != null) {
-                sink.accept(r);
-            }
-        }
-    }
-
-    private KernelPtRange parseLine(String line, long ln) {
-        String err = row.parse(line);
-        if (err != null) {
-            issues.malformed(ln, "malformed range line", err);
-            return null;
-        }
+    @Override
+    protected KernelPtRange parseLine(long ln) {
         int level = switch (row.level) {
             case "PTE" -> 3;
             case "PMD" -> 2;
@@ -90,10 +48,7 @@ public final class KernelPageTablesParser {
                     + Issues.quote(row.level));
             return null;
         }
-        if (any && lastEnd != 0 && Long.compareUnsigned(row.start, lastEnd) < 0) {
-            issues.malformed(ln, "ranges out of order", String.format(Locale.ROOT,
-                    "expected ranges in increasing address order, got 0x%x, which is before the end 0x%x of the range"
-                            + " at line %d", row.start, lastEnd, lastLine));
+        if (!inOrder(ln, row.start)) {
             return null;
         }
         boolean f = false;
@@ -153,9 +108,7 @@ public final class KernelPageTablesParser {
                 return null;
             }
         }
-        any = true;
-        lastEnd = row.end;
-        lastLine = ln;
+        accepted(ln, row.end);
         return new KernelPtRange(ln, section, row.start, row.end, row.level, level, valid, valid && usr,
                 valid && ro == 1, valid && nx == 1, valid && uxn, valid && shd, valid && af, valid && ng,
                 valid && con, valid && blk, valid ? memtype : null);

@@ -321,22 +321,26 @@ final class Payload {
 
     /** vgic_update_irq_pending: v0 vcpu, v1 irq, v2 level ("level:" with a colon). */
     boolean vgicUpdateIrqPending() {
-        if (startsRaw("vcpu_id")) {
-            raw = true;
-            return field("vcpu_id", 0) && field("irq", 1) && field("level", 2) && endRaw();
-        }
-        return lit("VCPU: ") && dec(0) && lit(", IRQ ") && dec(1) && lit(", level: ") && dec(2) && end();
+        return vcpuIrqLevel(", level: ");
     }
 
     static final String VGIC_UPDATE_IRQ_PENDING = "'VCPU: N, IRQ N, level: 0|1'";
 
     /** kvm_timer_update_irq: v0 vcpu, v1 irq, v2 level ("level" without a colon). */
     boolean kvmTimerUpdateIrq() {
+        return vcpuIrqLevel(", level ");
+    }
+
+    /**
+     * The two VGIC/timer events print the same raw fields and the same text but for the words
+     * before the level ({@code levelLit}): v0 vcpu, v1 irq, v2 level.
+     */
+    private boolean vcpuIrqLevel(String levelLit) {
         if (startsRaw("vcpu_id")) {
             raw = true;
             return field("vcpu_id", 0) && field("irq", 1) && field("level", 2) && endRaw();
         }
-        return lit("VCPU: ") && dec(0) && lit(", IRQ ") && dec(1) && lit(", level ") && dec(2) && end();
+        return lit("VCPU: ") && dec(0) && lit(", IRQ ") && dec(1) && lit(levelLit) && dec(2) && end();
     }
 
     static final String KVM_TIMER_UPDATE_IRQ = "'VCPU: N, IRQ N, level 0|1'";

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.mmu.Granule;
+import org.virtreplay.engine.stats.LongSet;
 import org.virtreplay.ingest.importer.GuestLayouts;
 import org.virtreplay.ingest.importer.ImportSink;
 import org.virtreplay.ingest.importer.SourceImporter;
@@ -145,11 +146,11 @@ public final class LackeyImporter implements SourceImporter {
         access[LackeyParser.FETCH] = mk.column(4).symbols().indexOf("x");
         int normalWb = pk.column(9).symbols().indexOf("normal_wb");
         int opMap = pk.column(11).symbols().indexOf("map");
-        PageSet pages = new PageSet();
+        LongSet pages = new LongSet(1 << 10);
         // tables below the root of a 4K, 48-bit regime: one per 512G, 1G and 2M region touched
-        PageSet l1 = new PageSet();
-        PageSet l2 = new PageSet();
-        PageSet l3 = new PageSet();
+        LongSet l1 = new LongSet(1 << 10);
+        LongSet l2 = new LongSet(1 << 10);
+        LongSet l3 = new LongSet(1 << 10);
         long[] ts = {0};
         long[] kinds = new long[4];
         long[] outside = {0};

@@ -2,7 +2,7 @@ package org.virtreplay.ingest.importer.stage2;
 
 import org.virtreplay.ingest.importer.text.Issues;
 import org.virtreplay.ingest.importer.text.PtdumpRow;
-import org.virtreplay.ingest.importer.text.TextInput;
+import org.virtreplay.ingest.importer.text.PtdumpParser;
 
 /**
  * Reads a KVM {@code stage2_page_tables} dump ({@code /sys/kernel/debug/kvm/PID-FD/}, Linux
@@ -25,7 +25,7 @@ import org.virtreplay.ingest.importer.text.TextInput;
  * form: a line of the other form is a problem. Ranges must come in increasing address order (the
  * walker's order); a gap between ranges is allowed (an excerpt), an overlap is not.
  */
-public final class Stage2DumpParser {
+public final class Stage2DumpParser extends PtdumpParser<Stage2Range> {
 
     /** What the single execute column's {@code X} means. */
     public enum XColumn {
@@ -43,25 +43,12 @@ public final class Stage2DumpParser {
         XNX
     }
 
-    /** Receives each range line, in file order. */
-    @FunctionalInterface
-    public interface Sink {
-        void accept(Stage2Range range);
-    }
-
-    private final Issues issues;
     private final XColumn xColumn;
-    private final PtdumpRow row = new PtdumpRow();
     private Form form;
     private long formLine;
-    private boolean any;
-    private long lastEnd;
-    private long lastLine;
-    private long ranges;
-    private long markers;
 
     public Stage2DumpParser(Issues issues, XColumn xColumn) {
-        this.issues = issues;
+        super(issues);
         this.xColumn = xColumn;
     }
 
@@ -70,42 +57,8 @@ public final class Stage2DumpParser {
         return form;
     }
 
-    /** Range lines read (including skipped ones). */
-    public long ranges() {
-        return ranges;
-    }
-
-    /** Marker lines read. */
-    public long markers() {
-        return markers;
-    }
-
-    /** Reads every line of {@code in}, giving the well-formed range lines to {@code sink}. */
-    public void parse(TextInput in, Sink sink) {
-        String line;
-        while ((line = in.next()) != null) {
-            long ln = in.lineNumber();
-            if (line.isBlank()) {
-                continue;
-            }
-            if (PtdumpRow.isMarker(line)) {
-                markers++;
-                continue;
-            }
-            ranges++;
-            Stage2Range r = parseLine(line, ln);
-            if (r != null) {
-                sink.accept(r);
-            }
-        }
-    }
-
-    private Stage2Range parseLine(String line, long ln) {
-        String err = row.parse(line);
-        if (err != null) {
-            issues.malformed(ln, "malformed range line", err);
-            return null;
-        }
+    @Override
+    protected Stage2Range parseLine(long ln) {
         String lv = row.level;
         if (lv.length() != 1 || lv.charAt(0) < '0' || lv.charAt(0) > '3') {
             issues.malformed(ln, "bad level", "expected a level number 0..3 (stage2_page_tables prints numbers), got "
@@ -113,10 +66,7 @@ public final class Stage2DumpParser {
             return null;
         }
         int level = lv.charAt(0) - '0';
-        if (any && Long.compareUnsigned(row.start, lastEnd) < 0 && lastEnd != 0) {
-            issues.malformed(ln, "ranges out of order", String.format(java.util.Locale.ROOT,
-                    "expected ranges in increasing address order, got 0x%x, which is before the end 0x%x of the range"
-                            + " at line %d", row.start, lastEnd, lastLine));
+        if (!inOrder(ln, row.start)) {
             return null;
         }
         boolean invalid = false;
@@ -194,9 +144,7 @@ public final class Stage2DumpParser {
                 return null;
             }
         }
-        any = true;
-        lastEnd = row.end;
-        lastLine = ln;
+        accepted(ln, row.end);
         return new Stage2Range(ln, row.start, row.end, level, valid, valid && r, valid && w, xn, valid && af,
                 valid && blk);
     }

@@ -2,13 +2,12 @@ package org.virtreplay.ingest.importer.stage2;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.ingest.importer.FormatOptions;
 import org.virtreplay.ingest.importer.GuestLayouts;
 import org.virtreplay.ingest.importer.ImportSink;
-import org.virtreplay.ingest.importer.SourceImporter;
+import org.virtreplay.ingest.importer.PageTableDumpImporter;
 import org.virtreplay.ingest.importer.SourceSink;
 import org.virtreplay.ingest.importer.SourceSpec;
 import org.virtreplay.ingest.trace.Row;
@@ -20,34 +19,19 @@ import org.virtreplay.ingest.trace.TableKind;
  * {@link Stage2Layout}). The dump is a snapshot without a time: its rows are at the start of the
  * trace ({@link ImportSink#AT_START}).
  */
-public final class Stage2Importer implements SourceImporter {
+public final class Stage2Importer extends PageTableDumpImporter {
     private static final int[] IPA_BITS = {32, 36, 40, 42, 44, 48};
 
-    private final List<SourceSpec> specs;
-    private final FormatOptions formats;
-    private final boolean lenient;
-    private final int maxErrors;
     private final HostPaAllocator pas;
-    private final GuestLayouts layouts;
 
     public Stage2Importer(List<SourceSpec> specs, FormatOptions formats, boolean lenient, int maxErrors,
             HostPaAllocator pas, GuestLayouts layouts) {
-        this.specs = List.copyOf(specs);
-        this.formats = formats;
-        this.lenient = lenient;
-        this.maxErrors = maxErrors;
+        super(specs, formats, lenient, maxErrors, layouts);
         this.pas = pas;
-        this.layouts = layouts;
     }
 
     @Override
-    public void read(ImportSink sink) {
-        for (SourceSpec spec : specs) {
-            readOne(sink, spec);
-        }
-    }
-
-    private void readOne(ImportSink sink, SourceSpec spec) {
+    protected void readOne(ImportSink sink, SourceSpec spec) {
         SourceSink src = sink.source(spec);
         int vm = sink.vm(spec.vm());
         if (!layouts.ram(vm).isEmpty()) {
@@ -108,22 +92,14 @@ public final class Stage2Importer implements SourceImporter {
         try {
             r = Stage2Dump.read(spec.file(), spec.label(), o, pas, out);
         } catch (BadInputException e) {
-            for (String p : e.problems()) {
-                src.problem(p);
-            }
+            refused(src, e);
             return;
         }
         provenance(sink, src, vm, r, formats);
     }
 
     private static void provenance(ImportSink sink, SourceSink src, int vm, Stage2Dump.Result r, FormatOptions f) {
-        src.lines(r.lines());
-        src.records(r.ranges());
-        long skipped = 0;
-        for (Map.Entry<String, Long> e : r.skipped().entrySet()) {
-            src.skipped("malformed_" + e.getKey().replace(' ', '_'), e.getValue());
-            skipped += e.getValue();
-        }
+        long skipped = counts(src, r.lines(), r.ranges(), r.skipped());
         src.used("mapped_range", r.validRanges());
         src.used("unmapped_range", r.ranges() - r.validRanges() - skipped);
         String g = Stage2Geometry.name(r.granule());
