@@ -143,7 +143,8 @@ public final class ReplayJob {
         CostModel cost = CostModel.defaults().withClockMhz(sc.getInt(Scenario.Key.CLOCK_MHZ));
         String backing = sc.get(Scenario.Key.S2_BACKING);
         long s2 = backing.equals("trace") ? 0 : Scenario.pageSize(backing);
-        return new ReplayConfig(pes, core, r, sc.getLong(Scenario.Key.SEED), hyp, cost, s2, 0);
+        return new ReplayConfig(pes, core, r, sc.getLong(Scenario.Key.SEED), hyp, cost, s2,
+                sc.getInt(Scenario.Key.TLB_STALE_CHECK));
     }
 
     private static CorePreset override(CorePreset core, Scenario sc) {

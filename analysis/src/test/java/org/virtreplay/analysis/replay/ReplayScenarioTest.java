@@ -64,16 +64,16 @@ class ReplayScenarioTest {
      */
     private static TlbStatsRow row(List<TlbStatsRow> rows, int vm, String structure) {
         List<TlbStatsRow> r = rows.stream().filter(x -> x.vm() == vm && x.structure().equals(structure)).toList();
-        long[] a = new long[12];
+        long[] a = new long[13];
         for (TlbStatsRow x : r) {
             long[] v = {x.lookups(), x.hits(), x.misses(), x.walks(), x.s1L0Reads(), x.s1L1Reads(), x.s1L2Reads(),
-                x.s1L3Reads(), x.s2L0Reads(), x.s2L1Reads(), x.s2L2Reads(), x.s2L3Reads()};
-            for (int i = 0; i < 12; i++) {
+                x.s1L3Reads(), x.s2L0Reads(), x.s2L1Reads(), x.s2L2Reads(), x.s2L3Reads(), x.staleHits()};
+            for (int i = 0; i < 13; i++) {
                 a[i] += v[i];
             }
         }
         return new TlbStatsRow(0, vm, 0, structure, 1, 0, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9],
-                a[10], a[11], 0);
+                a[10], a[11], a[12]);
     }
 
     /**
@@ -129,6 +129,42 @@ class ReplayScenarioTest {
                 a.toString());
         assertEquals(List.of(), out.readAll(MetricTables.STAGE2_FAULTS));
         assertEquals(List.of(), MetricsConsistency.check(out));
+    }
+
+    /**
+     * traces/stale: VM 0 maps VA 0x8000_0000 to IPA 0x4000_0000 (stage 1, ASID 1) and reads it at
+     * 100 (miss, walk, fill) and 110 (hit); at 150 a map row points the same VA at 0x4000_5000 with
+     * no TLBI; the reads at 160 and 170 hit the entry filled at 100, which no longer matches the
+     * tables: with {@code tlb.stale_check=1} (every hit checked) 2 stale hits; 4 lookups, 3 hits, 1
+     * miss whether the check is on or off (the check re-walks apart and changes no state). With a
+     * {@code TLBI VAE1IS} of ASID 1 at that VA at 155, the read at 160 misses and walks to the new
+     * mapping: 0 stale hits, 2 hits, 2 misses.
+     */
+    @Test
+    void staleCheckKeyFindsARemapWithoutTlbi() throws IOException {
+        String[] host = {"tlb.l2.entries=0", "core=neoverse-n1"};
+        TlbStatsRow off = row(replay(trace("stale"), tmp.resolve("off"), true, host)
+                .readAll(MetricTables.TLB_STATS), 0, "l1d");
+        TlbStatsRow on = row(replay(trace("stale"), tmp.resolve("on"), true, "tlb.l2.entries=0", "core=neoverse-n1",
+                "tlb.stale_check=1").readAll(MetricTables.TLB_STATS), 0, "l1d");
+        assertEquals(List.of(4L, 3L, 1L, 0L), List.of(off.lookups(), off.hits(), off.misses(), off.staleHits()),
+                off.toString());
+        assertEquals(List.of(4L, 3L, 1L, 2L), List.of(on.lookups(), on.hits(), on.misses(), on.staleHits()),
+                on.toString());
+
+        Path fixed = tmp.resolve("stale-with-tlbi");
+        Files.createDirectories(fixed);
+        try (var files = Files.list(trace("stale"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, fixed.resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(fixed.resolve("tlbi.csv"), "ts,pe,vm,vcpu,op,asid,addr,ttl,pages\n"
+                + "155,0,0,0,VAE1IS,1,0x80000000,,\n156,0,0,0,DSB_ISH,,,,\n");
+        TlbStatsRow ok = row(replay(fixed, tmp.resolve("tlbi"), true, "tlb.l2.entries=0", "core=neoverse-n1",
+                "tlb.stale_check=1").readAll(MetricTables.TLB_STATS), 0, "l1d");
+        assertEquals(List.of(4L, 2L, 2L, 0L), List.of(ok.lookups(), ok.hits(), ok.misses(), ok.staleHits()),
+                ok.toString());
     }
 
     /**
