@@ -6,11 +6,11 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Properties;
+import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.io.FileFailures;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * The {@code virtreplay} command. Exit codes: 0 success, 1 internal error, 2 bad input or usage.
@@ -67,11 +67,11 @@ public final class VirtReplay implements Runnable {
         CommandLine cl = new CommandLine(new VirtReplay());
         // An empty path would be the working directory: '--out ""' must not write (or, with
         // --force, replace) the directory the user is in. picocli names the option in the refusal.
-        cl.registerConverter(java.nio.file.Path.class, s -> {
+        cl.registerConverter(Path.class, s -> {
             if (s.isEmpty()) {
                 throw new CommandLine.TypeConversionException("expected a path, got an empty string");
             }
-            return java.nio.file.Path.of(s);
+            return Path.of(s);
         });
         cl.setExecutionExceptionHandler(VirtReplay::handleExecutionException);
         cl.setParameterExceptionHandler(VirtReplay::handleParameterException);

@@ -1,5 +1,6 @@
 package org.virtreplay.analysis.kvmstat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -7,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.ingest.trace.MemslotRecord;
 import org.virtreplay.ingest.trace.Row;
@@ -20,6 +23,9 @@ import org.virtreplay.ingest.trace.VmRecord;
  * the table once: memory grows with the number of reasons and vCPUs, not with the recording.
  */
 public final class ObservedExits {
+    /** One item of the manifest note first_exit_guest_ns: VM:VCPU=NS. */
+    private static final Pattern FIRST_GUEST = Pattern.compile("(\\d+):(\\d+)=(\\d+)");
+
     static final int C_TS = 0;
     static final int C_VM = 1;
     static final int C_VCPU = 2;
@@ -40,7 +46,7 @@ public final class ObservedExits {
     }
 
     public static ExitReport report(Trace trace, Selection sel) {
-        java.nio.file.Path dir = trace.dir();
+        Path dir = trace.dir();
         if (!trace.has(TableKind.EXITS)) {
             throw new BadInputException(dir + ": the trace has no observed exits (no exits table); import the "
                     + "recording's KVM events with 'virtreplay import --kvm-events FILE --out DIR'");
@@ -142,7 +148,7 @@ public final class ObservedExits {
                 continue;
             }
             for (String item : e.getValue().trim().split(" +")) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+):(\\d+)=(\\d+)").matcher(item);
+                Matcher m = FIRST_GUEST.matcher(item);
                 int vm = m.matches() ? Integer.parseInt(m.group(1)) : -1;
                 int vcpu = m.matches() ? Integer.parseInt(m.group(2)) : -1;
                 if (vm < 0 || vm >= g.length || vcpu >= g[vm].length) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.virtreplay.analysis.metrics.FaultEventRow;
 import org.virtreplay.analysis.metrics.IrqEventRow;
+import org.virtreplay.analysis.metrics.MetricTableReader;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.TimelineRow;
@@ -207,7 +208,7 @@ final class EventMerge {
                 return 0;
             }
             try {
-                total += org.virtreplay.analysis.metrics.MetricTableReader.info(trace.file(k)).rows();
+                total += MetricTableReader.info(trace.file(k)).rows();
             } catch (BadInputException e) {
                 return 0; // the table's own reader reports the problem
             }

@@ -8,19 +8,20 @@ import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.hyp.IrqEventSink;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.mmu.AccessType;
-import org.virtreplay.engine.mmu.Hcr;
-import org.virtreplay.engine.pe.SecurityState;
-import org.virtreplay.engine.pe.SysRegAccess;
-import org.virtreplay.engine.pe.SysRegName;
-import org.virtreplay.engine.pe.SysRegOutcome;
 import org.virtreplay.engine.mmu.Granule;
+import org.virtreplay.engine.mmu.Hcr;
 import org.virtreplay.engine.mmu.Mair;
 import org.virtreplay.engine.mmu.MemType;
 import org.virtreplay.engine.mmu.Mmu;
 import org.virtreplay.engine.mmu.MmuRegisters;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TableBuilder;
+import org.virtreplay.engine.mmu.TablePoolExhaustedException;
 import org.virtreplay.engine.mmu.TranslationResult;
+import org.virtreplay.engine.pe.SecurityState;
+import org.virtreplay.engine.pe.SysRegAccess;
+import org.virtreplay.engine.pe.SysRegName;
+import org.virtreplay.engine.pe.SysRegOutcome;
 import org.virtreplay.engine.tlb.TlbHost;
 import org.virtreplay.engine.tlb.TlbiOp;
 import org.virtreplay.engine.tlb.TranslationUnit;
@@ -457,7 +458,7 @@ public final class Replayer {
         long poolNext = s1PoolNext[d];
         long poolEnd = s1PoolEnd[d];
         if (poolEnd <= poolNext) {
-            throw new org.virtreplay.engine.mmu.TablePoolExhaustedException(1, poolNext, String.format(Locale.ROOT,
+            throw new TablePoolExhaustedException(1, poolNext, String.format(Locale.ROOT,
                     "vm %d: no room left in the stage-1 table pool to realise map records (set vm.%d.s1_table_pool in the manifest)",
                     vm, vm));
         }
