@@ -104,7 +104,11 @@ public final class MetricTable<R extends Record> {
         return name + ".parquet";
     }
 
-    /** True for the tables a replay writes only on request ({@code --events}). */
+    /**
+     * True for the tables an output may lack: the per-event tables, written only on request
+     * ({@code --events}), and {@code exit_stats}, which every replay writes but outputs of versions
+     * before it lack (so that {@code report} still reads them).
+     */
     public boolean optional() {
         return optional;
     }

@@ -25,12 +25,15 @@ public final class MetricTables {
             IrqLatencyRow.class, "Virtual-interrupt latency per VM x vCPU x interrupt class, in ns.");
     public static final MetricTable<IrqEventRow> IRQ_EVENTS = new MetricTable<>("irq_events", true,
             IrqEventRow.class, "One row per virtual interrupt, latency and components in ns.");
+    public static final MetricTable<ExitStatsRow> EXIT_STATS = new MetricTable<>("exit_stats", true,
+            ExitStatsRow.class, "Modelled guest exits per VM x vCPU x exit reason, time handled in EL2 in ns.");
     public static final MetricTable<TimelineRow> TIMELINE = new MetricTable<>("timeline", false, TimelineRow.class,
             "Per time window x VM: TLB hit rate, stage-2 faults, interrupts and their p99.");
 
     /** Every table, required ones and optional ones. */
     public static final List<MetricTable<?>> ALL = List.of(
-            RUN_INFO, TLB_STATS, WALK_LENGTHS, STAGE2_FAULTS, FAULT_EVENTS, IRQ_LATENCY, IRQ_EVENTS, TIMELINE);
+            RUN_INFO, TLB_STATS, WALK_LENGTHS, STAGE2_FAULTS, FAULT_EVENTS, IRQ_LATENCY, IRQ_EVENTS, EXIT_STATS,
+            TIMELINE);
 
     public static Optional<MetricTable<?>> byName(String name) {
         for (MetricTable<?> t : ALL) {

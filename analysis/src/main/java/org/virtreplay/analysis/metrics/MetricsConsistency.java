@@ -50,9 +50,70 @@ public final class MetricsConsistency {
         if (out.has(MetricTables.IRQ_EVENTS)) {
             p.addAll(checkIrq(irq, sink -> out.forEach(MetricTables.IRQ_EVENTS, sink)));
         }
+        if (out.has(MetricTables.EXIT_STATS)) {
+            p.addAll(checkExits(out.readAll(MetricTables.EXIT_STATS), faults));
+        }
         p.addAll(checkTimeline(sink -> out.forEach(MetricTables.TIMELINE, sink), tlb, faults, irq));
         return p;
     }
+
+    /**
+     * {@code exit_stats} on its own (one row per vCPU and reason, the reason named from the type and
+     * EC, min ≤ mean ≤ max, total = mean × count, EL2 time at least the handled time) and against
+     * {@code stage2_faults}: every stage-2 abort is one DABT_LOW or IABT_LOW exit of its vCPU,
+     * counted or still unfinished at the end.
+     */
+    public static List<String> checkExits(List<ExitStatsRow> exits, List<Stage2FaultRow> faults) {
+        List<String> p = new ArrayList<>();
+        Map<String, long[]> aborts = new TreeMap<>();
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        int rowProblems = 0;
+        for (ExitStatsRow r : exits) {
+            String vcpu = "vm=" + r.vm() + " vcpu=" + r.vcpu();
+            String where = "exit_stats " + vcpu + " reason=" + r.reason();
+            List<String> rp = new ArrayList<>();
+            if (!seen.add(vcpu + " " + r.reason())) {
+                rp.add(where + ": duplicate row");
+            }
+            boolean trap = r.type().equals("TRAP");
+            String expected = trap ? r.ecName() : r.type();
+            if (!r.reason().equals(expected) || trap != (r.ec() >= 0) || trap == r.ecName().isEmpty()) {
+                rp.add(where + ": reason must be the EC name of a trap (ec >= 0) and the type otherwise (ec -1, no "
+                        + "ec_name); type=" + r.type() + " ec=" + r.ec() + " ec_name=" + r.ecName());
+            }
+            if (r.count() < 0 || r.unfinished() < 0 || r.count() + r.unfinished() == 0) {
+                rp.add(where + ": count " + r.count() + " and unfinished " + r.unfinished()
+                        + " must be >= 0 and not both 0");
+            }
+            if (r.count() > 0 && (r.minNs() > r.maxNs() || r.meanNs() < r.minNs() * (1 - REL_TOL)
+                    || r.meanNs() > r.maxNs() * (1 + REL_TOL)
+                    || !close(r.meanNs() * r.count(), r.totalNs()))) {
+                rp.add(where + ": min " + r.minNs() + " <= mean " + r.meanNs() + " <= max " + r.maxNs()
+                        + " and total " + r.totalNs() + " = mean x count " + r.count() + " must hold");
+            }
+            if (r.el2Ns() < r.totalNs()) {
+                rp.add(where + ": el2_ns " + r.el2Ns() + " below total_ns " + r.totalNs());
+            }
+            if (rowProblems < MAX_ROW_PROBLEMS) {
+                p.addAll(rp);
+            }
+            rowProblems += rp.size();
+            if (r.reason().equals("DABT_LOW") || r.reason().equals("IABT_LOW")) {
+                aborts.computeIfAbsent(vcpu, k -> new long[2])[0] += r.count() + r.unfinished();
+            }
+        }
+        for (Stage2FaultRow f : faults) {
+            aborts.computeIfAbsent("vm=" + f.vm() + " vcpu=" + f.vcpu(), k -> new long[2])[1] += f.count();
+        }
+        aborts.forEach((k, a) -> {
+            if (a[0] != a[1]) {
+                p.add("exit_stats " + k + ": " + a[0] + " DABT_LOW/IABT_LOW exits, but stage2_faults counts " + a[1]
+                        + " stage-2 aborts (each is one exit)");
+            }
+        });
+        return p;
+    }
+
 
     public static List<String> checkTlb(List<TlbStatsRow> rows) {
         List<String> p = new ArrayList<>();

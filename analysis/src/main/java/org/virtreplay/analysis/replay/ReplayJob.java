@@ -140,11 +140,20 @@ public final class ReplayJob {
                 .withListRegisters(sc.getInt(Scenario.Key.GIC_LIST_REGISTERS))
                 .withGicV41(sc.getBool(Scenario.Key.GIC_V4))
                 .withQuantumNs(sc.getLong(Scenario.Key.SCHED_QUANTUM_US) * 1000L);
-        CostModel cost = CostModel.defaults().withClockMhz(sc.getInt(Scenario.Key.CLOCK_MHZ));
+        CostModel cost = costModel(sc);
         String backing = sc.get(Scenario.Key.S2_BACKING);
         long s2 = backing.equals("trace") ? 0 : Scenario.pageSize(backing);
         return new ReplayConfig(pes, core, r, sc.getLong(Scenario.Key.SEED), hyp, cost, s2,
                 sc.getInt(Scenario.Key.TLB_STALE_CHECK));
+    }
+
+    /** The cost model of a scenario: every {@code cost.*} key, by its name in {@link CostModel#NAMES}. */
+    public static CostModel costModel(Scenario sc) {
+        CostModel cost = CostModel.defaults();
+        for (String name : CostModel.NAMES) {
+            cost = cost.with(name, sc.getLong(Scenario.key("cost." + name)));
+        }
+        return cost;
     }
 
     private static CorePreset override(CorePreset core, Scenario sc) {
@@ -271,6 +280,7 @@ public final class ReplayJob {
             ReplayTables.writeTlbStats(rp, tmp);
             ReplayTables.writeFaults(rp, tmp);
             ReplayTables.writeIrqLatency(rp, tmp);
+            ReplayTables.writeExits(rp, tmp);
             ReplayTables.writeRunInfo(o, sc, trace, rp, tmp, cfg);
             long wall = System.nanoTime() - t0;
             new RunTiming(wall, rp.events()).write(tmp);

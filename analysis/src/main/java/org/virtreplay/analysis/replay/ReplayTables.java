@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.virtreplay.analysis.metrics.ExitStatsRow;
 import org.virtreplay.analysis.metrics.IrqLatencyRow;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.metrics.MetricTables;
@@ -14,6 +15,9 @@ import org.virtreplay.analysis.metrics.Stage2FaultRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
 import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.hyp.CostModel;
+import org.virtreplay.engine.hyp.ExitReason;
+import org.virtreplay.engine.hyp.ExitStats;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.replay.ReplayConfig;
 import org.virtreplay.engine.replay.Replayer;
@@ -161,6 +165,38 @@ final class ReplayTables {
             }
         }
         MetricTableWriter.writeAll(dir, MetricTables.IRQ_LATENCY, rows);
+    }
+
+    /**
+     * {@code exit_stats}: one row per vCPU and exit reason the model took (or left unfinished). The
+     * share is of the trace's time from 0 to its last event; {@code el2_ns} adds the world switch
+     * (exit and entry cost) of each counted exit to the handled time.
+     */
+    static void writeExits(Replayer rp, Path dir) throws IOException {
+        ExitStats st = rp.hypervisor().exitStats();
+        CostModel cost = rp.hypervisor().costModel();
+        long worldSwitch = cost.ns(cost.exitCycles()) + cost.ns(cost.entryCycles());
+        long span = rp.lastTs();
+        List<ExitStatsRow> rows = new ArrayList<>();
+        for (int d = 0; d < rp.vmCount(); d++) {
+            int vm = rp.vmId(d);
+            for (int v = 0; v < rp.vcpuCount(d); v++) {
+                for (int r = 0; r < ExitReason.COUNT; r++) {
+                    long n = st.count(vm, v, r);
+                    long open = st.unfinished(vm, v, r);
+                    if (n == 0 && open == 0) {
+                        continue;
+                    }
+                    long total = st.totalNs(vm, v, r);
+                    String ecName = ExitReason.ecName(r);
+                    rows.add(new ExitStatsRow(vm, v, ExitReason.type(r), ExitReason.ec(r), ecName == null ? "" : ecName,
+                            ExitReason.key(r), n, total, st.minNs(vm, v, r), st.maxNs(vm, v, r),
+                            n == 0 ? 0.0 : (double) total / n, total + n * worldSwitch,
+                            span <= 0 ? 0.0 : (double) total / span, open));
+                }
+            }
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.EXIT_STATS, rows);
     }
 
     static void writeRunInfo(ReplayJob.Options o, Scenario sc, Trace trace, Replayer rp, Path dir, ReplayConfig cfg)

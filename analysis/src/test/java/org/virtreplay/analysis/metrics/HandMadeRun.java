@@ -54,6 +54,11 @@ final class HandMadeRun {
             new TimelineRow(0, 1_000_000, 1, 60, 57, 57 / 60.0, 1, 1, 1000L),
             new TimelineRow(1_000_000, 2_000_000, 1, 40, 39, 39 / 40.0, 2, 1, 3000L));
 
+    /** The three stage-2 aborts above as DABT_LOW exits (two completed, one open at the end), one kick. */
+    static final List<ExitStatsRow> EXITS = List.of(
+            new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 8000, 0.001, 1),
+            new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 1, 104, 104, 104, 104.0, 2708, 0.00005, 0));
+
     static final Map<String, String> INFO = Map.of(
             RunInfo.TOOL_VERSION, "0.1.0",
             RunInfo.INPUT, "quick",
@@ -67,6 +72,7 @@ final class HandMadeRun {
         MetricTableWriter.writeAll(dir, MetricTables.STAGE2_FAULTS, FAULTS);
         MetricTableWriter.writeAll(dir, MetricTables.IRQ_LATENCY, IRQ);
         MetricTableWriter.writeAll(dir, MetricTables.TIMELINE, TIMELINE);
+        MetricTableWriter.writeAll(dir, MetricTables.EXIT_STATS, EXITS);
         if (events) {
             MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, WALKS);
             MetricTableWriter.writeAll(dir, MetricTables.FAULT_EVENTS, FAULT_EVENTS);

@@ -82,6 +82,31 @@ class MetricsConsistencyTest {
     }
 
     @Test
+    void everyStage2AbortMustBeOneAbortExit() {
+        assertEquals(List.of(), MetricsConsistency.checkExits(HandMadeRun.EXITS, HandMadeRun.FAULTS));
+        // 2 completed + 0 open against the 3 aborts of stage2_faults
+        List<ExitStatsRow> fewer = List.of(
+                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 8000, 0.001, 0),
+                HandMadeRun.EXITS.get(1));
+        assertEquals(List.of("exit_stats vm=1 vcpu=0: 2 DABT_LOW/IABT_LOW exits, but stage2_faults counts 3 stage-2 "
+                + "aborts (each is one exit)"), MetricsConsistency.checkExits(fewer, HandMadeRun.FAULTS));
+    }
+
+    @Test
+    void exitRowsMustNameTheirReasonAndHaveOrderedTimes() {
+        List<ExitStatsRow> bad = List.of(
+                // a trap named by its type, and a mean outside [min, max]
+                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "TRAP", 3, 3000, 1000, 1000, 1000.0, 8000, 0.001, 0),
+                new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 2, 100, 60, 70, 50.0, 2708, 0.00005, 0));
+        List<String> p = MetricsConsistency.checkExits(bad, HandMadeRun.FAULTS);
+        // ... and, named TRAP, the three aborts have no DABT_LOW exit
+        assertEquals(3, p.size(), p.toString());
+        assertEquals(true, p.get(2).startsWith("exit_stats vm=1 vcpu=0: 0 DABT_LOW/IABT_LOW exits"), p.get(2));
+        assertEquals(true, p.get(0).startsWith("exit_stats vm=1 vcpu=0 reason=TRAP: reason must be the EC name"), p.get(0));
+        assertEquals(true, p.get(1).startsWith("exit_stats vm=1 vcpu=0 reason=IRQ: min 60 <= mean 50.0"), p.get(1));
+    }
+
+    @Test
     void timelineMustAgreeWithTheOtherTables() {
         assertEquals(List.of(), MetricsConsistency.checkTimeline(HandMadeRun.TIMELINE, HandMadeRun.TLB,
                 HandMadeRun.FAULTS, HandMadeRun.IRQ));

@@ -122,7 +122,7 @@ final class GuestModel {
         m.freeSlot(s);
         if (v.maintenanceAsserted()) {
             m.stats.maintenance[g]++;
-            m.run.exitGuest(g, t);
+            m.run.exitGuest(g, t, ExitReason.IRQ, -1);
             m.run.addHostWork(g, m.hostFree[g], m.miNs);
         } else {
             tryDeliver(g, t);

@@ -40,6 +40,9 @@ final class HypState {
     final long switchNs;
     final long directNs;
     final long doorbellNs;
+    final long s2FaultNs;
+    final long mmioNs;
+    final long trapNs;
 
     final int nv;
     final int nLr;
@@ -62,6 +65,12 @@ final class HypState {
     final boolean[] waking;
     final VirtualCpuInterface[] vgic;
     final int[] lrSlot;
+    /** The reason of the exit a vCPU is out of the guest for (until its next entry), or -1. */
+    final int[] exitOpen;
+    /** That exit's kvm_exit time. */
+    final long[] exitAt;
+    /** That exit's faulting IPA, or -1. */
+    final long[] exitIpa;
     int[][] ap;
     final int[] apLen;
 
@@ -99,7 +108,9 @@ final class HypState {
 
     final EventQueue events = new EventQueue();
     final IrqLatencyStats stats;
+    final ExitStats exitStats;
     IrqEventSink sink;
+    ExitSink exitSink;
     long now;
 
     IrqInjection irq;
@@ -122,6 +133,9 @@ final class HypState {
         switchNs = cost.ns(cost.vcpuSwitchCycles());
         directNs = cost.ns(cost.directCycles());
         doorbellNs = cost.ns(cost.doorbellCycles());
+        s2FaultNs = cost.ns(cost.s2FaultCycles());
+        mmioNs = cost.ns(cost.mmioCycles());
+        trapNs = cost.ns(cost.trapCycles());
         nLr = cfg.listRegisters();
         vcpus = vcpusPerVm.clone();
         vmBase = new int[vcpus.length];
@@ -155,6 +169,10 @@ final class HypState {
         waking = new boolean[nv];
         vgic = new VirtualCpuInterface[nv];
         lrSlot = new int[nv * nLr];
+        exitOpen = new int[nv];
+        exitAt = new long[nv];
+        exitIpa = new long[nv];
+        java.util.Arrays.fill(exitOpen, -1);
         ap = new int[nv][8];
         apLen = new int[nv];
         java.util.Arrays.fill(ackSlot, -1);
@@ -180,6 +198,38 @@ final class HypState {
         java.util.Arrays.fill(peCur, -1);
         java.util.Arrays.fill(peLast, -1);
         stats = new IrqLatencyStats(vmBase, vcpus, nv);
+        exitStats = new ExitStats(vmBase, vcpus, nv);
+    }
+
+    /**
+     * Opens the exit vCPU {@code g} leaves the guest for; it closes at the next entry. A vCPU out of
+     * the guest already (in EL2, descheduled) has its exit open: what happens meanwhile is part of it.
+     */
+    void openExit(int g, int reason, long kvmExitTs, long ipa) {
+        if (exitOpen[g] < 0) {
+            exitOpen[g] = reason;
+            exitAt[g] = kvmExitTs;
+            exitIpa[g] = ipa;
+        }
+    }
+
+    /** Closes vCPU {@code g}'s open exit at its kvm_entry time {@code t}. */
+    void closeExit(int g, long t) {
+        int r = exitOpen[g];
+        if (r < 0) {
+            return;
+        }
+        exitOpen[g] = -1;
+        // The model may re-enter sooner than its nominal exit cost (a preemption that keeps the same
+        // vCPU): no negative handling time.
+        recordExit(g, r, exitAt[g], exitIpa[g], Math.max(0, t - exitAt[g]));
+    }
+
+    void recordExit(int g, int reason, long kvmExitTs, long ipa, long handledNs) {
+        exitStats.record(g, reason, handledNs);
+        if (exitSink != null) {
+            exitSink.onExit(kvmExitTs, vmOf[g], vcpuOf[g], pe[g], reason, ipa, handledNs);
+        }
     }
 
     void allocPool(int n) {

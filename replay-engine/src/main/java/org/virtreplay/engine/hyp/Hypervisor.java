@@ -81,6 +81,63 @@ public final class Hypervisor {
         return m.stats;
     }
 
+    /** The guest exits taken so far, per vCPU and {@link ExitReason}. */
+    public ExitStats exitStats() {
+        return m.exitStats;
+    }
+
+    public void setExitSink(ExitSink s) {
+        m.exitSink = s;
+    }
+
+    /**
+     * A guest exit the trace implies outside the interrupt path: a stage-2 abort ({@code reason}
+     * {@link ExitReason#DABT_LOW} or {@link ExitReason#IABT_LOW}, {@code ipa} the faulting IPA) or a
+     * trapped register write ({@link ExitReason#SYS64}), handled in EL2 for {@code handlingNs}.
+     *
+     * <p>A vCPU that the model has in the guest exits, is handled, and re-enters after the vgic
+     * flush and entry, which delays its interrupts as the real exit would. The trace shows the guest
+     * executing, so where the model has the vCPU out of the guest at that moment (its own schedule or
+     * timing differs from the recording's), the exit is still counted, with its nominal handled time
+     * (handling + flush), and the model's timeline is left alone.
+     */
+    public void onGuestExit(long ts, int vm, int vcpu, int reason, long handlingNs, long ipa) {
+        advanceTo(ts);
+        int g = m.gOf(vm, vcpu);
+        if (m.state[g] == ST_GUEST) {
+            m.run.exitGuest(g, ts, reason, ipa);
+            m.run.addHostWork(g, m.hostFree[g], handlingNs);
+        } else {
+            m.recordExit(g, reason, ts + m.exitNs, ipa, handlingNs + m.flushNs);
+        }
+    }
+
+    /**
+     * Ends the replay for the exit statistics: each exit still open (no entry after it) is counted
+     * as {@link ExitStats#unfinished}. Call once, after the last {@link #advanceTo}.
+     */
+    public void finishExits() {
+        for (int g = 0; g < m.nv; g++) {
+            if (m.exitOpen[g] >= 0) {
+                m.exitStats.unfinished(g, m.exitOpen[g]);
+                m.exitOpen[g] = -1;
+            }
+        }
+    }
+
+    /** The handling time of a stage-2 abort on RAM, an MMIO abort and a trapped register write, ns. */
+    public long s2FaultNs() {
+        return m.s2FaultNs;
+    }
+
+    public long mmioNs() {
+        return m.mmioNs;
+    }
+
+    public long trapNs() {
+        return m.trapNs;
+    }
+
     public HypConfig config() {
         return m.cfg;
     }

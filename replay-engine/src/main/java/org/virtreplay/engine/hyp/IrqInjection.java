@@ -79,7 +79,7 @@ final class IrqInjection {
             // The sender's ICC_SGI1R_EL1 write traps to EL2 even with GICv4.1 (arm-reference §11.6).
             long t = ts;
             if (sender >= 0 && m.state[sender] == ST_GUEST) {
-                m.run.exitGuest(sender, ts);
+                m.run.exitGuest(sender, ts, ExitReason.SYS64, -1);
                 m.run.addHostWork(sender, m.hostFree[sender], m.injectNs);
                 m.sComp[base + C_EXIT] += m.exitNs;
                 t = ts + m.exitNs;
@@ -97,7 +97,7 @@ final class IrqInjection {
             // The physical timer PPI fires on the PE running the vCPU: exit there, inject, re-enter.
             long start;
             if (m.state[g] == ST_GUEST) {
-                m.run.exitGuest(g, ts);
+                m.run.exitGuest(g, ts, ExitReason.IRQ, -1);
                 m.sComp[base + C_EXIT] += m.exitNs;
                 start = m.hostFree[g];
             } else {
@@ -182,7 +182,7 @@ final class IrqInjection {
             return;
         }
         long t = m.now;
-        m.run.exitGuest(g, t);
+        m.run.exitGuest(g, t, ExitReason.IRQ, -1);
         for (int i = 0; i < m.apLen[g]; i++) {
             int s = m.ap[g][i];
             if (!m.sActive[s] && m.sLr[s] < 0 && m.sPhase[s] == C_INJECT && m.ackSlot[g] != s) {

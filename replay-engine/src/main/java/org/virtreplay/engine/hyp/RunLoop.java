@@ -21,12 +21,16 @@ final class RunLoop {
         this.m = m;
     }
 
-    /** Guest → EL2: the vCPU stays on its PE, in host mode, until its entry event. */
-    void exitGuest(int g, long t) {
+    /**
+     * Guest → EL2 for {@code reason} (an {@link ExitReason}): the vCPU stays on its PE, in host mode,
+     * until its entry event. {@code ipa}: the faulting IPA of an abort, else -1.
+     */
+    void exitGuest(int g, long t, int reason, long ipa) {
         leaveGuest(g, t);
         m.state[g] = ST_HOST;
         m.stats.exits[g]++;
         m.hostFree[g] = t + m.exitNs;
+        m.openExit(g, reason, t + m.exitNs, ipa);
         scheduleEnter(g);
     }
 
@@ -59,6 +63,8 @@ final class RunLoop {
 
     void enter(int g) {
         long t = m.now;
+        // kvm_entry is traced before the restore and ERET that the entry cost stands for.
+        m.closeExit(g, t - m.entryNs);
         flush(g);
         m.state[g] = ST_GUEST;
         m.guestEpoch[g]++;

@@ -123,6 +123,11 @@ final class VcpuScheduler {
             m.state[g] = newState == ST_BLOCKED && m.state[g] == ST_RUNNABLE ? ST_BLOCKED : m.state[g];
             return;
         }
+        if (m.state[g] == ST_GUEST) {
+            // Leaving the guest is an exit: the guest's WFI trapping (block), or the physical
+            // interrupt that preempts it. Out of EL2 already, the vCPU's exit stays open.
+            m.openExit(g, newState == ST_BLOCKED ? ExitReason.WFX : ExitReason.IRQ, t + m.exitNs, -1);
+        }
         m.run.leaveGuest(g, t);
         m.enterEpoch[g]++;
         // Fold: everything goes back to the ap_list; the saved LRs are rebuilt at the next entry.

@@ -34,7 +34,7 @@ class HypCostModelTest {
         for (String n : CostModel.NAMES) {
             c = c.with(n, 7);
         }
-        assertEquals(new CostModel(7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7), c);
+        assertEquals(new CostModel(7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7), c);
         assertThrows(IllegalArgumentException.class, () -> CostModel.defaults().with("exit", 1));
         assertThrows(IllegalArgumentException.class, () -> CostModel.defaults().with("exit_cycles", -1));
     }

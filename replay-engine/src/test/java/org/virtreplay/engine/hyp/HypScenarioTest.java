@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class HypScenarioTest {
 
-    static final CostModel COST = new CostModel(1000, 100, 200, 10, 40, 20, 300, 5, 7, 1000, 500, 3, 50, 1000);
+    static final CostModel COST = new CostModel(1000, 100, 200, 10, 40, 20, 300, 5, 7, 1000, 500, 3, 50, 1000, 0, 0, 0);
 
     /** One recorded acknowledge, with the invariant that components sum to the latency checked. */
     record Ack(long assertTs, long ackTs, int intid, int vm, int vcpu, int cls, long exit, long inject, long sched,

@@ -1,0 +1,25 @@
+package org.virtreplay.analysis.metrics;
+
+/**
+ * One row of {@code exit_stats}: the guest exits one vCPU took for one reason in the hypervisor
+ * model, keyed as KVM's {@code kvm_exit} prints them ({@code type}, {@code ec}, {@code ecName}) and
+ * as {@code perf kvm stat} reports them ({@code reason}), with the time each was handled from
+ * {@code kvm_exit} to the next {@code kvm_entry}. {@code ec} is -1 and {@code ecName} empty for an
+ * exit that is not a trap.
+ */
+public record ExitStatsRow(
+        int vm,
+        int vcpu,
+        String type,
+        int ec,
+        String ecName,
+        String reason,
+        long count,
+        long totalNs,
+        long minNs,
+        long maxNs,
+        double meanNs,
+        long el2Ns,
+        double share,
+        long unfinished) {
+}

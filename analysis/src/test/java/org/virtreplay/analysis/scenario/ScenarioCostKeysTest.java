@@ -1,0 +1,30 @@
+package org.virtreplay.analysis.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import org.junit.jupiter.api.Test;
+import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.engine.hyp.CostModel;
+
+/** Every field of the cost model is a scenario key, with the model's default as the key's. */
+class ScenarioCostKeysTest {
+    @Test
+    void everyCostIsAScenarioKeyWithTheModelsDefault() {
+        for (String name : CostModel.NAMES) {
+            Scenario.Key k = Scenario.key("cost." + name);
+            assertNotNull(k, "cost." + name);
+            assertEquals(Long.toString(CostModel.defaults().get(name)), k.defaultValue(), name);
+        }
+        assertEquals(CostModel.defaults(), ReplayJob.costModel(Scenario.defaults()));
+    }
+
+    @Test
+    void setCostsReachTheModel() throws Exception {
+        Scenario sc = Scenario.parse("t.txt", "cost.exit_cycles = 1234\ncost.s2_fault_cycles = 5\n");
+        CostModel c = ReplayJob.costModel(sc);
+        assertEquals(1234, c.exitCycles());
+        assertEquals(5, c.s2FaultCycles());
+        assertEquals(3000, c.entryCycles());
+    }
+}
