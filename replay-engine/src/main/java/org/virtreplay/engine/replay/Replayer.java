@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.hyp.ExitReason;
 import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.hyp.IrqEventSink;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
@@ -332,6 +333,7 @@ public final class Replayer {
                 }
                 if (sysregOutcome.kind == SysRegOutcome.Kind.TRAPPED) {
                     countSysregException(vm, vcpu, sysregOutcome.esr, false);
+                    hyp.onGuestExit(ts, vm, vcpu, ExitReason.SYS64, hyp.trapNs(), -1);
                 }
                 reg = sysregOutcome.target.armName();
             }
@@ -637,6 +639,10 @@ public final class Replayer {
         }
         s2Last[slot] = ts;
         vmS2Faults[d]++;
+        // Every stage-2 abort is a guest exit: KVM handles it in EL2 and re-enters the guest.
+        boolean fetch = ((r.esr >>> 26) & 0x3F) == 0x20;
+        hyp.onGuestExit(ts, vm, vcpu, fetch ? ExitReason.IABT_LOW : ExitReason.DABT_LOW,
+                cause == Stage2Port.CAUSE_MMIO ? hyp.mmioNs() : hyp.s2FaultNs(), r.faultIpa);
         if (faultSink != null) {
             faultSink.onFault(ts, p, vm, vcpu, kind, r.faultLevel, r.s1ptw, cause, va, r.faultIpa, r.esr);
         }
@@ -813,6 +819,7 @@ public final class Replayer {
      */
     public void finish(long drainNs) {
         hyp.advanceTo(lastTs + drainNs);
+        hyp.finishExits();
         for (int p = 0; p < pes.length; p++) {
             flushCounters(p);
         }
