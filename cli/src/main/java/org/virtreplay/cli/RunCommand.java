@@ -68,6 +68,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace DIR, whole, if it exists.")
     boolean force;
 
+    @CommandLine.Mixin
+    SummaryOptions summary;
+
     @Override
     public Integer call() throws IOException {
         if (maxErrors < 1) {
@@ -82,6 +85,7 @@ public final class RunCommand implements Callable<Integer> {
                     "--format: expected csv, html or both, got " + UserText.quote(format));
         }
         // Check every option and the output before writing anything, so that a mistake costs nothing.
+        summary.check(spec);
         ReplayJob.Options opts = ReplayCommand.options(spec, trace, out.resolve("metrics"), host, events, false);
         AtomicOutput.check(out, force, trace);
         boolean ingested;
@@ -105,7 +109,7 @@ public final class RunCommand implements Callable<Integer> {
             AtomicOutput.phase("run:reported");
             o.commit();
         }
-        PrintWriter pw = spec.commandLine().getOut();
+        PrintWriter pw = spec.commandLine().getErr(); // stdout carries the summary only
         if (ingested) {
             pw.println("ingested: " + out.resolve("trace"));
         }
@@ -127,6 +131,7 @@ public final class RunCommand implements Callable<Integer> {
             pw.println("report: " + out.resolve("report") + " (CSV)");
         }
         pw.flush();
+        summary.print(spec, out.resolve("metrics"));
         return VirtReplay.EXIT_OK;
     }
 }
