@@ -147,7 +147,7 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
      * both sides have them) and the largest VM interrupt p99. They are ranked by the size of
      * their relative change (the hit rate by that of its complement, the miss rate, since a step
      * from 99 % to 99.9 % is a tenfold change in walks); a figure that was 0 and is not ranks
-     * first; equal ranks keep that order. The first {@value #HEADLINE_FIGURES} that changed are
+     * first; ranks equal to 9 decimals keep that order. The first {@value #HEADLINE_FIGURES} that changed are
      * named.
      */
     static String headline(RunSummary a, RunSummary b, List<VmComparison> vms) {
@@ -243,7 +243,9 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
             if (rankA == 0) {
                 return rankB == 0 ? 0 : Double.POSITIVE_INFINITY;
             }
-            return Math.abs((rankB - rankA) / rankA);
+            // to 9 decimals: a rank that differs from another only by rounding (0.11 - 0.1 is not
+            // exactly 0.01 in binary) ties with it and keeps the fixed order
+            return Math.rint(Math.abs((rankB - rankA) / rankA) * 1e9) / 1e9;
         }
 
         String change() {
