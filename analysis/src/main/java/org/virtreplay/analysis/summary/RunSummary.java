@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param runInfo      every {@code run_info} row, in key order (for comparing configurations)
  * @param vms          per VM, by id
  * @param hasExits     whether the output had an {@code exit_stats} table
- * @param pooledIrq    whether interrupt percentiles are pooled from {@code irq_events}
+ * @param pooledIrq    whether interrupt percentiles are pooled from {@code irq_events} (the table exists)
  */
 public record RunSummary(String input, String inputDigest, Map<String, String> runInfo, List<VmSummary> vms,
         boolean hasExits, boolean pooledIrq) {
@@ -21,7 +21,7 @@ public record RunSummary(String input, String inputDigest, Map<String, String> r
     /**
      * One line per fact a reader must know to trust the figures: which VM or class has a
      * percentile resting on fewer than {@link Latency#FEW_SAMPLES} interrupts, and when the
-     * percentiles are per-vCPU upper bounds rather than pooled.
+     * percentiles are per-vCPU upper bounds rather than the group's own.
      */
     public List<String> notes() {
         List<String> notes = new ArrayList<>();
@@ -40,8 +40,9 @@ public record RunSummary(String input, String inputDigest, Map<String, String> r
                         v.vm(), v.name(), Latency.FEW_SAMPLES, String.join(", ", few)));
             }
         }
-        boolean anyIrq = vms.stream().anyMatch(v -> v.interrupts().n() > 0);
-        if (anyIrq && !pooledIrq) {
+        boolean bounds = vms.stream().anyMatch(v -> !v.interrupts().exact()
+                || v.byClass().values().stream().anyMatch(l -> !l.exact()));
+        if (bounds) {
             notes.add("no irq_events table: interrupt p50/p99 are the largest per-vCPU values, upper bounds of the "
                     + "VM's (shown with ≤); replay with --events for pooled percentiles");
         }

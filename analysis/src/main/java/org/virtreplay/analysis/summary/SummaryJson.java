@@ -76,6 +76,6 @@ public final class SummaryJson {
         } else {
             sb.append(", \"p50_ns\": ").append(l.p50Ns()).append(", \"p99_ns\": ").append(l.p99Ns());
         }
-        sb.append(", \"pooled\": ").append(l.pooled()).append(", \"few_samples\": ").append(l.few()).append('}');
+        sb.append(", \"exact\": ").append(l.exact()).append(", \"few_samples\": ").append(l.few()).append('}');
     }
 }

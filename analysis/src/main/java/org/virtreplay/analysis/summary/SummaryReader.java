@@ -74,11 +74,12 @@ public final class SummaryReader {
             exits = ex;
         }
         // n exactly from irq_latency; percentiles pooled from the events when there are any
-        Map<Integer, SortedMap<String, long[]>> irq = new TreeMap<>(); // class -> n, max p50, max p99
+        Map<Integer, SortedMap<String, long[]>> irq = new TreeMap<>(); // class -> n, max p50, max p99, rows
         for (IrqLatencyRow r : run.readAll(MetricTables.IRQ_LATENCY)) {
             long[] a = irq.computeIfAbsent(r.vm(), k -> new TreeMap<>())
-                    .computeIfAbsent(r.irqClass(), k -> new long[3]);
+                    .computeIfAbsent(r.irqClass(), k -> new long[4]);
             a[0] += r.count();
+            a[3]++;
             a[1] = Math.max(a[1], r.p50Ns());
             a[2] = Math.max(a[2], r.p99Ns());
         }
@@ -113,15 +114,17 @@ public final class SummaryReader {
             long n = 0;
             long p50 = 0;
             long p99 = 0;
+            long rows = 0;
             for (var e : irq.getOrDefault(vm, new TreeMap<>()).entrySet()) {
                 long[] a = e.getValue();
                 n += a[0];
                 p50 = Math.max(p50, a[1]);
                 p99 = Math.max(p99, a[2]);
+                rows += a[3];
                 LogLinearHistogram h = pooled ? classHist.getOrDefault(vm, Map.of()).get(e.getKey()) : null;
-                byClass.put(e.getKey(), latency(a[0], a[1], a[2], h, pooled));
+                byClass.put(e.getKey(), latency(a[0], a[1], a[2], a[3], h));
             }
-            Latency all = latency(n, p50, p99, vmHist.get(vm), pooled);
+            Latency all = latency(n, p50, p99, rows, vmHist.get(vm));
             vms.add(new VmSummary(vm, run.vmName(vm), t[0], t[1], t[2], faultTotal, f, exitTotal,
                     Collections.unmodifiableSortedMap(byReason), all, Collections.unmodifiableSortedMap(byClass)));
         }
@@ -129,13 +132,14 @@ public final class SummaryReader {
                 Collections.unmodifiableMap(new TreeMap<>(info)), List.copyOf(vms), exits != null, pooled);
     }
 
-    private static Latency latency(long n, long p50Bound, long p99Bound, LogLinearHistogram h, boolean pooled) {
+    /** From the events' histogram when there is one; else the rows' largest, exact for one row. */
+    private static Latency latency(long n, long p50Bound, long p99Bound, long rows, LogLinearHistogram h) {
         if (n == 0) {
-            return new Latency(0, 0, 0, pooled);
+            return new Latency(0, 0, 0, true);
         }
-        if (pooled && h != null && h.count() > 0) {
+        if (h != null && h.count() > 0) {
             return new Latency(n, h.percentile(50), h.percentile(99), true);
         }
-        return new Latency(n, p50Bound, p99Bound, false);
+        return new Latency(n, p50Bound, p99Bound, rows == 1);
     }
 }

@@ -43,7 +43,7 @@ public final class SummaryText {
                 List<String> parts = new ArrayList<>();
                 for (var e : v.byClass().entrySet()) {
                     Latency l = e.getValue();
-                    String le = l.pooled() ? "" : "≤";
+                    String le = l.exact() ? "" : "≤";
                     parts.add(e.getKey() + " " + count(l.n()) + ", " + le + num(l.p50Ns()) + "/" + le + num(l.p99Ns()));
                 }
                 sb.append("    by class (n, p50/p99 µs): ").append(String.join("; ", parts)).append('\n');
@@ -60,7 +60,7 @@ public final class SummaryText {
         if (l.n() == 0) {
             return "n=0";
         }
-        String le = l.pooled() ? " " : " ≤ ";
+        String le = l.exact() ? " " : " ≤ ";
         return "n=" + count(l.n()) + ", p50" + le + us(l.p50Ns()) + ", p99" + le + us(l.p99Ns());
     }
 

@@ -41,8 +41,9 @@ class SummaryTest {
         String text = SummaryText.render(s);
         assertTrue(text.contains("""
                   interrupts n=6, p50 ≤ 0.15 µs, p99 ≤ 0.20 µs
-                    by class (n, p50/p99 µs): spi 1, ≤0.12/≤0.12; timer 5, ≤0.15/≤0.20
+                    by class (n, p50/p99 µs): spi 1, 0.12/0.12; timer 5, ≤0.15/≤0.20
                 """), text);
+        // spi is one vCPU's row: its own percentiles, exact; timer has two rows, the VM three
         assertTrue(text.endsWith("note: no irq_events table: interrupt p50/p99 are the largest per-vCPU values, "
                 + "upper bounds of the VM's (shown with ≤); replay with --events for pooled percentiles\n"), text);
     }
@@ -75,16 +76,16 @@ class SummaryTest {
                 + ", \"walks\": 4, \"descriptor_reads\": 56, \"descriptor_reads_per_walk\": 14.0,\n"
                 + "     \"stage2_faults\": 8, \"stage2_faults_by_cause\": {\"lazy_map\": 3, \"mmio\": 5},\n"
                 + "     \"exits\": 18, \"exits_by_reason\": {\"DABT_LOW\": 10, \"HVC64\": 4, \"IRQ\": 4},\n"
-                + "     \"interrupts\": {\"n\": 6, \"p50_ns\": 120, \"p99_ns\": 200, \"pooled\": true, "
+                + "     \"interrupts\": {\"n\": 6, \"p50_ns\": 120, \"p99_ns\": 200, \"exact\": true, "
                 + "\"few_samples\": true},\n"
-                + "     \"interrupts_by_class\": {\"spi\": {\"n\": 1, \"p50_ns\": 120, \"p99_ns\": 120, \"pooled\": true, "
-                + "\"few_samples\": true}, \"timer\": {\"n\": 5, \"p50_ns\": 150, \"p99_ns\": 200, \"pooled\": true, "
+                + "     \"interrupts_by_class\": {\"spi\": {\"n\": 1, \"p50_ns\": 120, \"p99_ns\": 120, \"exact\": true, "
+                + "\"few_samples\": true}, \"timer\": {\"n\": 5, \"p50_ns\": 150, \"p99_ns\": 200, \"exact\": true, "
                 + "\"few_samples\": true}}},\n"
                 + "    {\"vm\": 1, \"name\": \"db\", \"translations\": 0, \"tlb_hit_rate\": null, \"walks\": 0, "
                 + "\"descriptor_reads\": 0, \"descriptor_reads_per_walk\": null,\n"
                 + "     \"stage2_faults\": 0, \"stage2_faults_by_cause\": {},\n"
                 + "     \"exits\": 21, \"exits_by_reason\": {\"A\": 6, \"B\": 5, \"C\": 4, \"D\": 3, \"E\": 2, \"F\": 1},\n"
-                + "     \"interrupts\": {\"n\": 0, \"p50_ns\": null, \"p99_ns\": null, \"pooled\": true, "
+                + "     \"interrupts\": {\"n\": 0, \"p50_ns\": null, \"p99_ns\": null, \"exact\": true, "
                 + "\"few_samples\": false},\n"
                 + "     \"interrupts_by_class\": {}}\n"
                 + "  ],\n"
