@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "The main job: a trace with CSV tables is validated and ingested to DIR/trace (Parquet); the trace is "
                     + "replayed on the modelled host into the metric tables in DIR/metrics; the CSV tables and a "
-                    + "self-contained HTML report go to DIR/report. Prints where the report is.",
+                    + "self-contained HTML report go to DIR/report. Prints a per-VM summary on stdout (--summary) "
+                    + "and where the report is on stderr.",
             "DIR is written whole, under a temporary name beside it, and renamed at the end: a failed or killed "
                     + "run leaves no partial DIR. An existing DIR is replaced only with --force."
         },
