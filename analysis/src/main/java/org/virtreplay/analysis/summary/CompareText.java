@@ -30,28 +30,29 @@ public final class CompareText {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"key", "A", "B"});
             for (String[] d : c.configDiffs()) {
-                rows.add(new String[] {SummaryText.oneLine(d[0]), d[1] == null ? "(absent)" : SummaryText.oneLine(d[1]),
-                        d[2] == null ? "(absent)" : SummaryText.oneLine(d[2])});
+                rows.add(new String[] {SummaryText.label(d[0], SummaryText.VALUE_MAX),
+                        d[1] == null ? "(absent)" : SummaryText.label(d[1], SummaryText.VALUE_MAX),
+                        d[2] == null ? "(absent)" : SummaryText.label(d[2], SummaryText.VALUE_MAX)});
             }
             table(sb, rows, new boolean[] {false, false, false});
         }
         for (Comparison.VmComparison v : c.vms()) {
             if (!v.inBoth()) {
                 sb.append("vm ").append(v.vm()).append(' ')
-                        .append(SummaryText.oneLine(v.nameA() != null ? v.nameA() : v.nameB()))
+                        .append(name(v.nameA() != null ? v.nameA() : v.nameB()))
                         .append(v.nameA() != null ? ": only in A\n" : ": only in B\n");
                 continue;
             }
-            sb.append("vm ").append(v.vm()).append(' ').append(SummaryText.oneLine(v.nameA()));
+            sb.append("vm ").append(v.vm()).append(' ').append(name(v.nameA()));
             if (!v.nameA().equals(v.nameB())) {
-                sb.append(" (in B: ").append(SummaryText.oneLine(v.nameB())).append(')');
+                sb.append(" (in B: ").append(name(v.nameB())).append(')');
             }
             sb.append('\n');
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"figure", "A", "B", "B " + MINUS + " A", "change"});
             for (Figure f : v.figures()) {
-                rows.add(new String[] {SummaryText.oneLine(f.label()), value(f.unit(), f.a()), value(f.unit(), f.b()),
-                        difference(f), relative(f)});
+                rows.add(new String[] {SummaryText.label(f.label(), SummaryText.VALUE_MAX), value(f.unit(), f.a()),
+                        value(f.unit(), f.b()), difference(f), relative(f)});
             }
             table(sb, rows, new boolean[] {false, true, true, true, true});
         }
@@ -62,11 +63,17 @@ public final class CompareText {
         RunSummary a = c.a();
         RunSummary b = c.b();
         if (a.inputDigest().equals(b.inputDigest()) && a.input().equals(b.input())) {
-            return "trace: the same in both, " + SummaryText.oneLine(a.input()) + " ("
+            return "trace: the same in both, " + SummaryText.label(a.input(), SummaryText.VALUE_MAX) + " ("
                     + SummaryText.shortDigest(a.inputDigest()) + ")";
         }
-        return "trace: differs: A " + SummaryText.oneLine(a.input()) + " (" + SummaryText.shortDigest(a.inputDigest())
-                + "), B " + SummaryText.oneLine(b.input()) + " (" + SummaryText.shortDigest(b.inputDigest()) + ")";
+        return "trace: differs: A " + SummaryText.label(a.input(), SummaryText.VALUE_MAX) + " ("
+                + SummaryText.shortDigest(a.inputDigest()) + "), B "
+                + SummaryText.label(b.input(), SummaryText.VALUE_MAX) + " ("
+                + SummaryText.shortDigest(b.inputDigest()) + ")";
+    }
+
+    private static String name(String n) {
+        return SummaryText.label(n, SummaryText.NAME_MAX);
     }
 
     /** Rows of cells, two spaces of indent, columns two apart; right-aligned where {@code right}. */

@@ -37,7 +37,8 @@ public record RunSummary(String input, String inputDigest, Map<String, String> r
             }
             if (!few.isEmpty()) {
                 notes.add(String.format(Locale.ROOT, "vm %d (%s): interrupt p50/p99 rest on fewer than %d samples: %s",
-                        v.vm(), v.name(), Latency.FEW_SAMPLES, String.join(", ", few)));
+                        v.vm(), SummaryText.label(v.name(), SummaryText.NAME_MAX), Latency.FEW_SAMPLES,
+                        String.join(", ", few)));
             }
         }
         boolean bounds = vms.stream().anyMatch(v -> !v.interrupts().exact()

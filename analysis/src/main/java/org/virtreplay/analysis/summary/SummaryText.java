@@ -21,13 +21,13 @@ public final class SummaryText {
 
     public static String render(RunSummary s) {
         StringBuilder sb = new StringBuilder();
-        sb.append("summary: ").append(s.input().isEmpty() ? "(unnamed input)" : s.input());
+        sb.append("summary: ").append(s.input().isEmpty() ? "(unnamed input)" : label(s.input(), VALUE_MAX));
         if (!s.inputDigest().isEmpty()) {
             sb.append(" (").append(shortDigest(s.inputDigest())).append(')');
         }
         sb.append(", ").append(s.vms().size()).append(s.vms().size() == 1 ? " VM" : " VMs").append('\n');
         for (VmSummary v : s.vms()) {
-            sb.append("vm ").append(v.vm()).append(' ').append(oneLine(v.name())).append(": ")
+            sb.append("vm ").append(v.vm()).append(' ').append(label(v.name(), NAME_MAX)).append(": ")
                     .append(count(v.translations())).append(" translations, TLB hit rate ")
                     .append(pct(v.tlbHitRate())).append(", ").append(count(v.walks()))
                     .append(v.walks() == 1 ? " walk, " : " walks, ").append(readsPerWalk(v.readsPerWalk()))
@@ -75,7 +75,7 @@ public final class SummaryText {
         List<String> parts = new ArrayList<>();
         int shown = limit == 0 ? es.size() : Math.min(limit, es.size());
         for (int i = 0; i < shown; i++) {
-            parts.add(oneLine(es.get(i).getKey()) + " " + count(es.get(i).getValue()));
+            parts.add(label(es.get(i).getKey(), VALUE_MAX) + " " + count(es.get(i).getValue()));
         }
         if (shown < es.size()) {
             parts.add("… " + (es.size() - shown) + " more");
@@ -115,5 +115,21 @@ public final class SummaryText {
     /** Names come from the trace: a line break in one must not start a line of its own. */
     static String oneLine(String s) {
         return s.replaceAll("[\\p{Cntrl}]", " ");
+    }
+
+    /** Longest VM name shown in text, as in the report's labels (docs/metrics.md, "Reports"). */
+    static final int NAME_MAX = 40;
+    /** Longest other text from the tables (the input's name, a run_info value) shown in text. */
+    static final int VALUE_MAX = 80;
+
+    /**
+     * {@code s} on one line and cut to {@code max} characters ending in "…": a name may be
+     * megabytes (valid in a trace), and a terminal line must stay a line.
+     */
+    static String label(String s, int max) {
+        if (s.codePointCount(0, Math.min(s.length(), 4 * max)) > max) {
+            s = s.substring(0, s.offsetByCodePoints(0, max - 1)) + "…";
+        }
+        return oneLine(s);
     }
 }

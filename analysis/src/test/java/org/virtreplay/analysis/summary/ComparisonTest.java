@@ -59,7 +59,8 @@ class ComparisonTest {
         assertEquals("vm 0 web", lines.get(10));
         assertEquals(List.of("translations", "150", "160", "+10", "+6.7 %"), row(text, "translations"));
         // 98.75 / 97.333 - 1 = +1.46 %
-        assertEquals(List.of("TLB hit rate", "97.33 %", "98.75 %", "+1.42 points", "+1.5 %"), row(text, "TLB hit rate"));
+        assertEquals(List.of("TLB hit rate", "97.33 %", "98.75 %", "+1.42 points", "+1.5 %"),
+                row(text, "TLB hit rate"));
         assertEquals(List.of("walks", "4", "2", "−2", "−50 %"), row(text, "walks"));
         assertEquals(List.of("descriptor reads per walk", "14.00", "12.00", "−2.00", "−14 %"),
                 row(text, "descriptor reads per walk"));

@@ -78,13 +78,15 @@ class SummaryTest {
                 + "     \"exits\": 18, \"exits_by_reason\": {\"DABT_LOW\": 10, \"HVC64\": 4, \"IRQ\": 4},\n"
                 + "     \"interrupts\": {\"n\": 6, \"p50_ns\": 120, \"p99_ns\": 200, \"exact\": true, "
                 + "\"few_samples\": true},\n"
-                + "     \"interrupts_by_class\": {\"spi\": {\"n\": 1, \"p50_ns\": 120, \"p99_ns\": 120, \"exact\": true, "
-                + "\"few_samples\": true}, \"timer\": {\"n\": 5, \"p50_ns\": 150, \"p99_ns\": 200, \"exact\": true, "
+                + "     \"interrupts_by_class\": {\"spi\": {\"n\": 1, \"p50_ns\": 120, \"p99_ns\": 120, "
+                + "\"exact\": true, \"few_samples\": true}, \"timer\": {\"n\": 5, \"p50_ns\": 150, \"p99_ns\": 200, "
+                + "\"exact\": true, "
                 + "\"few_samples\": true}}},\n"
                 + "    {\"vm\": 1, \"name\": \"db\", \"translations\": 0, \"tlb_hit_rate\": null, \"walks\": 0, "
                 + "\"descriptor_reads\": 0, \"descriptor_reads_per_walk\": null,\n"
                 + "     \"stage2_faults\": 0, \"stage2_faults_by_cause\": {},\n"
-                + "     \"exits\": 21, \"exits_by_reason\": {\"A\": 6, \"B\": 5, \"C\": 4, \"D\": 3, \"E\": 2, \"F\": 1},\n"
+                + "     \"exits\": 21, \"exits_by_reason\": {\"A\": 6, \"B\": 5, \"C\": 4, \"D\": 3, \"E\": 2, "
+                + "\"F\": 1},\n"
                 + "     \"interrupts\": {\"n\": 0, \"p50_ns\": null, \"p99_ns\": null, \"exact\": true, "
                 + "\"few_samples\": false},\n"
                 + "     \"interrupts_by_class\": {}}\n"
@@ -94,6 +96,28 @@ class SummaryTest {
                 + "timer n=5\"\n"
                 + "  ]\n"
                 + "}\n", SummaryJson.render(s));
+    }
+
+    @Test
+    void aMegabyteNameIsCutToFortyCharactersOnOneLine() {
+        String name = "web\nserver " + "x".repeat(1 << 20);
+        Latency none = new Latency(0, 0, 0, true);
+        VmSummary v = new VmSummary(3, name, 0, 0, 0, 0, new java.util.TreeMap<>(), null, new java.util.TreeMap<>(),
+                new Latency(1, 5, 5, true),
+                new java.util.TreeMap<>(java.util.Map.of("spi", new Latency(1, 5, 5, true))));
+        RunSummary s = new RunSummary("t", "", java.util.Map.of(), java.util.List.of(v), false, true);
+        String text = SummaryText.render(s);
+        // 39 characters of the name (its line break a space) and "…"
+        String cut = "web server " + "x".repeat(28) + "…";
+        assertTrue(text.contains("\nvm 3 " + cut + ": 0 translations"), text);
+        assertTrue(text.contains("note: vm 3 (" + cut + "): "), text);
+        text.lines().forEach(l -> assertTrue(l.length() < 300, () -> l.substring(0, 300)));
+        RunSummary other = new RunSummary("t", "", java.util.Map.of("vm.3.name", name), java.util.List.of(
+                new VmSummary(3, name + "!", 0, 0, 0, 0, new java.util.TreeMap<>(), null, new java.util.TreeMap<>(),
+                        none, new java.util.TreeMap<>())), false, true);
+        String cmp = CompareText.render(Comparison.of("A", s, "B", other));
+        cmp.lines().forEach(l -> assertTrue(l.length() < 300, () -> l.substring(0, 300)));
+        assertTrue(cmp.contains("\nvm 3 " + cut + " (in B: " + cut + ")\n"), cmp);
     }
 
     @Test
