@@ -44,11 +44,15 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace the report directory, whole, if it exists")
     boolean force;
 
+    @CommandLine.Mixin
+    SummaryOptions summary;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        summary.check(spec);
         ReportFormat f;
         try {
             f = ReportFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
@@ -58,7 +62,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
         Reports.Result r = Reports.write(dir, out, f, force);
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = spec.commandLine().getErr(); // stdout carries the summary only
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = r.consistencyProblems();
         for (int i = 0; i < Math.min(20, problems.size()); i++) {
@@ -75,6 +79,7 @@ public final class ReportCommand implements Callable<Integer> {
         r.files().stream().filter(p -> p.getFileName().toString().equals(Reports.HTML_FILE))
                 .forEach(p -> o.println("report: " + p));
         o.flush();
+        summary.print(spec, dir);
         return VirtReplay.EXIT_OK;
     }
 }
