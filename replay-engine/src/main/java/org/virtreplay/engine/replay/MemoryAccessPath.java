@@ -36,6 +36,9 @@ final class MemoryAccessPath {
     // Per-VM running totals, read by the job at window boundaries (timeline).
     private final long[] vmLookups, vmMisses;
 
+    /** The same-entry fast path, unless {@link Replayer#FAST_PATH_PROPERTY} is {@code false}. */
+    private final boolean fastPath = !"false".equals(System.getProperty(Replayer.FAST_PATH_PROPERTY));
+
     /** After {@link ReplayHost#layout}: takes the host's per-vCPU arrays as they are from now on. */
     MemoryAccessPath(ReplayHost host, Hypervisor hyp, Stage2FaultLog s2Faults) {
         this.host = host;
@@ -92,6 +95,21 @@ final class MemoryAccessPath {
 
     private void translateOne(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
             long va) {
+        if (fastPath && tu.accessIfL1MruHit(va, kind, el)) {
+            // Exactly the counters the full path below records for a permitted L1 hit.
+            acc[p][f * NC + Replayer.C_PAGE_LOOKUPS]++;
+            vmLookups[d]++;
+            final long[] a = bySize[p];
+            final int base = (f * SIZES + tu.lastSizeLog) * NS;
+            if (kind == 3) {
+                a[base + Replayer.S_L1I_LOOKUPS]++;
+                a[base + Replayer.S_L1I_HITS]++;
+            } else {
+                a[base + Replayer.S_L1D_LOOKUPS]++;
+                a[base + Replayer.S_L1D_HITS]++;
+            }
+            return;
+        }
         acc[p][f * NC + Replayer.C_PAGE_LOOKUPS]++;
         for (int attempt = 0; attempt < 8; attempt++) {
             long walksBefore = tu.walksI + tu.walksD;

@@ -46,6 +46,12 @@ public final class Replayer {
     public static final int FETCH = 2;
     public static final int READ_WRITE = 3;
 
+    /**
+     * System property that turns the same-entry fast path of the per-access loop off
+     * ({@code false}); on by default, read when a replay starts. For the equivalence tests and for
+     * benchmarks: the metric tables are the same either way (docs/fidelity.md).
+     */
+    public static final String FAST_PATH_PROPERTY = "virtreplay.replay.fastPath";
     public static final String[] FAULT_KIND_NAMES = {"address_size", "translation", "access_flag", "permission"};
 
     /** Counters kept per PE × vCPU; see {@link #counter}. */

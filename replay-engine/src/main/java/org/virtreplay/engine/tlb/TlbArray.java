@@ -545,6 +545,27 @@ public final class TlbArray {
         return n;
     }
 
+    // ---- Same-entry fast path (issue 18): read-only probe plus the hit's side effects ----
+
+    /**
+     * The entry {@link #find} would return from its first step (the entry that hit last, when it
+     * still translates {@code addr} under {@code c} and {@code a}), or -1; changes nothing. When
+     * this returns {@code i >= 0}, {@code lookup(addr, c, a)} would return {@code i} and do exactly
+     * what {@link #countMruHit} does: the fast path relies on that (docs/fidelity.md, "Same-entry
+     * fast path").
+     */
+    public int mruMatch(long addr, int c, int a) {
+        int h = lastHit;
+        return mruFirst && h >= 0 && matches(h, addr, c, a) ? h : -1;
+    }
+
+    /** The statistics and replacement update of a {@link #lookup} that hit entry {@code i}. */
+    public void countMruHit(int i) {
+        lookups++;
+        hits++;
+        touch(i);
+    }
+
     /** Number of valid entries. */
     public int validCount() {
         return valid;

@@ -261,13 +261,48 @@ public final class TranslationUnit {
         return walk(va, kind, el, l1, fetch);
     }
 
-    private boolean permitted(int info, int kind) {
-        boolean ok = switch (kind) {
+    /**
+     * The same-entry fast path: when the L1 TLB of the access's kind would serve it from the entry
+     * that hit last (see {@link TlbArray#mruMatch}) with a permitted access kind, and no stale
+     * check falls due on this hit, does everything {@link #access} does for that hit and returns
+     * true; otherwise changes nothing and returns false (the caller then calls {@link #access}).
+     * A register write or a change of exception level since the last access also declines (the
+     * tags are re-derived by the full path), and any TLBI or eviction of that entry clears the
+     * L1's last-hit register, so none of them needs a hook here.
+     */
+    public boolean accessIfL1MruHit(long va, int kind, int el) {
+        if (tagEl != el || (staleEvery != 0 && staleCountdown == 1)) {
+            return false;
+        }
+        final TlbArray l1 = kind == 3 ? l1i : l1d;
+        final int i = l1.mruMatch(va, ctxTag, asidTag);
+        if (i < 0 || !allows(l1.info[i], kind)) {
+            return false;
+        }
+        l1.countMruHit(i);
+        lastLevel = 1;
+        final int s = l1.sizeLog[i];
+        lastSizeLog = s;
+        lastHit = true;
+        lastPa = l1.out[i] + (va & ((1L << s) - 1));
+        cycles += config.l1HitCycles();
+        if (staleEvery != 0) {
+            --staleCountdown; // above 1 (checked): the check is not due on this hit
+        }
+        return true;
+    }
+
+    private static boolean allows(int info, int kind) {
+        return switch (kind) {
             case 0 -> (info & TlbArray.INFO_R) != 0;
             case 1 -> (info & TlbArray.INFO_W) != 0;
             case 2 -> (info & (TlbArray.INFO_R | TlbArray.INFO_W)) == (TlbArray.INFO_R | TlbArray.INFO_W);
             default -> (info & TlbArray.INFO_X) != 0;
         };
+    }
+
+    private boolean permitted(int info, int kind) {
+        boolean ok = allows(info, kind);
         if (!ok) {
             // A cached entry with restrictive permissions faults without a walk (Arm ARM D8 TLB rules).
             permissionFaultsOnHit++;
