@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Requirement;
+import org.virtreplay.analysis.sweep.ScheduleNote;
 import org.virtreplay.analysis.sweep.SweepRunner;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.replay.Stage2Ports;
@@ -120,6 +121,13 @@ public final class SweepCommand implements Callable<Integer> {
                 scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString(), reqs,
                 workers == null ? SweepRunner.AUTO_WORKERS : workers, quiet, force,
                 version);
+        // Said before the points run (a sweep may take long), with --quiet too: it is a warning, not progress.
+        String scheduleNote = ScheduleNote.ofSetups(SweepRunner.setups(trace, g, base));
+        if (scheduleNote != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("virtreplay sweep: warning: " + scheduleNote);
+            err.flush();
+        }
         SweepRunner.Result r = SweepRunner.run(o, Stage2Ports.kvm(),
                 (dir, rows, knees) -> SweepReport.write(dir, traceName, version, g, rows, knees));
         PrintWriter pw = spec.commandLine().getOut();

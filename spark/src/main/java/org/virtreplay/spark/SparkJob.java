@@ -22,6 +22,7 @@ import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Knees;
 import org.virtreplay.analysis.sweep.PointSetup;
 import org.virtreplay.analysis.sweep.Requirement;
+import org.virtreplay.analysis.sweep.ScheduleNote;
 import org.virtreplay.analysis.sweep.SweepResultRow;
 import org.virtreplay.analysis.sweep.SweepRunner;
 import org.virtreplay.engine.BadInputException;
@@ -135,6 +136,10 @@ public final class SparkJob {
             setups = SweepRunner.setups(localTrace, grid, base);
         } catch (BadInputException e) {
             throw naming(e, localTrace, traceUri);
+        }
+        String scheduleNote = ScheduleNote.ofSetups(setups);
+        if (scheduleNote != null) {
+            System.err.println("virtreplay spark: warning: " + scheduleNote);
         }
         String tmp = HadoopFiles.sibling(outUri, spark.sparkContext().applicationId());
         String pointsUri = HadoopFiles.child(tmp, SweepRunner.POINTS_DIR);
