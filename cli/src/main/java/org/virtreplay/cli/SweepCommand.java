@@ -121,15 +121,16 @@ public final class SweepCommand implements Callable<Integer> {
                 scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString(), reqs,
                 workers == null ? SweepRunner.AUTO_WORKERS : workers, quiet, force,
                 version);
-        // Said before the points run (a sweep may take long), with --quiet too: it is a warning, not progress.
-        String scheduleNote = ScheduleNote.ofSetups(SweepRunner.setups(trace, g, base));
+        SweepRunner.Result r = SweepRunner.run(o, Stage2Ports.kvm(),
+                (dir, rows, knees) -> SweepReport.write(dir, traceName, version, g, rows, knees));
+        // With --quiet too: a warning, not progress. Said once the sweep is done, beside its results, so
+        // that a failed sweep's stderr holds only its problems.
+        String scheduleNote = ScheduleNote.ofSetups(r.setups());
         if (scheduleNote != null) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("virtreplay sweep: warning: " + scheduleNote);
             err.flush();
         }
-        SweepRunner.Result r = SweepRunner.run(o, Stage2Ports.kvm(),
-                (dir, rows, knees) -> SweepReport.write(dir, traceName, version, g, rows, knees));
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s with %d worker%s: %s%n", g.points().size(),
                 r.rows().size(), r.wallNs() / 1e9, r.workers(), r.workers() == 1 ? "" : "s", r.out());

@@ -137,10 +137,6 @@ public final class SparkJob {
         } catch (BadInputException e) {
             throw naming(e, localTrace, traceUri);
         }
-        String scheduleNote = ScheduleNote.ofSetups(setups);
-        if (scheduleNote != null) {
-            System.err.println("virtreplay spark: warning: " + scheduleNote);
-        }
         String tmp = HadoopFiles.sibling(outUri, spark.sparkContext().applicationId());
         String pointsUri = HadoopFiles.child(tmp, SweepRunner.POINTS_DIR);
         HadoopFiles.mkdirs(pointsUri, "--out " + a.out, conf);
@@ -179,6 +175,10 @@ public final class SparkJob {
             }
             HadoopFiles.rename(tmp, outUri, conf);
             done = true;
+            String scheduleNote = ScheduleNote.ofSetups(setups);
+            if (scheduleNote != null) {
+                System.err.println("virtreplay spark: warning: " + scheduleNote);
+            }
             out.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s on Spark (%s): %s%n", setups.size(),
                     rows.size(), (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), outUri);
             out.println("study: " + HadoopFiles.child(outUri, SweepReport.FILE));

@@ -8,11 +8,10 @@ import java.util.TreeSet;
 import org.virtreplay.analysis.scenario.Scenario;
 
 /**
- * The warning a sweep gives when points that change the host (their {@code vms}, {@code pes} or
+ * The warning a sweep gives (on stderr when it is done, and atop its study) when points that change the host (their {@code vms}, {@code pes} or
  * {@code overcommit}) asked for the trace's recorded schedule, which names recorded PEs and only the
- * recorded VMs, and so ran the modelled {@code fair} scheduler instead ({@link PointSetup}). The same
- * sentence goes to stderr before the points run and into the study, which rebuilds it from
- * {@code sweep_results} (column {@code sched_replaced}).
+ * recorded VMs, and so ran the modelled {@code fair} scheduler instead ({@link PointSetup}). The study
+ * rebuilds the same sentence from {@code sweep_results} (column {@code sched_replaced}).
  */
 public final class ScheduleNote {
     private ScheduleNote() {
@@ -65,7 +64,8 @@ public final class ScheduleNote {
                 : "quantum " + quanta.first() + "–" + quanta.last() + " µs";
         int n = labels.size();
         return (n == points ? (n == 1 ? "the point" : "all " + n + " points") : n + " of " + points + " points")
-                + " (" + String.join("; ", shown) + ") change the host's VMs or PEs, which the trace's recorded "
+                + " (" + String.join("; ", shown) + ") " + (n == 1 ? "changes" : "change")
+                + " the host's VMs or PEs, which the trace's recorded "
                 + "schedule (sched.policy=trace) cannot place: " + (n == 1 ? "it ran" : "they ran")
                 + " the modelled fair scheduler (" + quantum + ") instead. Set sched.policy (fair or pinned) in "
                 + "the grid or with --set to choose the scheduler.";

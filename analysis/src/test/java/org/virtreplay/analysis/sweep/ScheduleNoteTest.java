@@ -29,6 +29,14 @@ class ScheduleNoteTest {
     }
 
     @Test
+    void oneReplacedPointIsNamedInTheSingular() {
+        assertEquals("the point (vms=2) changes the host's VMs or PEs, which the trace's recorded schedule "
+                + "(sched.policy=trace) cannot place: it ran the modelled fair scheduler (4000 µs quantum) instead. "
+                + "Set sched.policy (fair or pinned) in the grid or with --set to choose the scheduler.",
+                ScheduleNote.ofSetups(List.of(setup(0, Map.of("vms", "2"), Scenario.defaults()))));
+    }
+
+    @Test
     void aChosenSchedulerIsNoReplacement() {
         Scenario pinned = Scenario.defaults().with(Scenario.Key.SCHED_POLICY, "pinned");
         assertNull(ScheduleNote.ofSetups(List.of(setup(0, Map.of("vms", "2"), pinned))));

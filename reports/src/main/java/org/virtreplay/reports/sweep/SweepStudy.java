@@ -12,6 +12,7 @@ import org.virtreplay.analysis.metrics.RunOutput;
 import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Knees;
 import org.virtreplay.analysis.sweep.Requirement;
+import org.virtreplay.analysis.sweep.SweepPoint;
 import org.virtreplay.analysis.sweep.SweepResultRow;
 import org.virtreplay.analysis.sweep.SweepRunner;
 import org.virtreplay.analysis.sweep.SweepTables;
@@ -62,7 +63,7 @@ public final class SweepStudy {
     /** The trace's name as the sweep showed it: the first point's {@code run_info} input, else the directory's. */
     private static String traceName(Path sweepDir, List<SweepResultRow> rows) {
         if (!rows.isEmpty()) {
-            String dir = String.format(java.util.Locale.ROOT, "%03d", rows.get(0).point());
+            String dir = new SweepPoint(rows.get(0).point(), Map.of()).dirName();
             Path point = sweepDir.resolve(SweepRunner.POINTS_DIR).resolve(dir);
             if (Files.isDirectory(point)) {
                 Map<String, String> info = RunOutput.open(point).runInfo();
