@@ -26,6 +26,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        InputHints.requireTraceDirectory(trace);
         TraceSummary s = TraceSummary.of(Trace.open(trace));
         spec.commandLine().getOut().print(json ? s.toJson() : s.toText());
         spec.commandLine().getOut().flush();

@@ -61,6 +61,7 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */
     static ReplayJob.Options options(CommandLine.Model.CommandSpec spec, Path trace, Path out, HostOptions host,
             boolean events, boolean force) {
+        InputHints.requireTraceDirectory(trace);
         Path scenarioFile = host.scenarioFile;
         List<String> sets = host.sets;
         String window = host.window;

@@ -93,6 +93,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        InputHints.requireTraceDirectory(trace);
         if (workers != null && workers < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--workers: expected a positive number, got " + workers);

@@ -133,6 +133,7 @@ public final class TlbCommand implements Callable<Integer> {
             throw new BadInputException("option '--input-format': expected lackey or canonical, got "
                     + UserText.quote(inputFormat));
         }
+        InputHints.requireLackeyFile(trace);
         if (statsCsv != null) {
             AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
         }
