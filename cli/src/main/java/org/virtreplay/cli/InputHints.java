@@ -29,6 +29,18 @@ final class InputHints {
                 + f.hint(trace));
     }
 
+    /** For {@code tlb}: a directory must be a canonical trace, or it is neither of what tlb reads. */
+    static void requireTlbDirectory(Path trace) {
+        if (Files.isDirectory(trace) && !FormatSniffer.isTraceDirectory(trace)) {
+            notATrace(trace);
+        }
+    }
+
+    private static void notATrace(Path dir) {
+        throw new BadInputException(dir + ": a directory without manifest.csv, so neither a canonical trace nor a "
+                + "lackey log (see docs/trace-format.md)");
+    }
+
     /**
      * Refuses, for {@code tlb}'s lackey reader, a directory or a file that looks like another known
      * format.
@@ -36,11 +48,10 @@ final class InputHints {
     static void requireLackeyFile(Path trace) {
         if (Files.isDirectory(trace)) {
             if (FormatSniffer.isTraceDirectory(trace)) {
-                throw new BadInputException(trace + ": a canonical trace directory, not a lackey log; use "
-                        + "'virtreplay tlb --input-format canonical " + trace + "'");
+                throw new BadInputException(trace + ": a canonical trace directory, not a lackey log; leave out "
+                        + "--input-format lackey");
             }
-            throw new BadInputException(trace + ": a directory, not a lackey log (a trace directory needs "
-                    + "manifest.csv; see docs/trace-format.md)");
+            notATrace(trace);
         }
         if (!Files.isRegularFile(trace)) {
             return;

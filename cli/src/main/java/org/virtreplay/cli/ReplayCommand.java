@@ -67,16 +67,7 @@ public final class ReplayCommand implements Callable<Integer> {
         String window = host.window;
         boolean quiet = host.quiet;
         Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
-        for (String s : sets) {
-            int eq = s.indexOf('=');
-            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
-            if (k == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
-                                + UserText.quote(s));
-            }
-            sc = sc.with(k, s.substring(eq + 1).strip(), "--set " + s.strip());
-        }
+        sc = withSets(spec, sc, sets);
         ReplayJob.config(sc, 1); // combinations of values (TLB geometry) before anything is read or written
         // The host must fit the trace's recorded schedule: refused now, not after run's ingest.
         ReplayJob.checkScheduleFits(sc, Trace.open(trace));
@@ -93,6 +84,19 @@ public final class ReplayCommand implements Callable<Integer> {
         String scenarioName = scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString();
         return new ReplayJob.Options(trace, out, sc, scenarioName, windowNs, events, quiet, force,
                 VirtReplay.version(), opts);
+    }
+
+    /** {@code sc} with the {@code --set KEY=VALUE} words applied; a usage error names the known keys. */
+    static Scenario withSets(CommandLine.Model.CommandSpec spec, Scenario sc, List<String> sets) {
+        for (String s : sets) {
+            String problem = Scenario.setProblem(s);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), problem);
+            }
+            int eq = s.indexOf('=');
+            sc = sc.with(Scenario.key(s.substring(0, eq).strip()), s.substring(eq + 1).strip(), "--set " + s.strip());
+        }
+        return sc;
     }
 
     static long parseDuration(CommandLine.Model.CommandSpec spec, String option, String text) {

@@ -11,7 +11,6 @@ import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.SweepRunner;
-import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.replay.Stage2Ports;
 import org.virtreplay.reports.sweep.SweepReport;
 import picocli.CommandLine;
@@ -105,16 +104,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         Grid g = Grid.read(grid);
         Scenario base = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
-        for (String s : sets) {
-            int eq = s.indexOf('=');
-            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
-            if (k == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
-                                + UserText.quote(s));
-            }
-            base = base.with(k, s.substring(eq + 1).strip());
-        }
+        base = ReplayCommand.withSets(spec, base, sets);
         String traceName = trace.toAbsolutePath().normalize().getFileName().toString();
         String version = VirtReplay.version();
         SweepRunner.Options o = new SweepRunner.Options(trace, out, g, base,

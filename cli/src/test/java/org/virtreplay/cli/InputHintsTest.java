@@ -94,7 +94,10 @@ class InputHintsTest {
     @Test
     void aDirectoryGivenToTlb() {
         assertEquals(2, exec("tlb", SAMPLES.toString()));
-        oneLine(SAMPLES + ": a directory, not a lackey log (a trace directory needs manifest.csv; see "
+        oneLine(SAMPLES + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "
                 + "docs/trace-format.md)");
+        Path quickstart = SAMPLES.resolve("quickstart");
+        assertEquals(2, exec("tlb", "--input-format", "lackey", quickstart.toString()));
+        oneLine(quickstart + ": a canonical trace directory, not a lackey log; leave out --input-format lackey");
     }
 }

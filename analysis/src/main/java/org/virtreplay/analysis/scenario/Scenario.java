@@ -228,6 +228,27 @@ public final class Scenario {
         return file != null ? file + ":" + lines : other != null ? other : "scenario";
     }
 
+    /** Every key's name, in the order of docs/scenario.md, comma-separated: for the message of an unknown key. */
+    public static String keyNames() {
+        return String.join(", ", BY_NAME.keySet());
+    }
+
+    /**
+     * The problem with one {@code --set} word ({@code KEY=VALUE}), or null when its key is known:
+     * an unknown key is answered with the known ones.
+     */
+    public static String setProblem(String word) {
+        int eq = word.indexOf('=');
+        if (eq < 0) {
+            return "--set: expected KEY=VALUE, got " + UserText.quote(word) + "; keys: " + keyNames();
+        }
+        String name = word.substring(0, eq).strip();
+        if (key(name) == null) {
+            return "--set: unknown key " + UserText.quote(name) + "; keys: " + keyNames();
+        }
+        return null;
+    }
+
     /** Finds a key by its file name, or null. */
     public static Key key(String name) {
         return BY_NAME.get(name);
