@@ -22,12 +22,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
             "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
-                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; with "
-                    + "--events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
+                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; unless "
+                    + "--no-events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
             "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },
-        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics --set core=cortex-a76"})
+        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics \\",
+            "      --set core=cortex-a76"})
 public final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,7 +43,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     HostOptions host;
 
-    @Option(names = "--events", description = "Also write fault_events and irq_events (one row per fault and interrupt).")
+    // As in run: negatable, on by default (picocli: --no-events false, --events true).
+    @Option(names = "--no-events", negatable = true, defaultValue = "true",
+            description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
+                    + "--no-events leaves them out).")
     boolean events;
 
     @Option(names = "--force", description = "Replace DIR if it exists.")

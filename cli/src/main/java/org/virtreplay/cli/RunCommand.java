@@ -93,7 +93,8 @@ public final class RunCommand implements Callable<Integer> {
             ingested = Trace.open(trace).hasCsvTables();
             if (ingested) {
                 replayed = dir.resolve("trace");
-                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false);
+                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false,
+                        host.quiet ? TraceConverter.Progress.NONE : new IngestCommand.TableMeters(trace));
                 AtomicOutput.phase("run:ingested");
             }
             // withOrigin: problems with the copy's rows name the user's files and lines
@@ -101,7 +102,10 @@ public final class RunCommand implements Callable<Integer> {
                     opts.scenarioName(), opts.windowNs(), opts.events(), opts.quiet(), false, opts.toolVersion(),
                     opts.commandOptions()).withOrigin(ingested ? trace : null), Stage2Ports.kvm());
             AtomicOutput.phase("run:replayed");
-            rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing "
+                    + out.resolve("report"), host.quiet)) {
+                rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            }
             AtomicOutput.phase("run:reported");
             o.commit();
         }

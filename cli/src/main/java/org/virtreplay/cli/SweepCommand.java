@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code virtreplay sweep}: a capacity-planning sweep, one full replay per grid point, in parallel. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
-        sortOptions = false, usageHelpWidth = 110,
+        sortOptions = false,
         description = {
             "Replays the trace once per point of a grid of host configurations (docs/sweep.md), in parallel on "
                     + "local cores, and writes into DIR: points/NNN/ (each point's metric tables), "

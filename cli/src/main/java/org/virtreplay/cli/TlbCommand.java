@@ -64,9 +64,12 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         footer = {
             "",
-            "Example: virtreplay tlb gzip.lackey.zst --tlb-l1d-entries 64 --tlb-l1d-assoc 64 --tlb-l2-entries 1024 "
-                    + "--tlb-l2-assoc 4 --stats-csv gzip-tlb.csv",
-            "Example: virtreplay tlb sample-traces/quickstart --core cortex-a76 --s2-block 2m",
+            "Examples:",
+            "  virtreplay tlb sample-traces/lackey/gzip-30k-text.lackey.zst \\",
+            "      --tlb-l1d-entries 64 --tlb-l1d-assoc 64 --tlb-l2-entries 1024 \\",
+            "      --tlb-l2-assoc 4 --stats-csv gzip-tlb.csv",
+            "  virtreplay tlb sample-traces/quickstart --core cortex-a76 --s2-block 2m",
+            "",
             "Exit codes: 0 done, 2 bad input or options, 1 internal error."
         })
 public final class TlbCommand implements Callable<Integer> {
@@ -122,9 +125,10 @@ public final class TlbCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of the random policy")
     long seed;
 
-    @Option(names = "--tlb-stale-check", paramLabel = "N", defaultValue = "0",
+    // No defaultValue: picocli applies one after parsing, over what the --stale-check alias set.
+    @Option(names = "--tlb-stale-check", paramLabel = "N",
             description = "compare every N-th TLB hit with the page tables (0 = off, the default)")
-    int staleCheck;
+    int staleCheck = 0;
 
     /** The name before the scenario key tlb.stale_check gave it its name; kept for scripts. */
     @Option(names = "--stale-check", hidden = true, paramLabel = "N")
@@ -176,6 +180,7 @@ public final class TlbCommand implements Callable<Integer> {
             }
         }
         InputHints.requireLackeyFile(trace);
+        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         if (statsCsv != null) {
             AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
         }
@@ -199,7 +204,10 @@ public final class TlbCommand implements Callable<Integer> {
         }
         study.unit.setStaleCheckEvery(staleCheck);
         long t0 = System.nanoTime();
-        LackeyReader.Result r = LackeyReader.read(trace, maxErrors, b -> feed(study, b));
+        LackeyReader.Result r;
+        try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "tlb: reading " + trace, quiet)) {
+            r = LackeyReader.read(trace, maxErrors, b -> feed(study, b));
+        }
         long t1 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         printTable(out, study, cfg, r, t1 - t0);
