@@ -66,7 +66,7 @@ public final class IngestCommand implements Callable<Integer> {
      * enough to need it: rows per second (the meter's events/s) and, for a Parquet {@code mem}
      * table, whose row count is in its footer, the percentage done and the time left.
      */
-    static final class TableMeters implements TraceConverter.Progress {
+    private static final class TableMeters implements TraceConverter.Progress {
         private final Path in;
         private TableKind kind;
         private ProgressMeter meter;

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A progress line for a phase that has no count of its own to show (writing a report, reading a
@@ -20,6 +21,7 @@ final class PhaseProgress implements AutoCloseable {
 
     private final PrintWriter err;
     private final String label;
+    private final Supplier<String> detail;
     private final long startNs;
     private final ScheduledExecutorService ticker;
     private long lastDrawNs;
@@ -27,8 +29,14 @@ final class PhaseProgress implements AutoCloseable {
     private boolean closed;
 
     PhaseProgress(PrintWriter err, String label, long startNs, boolean tick) {
+        this(err, label, null, startNs, tick);
+    }
+
+    /** {@code detail}, when not null, says how far the phase is (e.g. the table and rows written so far). */
+    PhaseProgress(PrintWriter err, String label, Supplier<String> detail, long startNs, boolean tick) {
         this.err = err;
         this.label = label;
+        this.detail = detail;
         this.startNs = startNs;
         this.lastDrawNs = startNs - REDRAW_NS;
         if (tick) {
@@ -48,8 +56,13 @@ final class PhaseProgress implements AutoCloseable {
      * user did not ask for quiet.
      */
     static PhaseProgress start(PrintWriter err, String label, boolean quiet) {
+        return start(err, label, null, quiet);
+    }
+
+    /** {@link #start(PrintWriter, String, boolean)} with a detail drawn after the label. */
+    static PhaseProgress start(PrintWriter err, String label, Supplier<String> detail, boolean quiet) {
         boolean show = !quiet && System.console() != null;
-        return new PhaseProgress(show ? err : null, label, System.nanoTime(), show);
+        return new PhaseProgress(show ? err : null, label, detail, System.nanoTime(), show);
     }
 
     /** Redraws the line if the phase has run long enough and the last drawing is a second old. */
@@ -65,7 +78,9 @@ final class PhaseProgress implements AutoCloseable {
 
     /** The text drawn at {@code nowNs}: a carriage return, the label, the seconds, erase to the end of the line. */
     String line(long nowNs) {
-        return String.format(Locale.ROOT, "\r%s... %d s\033[K", label, (nowNs - startNs) / 1_000_000_000L);
+        String d = detail == null ? null : detail.get();
+        return String.format(Locale.ROOT, "\r%s%s... %d s\033[K", label, d == null || d.isEmpty() ? "" : ": " + d,
+                (nowNs - startNs) / 1_000_000_000L);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.virtreplay.ingest.trace.TableKind;
 import org.junit.jupiter.api.Test;
 
 /** PhaseProgress with its clock given by the test: nothing before 2 s, then about once a second, erased at the end. */
@@ -48,5 +49,18 @@ class PhaseProgressTest {
             p.tick(System.nanoTime() + 10 * S);
         }
         assertEquals("", w.toString());
+    }
+
+    @Test
+    void theDetailIsDrawnAfterTheLabel() {
+        StringWriter w = new StringWriter();
+        RunCommand.RowsSoFar rows = new RunCommand.RowsSoFar();
+        PhaseProgress p = new PhaseProgress(new PrintWriter(w), "ingest: writing out/trace", rows::toString, 0, false);
+        p.tick(2 * S);  // no table yet: the label alone
+        rows.rows(TableKind.MEM, 1_048_576, false);
+        p.tick(3 * S);
+        p.close();
+        assertEquals("\ringest: writing out/trace... 2 s\033[K"
+                + "\ringest: writing out/trace: mem 1,048,576 rows... 3 s\033[K\r\033[K", w.toString());
     }
 }

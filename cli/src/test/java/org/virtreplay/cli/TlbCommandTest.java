@@ -180,7 +180,7 @@ class TlbCommandTest {
         assertEquals(2, exec("tlb", t.toString(), "--granule", "16k"));
         assertTrue(err.startsWith("option '--granule': a canonical trace's page tables give its granules"), err);
         assertEquals(2, exec("tlb", t.toString(), "--set", "tlb.l9.entries=4"));
-        assertTrue(err.contains("--set: unknown key 'tlb.l9.entries'; keys: pes, core, "), err);
+        assertTrue(err.contains("--set: unknown key 'tlb.l9.entries'; keys: pes, core, tlb.l1i.{entries,assoc}, "), err);
     }
 
     @Test

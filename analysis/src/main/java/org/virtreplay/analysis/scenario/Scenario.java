@@ -228,9 +228,25 @@ public final class Scenario {
         return file != null ? file + ":" + lines : other != null ? other : "scenario";
     }
 
-    /** Every key's name, in the order of docs/scenario.md, comma-separated: for the message of an unknown key. */
+    /**
+     * Every key's name, in the order of docs/scenario.md, for the message of an unknown key; keys
+     * that differ only after their last dot are written once with braces, as a shell would expand
+     * them ({@code tlb.l1i.{entries,assoc}}), so that the message stays one short line.
+     */
     public static String keyNames() {
-        return String.join(", ", BY_NAME.keySet());
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String k : BY_NAME.keySet()) {
+            int dot = k.lastIndexOf('.');
+            groups.computeIfAbsent(dot < 0 ? k : k.substring(0, dot + 1), p -> new ArrayList<>())
+                    .add(dot < 0 ? "" : k.substring(dot + 1));
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+            List<String> tails = g.getValue();
+            parts.add(tails.size() == 1 ? g.getKey() + tails.get(0)
+                    : g.getKey() + "{" + String.join(",", tails) + "}");
+        }
+        return String.join(", ", parts);
     }
 
     /**
@@ -240,11 +256,14 @@ public final class Scenario {
     public static String setProblem(String word) {
         int eq = word.indexOf('=');
         if (eq < 0) {
-            return "--set: expected KEY=VALUE, got " + UserText.quote(word) + "; keys: " + keyNames();
+            String shown = word.length() > 24 ? UserText.quote(word.substring(0, 24), word.length()) : UserText.quote(word);
+            return "--set: expected KEY=VALUE, got " + shown + "; keys: " + keyNames();
         }
         String name = word.substring(0, eq).strip();
         if (key(name) == null) {
-            return "--set: unknown key " + UserText.quote(name) + "; keys: " + keyNames();
+            // a long key is cut shorter than other echoes: the list of keys must fit the line too
+            String shown = name.length() > 24 ? UserText.quote(name.substring(0, 24), name.length()) : UserText.quote(name);
+            return "--set: unknown key " + shown + "; keys: " + keyNames();
         }
         return null;
     }
