@@ -22,12 +22,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
             "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
-                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; with "
-                    + "--events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
+                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; unless "
+                    + "--no-events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
             "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },
-        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics --set core=cortex-a76"})
+        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics \\",
+            "      --set core=cortex-a76"})
 public final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,7 +43,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     HostOptions host;
 
-    @Option(names = "--events", description = "Also write fault_events and irq_events (one row per fault and interrupt).")
+    // As in run: negatable, on by default (picocli: --no-events false, --events true).
+    @Option(names = "--no-events", negatable = true, defaultValue = "true",
+            description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
+                    + "--no-events leaves them out).")
     boolean events;
 
     @Option(names = "--force", description = "Replace DIR if it exists.")
@@ -66,21 +70,13 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */
     static ReplayJob.Options options(CommandLine.Model.CommandSpec spec, Path trace, Path out, HostOptions host,
             boolean events, boolean force) {
+        InputHints.requireTraceDirectory(trace);
         Path scenarioFile = host.scenarioFile;
         List<String> sets = host.sets;
         String window = host.window;
         boolean quiet = host.quiet;
         Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
-        for (String s : sets) {
-            int eq = s.indexOf('=');
-            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
-            if (k == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
-                                + UserText.quote(s));
-            }
-            sc = sc.with(k, s.substring(eq + 1).strip(), "--set " + s.strip());
-        }
+        sc = withSets(spec, sc, sets);
         ReplayJob.config(sc, 1); // combinations of values (TLB geometry) before anything is read or written
         // The host must fit the trace's recorded schedule: refused now, not after run's ingest.
         ReplayJob.checkScheduleFits(sc, Trace.open(trace));
@@ -97,6 +93,19 @@ public final class ReplayCommand implements Callable<Integer> {
         String scenarioName = scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString();
         return new ReplayJob.Options(trace, out, sc, scenarioName, windowNs, events, quiet, force,
                 VirtReplay.version(), opts);
+    }
+
+    /** {@code sc} with the {@code --set KEY=VALUE} words applied; a usage error names the known keys. */
+    static Scenario withSets(CommandLine.Model.CommandSpec spec, Scenario sc, List<String> sets) {
+        for (String s : sets) {
+            String problem = Scenario.setProblem(s);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), problem);
+            }
+            int eq = s.indexOf('=');
+            sc = sc.with(Scenario.key(s.substring(0, eq).strip()), s.substring(eq + 1).strip(), "--set " + s.strip());
+        }
+        return sc;
     }
 
     static long parseDuration(CommandLine.Model.CommandSpec spec, String option, String text) {

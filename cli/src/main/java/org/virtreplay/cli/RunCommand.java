@@ -10,6 +10,7 @@ import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.output.AtomicOutput;
+import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
@@ -71,6 +72,20 @@ public final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SummaryOptions summary;
+    /** The table being ingested and its rows so far, for the progress line (written by the converter, read by the ticker). */
+    static final class RowsSoFar implements TraceConverter.Progress {
+        private volatile String text = "";
+
+        @Override
+        public void rows(TableKind kind, long rows, boolean tableDone) {
+            text = String.format(Locale.ROOT, "%s %,d rows", kind.tableName(), rows);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -98,7 +113,11 @@ public final class RunCommand implements Callable<Integer> {
             ingested = Trace.open(trace).hasCsvTables();
             if (ingested) {
                 replayed = dir.resolve("trace");
-                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false);
+                RowsSoFar rows = new RowsSoFar();
+                try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "ingest: writing "
+                        + out.resolve("trace"), rows::toString, host.quiet)) {
+                    TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false, rows);
+                }
                 AtomicOutput.phase("run:ingested");
             }
             // withOrigin: problems with the copy's rows name the user's files and lines
@@ -106,7 +125,10 @@ public final class RunCommand implements Callable<Integer> {
                     opts.scenarioName(), opts.windowNs(), opts.events(), opts.quiet(), false, opts.toolVersion(),
                     opts.commandOptions()).withOrigin(ingested ? trace : null), Stage2Ports.kvm());
             AtomicOutput.phase("run:replayed");
-            rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing "
+                    + out.resolve("report"), host.quiet)) {
+                rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            }
             AtomicOutput.phase("run:reported");
             o.commit();
         }

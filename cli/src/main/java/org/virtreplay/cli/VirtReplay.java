@@ -74,6 +74,10 @@ public final class VirtReplay implements Runnable {
             }
             return Path.of(s);
         });
+        // Help fits an 80-column terminal (and a pasted email); no ANSI styles unless stdout is a
+        // terminal (picocli's AUTO), so a piped --help copies and pastes as plain text.
+        cl.setUsageHelpWidth(80);
+        cl.setUsageHelpAutoWidth(false);
         cl.setExecutionExceptionHandler(VirtReplay::handleExecutionException);
         cl.setParameterExceptionHandler(VirtReplay::handleParameterException);
         cl.setExitCodeExceptionMapper(t -> t instanceof BadInputException ? EXIT_BAD_INPUT : EXIT_INTERNAL);
@@ -83,7 +87,8 @@ public final class VirtReplay implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("virtreplay: " + UserText.oneLine(ex.getMessage()));
+        String nearest = ex instanceof CommandLine.UnmatchedArgumentException u ? Suggest.forUnmatched(u) : null;
+        err.println("virtreplay: " + UserText.oneLine(nearest != null ? nearest : ex.getMessage()));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return EXIT_BAD_INPUT;
