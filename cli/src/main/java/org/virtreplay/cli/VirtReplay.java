@@ -58,14 +58,30 @@ public final class VirtReplay implements Runnable {
 
     /** Runs the command line with the given streams; used by {@link #main} and by tests. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = newCommandLine();
+        CommandLine cl = args.length > 0 && args[0].equals("tlb") ? newTlbCommandLine() : newCommandLine();
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new VirtReplay());
+        return configure(new CommandLine(new VirtReplay()));
+    }
+
+    /**
+     * {@code virtreplay tlb ...} alone: the same top command name, handlers and converters, but
+     * only the {@code tlb} subcommand's model is built. picocli reads every subcommand's
+     * annotations by reflection when the full tree is made, which loads their classes (and
+     * through their fields a part of the analysis and ingest modules); a {@code tlb} study of a
+     * few seconds should not pay for the other ten commands (docs/performance.md, section TLB).
+     */
+    static CommandLine newTlbCommandLine() {
+        CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("virtreplay"));
+        top.addSubcommand("tlb", new TlbCommand());
+        return configure(top);
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         // An empty path would be the working directory: '--out ""' must not write (or, with
         // --force, replace) the directory the user is in. picocli names the option in the refusal.
         cl.registerConverter(Path.class, s -> {

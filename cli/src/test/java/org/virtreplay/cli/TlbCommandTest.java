@@ -197,5 +197,49 @@ class TlbCommandTest {
         assertEquals(0, exec("tlb", t.toString(), "--tlb-stale-check", "1"), err);
         assertFalse(exec("tlb", "--help") != 0 || out.contains("--stale-check,") || out.contains(" --stale-check "),
                 out);
+    /** Runs {@code args} through the full command tree, as every other command is run. */
+    int execFullTree(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        picocli.CommandLine cl = VirtReplay.newCommandLine();
+        cl.setOut(new PrintWriter(o, true));
+        cl.setErr(new PrintWriter(e, true));
+        int code = cl.execute(args);
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    @Test
+    void lightStartPathBehavesAsTheFullCommandTree() throws Exception {
+        // `virtreplay tlb` builds only its own picocli model (VirtReplay.newTlbCommandLine); the
+        // user must not see a difference: help, version, usage errors, bad input, the table.
+        Path t = trace("I  1000,4\n L 10000,8\n");
+        Path bad = dir.resolve("bad.lackey");
+        Files.writeString(bad, "I  1000,4\nX 1,1\n");
+        String[][] cases = {
+            {"tlb", "--help"},
+            {"tlb", "--version"},
+            {"tlb"},
+            {"tlb", t.toString(), "--no-such-option"},
+            {"tlb", t.toString(), "--tlb-l1d-entries", "x"},
+            {"tlb", t.toString(), "--granule", "8k"},
+            {"tlb", bad.toString()},
+            {"tlb", t.toString(), "--core", "neoverse-n1"},
+        };
+        for (String[] args : cases) {
+            int lightCode = exec(args);
+            String lightOut = out.replaceAll("time: .*", "time:");
+            String lightErr = err;
+            int fullCode = execFullTree(args);
+            String what = String.join(" ", args);
+            assertEquals(fullCode, lightCode, what);
+            assertEquals(out.replaceAll("time: .*", "time:"), lightOut, what);
+            assertEquals(err, lightErr, what);
+        }
+        assertEquals(2, exec("tlb", bad.toString()));
+        assertTrue(err.contains("bad.lackey:2:"), err);
+        assertEquals(0, exec("tlb", "--help"));
+        assertTrue(out.startsWith("Usage: virtreplay tlb "), out);
     }
 }

@@ -61,9 +61,12 @@ class ScenarioTest {
     void aBadSetWordListsTheKeys() {
         String keys = "pes, core, tlb.l1i.{entries,assoc}, tlb.l1d.{entries,assoc}, tlb.l2.{entries,assoc}, "
                 + "tlb.{stale_check,replacement}, gic.{list_registers,v4}, sched.{policy,quantum_us}, s2.backing, "
-                + "cost.clock_mhz, seed";
+                + "cost.* (docs/scenario.md), seed";
         assertEquals(keys, Scenario.keyNames());
-        assertEquals("--set: unknown key 'tlb.l3.entries'; keys: " + keys, Scenario.setProblem("tlb.l3.entries=4"));
+        // a key one edit from a known one is answered with that one
+        assertEquals("--set: unknown key 'tlb.l3.entries'; did you mean 'tlb.l2.entries'? (docs/scenario.md lists "
+                + "every key)", Scenario.setProblem("tlb.l3.entries=4"));
+        assertEquals("--set: unknown key 'bogus'; keys: " + keys, Scenario.setProblem("bogus=4"));
         assertEquals("--set: expected KEY=VALUE, got 'pes'; keys: " + keys, Scenario.setProblem("pes"));
         assertEquals(null, Scenario.setProblem("tlb.l2.entries=0"));
         // a long key is cut to 24 characters, so that the whole line stays short
