@@ -180,7 +180,7 @@ class TlbCommandTest {
         assertEquals(2, exec("tlb", t.toString(), "--granule", "16k"));
         assertTrue(err.startsWith("option '--granule': a canonical trace's page tables give its granules"), err);
         assertEquals(2, exec("tlb", t.toString(), "--set", "tlb.l9.entries=4"));
-        assertTrue(err.contains("--set: unknown key 'tlb.l9.entries'; keys: pes, core, tlb.l1i.{entries,assoc}, "), err);
+        assertTrue(err.contains("--set: unknown key 'tlb.l9.entries'; did you mean 'tlb.l2.entries'?"), err);
     }
 
     @Test
@@ -197,6 +197,8 @@ class TlbCommandTest {
         assertEquals(0, exec("tlb", t.toString(), "--tlb-stale-check", "1"), err);
         assertFalse(exec("tlb", "--help") != 0 || out.contains("--stale-check,") || out.contains(" --stale-check "),
                 out);
+    }
+
     /** Runs {@code args} through the full command tree, as every other command is run. */
     int execFullTree(String... args) {
         StringWriter o = new StringWriter();
