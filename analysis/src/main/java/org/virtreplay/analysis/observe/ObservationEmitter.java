@@ -61,8 +61,8 @@ public final class ObservationEmitter implements ReplayObserver {
     private TableWriter irqW;
     private TableCursor irqIn;
     private final ArrayDeque<Pending> irqRows = new ArrayDeque<>();
-    /** The assertion awaiting its acknowledge, by VM, target vCPU and INTID (the model has at most one). */
-    private final Map<Long, Pending> unacked = new HashMap<>();
+    /** The assertions awaiting their acknowledge, by VM, target vCPU and INTID, oldest first. */
+    private final Map<Long, ArrayDeque<Pending>> unacked = new HashMap<>();
     private final Map<Long, long[]> dropped = new HashMap<>();
 
     /**
@@ -238,7 +238,9 @@ public final class ObservationEmitter implements ReplayObserver {
         long withdrawn = stats.withdrawn(x.vm(), vcpu);
         long k = key(x.vm(), vcpu, x.intid());
         if (withdrawn != seen[1]) {
-            Pending w = unacked.remove(k);
+            // The model withdraws the oldest pending instance (the ap_list keeps age order among equals).
+            ArrayDeque<Pending> q = unacked.get(k);
+            Pending w = q == null ? null : q.pollFirst();
             if (w != null) {
                 w.resolved = true;
             }
@@ -246,10 +248,9 @@ public final class ObservationEmitter implements ReplayObserver {
         if (x.deassert() || coalesced != seen[0]) {
             p.resolved = true;
         } else {
-            Pending old = unacked.put(k, p);
-            if (old != null) {
-                old.resolved = true; // freed without acknowledge (not expected): no ack_ts
-            }
+            // Several instances of one INTID can be in flight: one asserted while another is still
+            // being injected (not yet on the ap_list, where the model coalesces) is an instance of its own.
+            unacked.computeIfAbsent(k, q -> new ArrayDeque<>()).addLast(p);
         }
         seen[0] = coalesced;
         seen[1] = withdrawn;
@@ -258,8 +259,19 @@ public final class ObservationEmitter implements ReplayObserver {
 
     @Override
     public void onAck(long assertTs, long ackTs, int intid, int vm, int vcpu, int cls) {
-        Pending p = unacked.remove(key(vm, vcpu, intid));
-        if (p == null || p.row.get(I_TS) != assertTs) {
+        ArrayDeque<Pending> q = unacked.get(key(vm, vcpu, intid));
+        Pending p = null;
+        if (q != null) {
+            for (java.util.Iterator<Pending> it = q.iterator(); it.hasNext();) {
+                Pending c = it.next();
+                if (c.row.get(I_TS) == assertTs) {
+                    p = c;
+                    it.remove();
+                    break;
+                }
+            }
+        }
+        if (p == null) {
             throw new IllegalStateException("acknowledge of vm " + vm + " vcpu " + vcpu + " INTID " + intid
                     + " asserted at " + assertTs + " matches no irq row");
         }
