@@ -67,17 +67,15 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         List<String> fixed = new ArrayList<>();
         for (String f : fixes) {
-            String name = f.strip();
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                String k = name.substring(0, eq).strip();
-                sc = with(sc, (k.startsWith("cost.") ? k : "cost." + k) + "=" + name.substring(eq + 1), "--fix");
-                name = k;
-            }
+            int eq = f.indexOf('=');
+            String name = (eq < 0 ? f : f.substring(0, eq)).strip();
             name = name.startsWith("cost.") ? name.substring(5) : name;
-            if (Scenario.key("cost." + name) == null) {
+            if (!org.virtreplay.engine.hyp.CostModel.NAMES.contains(name)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--fix: expected a cost name (cost.NAME, docs/costs.md), got " + UserText.quote(f));
+            }
+            if (eq >= 0) {
+                sc = with(sc, "cost." + name + "=" + f.substring(eq + 1), "--fix");
             }
             fixed.add(name);
         }

@@ -92,7 +92,7 @@ public final class Calibrator {
     private final Path replayTrace;
     private final Trace trace;
     private final List<String> names = new ArrayList<>();
-    private final double[] observed;
+    private double[] observed;
     private final List<String> tooFew = new ArrayList<>();
     private final List<String> free = new ArrayList<>();
     private final Map<String, Long> obsCounts = new LinkedHashMap<>();
@@ -280,7 +280,7 @@ public final class Calibrator {
         int n = free.size();
         say("calibrate: %d statistics, %d free costs; replaying the trace %d times for the first Jacobian",
                 names.size(), n, n + 1);
-        double[] m = model(p);
+        double[] m = dropUnmodelled(model(p));
         double[][] cols = jacobian(p, m);
         checkConstrained(cols);
         double c = cost(m);
@@ -311,8 +311,8 @@ public final class Calibrator {
                 p = q;
                 m = mq;
                 c = cq;
-                if (largest < 1e-3) {
-                    break;
+                if (cq == 0 || largest < 2e-3) {
+                    break; // the medians are met, or the steps are down to rounding
                 }
             } else if (jacobians < 2) {
                 say("calibrate: no improvement; a new Jacobian at the best point (%d replays)", n);
@@ -327,6 +327,33 @@ public final class Calibrator {
             fits.add(new Fit(names.get(i), obsCounts.get(names.get(i)), observed[i], m[i]));
         }
         return new Result(p, List.copyOf(free), fits, List.copyOf(tooFew), replays);
+    }
+
+    /**
+     * Leaves out the statistics the model has no sample of (the recording has exits of a reason the
+     * model does not take for this trace): no cost can bring them closer.
+     */
+    private double[] dropUnmodelled(double[] m) {
+        List<String> keep = new ArrayList<>();
+        List<Double> obs = new ArrayList<>();
+        List<Double> mod = new ArrayList<>();
+        for (int i = 0; i < m.length; i++) {
+            if (Double.isNaN(m[i])) {
+                tooFew.add(names.get(i) + " (the model has none)");
+            } else {
+                keep.add(names.get(i));
+                obs.add(observed[i]);
+                mod.add(m[i]);
+            }
+        }
+        if (keep.isEmpty()) {
+            throw new BadInputException(o.trace() + ": nothing to calibrate against: the model takes none of the "
+                    + "observed kinds of exit or interrupt (" + String.join(", ", names) + ") when it replays the trace");
+        }
+        names.clear();
+        names.addAll(keep);
+        observed = obs.stream().mapToDouble(Double::doubleValue).toArray();
+        return mod.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Scaled columns: change of each relative residual per relative change of each free cost. */
@@ -470,7 +497,7 @@ public final class Calibrator {
                     f.observed(), f.modelled(), f.residual(), 100 * f.residual() / Math.max(1.0, f.observed())));
         }
         if (!r.tooFew().isEmpty()) {
-            b.append("# too few samples to fit (fewer than ").append(Statistics.MIN_SAMPLES).append("): ")
+            b.append("# left out (fewer than ").append(Statistics.MIN_SAMPLES).append(" samples, or none modelled): ")
                     .append(String.join(", ", r.tooFew())).append('\n');
         }
         b.append("# replays run: ").append(r.replays()).append('\n');
