@@ -106,4 +106,31 @@ class EmitObservationsTest {
             assertArrayEquals(Files.readAllBytes(obs.resolve(f)), Files.readAllBytes(obs2.resolve(f)), f);
         }
     }
+
+    /**
+     * A read at 80,000 of a page not yet mapped at stage 2 while the vCPU is blocked in WFI (70,000
+     * to 90,000): its abort is counted at once (kvm_exit 80,100, handled 1,010, IPA 0x4000_2000),
+     * before the WFx exit that opened at 70,100 ends. The rows are still in time order.
+     */
+    @Test
+    void anExitCountedWhileAnotherIsOpenWaitsForIt() throws Exception {
+        Path trace = traceWithCoalesced();
+        Files.writeString(trace.resolve("map.csv"),
+                "0,0,1,0x41000000,1,0x80002000,0x40002000,4096,rwu,normal_wb,1,map\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(trace.resolve("mem.csv"), "80000,0,0,0,r,0x80002000,8\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path obs = tmp.resolve("obs");
+        ObservationEmitter.replay(options(trace, tmp.resolve("m")), Stage2Ports.kvm(), obs);
+        assertEquals(List.of(
+                "1100,TRAP,DABT_LOW,0x40000000,1010",
+                "20100,TRAP,DABT_LOW,0x40001000,1010",
+                "30100,TRAP,DABT_LOW,0x9000000,2010",
+                "40100,TRAP,DABT_LOW,0x9000000,2010",
+                "60100,TRAP,SYS64,,40",
+                "70100,TRAP,WFx,,19910",
+                "80100,TRAP,DABT_LOW,0x40002000,1010",
+                "100460,IRQ,,,10"),
+                rows(obs, TableKind.EXITS, "ts", "type", "ec_name", "ipa", "duration_ns"));
+    }
 }
