@@ -55,4 +55,23 @@ class CalibrateCommandTest {
         assertEquals(0, r.exit());
         assertTrue(r.out().contains("virtreplay calibrate recorded --out host.txt --fix trap_cycles=0"), r.out());
     }
+
+    @Test
+    void runWritesTheObservationsBesideTheMetrics() {
+        // traces/exits of the analysis tests: its modelled exits are derived by hand in ExitStatsReplayTest.
+        Path trace = Path.of("..", "analysis", "src", "test", "resources", "traces", "exits");
+        Path out = tmp.resolve("run");
+        IngestTestSupport.Result r = IngestTestSupport.run("run", trace.toString(), "--out", out.toString(),
+                "--emit-observations", "-q", "--format", "csv");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("observations: " + out.resolve("observations")), r.out());
+        org.virtreplay.ingest.trace.Trace t = org.virtreplay.ingest.trace.Trace.open(out.resolve("observations"));
+        try (org.virtreplay.ingest.trace.TableCursor c = t.cursor(org.virtreplay.ingest.trace.TableKind.EXITS)) {
+            int n = 0;
+            while (c.next()) {
+                n++;
+            }
+            assertEquals(7, n); // 4 aborts, 1 trap, 1 WFx, 1 kick (defaults change times, not exits)
+        }
+    }
 }

@@ -85,6 +85,16 @@ public final class ObservationEmitter implements ReplayObserver {
     }
 
     /**
+     * Replays {@code o} and writes the copy with the observations into {@code dir}, a directory
+     * inside an output the caller writes atomically ({@code run --emit-observations}).
+     */
+    public static ReplayJob.Result replayInto(ReplayJob.Options o, Stage2Port.Factory s2, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return ReplayJob.run(o, s2, new ObservationEmitter(Trace.open(o.trace()), dir,
+                ReplayJob.costModel(o.scenario()).guestHandlerNs()));
+    }
+
+    /**
      * @param guestHandlerNs the handler time the model gives an interrupt without observed
      *     {@code ack_ts} and {@code eoi_ts}, to keep that time where a row has an {@code eoi_ts}
      */
