@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.observe.ObservationEmitter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.UserText;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Parameters;
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },
         footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics \\",
-            "      --set core=cortex-a76"})
+            "      --set core=cortex-a76",
+            "  virtreplay replay gen --out out/m --set cost.exit_cycles=4000 \\",
+            "      --emit-observations out/observed"})
 public final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -49,16 +52,23 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "--no-events leaves them out).")
     boolean events;
 
-    @Option(names = "--force", description = "Replace DIR if it exists.")
+    @Option(names = "--force", description = "Replace DIR (and OBSDIR) if it exists.")
     boolean force;
 
     @CommandLine.Mixin
     SummaryOptions summary;
 
+    @Option(names = "--emit-observations", paramLabel = "OBSDIR", description = "Also write a copy of the trace "
+            + "(Parquet) with the model's observations into OBSDIR: an exits table of the modelled exits and the "
+            + "irq table's ack_ts set to the modelled acknowledge times (docs/calibrate.md).")
+    Path emitObservations;
+
     @Override
     public Integer call() throws IOException {
         summary.check(spec);
-        ReplayJob.Result r = ReplayJob.run(options(spec, trace, out, host, events, force), Stage2Ports.kvm());
+        ReplayJob.Options o = options(spec, trace, out, host, events, force);
+        ReplayJob.Result r = emitObservations == null ? ReplayJob.run(o, Stage2Ports.kvm())
+                : ObservationEmitter.replay(o, Stage2Ports.kvm(), emitObservations);
         PrintWriter pw = spec.commandLine().getErr(); // stdout carries the summary only
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, r.out());

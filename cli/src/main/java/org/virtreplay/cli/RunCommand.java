@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.observe.ObservationEmitter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
@@ -67,6 +68,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop validating after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
+    @Option(names = "--emit-observations", description = "Also write DIR/observations: the trace (Parquet) with "
+            + "the model's exits and acknowledge times as observations (docs/calibrate.md).")
+    boolean emitObservations;
+
     @Option(names = "--force", description = "Replace DIR, whole, if it exists.")
     boolean force;
 
@@ -121,9 +126,11 @@ public final class RunCommand implements Callable<Integer> {
                 AtomicOutput.phase("run:ingested");
             }
             // withOrigin: problems with the copy's rows name the user's files and lines
-            r = ReplayJob.run(new ReplayJob.Options(replayed, dir.resolve("metrics"), opts.scenario(),
+            ReplayJob.Options ro = new ReplayJob.Options(replayed, dir.resolve("metrics"), opts.scenario(),
                     opts.scenarioName(), opts.windowNs(), opts.events(), opts.quiet(), false, opts.toolVersion(),
-                    opts.commandOptions()).withOrigin(ingested ? trace : null), Stage2Ports.kvm());
+                    opts.commandOptions()).withOrigin(ingested ? trace : null);
+            r = emitObservations ? ObservationEmitter.replayInto(ro, Stage2Ports.kvm(), dir.resolve("observations"))
+                    : ReplayJob.run(ro, Stage2Ports.kvm());
             AtomicOutput.phase("run:replayed");
             try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing "
                     + out.resolve("report"), host.quiet)) {
@@ -138,6 +145,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, out.resolve("metrics"));
+        if (emitObservations) {
+            pw.println("observations: " + out.resolve("observations"));
+        }
         PrintWriter err = spec.commandLine().getErr();
         for (String p : rep.consistencyProblems()) {
             err.println("virtreplay run: warning: " + p);

@@ -29,6 +29,7 @@ import org.virtreplay.ingest.io.FileFailures;
             GenerateCommand.class,
             RunCommand.class,
             ReplayCommand.class,
+            CalibrateCommand.class,
             TranslateCommand.class,
             TlbCommand.class,
             ReportCommand.class,
