@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
+import org.virtreplay.reports.sweep.SweepStudy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,21 +32,30 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR",
             description = "output directory of 'virtreplay replay' or 'virtreplay run' (holds run_info.parquet, "
-                    + "tlb_stats.parquet, ...)")
+                    + "tlb_stats.parquet, ...), or of 'virtreplay sweep' (its study is rebuilt: sweep.html and "
+                    + "sweep_results.csv in DIR/report)")
     Path dir;
 
     @Option(names = "--format", paramLabel = "csv|html|both", defaultValue = "both",
             description = "what to write (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--out-dir", paramLabel = "D", description = "where to write the report (default: DIR/report)")
+    @Option(names = "--out", paramLabel = "D", description = "where to write the report (default: DIR/report)")
     Path outDir;
+
+    /** The name before every command's output became --out; kept for scripts. */
+    @Option(names = "--out-dir", hidden = true, paramLabel = "D")
+    void outDirAlias(Path p) {
+        outDir = p;
+    }
 
     @Option(names = "--force", description = "replace the report directory, whole, if it exists")
     boolean force;
 
     @CommandLine.Mixin
     SummaryOptions summary;
+    @Option(names = {"-q", "--quiet"}, description = "no progress on stderr (it is shown only on a terminal)")
+    boolean quiet;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -61,7 +71,19 @@ public final class ReportCommand implements Callable<Integer> {
                     "option '--format': expected csv, html or both, got " + UserText.quote(format));
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
-        Reports.Result r = Reports.write(dir, out, f, force);
+        if (SweepStudy.isSweep(dir)) {
+            // a sweep's directory: its study (sweep.html) and sweep_results.csv, rebuilt from its tables
+            PrintWriter o = spec.commandLine().getOut();
+            for (Path p : SweepStudy.write(dir, out, force, VirtReplay.version())) {
+                o.println((p.getFileName().toString().endsWith(".csv") ? "CSV: " : "study: ") + p);
+            }
+            o.flush();
+            return VirtReplay.EXIT_OK;
+        }
+        Reports.Result r;
+        try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing " + out, quiet)) {
+            r = Reports.write(dir, out, f, force);
+        }
         PrintWriter o = spec.commandLine().getErr(); // stdout carries the summary only
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = r.consistencyProblems();
