@@ -11,6 +11,8 @@ import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.TimelineRow;
 import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.analysis.validation.Validation;
+import org.virtreplay.analysis.validation.ValidationProbes;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
@@ -69,8 +71,11 @@ final class EventMerge {
         MetricTableWriter<IrqEventRow> irqW = o.events() ? MetricTableWriter.open(dir, MetricTables.IRQ_EVENTS) : null;
         MetricTableWriter<TimelineRow> timeW = MetricTableWriter.open(dir, MetricTables.TIMELINE);
         IOException[] ioFail = new IOException[1];
+        ValidationProbes probes = new ValidationProbes(trace);
+        rp.setFaultSink(probes);
         if (faultW != null) {
             rp.setFaultSink((ts, pe, vm, vcpu, kind, level, s1ptw, cause, va, ipa, esr) -> {
+                probes.onFault(ts, pe, vm, vcpu, kind, level, s1ptw, cause, va, ipa, esr);
                 try {
                     faultW.write(new FaultEventRow(ts, pe, vm, vcpu, Replayer.FAULT_KIND_NAMES[kind], level, s1ptw,
                             Stage2Port.CAUSE_NAMES[cause], va, ipa, esr));
@@ -111,6 +116,12 @@ final class EventMerge {
                 // The earliest non-memory event; ties go to the lower kind.
                 int best = heads.earliest();
                 long bestTs = best < 0 ? Long.MAX_VALUE : heads.ts[best];
+                long speTs = probes.nextTs();
+                if (speTs < bestTs && (!memHas || speTs <= mem.ts())) {
+                    // An SPE sample: probed after the other events of its time, before its accesses.
+                    probes.probeNext(rp);
+                    continue;
+                }
                 if (best < 0 && !memHas) {
                     break;
                 }
@@ -139,7 +150,7 @@ final class EventMerge {
                 if (memFirst) {
                     // Memory accesses dominate: run them in a tight loop until another event or the window ends.
                     try {
-                        memHas = memRun.run(Math.min(bestTs, windowEnd));
+                        memHas = memRun.run(Math.min(Math.min(bestTs, speTs), windowEnd));
                     } catch (BadInputException e) {
                         // the model refused the current row (the reader's problems name their rows)
                         throw mem.readerFailed() ? e : errors.at(e, TableKind.MEM, mem.pos(), mem.vm());
@@ -167,9 +178,11 @@ final class EventMerge {
             if (ioFail[0] != null) {
                 throw ioFail[0];
             }
+            Validation.write(dir, Validation.rows(trace, rp, probes));
         } finally {
             mem.close();
             heads.close();
+            probes.close();
         }
         timeW.close();
         if (faultW != null) {

@@ -513,6 +513,31 @@ public final class Replayer {
         }
     }
 
+    /**
+     * Whether a lookup of {@code va} by the vCPU at {@code ts} would hit the TLBs of the PE that
+     * {@link #onMem} would translate it on, without changing any TLB, counter or replacement state
+     * (a probe for comparing with sampled hardware TLB events; docs/metrics.md, validation). A vCPU
+     * not loaded on that PE is probed with its own registers (VMID and ASID tags), which the PE's
+     * registers are given back after.
+     */
+    public boolean probeTlbHit(long ts, int vm, int vcpu, int el, boolean fetch, long va) {
+        final int d = vmIndexOf[vm];
+        final int f = vcpuBase[d] + vcpu;
+        int p = hyp.loadedPe(ts, vm, vcpu);
+        if (p < 0) {
+            p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
+        }
+        final TranslationUnit tu = pes[p];
+        if (loaded[p] == f) {
+            return tu.probeHit(va, fetch, el);
+        }
+        MmuRegisters own = tu.regs();
+        tu.useRegisters(ctxRegs[f]);
+        boolean hit = tu.probeHit(va, fetch, el);
+        tu.useRegisters(own);
+        return hit;
+    }
+
     private void translateOne(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
             long va) {
         acc[p][f * NC + C_PAGE_LOOKUPS]++;

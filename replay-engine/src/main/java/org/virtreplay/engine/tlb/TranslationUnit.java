@@ -261,6 +261,22 @@ public final class TranslationUnit {
         return walk(va, kind, el, l1, fetch);
     }
 
+    /**
+     * Whether a lookup of {@code va} at {@code el} would hit this PE's TLBs (its L1 of the kind, or
+     * the L2) under the current registers, without a walk: a probe that changes no entry, no
+     * replacement state and no counter, so the replay goes on exactly as without it. For comparing
+     * with a hardware sample's TLB events (an SPE "TLB walk" is a miss in every level).
+     */
+    public boolean probeHit(long va, boolean fetch, int el) {
+        if (tagEl != el) {
+            deriveTags(el);
+        }
+        if ((fetch ? l1i : l1d).find(va, ctxTag, asidTag) >= 0) {
+            return true;
+        }
+        return l2 != null && l2.find(va, ctxTag, asidTag) >= 0;
+    }
+
     private boolean permitted(int info, int kind) {
         boolean ok = switch (kind) {
             case 0 -> (info & TlbArray.INFO_R) != 0;
