@@ -97,6 +97,33 @@ class ValidationReplayTest {
         assertFalse(Files.exists(tmp.resolve("without").resolve(MetricTables.VALIDATION.fileName())));
     }
 
+    /**
+     * sample-traces/recorded, by hand from its files: VM 0 ('nv2-l1') has 11 observed SYS64 exits
+     * (exits.csv), 10 with a duration: 0, 1,000, 0, 0, 1,000, 0, 0, 1,000, 0, 0 = 3,000 ns, mean 300;
+     * the trace gives the model nothing of VM 0 to replay (no mem, sysreg, irq or sched rows), so it
+     * takes no exit and no abort there. VM 1 has no observation. VM 2 ('spe-host') has one SPE sample,
+     * a TLB hit, of vCPU 4 at 8,000, probed before its one access (mem.csv, same time): the model has
+     * cached nothing for that vCPU, a miss. No irq table: no latency rows.
+     */
+    @Test
+    void recordedSampleByHand() throws Exception {
+        Path trace = Path.of("..", "sample-traces", "recorded").toAbsolutePath().normalize();
+        RunOutput out = ReplayScenarioTest.replay(trace, tmp.resolve("recorded"), false);
+        String none = "too few observations to judge: ";
+        List<ValidationRow> expected = List.of(
+                row("exits", "vm=0 reason=SYS64", 11, 0.0, 11.0, 1.0, 11, 0, none + "11 (at least 30)"),
+                row("exit_mean_ns", "vm=0 reason=SYS64", 300, null, null, null, 10, 0,
+                        "the model took no finished exit of this reason"),
+                row("stage2_aborts", "vm=0", 0, 0.0, 0.0, null, 0, 0, none + "0 (at least 30)"),
+                new ValidationRow("tlb_miss_ratio", 2, "vm=2", 0.0, 1.0, 1.0, null, 1, 1, false,
+                        none + "1 (at least 30)"));
+        List<ValidationRow> got = out.readAll(MetricTables.VALIDATION);
+        assertEquals(expected.size(), got.size(), got.toString());
+        for (int i = 0; i < expected.size(); i++) {
+            assertRow(expected.get(i), got.get(i));
+        }
+    }
+
     private static ValidationRow row(String q, String scope, double observed, Double modelled, Double abs, Double rel,
             long samples, long modelledSamples, String note) {
         return new ValidationRow(q, 0, scope, observed, modelled, abs, rel, samples, modelledSamples, false, note);
