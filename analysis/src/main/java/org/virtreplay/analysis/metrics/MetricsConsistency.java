@@ -54,6 +54,10 @@ public final class MetricsConsistency {
             p.addAll(checkExits(out.readAll(MetricTables.EXIT_STATS), faults));
         }
         p.addAll(checkTimeline(sink -> out.forEach(MetricTables.TIMELINE, sink), tlb, faults, irq));
+        if (out.has(MetricTables.VALIDATION) && out.has(MetricTables.EXIT_STATS)) {
+            p.addAll(ValidationConsistency.check(out.readAll(MetricTables.VALIDATION),
+                    out.readAll(MetricTables.EXIT_STATS), faults, irq));
+        }
         return p;
     }
 
