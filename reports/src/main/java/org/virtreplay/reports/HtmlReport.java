@@ -31,6 +31,7 @@ public final class HtmlReport {
             new IrqLatencySection(),
             new WorstVcpusSection(),
             new TimelineSection(),
+            new ValidationSection(),
             new ConfigSection());
 
     /** The longest input name in the page's title and its configuration table (it is in full at the top). */
