@@ -61,6 +61,16 @@ public final class Validation {
         return rows;
     }
 
+    /** Whether {@code rp} replays the trace's VM {@code vm} (as itself, not as a replica). */
+    static boolean replayed(Replayer rp, int vm) {
+        for (int d = 0; d < rp.vmCount(); d++) {
+            if (rp.vmId(d) == vm) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Writes the rows into {@code dir} as the {@code validation} table; nothing when there are none. */
     public static void write(Path dir, List<ValidationRow> rows) throws IOException {
         if (!rows.isEmpty()) {
@@ -179,6 +189,9 @@ public final class Validation {
         IrqLatencyStats st = rp.irqStats();
         for (Map.Entry<Long, LogLinearHistogram> e : observed.entrySet()) {
             int vm = (int) (e.getKey() >>> 32);
+            if (!replayed(rp, vm)) {
+                continue;
+            }
             int vcpu = (int) (e.getKey() >>> 8 & 0xFFFFFF);
             int cls = (int) (e.getKey() & 0xFF);
             LogLinearHistogram o = e.getValue();

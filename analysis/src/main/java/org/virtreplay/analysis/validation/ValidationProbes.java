@@ -110,6 +110,10 @@ public final class ValidationProbes implements FaultSink, AutoCloseable {
     public void probeNext(Replayer rp) {
         Row r = spe.row();
         int vm = r.getInt(S_VM);
+        if (!Validation.replayed(rp, vm)) {
+            advance(); // a trace VM the host does not run (--vms-per-host below the trace's VMs)
+            return;
+        }
         long va = r.get(S_VA);
         int el = r.isNull(S_EL) ? (int) (va >>> 55 & 1) : r.getInt(S_EL);
         boolean hit = rp.probeTlbHit(r.get(S_TS), vm, r.getInt(S_VCPU), el, false, va);

@@ -59,6 +59,13 @@ final class HandMadeRun {
             new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 8000, 0.001, 1),
             new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 1, 104, 104, 104, 104.0, 2708, 0.00005, 0));
 
+    /** Observed against the rows above: DABT_LOW 2 + 1 unfinished = 3 exits, mean 3000 / 2 = 1500 ns. */
+    static final List<ValidationRow> VALIDATION = List.of(
+            new ValidationRow("exits", 1, "vm=1 reason=DABT_LOW", 4, 3.0, 1.0, 0.25, 4, 3, false,
+                    "too few observations to judge: 4 (at least 30)"),
+            new ValidationRow("exit_mean_ns", 1, "vm=1 reason=DABT_LOW", 1200, 1500.0, 300.0, 0.25, 40, 2, true, ""),
+            new ValidationRow("tlb_miss_ratio", 1, "vm=1", 0.1, 0.2, 0.1, 1.0, 50, 50, true, ""));
+
     static final Map<String, String> INFO = Map.of(
             RunInfo.TOOL_VERSION, "0.1.0",
             RunInfo.INPUT, "quick",
@@ -77,6 +84,7 @@ final class HandMadeRun {
             MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, WALKS);
             MetricTableWriter.writeAll(dir, MetricTables.FAULT_EVENTS, FAULT_EVENTS);
             MetricTableWriter.writeAll(dir, MetricTables.IRQ_EVENTS, IRQ_EVENTS);
+            MetricTableWriter.writeAll(dir, MetricTables.VALIDATION, VALIDATION);
         }
     }
 }

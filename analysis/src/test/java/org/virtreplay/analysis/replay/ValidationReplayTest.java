@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.MetricsConsistency;
 import org.virtreplay.analysis.metrics.RunOutput;
 import org.virtreplay.analysis.metrics.ValidationRow;
+import org.virtreplay.analysis.scenario.Scenario;
+import org.virtreplay.engine.replay.Stage2Ports;
 
 /**
  * traces/validation is traces/exits (its modelled exits derived by hand in {@link ExitStatsReplayTest},
@@ -122,6 +125,24 @@ class ValidationReplayTest {
         for (int i = 0; i < expected.size(); i++) {
             assertRow(expected.get(i), got.get(i));
         }
+    }
+
+    /**
+     * A host that runs fewer VMs than the trace has (--vms-per-host 1 runs only VM 0 of the three):
+     * the VMs it does not run are not compared (here: VM 2's SPE sample, which would otherwise be
+     * probed against a VM the model does not have); VM 0's rows are those of {@link #recordedSampleByHand}.
+     */
+    @Test
+    void aTraceVmTheHostDoesNotRunIsNotCompared() throws Exception {
+        Path trace = Path.of("..", "sample-traces", "recorded").toAbsolutePath().normalize();
+        Path out = tmp.resolve("one-vm");
+        ReplayJob.run(new ReplayJob.Options(trace, out, Scenario.defaults(), "test", 1_000_000L, false, true, false,
+                "test", Map.of(), 1), Stage2Ports.kvm());
+        List<String> got = new ArrayList<>();
+        for (ValidationRow r : RunOutput.open(out).readAll(MetricTables.VALIDATION)) {
+            got.add(r.quantity() + " " + r.scope());
+        }
+        assertEquals(List.of("exits vm=0 reason=SYS64", "exit_mean_ns vm=0 reason=SYS64", "stage2_aborts vm=0"), got);
     }
 
     private static ValidationRow row(String q, String scope, double observed, Double modelled, Double abs, Double rel,
