@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.hyp.ExitReason;
+import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.mmu.Hcr;
 import org.virtreplay.engine.mmu.Mair;
@@ -35,6 +37,8 @@ final class GuestStateReplay {
 
     private final ReplayConfig cfg;
     private final ReplayHost host;
+    /** Takes the guest exit of a trapped register write. */
+    private Hypervisor hyp;
 
     private final List<long[]> ramSlots = new ArrayList<>();
     private final Map<Integer, long[]> defaultPool = new HashMap<>();
@@ -64,7 +68,8 @@ final class GuestStateReplay {
     }
 
     /** Sizes the per-VM state; after {@link ReplayHost#layout}. */
-    void start() {
+    void start(Hypervisor hyp) {
+        this.hyp = hyp;
         int n = host.vmIds.length;
         vmMair = new long[n];
         vttbrWritten = new boolean[n];
@@ -98,15 +103,8 @@ final class GuestStateReplay {
         return false;
     }
 
-    /**
-     * Whether the last {@link #onSysreg} was a write HCR_EL2 traps to EL2 (which KVM emulates: a
-     * guest exit for the hypervisor model).
-     */
-    boolean lastTrapped;
-
     /** See {@link Replayer#onSysreg}; the caller has counted the event. */
-    void onSysreg(int vm, int vcpu, int el, String reg, long value) {
-        lastTrapped = false;
+    void onSysreg(long ts, int vm, int vcpu, int el, String reg, long value) {
         int d = host.denseOrFail(vm);
         if (vcpu >= 0) {
             int f = host.vcpuBase[d] + vcpu;
@@ -123,7 +121,7 @@ final class GuestStateReplay {
                 }
                 if (sysregOutcome.kind == SysRegOutcome.Kind.TRAPPED) {
                     countSysregException(vm, vcpu, sysregOutcome.esr, false);
-                    lastTrapped = true;
+                    hyp.onGuestExit(ts, vm, vcpu, ExitReason.SYS64, hyp.trapNs(), -1);
                 }
                 reg = sysregOutcome.target.armName();
             }

@@ -1,6 +1,5 @@
 package org.virtreplay.engine.replay;
 
-import org.virtreplay.engine.hyp.ExitReason;
 import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.mmu.AccessType;
 import org.virtreplay.engine.mmu.TranslationResult;
@@ -130,10 +129,6 @@ final class MemoryAccessPath {
                 return;
             }
             s2Faults.record(ts, p, vm, vcpu, d, f, r, cause, va);
-            // Every stage-2 abort is a guest exit: KVM handles it in EL2 and re-enters the guest.
-            boolean fetch = ((r.esr >>> 26) & 0x3F) == 0x20;
-            hyp.onGuestExit(ts, vm, vcpu, fetch ? ExitReason.IABT_LOW : ExitReason.DABT_LOW,
-                    cause == Stage2Port.CAUSE_MMIO ? hyp.mmioNs() : hyp.s2FaultNs(), r.faultIpa);
             if (!Stage2Port.retry(cause)) {
                 return; // MMIO emulated by the host, or a fault the host cannot fix
             }

@@ -3,7 +3,6 @@ package org.virtreplay.engine.replay;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import org.virtreplay.engine.hyp.ExitReason;
 import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.hyp.IrqEventSink;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
@@ -158,9 +157,9 @@ public final class Replayer {
     public void start() {
         checkNotStarted();
         int[] perVm = host.layout(vmDecl);
-        guestState.start();
-        s2Faults.size(host.totalVcpus, vmDecl.size(), host.vcpuBase);
         hyp = new Hypervisor(perVm, cfg.hyp(), cfg.cost());
+        guestState.start(hyp);
+        s2Faults.size(host.totalVcpus, vmDecl.size(), host.vcpuBase, hyp);
         memPath = new MemoryAccessPath(host, hyp, s2Faults);
         tlbi = new TlbiDispatch(host, hyp);
         host.s2.setTlbSink(tlbi::hypervisorTlbi);
@@ -184,10 +183,7 @@ public final class Replayer {
      */
     public void onSysreg(long ts, int pe, int vm, int vcpu, int el, String reg, long value) {
         tick(ts);
-        guestState.onSysreg(vm, vcpu, el, reg, value);
-        if (guestState.lastTrapped) {
-            hyp.onGuestExit(ts, vm, vcpu, ExitReason.SYS64, hyp.trapNs(), -1);
-        }
+        guestState.onSysreg(ts, vm, vcpu, el, reg, value);
     }
 
     /**

@@ -1,13 +1,15 @@
 package org.virtreplay.engine.replay;
 
+import org.virtreplay.engine.hyp.ExitReason;
+import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.mmu.TranslationResult;
 
 /**
  * The record of the stage-2 faults the hypervisor model handled during a replay: counts with first
  * and last time per vCPU × fault kind × level × s1ptw × cause, the per-VM running total the
  * timeline reads, and the optional per-fault sink. It is its own unit because what a handled
- * stage-2 fault leads to (today: a count and a sink call) is the one place to extend when a fault
- * should have further consequences, such as a modelled guest exit; {@link #record} is that place.
+ * stage-2 fault leads to (a count, a modelled guest exit, a sink call) is the one place to extend
+ * when a fault should have further consequences; {@link #record} is that place.
  */
 final class Stage2FaultLog {
 
@@ -19,14 +21,16 @@ final class Stage2FaultLog {
     private long[] vmS2Faults;
     private int[] vcpuBase;
     private FaultSink faultSink;
+    private Hypervisor hyp;
 
     void setFaultSink(FaultSink sink) {
         this.faultSink = sink;
     }
 
     /** Sizes the slots for {@code flatVcpus} vCPUs of {@code vms} VMs; at the replay's start. */
-    void size(int flatVcpus, int vms, int[] vcpuBase) {
+    void size(int flatVcpus, int vms, int[] vcpuBase, Hypervisor hyp) {
         this.vcpuBase = vcpuBase;
+        this.hyp = hyp;
         s2Count = new long[flatVcpus * FSLOTS];
         s2First = new long[flatVcpus * FSLOTS];
         s2Last = new long[flatVcpus * FSLOTS];
@@ -49,6 +53,11 @@ final class Stage2FaultLog {
         }
         s2Last[slot] = ts;
         vmS2Faults[d]++;
+        // Every stage-2 abort is a guest exit: KVM handles it in EL2 and re-enters the guest. The
+        // syndrome's class says whether the access was a fetch (also for a fault on its table walk).
+        boolean fetch = ((r.esr >>> 26) & 0x3F) == 0x20;
+        hyp.onGuestExit(ts, vm, vcpu, fetch ? ExitReason.IABT_LOW : ExitReason.DABT_LOW,
+                cause == Stage2Port.CAUSE_MMIO ? hyp.mmioNs() : hyp.s2FaultNs(), r.faultIpa);
         if (faultSink != null) {
             faultSink.onFault(ts, p, vm, vcpu, kind, r.faultLevel, r.s1ptw, cause, va, r.faultIpa, r.esr);
         }
