@@ -305,7 +305,7 @@ public final class Replayer {
             int pages) {
         tick(ts);
         tlbi.onTlbi(ts, pe, vm, vcpu, op, asid, addr, hasAddr, ttl, pages);
-        if (changes != null) {
+        if (changes != null && op.target() != TlbiOp.Target.BARRIER) {
             changes.tlbiSeen(host.denseOrFail(vm), op.target() == TlbiOp.Target.IPAS2 ? 2 : 1, hasAddr, addr,
                     op.ordinal(), asid, ttl, pe, ts, source);
         }
