@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.metrics.RunInfo;
+import org.virtreplay.analysis.metrics.RunOutput;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.UserText;
@@ -55,7 +57,20 @@ public final class ReplayCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, r.out());
         pw.flush();
+        staleNote(spec.commandLine().getErr(), r.out());
         return VirtReplay.EXIT_OK;
+    }
+
+    /**
+     * One line on stderr when the stale-translation detector found TLB entries hit after their
+     * mapping changed (a missing TLBI): {@code stale translations: N (see stale_translations)}.
+     */
+    static void staleNote(PrintWriter err, Path metrics) {
+        String n = RunOutput.open(metrics).runInfo().get(RunInfo.STALE_TRANSLATIONS);
+        if (n != null && !n.equals("0")) {
+            err.println("stale translations: " + n + " (see stale_translations)");
+            err.flush();
+        }
     }
 
     /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */

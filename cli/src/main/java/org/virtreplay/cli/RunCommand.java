@@ -112,6 +112,7 @@ public final class RunCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, out.resolve("metrics"));
         PrintWriter err = spec.commandLine().getErr();
+        ReplayCommand.staleNote(err, out.resolve("metrics"));
         for (String p : rep.consistencyProblems()) {
             err.println("virtreplay run: warning: " + p);
         }

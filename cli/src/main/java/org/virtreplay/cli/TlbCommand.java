@@ -112,8 +112,10 @@ public final class TlbCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--stale-check", paramLabel = "N", defaultValue = "0",
-            description = "compare every N-th TLB hit with the page tables (0 = off, the default)")
-    int staleCheck;
+            description = "compare every N-th TLB hit with the page tables (0 or off = no check, the default); "
+                    + "exact, as the scenario key tlb.stale_check, checks hits after a mapping change, which a "
+                    + "lackey trace never has")
+    String staleCheck;
 
     @Option(names = "--max-errors", paramLabel = "N", defaultValue = "20",
             description = "stop after this many bad trace lines (default 20)")
@@ -151,10 +153,11 @@ public final class TlbCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        if (staleCheck < 0) {
-            throw new BadInputException("option '--stale-check': expected 0 or a positive number, got " + staleCheck);
+        if (!staleCheck.equals("exact") && !staleCheck.equals("off") && !staleCheck.matches("[0-9]{1,9}")) {
+            throw new BadInputException("option '--stale-check': expected exact, off, 0 or a positive number, got "
+                    + UserText.quote(staleCheck));
         }
-        study.unit.setStaleCheckEvery(staleCheck);
+        study.unit.setStaleCheck(Scenario.staleCheckEvery(staleCheck), null);
         long t0 = System.nanoTime();
         LackeyReader.Result r = LackeyReader.read(trace, maxErrors, b -> feed(study, b));
         long t1 = System.nanoTime();

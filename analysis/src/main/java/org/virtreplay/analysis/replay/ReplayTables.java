@@ -290,12 +290,16 @@ final class ReplayTables {
             return action;
         }
         long pos = MappingChangeLog.sourcePosition(src);
-        return switch (MappingChangeLog.sourceKind(src)) {
+        String where = switch (MappingChangeLog.sourceKind(src)) {
             case MappingChangeLog.SRC_MAP_ROW -> errors.where(TableKind.MAP, pos);
             case MappingChangeLog.SRC_PTE_ROW -> errors.where(TableKind.PTE, pos);
             case MappingChangeLog.SRC_TLBI_ROW -> errors.where(TableKind.TLBI, pos);
             default -> "";
         };
+        // The file name without its directory, as run_info's input: the tables do not depend on
+        // where the trace lies (docs/metrics.md, Determinism).
+        int slash = Math.max(where.lastIndexOf('/'), where.lastIndexOf(java.io.File.separatorChar));
+        return where.substring(slash + 1);
     }
 
     private static String geom(TlbGeometry g) {
