@@ -65,6 +65,11 @@ public final class MappingChangeLog {
 
     /** Sequence number of the latest change (0 = none yet). */
     public long clock;
+    /**
+     * Per dense VM: the sequence number of the latest change to that VM's mappings. A hit compares
+     * its entry with its own VM's clock, so that remaps in one VM cost the others nothing.
+     */
+    public final long[] vmClock;
 
     private final int vms;
     private final int capacity;
@@ -89,6 +94,7 @@ public final class MappingChangeLog {
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
         this.vms = vms;
+        this.vmClock = new long[Math.max(vms, 1)];
         this.capacity = capacity;
         this.mask = capacity - 1;
         keys = new long[capacity];
@@ -149,8 +155,10 @@ public final class MappingChangeLog {
             for (int d = 0; d < vms; d++) {
                 wide(d, stage, seq, ns, src);
             }
+            java.util.Arrays.fill(vmClock, seq);
             return;
         }
+        vmClock[vm] = seq;
         long last = ia + Math.max(size, 1) - 1;
         int level = 0;
         while (level < SHIFT.length
@@ -203,6 +211,7 @@ public final class MappingChangeLog {
      */
     private void overflow(long ns) {
         long seq = clock;
+        java.util.Arrays.fill(vmClock, seq);
         long src = source(SRC_LOG_FULL, 0);
         for (int d = 0; d < vms; d++) {
             for (int s = 1; s <= 2; s++) {

@@ -502,8 +502,8 @@ public final class TranslationUnit {
                 return;
             }
             staleCountdown = staleEvery;
-        } else if (log.clock <= a.checkedSeq[i]) {
-            return; // nothing changed since the entry was filled or last found consistent
+        } else if (log.vmClock[vmDense] <= a.checkedSeq[i]) {
+            return; // nothing of this VM changed since the entry was filled or last found consistent
         }
         final int sizeLog = a.sizeLog[i];
         final long size = 1L << sizeLog;
