@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
                     + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; with "
-                    + "--events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
+                    + "--events also fault_events and irq_events; with the stale-translation detector on, the "
+                    + "default, stale_translations) as Parquet files into DIR (see docs/metrics.md).",
             "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },
