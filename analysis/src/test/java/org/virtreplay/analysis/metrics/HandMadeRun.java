@@ -59,7 +59,16 @@ final class HandMadeRun {
             new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 8000, 0.001, 1),
             new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 1, 104, 104, 104, 104.0, 2708, 0.00005, 0));
 
+    // The L2 row's one stale hit: the first stale hit of one entry (remapped at 400, hit at 600).
+    static final List<StaleTranslationRow> STALE = List.of(
+            new StaleTranslationRow(1, 0, 0, 1, 0x4000_5000L, 0x8000_5000L, 3, 1, "EL1&0", 300, 400L,
+                    "trace/map.csv:9", 600, 0x1_0000_5000L, "rw-", 0x1_0000_9000L, "rw-",
+                    "VALE1IS ASID 3 VA 0x40005000, VMID 1", "broadcast (IS), or the non-IS form on PE 0", "",
+                    "no TLBI after the change"));
+
     static final Map<String, String> INFO = Map.of(
+            RunInfo.STALE_TRANSLATIONS, "1",
+            RunInfo.STALE_TRANSLATIONS_BEYOND_CAP, "0",
             RunInfo.TOOL_VERSION, "0.1.0",
             RunInfo.INPUT, "quick",
             RunInfo.EVENTS_PROCESSED, "105",
@@ -77,6 +86,7 @@ final class HandMadeRun {
             MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, WALKS);
             MetricTableWriter.writeAll(dir, MetricTables.FAULT_EVENTS, FAULT_EVENTS);
             MetricTableWriter.writeAll(dir, MetricTables.IRQ_EVENTS, IRQ_EVENTS);
+            MetricTableWriter.writeAll(dir, MetricTables.STALE_TRANSLATIONS, STALE);
         }
     }
 }
