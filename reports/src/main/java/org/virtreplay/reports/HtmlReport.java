@@ -28,6 +28,7 @@ public final class HtmlReport {
             new TlbSection(),
             new WalksSection(),
             new FaultsSection(),
+            new StaleSection(),
             new IrqLatencySection(),
             new WorstVcpusSection(),
             new TimelineSection(),

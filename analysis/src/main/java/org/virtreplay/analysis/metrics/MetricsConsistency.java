@@ -58,6 +58,50 @@ public final class MetricsConsistency {
             p.addAll(ValidationConsistency.check(out.readAll(MetricTables.VALIDATION),
                     out.readAll(MetricTables.EXIT_STATS), faults, irq));
         }
+        if (out.has(MetricTables.STALE_TRANSLATIONS)) {
+            p.addAll(checkStale(tlb, out.readAll(MetricTables.STALE_TRANSLATIONS), out.runInfo()));
+        }
+        return p;
+    }
+
+    /**
+     * stale_translations against tlb_stats and run_info (docs/metrics.md rule 6): per VM &times;
+     * vCPU, rows &le; &Sigma; stale_hits; rows + replay.stale_translations_beyond_cap =
+     * replay.stale_translations; &Sigma; stale_hits &gt; 0 exactly when replay.stale_translations &gt; 0.
+     */
+    public static List<String> checkStale(List<TlbStatsRow> tlb, List<StaleTranslationRow> rows,
+            Map<String, String> info) {
+        List<String> p = new ArrayList<>();
+        Map<String, long[]> byVcpu = new TreeMap<>(); // "vm.vcpu" -> {rows, stale_hits}
+        long staleHits = 0;
+        for (TlbStatsRow r : tlb) {
+            byVcpu.computeIfAbsent(r.vm() + "." + r.vcpu(), k -> new long[2])[1] += r.staleHits();
+            staleHits += r.staleHits();
+        }
+        for (StaleTranslationRow r : rows) {
+            byVcpu.computeIfAbsent(r.vm() + "." + r.vcpu(), k -> new long[2])[0]++;
+        }
+        byVcpu.forEach((k, v) -> {
+            if (v[0] > v[1]) {
+                p.add("stale_translations vm.vcpu=" + k + ": " + v[0] + " rows > tlb_stats stale_hits " + v[1]);
+            }
+        });
+        String total = info.get(RunInfo.STALE_TRANSLATIONS);
+        String beyond = info.get(RunInfo.STALE_TRANSLATIONS_BEYOND_CAP);
+        if (total == null || beyond == null) {
+            p.add("stale_translations is present but run_info lacks " + RunInfo.STALE_TRANSLATIONS + " or "
+                    + RunInfo.STALE_TRANSLATIONS_BEYOND_CAP);
+            return p;
+        }
+        long t = Long.parseLong(total);
+        long b = Long.parseLong(beyond);
+        if (rows.size() + b != t) {
+            p.add("stale_translations: " + rows.size() + " rows + " + b + " beyond the cap != run_info "
+                    + RunInfo.STALE_TRANSLATIONS + " " + t);
+        }
+        if ((staleHits > 0) != (t > 0)) {
+            p.add("tlb_stats stale_hits total " + staleHits + " but run_info " + RunInfo.STALE_TRANSLATIONS + " " + t);
+        }
         return p;
     }
 

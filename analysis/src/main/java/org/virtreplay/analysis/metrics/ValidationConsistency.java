@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Consistency rule 7 of docs/metrics.md: the {@code validation} table's errors follow from its
+ * Consistency rule 8 of docs/metrics.md: the {@code validation} table's errors follow from its
  * observed and modelled values, and its modelled values are the ones the other tables hold
  * ({@code exit_stats}, {@code stage2_faults}, {@code irq_latency}).
  */

@@ -19,6 +19,7 @@ import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.replay.Replayer;
 import org.virtreplay.engine.replay.Stage2Port;
 import org.virtreplay.engine.stats.LogLinearHistogram;
+import org.virtreplay.engine.tlb.MappingChangeLog;
 import org.virtreplay.ingest.trace.DaifRecord;
 import org.virtreplay.ingest.trace.IrqRecord;
 import org.virtreplay.ingest.trace.MapRecord;
@@ -309,12 +310,17 @@ final class EventMerge {
         /** Gives table {@code k}'s head to the model (once per VM instance), then reads its next record. */
         void apply(int k, Replayer rp, Instances inst, ReplayErrors errors) throws IOException {
             try {
+                // The row a mapping change or a TLBI came from, for the stale-translation detector.
+                int src = k == K_MAP ? MappingChangeLog.SRC_MAP_ROW : k == K_PTE ? MappingChangeLog.SRC_PTE_ROW
+                        : k == K_TLBI ? MappingChangeLog.SRC_TLBI_ROW : 0;
+                rp.setEventSource(src == 0 ? -1 : MappingChangeLog.source(src, readers[k].position()));
                 for (int id : inst.of(vmOf(head[k]))) {
                     dispatch(rp, k, head[k], id, inst.isReplicated());
                 }
                 if (k == K_IRQ && observer != null) {
                     observer.irqApplied((IrqRecord) head[k]);
                 }
+                rp.setEventSource(-1);
             } catch (BadInputException e) {
                 // Name the record the model refused.
                 throw errors.at(e, KINDS[k], readers[k].position(), vmOf(head[k]));

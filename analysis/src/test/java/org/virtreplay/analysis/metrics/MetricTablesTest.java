@@ -50,6 +50,8 @@ class MetricTablesTest {
             for (Column c : t.columns()) {
                 boolean expect = t == MetricTables.TIMELINE
                         && (c.name().equals("tlb_hit_rate") || c.name().equals("irq_p99_ns"))
+                        || t == MetricTables.STALE_TRANSLATIONS
+                        && (c.name().equals("change_ns") || c.name().equals("new_pa"))
                         || t == MetricTables.VALIDATION && List.of("modelled", "abs_error", "rel_error")
                                 .contains(c.name());
                 assertEquals(expect, c.nullable(), t + "." + c.name());

@@ -20,6 +20,30 @@ class MetricsConsistencyTest {
     }
 
     @Test
+    void staleTranslationRowsMustAgreeWithStaleHitsAndRunInfo() {
+        java.util.Map<String, String> info = HandMadeRun.INFO;
+        assertEquals(List.of(), MetricsConsistency.checkStale(HandMadeRun.TLB, HandMadeRun.STALE, info));
+        // a second row for vm 1 vcpu 0, whose tlb_stats rows hold one stale hit; run_info says 2
+        List<StaleTranslationRow> two = new ArrayList<>(HandMadeRun.STALE);
+        two.add(HandMadeRun.STALE.get(0));
+        java.util.Map<String, String> info2 = new java.util.HashMap<>(info);
+        info2.put(RunInfo.STALE_TRANSLATIONS, "2");
+        assertEquals(List.of("stale_translations vm.vcpu=1.0: 2 rows > tlb_stats stale_hits 1"),
+                MetricsConsistency.checkStale(HandMadeRun.TLB, two, info2));
+        // one row, but run_info counts 3 entries of which 1 beyond the cap: 1 + 1 != 3
+        java.util.Map<String, String> info3 = new java.util.HashMap<>(info);
+        info3.put(RunInfo.STALE_TRANSLATIONS, "3");
+        info3.put(RunInfo.STALE_TRANSLATIONS_BEYOND_CAP, "1");
+        assertEquals(List.of("stale_translations: 1 rows + 1 beyond the cap != run_info replay.stale_translations 3"),
+                MetricsConsistency.checkStale(HandMadeRun.TLB, HandMadeRun.STALE, info3));
+        // stale hits but no stale entry (and so no row)
+        java.util.Map<String, String> info4 = new java.util.HashMap<>(info);
+        info4.put(RunInfo.STALE_TRANSLATIONS, "0");
+        assertEquals(List.of("tlb_stats stale_hits total 1 but run_info replay.stale_translations 0"),
+                MetricsConsistency.checkStale(HandMadeRun.TLB, List.of(), info4));
+    }
+
+    @Test
     void hitsPlusMissesMustBeLookups() {
         List<TlbStatsRow> tlb = new ArrayList<>(HandMadeRun.TLB);
         // 90 + 11 = 101 != 100

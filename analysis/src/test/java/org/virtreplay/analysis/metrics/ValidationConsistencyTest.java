@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Consistency rule 7 (docs/metrics.md) on hand-made rows. */
+/** Consistency rule 8 (docs/metrics.md) on hand-made rows. */
 class ValidationConsistencyTest {
     // vm 0 vcpu 0: 3 DABT_LOW exits of 100 ns each and 1 unfinished; 4 stage-2 aborts; spi p50 900, p99 990
     static final List<ExitStatsRow> EXITS = List.of(new ExitStatsRow(0, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 3,
