@@ -180,7 +180,8 @@ public final class KvmStatCommand implements Callable<Integer> {
         }
         Path abs = metrics.toAbsolutePath().normalize();
         Path runDir = abs.getParent();
-        if (runDir != null && Files.isDirectory(runDir.resolve("trace"))
+        // run's layout only (OUT/metrics beside OUT/trace): a replay --out DIR's neighbour named trace is not its input
+        if (runDir != null && abs.getFileName().toString().equals("metrics")
                 && Files.isRegularFile(runDir.resolve("trace").resolve("manifest.csv"))) {
             return runDir.resolve("trace");
         }
