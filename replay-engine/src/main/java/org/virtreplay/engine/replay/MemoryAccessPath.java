@@ -1,0 +1,196 @@
+package org.virtreplay.engine.replay;
+
+import org.virtreplay.engine.hyp.Hypervisor;
+import org.virtreplay.engine.mmu.AccessType;
+import org.virtreplay.engine.mmu.TranslationResult;
+import org.virtreplay.engine.tlb.TranslationUnit;
+
+/**
+ * The per-access path: places a guest memory access on the PE its vCPU is loaded on, splits it at
+ * the stage-1 granule, looks each page up in that PE's TLBs (walking on a miss), hands stage-2
+ * faults to the hypervisor model and retries, and records the per-size and per-walk counters. It
+ * is a unit of its own because it is the hot loop of every replay (the place to change how an
+ * access is looked up, e.g. a same-page fast path), and must stay allocation-free and monomorphic:
+ * it is created once the replay's sizes are known, keeps final references to the shared arrays,
+ * and calls only final classes besides the {@link Stage2Port} it was given.
+ */
+final class MemoryAccessPath {
+
+    private static final int NC = Replayer.NC;
+    private static final int SIZES = Replayer.SIZES;
+    private static final int NS = Replayer.NS;
+    private static final int WALK_LEN_MAX = Replayer.WALK_LEN_MAX;
+
+    private final ReplayHost host;
+    private final TranslationUnit[] pes;
+    private final Stage2Port s2;
+    private final Hypervisor hyp;
+    private final Stage2FaultLog s2Faults;
+    private final TranslationResult scratch = new TranslationResult();
+    private final int[] vmIndexOf, vcpuBase, lastPe, pageShift, loaded;
+    private final long[][] acc;
+
+    private final long[][] levelReads;
+    private final long[][] bySize;
+    private final long[][] walkLen;
+    // Per-VM running totals, read by the job at window boundaries (timeline).
+    private final long[] vmLookups, vmMisses;
+
+    /** After {@link ReplayHost#layout}: takes the host's per-vCPU arrays as they are from now on. */
+    MemoryAccessPath(ReplayHost host, Hypervisor hyp, Stage2FaultLog s2Faults) {
+        this.host = host;
+        this.pes = host.pes;
+        this.s2 = host.s2;
+        this.hyp = hyp;
+        this.s2Faults = s2Faults;
+        this.vmIndexOf = host.vmIndexOf;
+        this.vcpuBase = host.vcpuBase;
+        this.lastPe = host.lastPe;
+        this.pageShift = host.pageShift;
+        this.loaded = host.loaded;
+        this.acc = host.acc;
+        int flat = host.totalVcpus;
+        levelReads = new long[pes.length][flat * SIZES * 16];
+        bySize = new long[pes.length][flat * SIZES * NS];
+        walkLen = new long[pes.length][flat * (WALK_LEN_MAX + 1)];
+        vmLookups = new long[host.vmIds.length];
+        vmMisses = new long[host.vmIds.length];
+    }
+
+    /** See {@link Replayer#onMem}; the caller has counted the event. */
+    void onMem(long ts, int vm, int vcpu, int el, int access, long va, int size) {
+        final int d = vmIndexOf[vm];
+        final int f = vcpuBase[d] + vcpu;
+        // The PE the vCPU is loaded on (in the guest, or in EL2 handling an exit the model placed
+        // at this time): its TLBs translate the access.
+        int p = hyp.loadedPe(ts, vm, vcpu);
+        if (p < 0) {
+            p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
+            acc[p][f * NC + Replayer.C_NOT_RUNNING]++;
+        }
+        if (loaded[p] != f) {
+            host.load(p, f, d);
+        }
+        lastPe[f] = p;
+        final TranslationUnit tu = pes[p];
+        final int kind = access == Replayer.FETCH ? 3 : access == Replayer.READ_WRITE ? 2 : access; // TranslationUnit's codes
+        acc[p][f * NC + Replayer.C_ACCESSES]++;
+        // An access that crosses a stage-1 granule boundary is one lookup per page, in the order of
+        // its bytes. Byte i is at va + i modulo 2^64, so an access crossing 2^64 continues at VA 0
+        // (docs/fidelity.md, "Access split"): page numbers are counted modulo 2^(64 - shift).
+        final int shift = pageShift[f];
+        long more = (((va + Math.max(size, 1) - 1) >>> shift) - (va >>> shift)) & (-1L >>> shift);
+        long a = va;
+        while (true) {
+            translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
+            if (more-- == 0) {
+                break;
+            }
+            a = ((a >>> shift) + 1) << shift;
+        }
+    }
+
+    private void translateOne(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
+            long va) {
+        acc[p][f * NC + Replayer.C_PAGE_LOOKUPS]++;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long walksBefore = tu.walksI + tu.walksD;
+            long hitFaultsBefore = tu.permissionFaultsOnHit;
+            // The re-executed access after a handled stage-2 fault looks the TLBs up again (and
+            // walks again), and the PE's counters in tlb_stats count that: the timeline must too
+            // (docs/metrics.md consistency rule 5), so count every attempt.
+            vmLookups[d]++;
+            boolean ok = tu.access(va, kind, el);
+            final boolean walked = tu.walksI + tu.walksD != walksBefore;
+            final int sizeLog = walked && !ok ? 0 : tu.lastSizeLog;
+            recordBySize(p, f, kind == 3, tu.l2 != null, walked ? (ok ? 3 : 0) : tu.lastLevel, sizeLog);
+            if (walked) {
+                vmMisses[d]++;
+                recordWalk(p, f, kind == 3, tu.lastResult(), sizeLog);
+            }
+            if (ok) {
+                return;
+            }
+            TranslationResult r;
+            if (tu.permissionFaultsOnHit != hitFaultsBefore) {
+                // Denied by a cached entry: classify with a walk that fills nothing.
+                r = scratch;
+                tu.mmu.translate(tu.regs(), va, el, kind == 0 ? AccessType.READ : kind == 3 ? AccessType.FETCH
+                        : AccessType.WRITE, false, r);
+            } else {
+                r = tu.lastResult();
+            }
+            if (r.ok || r.faultStage != 2) {
+                acc[p][f * NC + Replayer.C_S1_FAULTS]++;
+                return; // the guest's own fault: counted, nothing to replay
+            }
+            int cause = s2.handleFault(ts, vm, vcpu, r);
+            if (cause < 0) {
+                return;
+            }
+            s2Faults.record(ts, p, vm, vcpu, d, f, r, cause, va);
+            if (!Stage2Port.retry(cause)) {
+                return; // MMIO emulated by the host, or a fault the host cannot fix
+            }
+        }
+    }
+
+    /**
+     * Per-level descriptor reads and the walk-length distribution. The reads are those of the
+     * architectural walk (what a walker reads with no walk cache); docs/metrics.md says so.
+     */
+    private void recordWalk(int p, int f, boolean fetch, TranslationResult r, int sizeLog) {
+        long[] lv = levelReads[p];
+        int base = (f * SIZES + sizeLog) * 16 + (fetch ? 8 : 0);
+        int[] by = r.readsBy;
+        for (int l = 0; l < 4; l++) {
+            lv[base + l] += by[l + 1];          // stage 1, levels 0..3
+            lv[base + 4 + l] += by[5 + l + 1];  // stage 2, levels 0..3
+        }
+        int n = Math.min(r.reads, WALK_LEN_MAX);
+        walkLen[p][f * (WALK_LEN_MAX + 1) + n]++;
+    }
+
+    /**
+     * Lookups by the size of the entry involved: the entry that hit, or for a miss the translation
+     * the walk found (size index 0 when it faulted). {@code outcome}: 1 L1 hit, 2 L2 hit, 3 walk, 0
+     * faulting walk.
+     */
+    private void recordBySize(int p, int f, boolean fetch, boolean hasL2, int outcome, int sizeLog) {
+        long[] a = bySize[p];
+        int base = (f * SIZES + sizeLog) * NS;
+        a[base + (fetch ? Replayer.S_L1I_LOOKUPS : Replayer.S_L1D_LOOKUPS)]++;
+        if (outcome == 1) {
+            a[base + (fetch ? Replayer.S_L1I_HITS : Replayer.S_L1D_HITS)]++;
+            return;
+        }
+        if (hasL2) {
+            a[base + (fetch ? Replayer.S_L2I_LOOKUPS : Replayer.S_L2D_LOOKUPS)]++;
+            if (outcome == 2) {
+                a[base + (fetch ? Replayer.S_L2I_HITS : Replayer.S_L2D_HITS)]++;
+                return;
+            }
+        }
+        a[base + (fetch ? Replayer.S_WALKS_I : Replayer.S_WALKS_D)]++;
+    }
+
+    long walkLengthCount(int p, int dense, int vcpu, int reads) {
+        return walkLen[p][(vcpuBase[dense] + vcpu) * (WALK_LEN_MAX + 1) + reads];
+    }
+
+    long levelReads(int p, int dense, int vcpu, int sizeLog, boolean fetch, int stage, int level) {
+        return levelReads[p][((vcpuBase[dense] + vcpu) * SIZES + sizeLog) * 16 + (fetch ? 8 : 0) + (stage - 1) * 4 + level];
+    }
+
+    long sizeCounter(int p, int dense, int vcpu, int sizeLog, int c) {
+        return bySize[p][((vcpuBase[dense] + vcpu) * SIZES + sizeLog) * NS + c];
+    }
+
+    long vmLookups(int dense) {
+        return vmLookups[dense];
+    }
+
+    long vmMisses(int dense) {
+        return vmMisses[dense];
+    }
+}
