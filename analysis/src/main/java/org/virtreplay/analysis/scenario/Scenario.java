@@ -168,8 +168,7 @@ public final class Scenario {
             String value = line.substring(eq + 1).strip();
             Key k = BY_NAME.get(key);
             if (k == null) {
-                problems.add(source + ":" + lineNo + ": unknown key " + UserText.quote(key) + "; known keys: "
-                        + String.join(", ", BY_NAME.keySet()));
+                problems.add(source + ":" + lineNo + ": " + unknownKey(key, List.of()));
                 continue;
             }
             Integer prev = seenAt.put(key, lineNo);
@@ -247,6 +246,65 @@ public final class Scenario {
             }
         }
         return file != null ? file + ":" + lines : other != null ? other : "scenario";
+    }
+
+    /**
+     * The message for an unknown key: the nearest known key when one is close, and the known keys
+     * with the cost model's collapsed into {@code cost.*}, so that the line stays short.
+     *
+     * @param extra further keys the caller accepts (a sweep's {@code vms}, {@code overcommit})
+     */
+    public static String unknownKey(String key, List<String> extra) {
+        List<String> all = new java.util.ArrayList<>(extra);
+        all.addAll(BY_NAME.keySet());
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : all) {
+            int d = editDistance(key, k);
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        List<String> shown = new java.util.ArrayList<>(extra);
+        boolean costs = false;
+        for (String k : BY_NAME.keySet()) {
+            if (k.startsWith("cost.")) {
+                if (!costs) {
+                    shown.add("cost.* (docs/costs.md)");
+                    costs = true;
+                }
+            } else {
+                shown.add(k);
+            }
+        }
+        if (best != null && bestD <= Math.max(2, key.length() / 4)) {
+            return "unknown key " + UserText.quote(key) + "; did you mean " + UserText.quote(best)
+                    + "? (docs/scenario.md lists every key)";
+        }
+        return "unknown key " + UserText.quote(key) + "; known keys: " + String.join(", ", shown);
+    }
+
+    private static int editDistance(String a, String b) {
+        if (a.length() > 100) {
+            return Integer.MAX_VALUE;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** Finds a key by its file name, or null. */

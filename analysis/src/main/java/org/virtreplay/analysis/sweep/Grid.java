@@ -280,11 +280,7 @@ public final class Grid {
         if (key.equals(VMS) || key.equals(OVERCOMMIT) || Scenario.key(key) != null) {
             return null;
         }
-        List<String> known = new ArrayList<>(List.of(VMS, OVERCOMMIT));
-        for (Scenario.Key k : Scenario.Key.values()) {
-            known.add(k.keyName());
-        }
-        return "unknown key " + UserText.quote(key) + "; known keys: " + String.join(", ", known);
+        return Scenario.unknownKey(key, List.of(VMS, OVERCOMMIT));
     }
 
     /** The canonical form of a value, or NUL followed by the problem. */

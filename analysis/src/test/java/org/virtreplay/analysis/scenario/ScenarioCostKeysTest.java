@@ -27,4 +27,15 @@ class ScenarioCostKeysTest {
         assertEquals(5, c.s2FaultCycles());
         assertEquals(3000, c.entryCycles());
     }
+
+    @Test
+    void anUnknownKeyNamesTheNearestAndCollapsesTheCostKeys() {
+        String m = Scenario.unknownKey("tlb.l3.entries", java.util.List.of());
+        assertEquals(true, m.startsWith("unknown key 'tlb.l3.entries'; did you mean 'tlb.l1i.entries'?")
+                || m.startsWith("unknown key 'tlb.l3.entries'; did you mean 'tlb.l2.entries'?"), m);
+        String far = Scenario.unknownKey("bogus", java.util.List.of());
+        assertEquals(false, far.contains("did you mean"), far);
+        assertEquals(true, far.contains(", cost.* (docs/costs.md), seed"), far);
+        assertEquals(false, far.contains("cost.exit_cycles"), far);
+    }
 }
