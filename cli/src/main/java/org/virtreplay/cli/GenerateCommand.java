@@ -74,10 +74,10 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean quiet;
 
     // --- size of the run
-    @Option(names = "--accesses", defaultValue = "1000000", description = "stop after this many mem rows (0 = no limit; default ${DEFAULT-VALUE})")
+    @Option(names = "--accesses", defaultValue = "0", description = "stop after this many mem rows (0 = no limit; default ${DEFAULT-VALUE})")
     long accesses;
 
-    @Option(names = "--duration-ms", defaultValue = "0", description = "stop at this simulated time (0 = no limit; default ${DEFAULT-VALUE})")
+    @Option(names = "--duration-ms", defaultValue = "1000", description = "stop at this simulated time (0 = no limit; default ${DEFAULT-VALUE})")
     double durationMs;
 
     // --- host and VMs
@@ -134,7 +134,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--zipf-s", defaultValue = "1.0", description = "Zipf exponent (default ${DEFAULT-VALUE})")
     double zipfS;
 
-    @Option(names = "--access-gap-ns", defaultValue = "10", description = "mean time between accesses of a running vCPU (default ${DEFAULT-VALUE})")
+    @Option(names = "--access-gap-ns", defaultValue = "4000", description = "mean time between accesses of a running vCPU (default ${DEFAULT-VALUE})")
     double accessGapNs;
 
     @Option(names = "--ifetch", defaultValue = "0.3", description = "fraction of accesses that are user instruction fetches (default ${DEFAULT-VALUE})")
@@ -178,16 +178,16 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--busy-us", defaultValue = "2000", description = "mean running time before a vCPU idles in WFI until an interrupt; 0 = never idles (default ${DEFAULT-VALUE})")
     double busyUs;
 
-    @Option(names = "--timer-hz", defaultValue = "250", description = "virtual timer (PPI 27) rate per vCPU (default ${DEFAULT-VALUE})")
+    @Option(names = "--timer-hz", defaultValue = "250", description = "virtual timer (PPI 27) rate per vCPU, Hz of simulated time: the guest's HZ (default ${DEFAULT-VALUE}, Linux's default CONFIG_HZ)")
     double timerHz;
 
-    @Option(names = "--spi-hz", defaultValue = "200", description = "device SPI rate per VM (default ${DEFAULT-VALUE})")
+    @Option(names = "--spi-hz", defaultValue = "1000", description = "device SPI rate per VM, Hz of simulated time (default ${DEFAULT-VALUE}: 1 per ms)")
     double spiHz;
 
     @Option(names = "--spis", defaultValue = "4", description = "distinct device SPIs per VM, INTIDs from 32 (default ${DEFAULT-VALUE})")
     int spis;
 
-    @Option(names = "--ipi-hz", defaultValue = "100", description = "IPI (SGI) rate per running vCPU (default ${DEFAULT-VALUE})")
+    @Option(names = "--ipi-hz", defaultValue = "500", description = "IPI (SGI) rate per running vCPU, Hz of simulated time (default ${DEFAULT-VALUE})")
     double ipiHz;
 
     @Option(names = "--lpi-hz", defaultValue = "0", description = "ITS LPI rate per VM, INTIDs from 8192 (default ${DEFAULT-VALUE})")

@@ -48,13 +48,18 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace DIR if it exists.")
     boolean force;
 
+    @CommandLine.Mixin
+    SummaryOptions summary;
+
     @Override
     public Integer call() throws IOException {
+        summary.check(spec);
         ReplayJob.Result r = ReplayJob.run(options(spec, trace, out, host, events, force), Stage2Ports.kvm());
-        PrintWriter pw = spec.commandLine().getOut();
+        PrintWriter pw = spec.commandLine().getErr(); // stdout carries the summary only
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, r.out());
         pw.flush();
+        summary.print(spec, r.out());
         return VirtReplay.EXIT_OK;
     }
 

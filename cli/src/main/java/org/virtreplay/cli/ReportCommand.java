@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
+import org.virtreplay.reports.sweep.SweepStudy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,7 +32,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR",
             description = "output directory of 'virtreplay replay' or 'virtreplay run' (holds run_info.parquet, "
-                    + "tlb_stats.parquet, ...)")
+                    + "tlb_stats.parquet, ...), or of 'virtreplay sweep' (its study is rebuilt: sweep.html and "
+                    + "sweep_results.csv in DIR/report)")
     Path dir;
 
     @Option(names = "--format", paramLabel = "csv|html|both", defaultValue = "both",
@@ -44,11 +46,15 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--force", description = "replace the report directory, whole, if it exists")
     boolean force;
 
+    @CommandLine.Mixin
+    SummaryOptions summary;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        summary.check(spec);
         ReportFormat f;
         try {
             f = ReportFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
@@ -57,8 +63,17 @@ public final class ReportCommand implements Callable<Integer> {
                     "option '--format': expected csv, html or both, got " + UserText.quote(format));
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
+        if (SweepStudy.isSweep(dir)) {
+            // a sweep's directory: its study (sweep.html) and sweep_results.csv, rebuilt from its tables
+            PrintWriter o = spec.commandLine().getOut();
+            for (Path p : SweepStudy.write(dir, out, force, VirtReplay.version())) {
+                o.println((p.getFileName().toString().endsWith(".csv") ? "CSV: " : "study: ") + p);
+            }
+            o.flush();
+            return VirtReplay.EXIT_OK;
+        }
         Reports.Result r = Reports.write(dir, out, f, force);
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = spec.commandLine().getErr(); // stdout carries the summary only
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = r.consistencyProblems();
         for (int i = 0; i < Math.min(20, problems.size()); i++) {
@@ -75,6 +90,7 @@ public final class ReportCommand implements Callable<Integer> {
         r.files().stream().filter(p -> p.getFileName().toString().equals(Reports.HTML_FILE))
                 .forEach(p -> o.println("report: " + p));
         o.flush();
+        summary.print(spec, dir);
         return VirtReplay.EXIT_OK;
     }
 }

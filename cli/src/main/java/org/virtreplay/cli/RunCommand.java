@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
         description = {
             "The main job: a trace with CSV tables is validated and ingested to DIR/trace (Parquet); the trace is "
                     + "replayed on the modelled host into the metric tables in DIR/metrics; the CSV tables and a "
-                    + "self-contained HTML report go to DIR/report. Prints where the report is.",
+                    + "self-contained HTML report go to DIR/report. Prints a per-VM summary on stdout (--summary) "
+                    + "and where the report is on stderr.",
             "DIR is written whole, under a temporary name beside it, and renamed at the end: a failed or killed "
                     + "run leaves no partial DIR. An existing DIR is replaced only with --force."
         },
@@ -68,6 +69,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace DIR, whole, if it exists.")
     boolean force;
 
+    @CommandLine.Mixin
+    SummaryOptions summary;
+
     @Override
     public Integer call() throws IOException {
         if (maxErrors < 1) {
@@ -82,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
                     "--format: expected csv, html or both, got " + UserText.quote(format));
         }
         // Check every option and the output before writing anything, so that a mistake costs nothing.
+        summary.check(spec);
         ReplayJob.Options opts = ReplayCommand.options(spec, trace, out.resolve("metrics"), host, events, false);
         AtomicOutput.check(out, force, trace);
         boolean ingested;
@@ -105,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
             AtomicOutput.phase("run:reported");
             o.commit();
         }
-        PrintWriter pw = spec.commandLine().getOut();
+        PrintWriter pw = spec.commandLine().getErr(); // stdout carries the summary only
         if (ingested) {
             pw.println("ingested: " + out.resolve("trace"));
         }
@@ -127,6 +132,7 @@ public final class RunCommand implements Callable<Integer> {
             pw.println("report: " + out.resolve("report") + " (CSV)");
         }
         pw.flush();
+        summary.print(spec, out.resolve("metrics"));
         return VirtReplay.EXIT_OK;
     }
 }

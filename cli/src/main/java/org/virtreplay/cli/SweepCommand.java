@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Requirement;
+import org.virtreplay.analysis.sweep.ScheduleNote;
 import org.virtreplay.analysis.sweep.SweepRunner;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.replay.Stage2Ports;
@@ -122,6 +123,14 @@ public final class SweepCommand implements Callable<Integer> {
                 version);
         SweepRunner.Result r = SweepRunner.run(o, Stage2Ports.kvm(),
                 (dir, rows, knees) -> SweepReport.write(dir, traceName, version, g, rows, knees));
+        // With --quiet too: a warning, not progress. Said once the sweep is done, beside its results, so
+        // that a failed sweep's stderr holds only its problems.
+        String scheduleNote = ScheduleNote.ofSetups(r.setups());
+        if (scheduleNote != null) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("virtreplay sweep: warning: " + scheduleNote);
+            err.flush();
+        }
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s with %d worker%s: %s%n", g.points().size(),
                 r.rows().size(), r.wallNs() / 1e9, r.workers(), r.workers() == 1 ? "" : "s", r.out());

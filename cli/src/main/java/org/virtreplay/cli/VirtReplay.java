@@ -32,6 +32,7 @@ import org.virtreplay.ingest.io.FileFailures;
             TranslateCommand.class,
             TlbCommand.class,
             ReportCommand.class,
+            CompareCommand.class,
             SweepCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -38,15 +38,20 @@ class GenerateCommandTest {
 
     /** The repository's sample-traces/quickstart, from the cli module's directory (Maven's cwd). */
     private static Path quickstart() {
-        Path p = Path.of("..", "sample-traces", "quickstart");
-        assertTrue(Files.isDirectory(p), "sample-traces/quickstart not found from " + Path.of("").toAbsolutePath());
+        return sample("quickstart");
+    }
+
+    /** The repository's sample-traces/NAME, from the cli module's directory (Maven's cwd). */
+    static Path sample(String name) {
+        Path p = Path.of("..", "sample-traces", name);
+        assertTrue(Files.isDirectory(p), "sample-traces/" + name + " not found from " + Path.of("").toAbsolutePath());
         return p;
     }
 
-    /** The regeneration command of SCENARIO.md, with --out pointed at {@code target}. */
-    private static String[] scenarioCommand(Path target) throws IOException {
+    /** The regeneration command of sample NAME's SCENARIO.md, with --out pointed at {@code target}. */
+    static String[] scenarioCommand(String name, Path target) throws IOException {
         String cmd = null;
-        for (String line : Files.readAllLines(quickstart().resolve("SCENARIO.md"))) {
+        for (String line : Files.readAllLines(sample(name).resolve("SCENARIO.md"))) {
             if (line.startsWith("bin/virtreplay generate ")) {
                 cmd = line;
             }
@@ -55,23 +60,27 @@ class GenerateCommandTest {
         String[] words = cmd.substring("bin/virtreplay ".length()).trim().split(" +");
         List<String> args = new ArrayList<>(List.of(words));
         int i = args.indexOf("--out");
-        assertEquals("sample-traces/quickstart", args.get(i + 1));
+        assertEquals("sample-traces/" + name, args.get(i + 1));
         args.set(i + 1, target.toString());
         return args.toArray(new String[0]);
     }
 
-    @Test
-    void quickstartRegeneratesIdentically() throws IOException {
-        Path regen = dir.resolve("quickstart");
-        assertEquals(0, exec(scenarioCommand(regen)), err);
-        List<String> mine = tableFiles(quickstart());
-        assertEquals(tableFiles(regen), mine);
+    /** Regenerates sample NAME into {@code target} and compares every table with the checked-in one. */
+    static void assertRegeneratesIdentically(String name, Path target) throws IOException {
+        IngestTestSupport.Result r = IngestTestSupport.run(scenarioCommand(name, target));
+        assertEquals(0, r.exit(), r.err());
+        List<String> mine = tableFiles(sample(name));
+        assertEquals(tableFiles(target), mine);
         assertEquals(10, mine.size(), mine.toString());
         for (String f : mine) {
-            byte[] want = content(quickstart().resolve(f));
-            byte[] got = content(regen.resolve(f));
-            assertArrayEquals(want, got, f + " differs from the checked-in sample");
+            assertArrayEquals(content(sample(name).resolve(f)), content(target.resolve(f)),
+                    f + " differs from the checked-in sample");
         }
+    }
+
+    @Test
+    void quickstartRegeneratesIdentically() throws IOException {
+        assertRegeneratesIdentically("quickstart", dir.resolve("quickstart"));
     }
 
     @Test
@@ -181,14 +190,14 @@ class GenerateCommandTest {
         assertTrue(Files.exists(o.resolve("mem.csv")));
     }
 
-    private static List<String> tableFiles(Path d) throws IOException {
+    static List<String> tableFiles(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".md")).sorted().toList();
         }
     }
 
     /** The bytes of a table, decompressed if it is .gz (compressed bytes depend on the zlib build). */
-    private static byte[] content(Path p) throws IOException {
+    static byte[] content(Path p) throws IOException {
         if (p.toString().endsWith(".gz")) {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
                 return in.readAllBytes();

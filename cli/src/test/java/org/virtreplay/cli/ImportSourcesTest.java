@@ -61,7 +61,7 @@ class ImportSourcesTest {
         Path m = tmp.resolve(out.getFileName() + "-metrics");
         IngestTestSupport.Result p = run("replay", out.toString(), "--out", m.toString());
         assertEquals(0, p.exit(), p.err());
-        assertTrue(p.out().contains(expectReplayed), p.out());
+        assertTrue(p.err().contains(expectReplayed), p.err()); // status on stderr, the summary on stdout
         return r;
     }
 
@@ -355,7 +355,7 @@ class ImportSourcesTest {
         IngestTestSupport.Result p = run("run", rec.toString(), "--out", m.toString());
         assertEquals(0, p.exit(), p.err());
         // 35 stage-2 map rows and the one SPE access are the replay's input; exits and spe_samples are not
-        assertTrue(p.out().contains("replayed 36 events (1 memory accesses)"), p.out());
+        assertTrue(p.err().contains("replayed 36 events (1 memory accesses)"), p.err());
     }
 
     /**
@@ -440,7 +440,7 @@ class ImportSourcesTest {
             }
             IngestTestSupport.Result p = run("run", out.toString(), "--out", tmp.resolve("run-" + k).toString(), "-q");
             assertEquals(0, p.exit(), String.join(" ", src) + ": " + p.err());
-            assertTrue(p.out().startsWith(String.format("replayed %,d events", events)), summary + " / " + p.out());
+            assertTrue(p.err().contains(String.format("replayed %,d events", events)), summary + " / " + p.err());
             assertTrue(Files.isRegularFile(tmp.resolve("run-" + k).resolve("report/report.html")));
             k++;
         }

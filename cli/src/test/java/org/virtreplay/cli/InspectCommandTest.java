@@ -110,7 +110,7 @@ class InspectCommandTest {
         assertEquals(List.of("metrics", "report", "trace"), names(out));
         assertEquals(List.of("manifest.csv", "mem.parquet", "memslots.parquet", "vms.parquet"), names(out.resolve("trace")));
         assertTrue(Files.exists(out.resolve("metrics").resolve("tlb_stats.parquet")));
-        assertTrue(r.out().contains("report: " + out.resolve("report").resolve("report.html")), r.out());
+        assertTrue(r.err().contains("report: " + out.resolve("report").resolve("report.html")), r.err());
         // a second run replaces its output only with --force
         assertEquals(2, run("run", in.toString(), "--out", out.toString()).exit());
         IngestTestSupport.Result again = run("run", in.toString(), "--out", out.toString(), "--force");

@@ -2,6 +2,7 @@ package org.virtreplay.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -40,6 +41,7 @@ class RunAcceptanceTest {
 
     static Path run1;
     static Path run2;
+    static String runStdout;
 
     static final List<String> TABLES = List.of("run_info", "tlb_stats", "walk_lengths", "stage2_faults",
             "fault_events", "irq_latency", "irq_events", "timeline");
@@ -64,12 +66,16 @@ class RunAcceptanceTest {
         run2 = tmp.resolve("b");
         String[] res = exec("run", quickstart().toString(), "--out", run1.toString(), "-q");
         assertEquals("0", res[0], res[1] + res[2]);
-        // run prints consistency problems as warnings on stderr: there must be none.
-        assertEquals("", res[2]);
-        assertTrue(res[1].contains("report: " + run1.resolve("report/report.html")), res[1]);
+        // run prints consistency problems as warnings on stderr: there must be none. Status lines
+        // (where the output went) are on stderr too; stdout carries the summary only.
+        assertFalse(res[2].contains("warning"), res[2]);
+        assertTrue(res[2].contains("report: " + run1.resolve("report/report.html")), res[2]);
+        assertTrue(res[1].startsWith("summary: "), res[1]);
+        runStdout = res[1];
         // A second full run of the same trace with the same options, into another directory.
         res = exec("run", quickstart().toString(), "--out", run2.toString(), "-q");
         assertEquals("0", res[0], res[1] + res[2]);
+        assertEquals(runStdout, res[1], "the summary is deterministic");
     }
 
     static List<Group> read(Path file) throws IOException {
@@ -85,6 +91,52 @@ class RunAcceptanceTest {
 
     static List<Group> table(String name) throws IOException {
         return read(run1.resolve("metrics").resolve(name + ".parquet"));
+    }
+
+    /**
+     * Issue 17 item 1: {@code report} on the run's tables prints what {@code run} printed, and the
+     * summary's figures are the tables' sums per VM, computed here from the raw Parquet groups.
+     */
+    @Test
+    void reportPrintsTheRunsSummaryWhoseFiguresAreTheTablesSums() throws IOException {
+        String[] rep = exec("report", run1.resolve("metrics").toString(), "--out-dir", tmp.resolve("rep").toString());
+        assertEquals("0", rep[0], rep[2]);
+        assertEquals(runStdout, rep[1]);
+        Map<Integer, long[]> vm = new TreeMap<>(); // translations, walks, faults, interrupts
+        for (Group g : table("tlb_stats")) {
+            long[] a = vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[4]);
+            if (g.getInteger("tlb_level", 0) == 1) {
+                a[0] += g.getLong("lookups", 0);
+            }
+            a[1] += g.getLong("walks", 0);
+        }
+        for (Group g : table("stage2_faults")) {
+            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[4])[2] += g.getLong("count", 0);
+        }
+        for (Group g : table("irq_latency")) {
+            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[4])[3] += g.getLong("count", 0);
+        }
+        assertFalse(vm.isEmpty());
+        List<String> lines = runStdout.lines().toList();
+        for (var e : vm.entrySet()) {
+            long[] a = e.getValue();
+            int at = -1;
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).startsWith("vm " + e.getKey() + " ")) {
+                    at = i;
+                }
+            }
+            assertTrue(at >= 0, "vm " + e.getKey() + " in " + runStdout);
+            String head = lines.get(at);
+            assertTrue(head.contains(String.format(java.util.Locale.ROOT, ": %,d translations", a[0])), head);
+            double hitRate = 100.0 * (1 - a[1] / (double) a[0]);
+            assertTrue(head.contains(String.format(java.util.Locale.ROOT, "TLB hit rate %.2f %%", hitRate)), head);
+            assertTrue(head.contains(String.format(java.util.Locale.ROOT, ", %,d walks", a[1])), head);
+            assertTrue(lines.get(at + 1).startsWith(String.format(java.util.Locale.ROOT, "  stage-2 faults %,d", a[2])),
+                    lines.get(at + 1));
+            assertTrue(lines.get(at + 2).startsWith(String.format(java.util.Locale.ROOT, "  interrupts n=%,d,", a[3])),
+                    lines.get(at + 2));
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.virtreplay.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,6 +56,63 @@ class SweepCommandTest {
         assertFalse(html.contains("<script") || html.contains("http://") && !html.contains("http://www.w3.org"),
                 "self-contained: no script, no external resource");
         assertTrue(Files.isDirectory(out.resolve("points/003")));
+    }
+
+    @Test
+    void theSweepSaysWhatEachPointRanWritesCsvAndReportRebuildsTheStudy() throws IOException {
+        Path grid = tmp.resolve("grid-sched.txt");
+        Files.writeString(grid, "vms = 1, 2\n");
+        Path out = tmp.resolve("sched");
+        IngestTestSupport.Result r = IngestTestSupport.run("sweep", trace.toString(), "--grid", grid.toString(), "--out",
+                out.toString(), "--set", "sched.quantum_us=500", "--require", "irq_p99_us<=100000", "--quiet");
+        assertEquals(0, r.exit(), r.err());
+        // both points change the host (vms), the defaults ask for the recorded schedule: replaced, said once
+        assertEquals(List.of("virtreplay sweep: warning: all 2 points (vms=1; vms=2) change the host's VMs or PEs, "
+                + "which the trace's recorded schedule (sched.policy=trace) cannot place: they ran the modelled fair "
+                + "scheduler (500 µs quantum) instead. Set sched.policy (fair or pinned) in the grid or with --set to "
+                + "choose the scheduler."), r.errLines());
+        String html = Files.readString(out.resolve("sweep.html"));
+        assertTrue(html.contains("id=\"schedule-warning\""));
+        assertEquals(2, html.split("<td>fair <span class=\"bad\">\\(replaced trace\\)</span></td><td class=\"n\">500</td>",
+                -1).length - 1, "the configuration table: both points ran fair with a 500 µs quantum");
+
+        // sweep_results.csv beside the Parquet: the columns of docs/sweep.md, one line per point x VM
+        List<String> csv = Files.readAllLines(out.resolve("sweep_results.csv"));
+        assertEquals("point,params,vm,vm_name,vms,vcpus,pes,overcommit,core,tlb_l1i_entries,tlb_l1d_entries,"
+                + "tlb_l2_entries,tlb_replacement,gic_list_registers,gic_v4,sched_policy,sched_quantum_us,"
+                + "sched_replaced,s2_backing,seed,translations,tlb_misses,tlb_hit_rate,tlb_mpka,walk_reads,"
+                + "walk_reads_per_access,walk_reads_per_walk,s2_faults,s2_faults_translation,s2_faults_access_flag,"
+                + "s2_faults_permission,s2_faults_address_size,s2_faults_mmio,irq_count,irq_p50_us,irq_p99_us,"
+                + "irq_p999_us,irq_max_us", csv.get(0));
+        assertEquals(1 + 1 + 2, csv.size()); // header, point 0 (1 VM), point 1 (2 VMs)
+        // the tiny trace: 2 VMs of 2 vCPUs on 2 PEs; vms=2 puts 4 vCPUs on the trace's 2 PEs
+        assertTrue(csv.get(1).startsWith("0,vms=1,0,vm0,1,2,2,1.0,"), csv.get(1));
+        assertTrue(csv.get(3).startsWith("1,vms=2,1,vm1,2,4,2,2.0,"), csv.get(3));
+        assertTrue(csv.get(3).contains(",fair,500,true,"), csv.get(3));
+        String[] cells = csv.get(3).split(",", -1);
+        List<SweepResultRow> rows = MetricTableReader.readAll(out.resolve("sweep_results.parquet"),
+                SweepTables.SWEEP_RESULTS);
+        assertEquals(Long.toString(rows.get(2).translations()), cells[20], "the same rows as the Parquet");
+
+        // `report` on the sweep's directory rebuilds the study from the tables into DIR/report
+        IngestTestSupport.Result rep = IngestTestSupport.run("report", out.toString());
+        assertEquals(0, rep.exit(), rep.err());
+        assertTrue(rep.out().contains("study: " + out.resolve("report").resolve("sweep.html")), rep.out());
+        assertArrayEquals(Files.readAllBytes(out.resolve("sweep_results.csv")),
+                Files.readAllBytes(out.resolve("report/sweep_results.csv")));
+        String rebuilt = Files.readString(out.resolve("report/sweep.html"));
+        // the same page up to the grid (whose copy lists the points explicitly): answers, charts, points, configuration
+        assertEquals(html.substring(0, html.indexOf("<section id=\"grid\">")),
+                rebuilt.substring(0, rebuilt.indexOf("<section id=\"grid\">")));
+        // a second time needs --force, as for a replay's report
+        assertEquals(2, IngestTestSupport.run("report", out.toString()).exit());
+        assertEquals(0, IngestTestSupport.run("report", out.toString(), "--force").exit());
+
+        // a scheduler the user chose is no replacement: no warning
+        IngestTestSupport.Result pinned = IngestTestSupport.run("sweep", trace.toString(), "--grid", grid.toString(),
+                "--out", tmp.resolve("pinned").toString(), "--set", "sched.policy=pinned", "--quiet");
+        assertEquals(0, pinned.exit(), pinned.err());
+        assertEquals("", pinned.err());
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Knees;
 import org.virtreplay.analysis.sweep.PointSetup;
 import org.virtreplay.analysis.sweep.Requirement;
+import org.virtreplay.analysis.sweep.ScheduleNote;
 import org.virtreplay.analysis.sweep.SweepResultRow;
 import org.virtreplay.analysis.sweep.SweepRunner;
 import org.virtreplay.engine.BadInputException;
@@ -174,6 +175,10 @@ public final class SparkJob {
             }
             HadoopFiles.rename(tmp, outUri, conf);
             done = true;
+            String scheduleNote = ScheduleNote.ofSetups(setups);
+            if (scheduleNote != null) {
+                System.err.println("virtreplay spark: warning: " + scheduleNote);
+            }
             out.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s on Spark (%s): %s%n", setups.size(),
                     rows.size(), (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), outUri);
             out.println("study: " + HadoopFiles.child(outUri, SweepReport.FILE));

@@ -213,7 +213,7 @@ class SparkJobTest {
         assertEquals(1, lines.size(), r.err());
         assertTrue(lines.get(0).startsWith(NodeLocalFileSystem.SCHEME + ":" + out
                 + ": the tables of 2 of 2 points did not reach the output although their tasks wrote them"
-                + " (points/000/fault_events.parquet is missing); the driver and every executor must see the same"
+                + " (points/000/exit_stats.parquet is missing); the driver and every executor must see the same"
                 + " filesystem at that path"),
                 r.err());
         assertEquals("", r.out());

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.UserText;
 
 /**
  * Answers to requirements: for each combination of the other swept parameters, the capacity
@@ -25,6 +27,27 @@ import java.util.TreeMap;
  * curve rather than trust one number.
  */
 public final class Knees {
+    /** How {@link Result#table()} (and so {@code answers.txt}) begins: then the requirements, comma-separated. */
+    static final String REQUIREMENTS_LINE = "requirements (worst VM of each point): ";
+
+    /**
+     * The requirements an {@code answers.txt} (a {@link Result#table()}) was made with, read back from
+     * its first line, so that a sweep's study can be rebuilt from its directory.
+     */
+    public static List<Requirement> requirementsOf(String answers) {
+        int nl = answers.indexOf('\n');
+        String first = nl < 0 ? answers : answers.substring(0, nl);
+        if (!first.startsWith(REQUIREMENTS_LINE)) {
+            throw new BadInputException("answers.txt: line 1: expected '" + REQUIREMENTS_LINE.strip()
+                    + " …', got " + UserText.quote(first));
+        }
+        List<Requirement> l = new ArrayList<>();
+        for (String r : first.substring(REQUIREMENTS_LINE.length()).split(", ")) {
+            l.add(Requirement.parse(r));
+        }
+        return l;
+    }
+
     private Knees() {
     }
 
@@ -118,7 +141,7 @@ public final class Knees {
                 }
             }
             StringBuilder sb = new StringBuilder();
-            sb.append("requirements (worst VM of each point): ")
+            sb.append(REQUIREMENTS_LINE)
                     .append(String.join(", ", requirements.stream().map(Requirement::text).toList())).append('\n');
             line(sb, head, width);
             List<String> rule = new ArrayList<>();

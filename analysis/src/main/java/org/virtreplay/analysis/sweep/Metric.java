@@ -56,6 +56,11 @@ public enum Metric {
         return help;
     }
 
+    /** True for the interrupt-latency percentiles (µs), whose study axes turn logarithmic over wide spans. */
+    public boolean latency() {
+        return column.endsWith("_us");
+    }
+
     /** The VM's value, or null when undefined (no translations, no interrupts). */
     public Double of(SweepResultRow r) {
         return get.apply(r);

@@ -88,7 +88,7 @@ public final class PointMetrics {
                     setup.vms(), setup.vcpus(), cfg.peCount(), cfg.peCount() == 0 ? 0 : setup.vcpus() / (double) cfg.peCount(),
                     cfg.core().name(), entries(cfg.core().l1i()), entries(cfg.core().l1d()), entries(cfg.core().l2()),
                     cfg.replacement().name().toLowerCase(java.util.Locale.ROOT), sc.getInt(Scenario.Key.GIC_LIST_REGISTERS), sc.getBool(Scenario.Key.GIC_V4),
-                    sc.get(Scenario.Key.SCHED_POLICY), sc.getLong(Scenario.Key.SCHED_QUANTUM_US),
+                    sc.get(Scenario.Key.SCHED_POLICY), sc.getLong(Scenario.Key.SCHED_QUANTUM_US), setup.scheduleReplaced(),
                     sc.get(Scenario.Key.S2_BACKING), sc.getLong(Scenario.Key.SEED),
                     t[0], t[1], t[0] == 0 ? null : 1.0 - t[1] / (double) t[0],
                     t[0] == 0 ? null : 1000.0 * t[1] / t[0], t[2],

@@ -21,9 +21,11 @@ import org.virtreplay.ingest.trace.VmRecord;
  *
  * @param vmsPerHost the value for {@code ReplayJob.Options.vmsPerHost}: N, or 0 when the point
  *     does not set {@code vms} (the trace's VMs as they are)
+ * @param scheduleReplaced true when the scenario asked for the trace's recorded schedule
+ *     ({@code sched.policy = trace}) but the point changes the host, so it runs {@code fair} instead
  */
-public record PointSetup(SweepPoint point, String scenarioText, int vmsPerHost, int vms, int vcpus, int pes)
-        implements Serializable {
+public record PointSetup(SweepPoint point, String scenarioText, int vmsPerHost, int vms, int vcpus, int pes,
+        boolean scheduleReplaced) implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The scenario of this point. */
@@ -69,13 +71,14 @@ public record PointSetup(SweepPoint point, String scenarioText, int vmsPerHost, 
             sc = sc.with(Scenario.Key.PES, Integer.toString(Math.max(1, pes)));
         }
         boolean hostChanged = vmsText != null || oc != null || p.params().containsKey(Scenario.Key.PES.keyName());
-        if (hostChanged && sc.get(Scenario.Key.SCHED_POLICY).equals("trace")) {
+        boolean replaced = hostChanged && sc.get(Scenario.Key.SCHED_POLICY).equals("trace");
+        if (replaced) {
             sc = sc.with(Scenario.Key.SCHED_POLICY, "fair");
         }
         int pes = sc.getInt(Scenario.Key.PES);
         if (pes == 0) {
             pes = tracePes;
         }
-        return new PointSetup(p, sc.toText(), vmsText == null ? 0 : n, n, vcpus, pes);
+        return new PointSetup(p, sc.toText(), vmsText == null ? 0 : n, n, vcpus, pes, replaced);
     }
 }

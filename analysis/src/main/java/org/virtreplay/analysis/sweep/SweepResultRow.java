@@ -5,7 +5,9 @@ import java.io.Serializable;
 /**
  * One row of {@code sweep_results}: one VM of one sweep point, with the point's host
  * configuration (every column, swept or not, holds the value the replay actually ran) and the
- * VM's key metrics. docs/sweep.md lists the columns.
+ * VM's key metrics. docs/sweep.md lists the columns. {@code schedReplaced} is true where the point
+ * changed the host's VMs or PEs and so ran the {@code fair} scheduler in place of the trace's
+ * recorded schedule ({@code sched.policy = trace}).
  *
  * <p>Ratios are null when undefined (no translations, no walks); interrupt percentiles are null
  * for a VM that took no interrupts. Latencies are in µs of modelled time, computed from the
@@ -29,6 +31,7 @@ public record SweepResultRow(
         boolean gicV4,
         String schedPolicy,
         long schedQuantumUs,
+        boolean schedReplaced,
         String s2Backing,
         long seed,
         long translations,

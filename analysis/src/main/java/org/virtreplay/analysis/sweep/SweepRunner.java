@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.virtreplay.analysis.metrics.MetricCsv;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.replay.TimelineWindows;
@@ -45,6 +46,8 @@ public final class SweepRunner {
     public static final String POINTS_DIR = "points";
     public static final String GRID_COPY = "grid.txt";
     public static final String ANSWERS = "answers.txt";
+    /** {@code sweep_results} as CSV, beside its Parquet form (the same rows and columns). */
+    public static final String RESULTS_CSV = "sweep_results.csv";
 
     /** Where, inside the sweep's temporary directory, a CSV trace's Parquet copy lives while points run. */
     static final String CONVERTED_TRACE = ".trace-parquet";
@@ -233,6 +236,7 @@ public final class SweepRunner {
     public static void writeSummary(Path dir, Grid grid, List<SweepResultRow> sortedRows, Knees.Result knees)
             throws IOException {
         MetricTableWriter.writeAll(dir, SweepTables.SWEEP_RESULTS, sortedRows);
+        MetricCsv.write(dir.resolve(SweepTables.SWEEP_RESULTS.fileName()), dir.resolve(RESULTS_CSV));
         // same rows, same bytes, whichever JVM (local runner, Spark driver) wrote them
         StringBuilder g = new StringBuilder();
         g.append("# points of this sweep (from ").append(grid.source()).append(")\npoints:\n");

@@ -127,4 +127,20 @@ class KneesTest {
         assertEquals("–", Knees.format(null));
         assertEquals("1235", Knees.format(1234.6));
     }
+
+    @Test
+    void theRequirementsAreReadBackFromTheAnswersTable() {
+        Grid g = Grid.parse("g", "vms = 1, 2\n");
+        List<Requirement> reqs = List.of(Requirement.parse("irq_p99_us<=50"), Requirement.parse("tlb_hit_rate>=0.99"));
+        Knees.Result k = Knees.find(g, rows(40, 60), reqs);
+        assertTrue(k.table().startsWith("requirements (worst VM of each point): irq_p99_us<=50, tlb_hit_rate>=0.99\n"),
+                k.table());
+        List<Requirement> back = Knees.requirementsOf(k.table());
+        assertEquals(List.of("irq_p99_us<=50", "tlb_hit_rate>=0.99"), back.stream().map(Requirement::text).toList());
+        assertEquals(50.0, back.get(0).bound(), 0.0);
+        org.virtreplay.engine.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.virtreplay.engine.BadInputException.class, () -> Knees.requirementsOf("nonsense\n"));
+        assertEquals("answers.txt: line 1: expected 'requirements (worst VM of each point): …', got 'nonsense'",
+                e.problems().get(0));
+    }
 }

@@ -30,6 +30,10 @@ class PointSetupTest {
         assertEquals(4, s.pes()); // pes = 0 in the scenario: the trace's 4
         // the recorded schedule cannot place replicas: the modelled fair scheduler runs them
         assertEquals("fair", s.scenario().get(Scenario.Key.SCHED_POLICY));
+        assertTrue(s.scheduleReplaced(), "the defaults ask for the trace's schedule, which the point replaced");
+        // overcommit and pes change the host too
+        assertTrue(setup(Map.of("overcommit", "2")).scheduleReplaced());
+        assertTrue(setup(Map.of("pes", "8")).scheduleReplaced());
     }
 
     @Test
@@ -52,12 +56,18 @@ class PointSetupTest {
         assertEquals(4, s.pes());
         assertEquals("trace", s.scenario().get(Scenario.Key.SCHED_POLICY));
         assertEquals("2m", s.scenario().get(Scenario.Key.S2_BACKING));
+        assertEquals(false, s.scheduleReplaced());
     }
 
     @Test
     void anExplicitPolicyIsKept() {
         PointSetup s = setup(Map.of("vms", "2", "sched.policy", "pinned"));
         assertEquals("pinned", s.scenario().get(Scenario.Key.SCHED_POLICY));
+        // the user chose the policy: nothing was replaced
+        assertEquals(false, s.scheduleReplaced());
+        PointSetup f = PointSetup.of(new SweepPoint(0, Map.of("vms", "2")),
+                Scenario.defaults().with(Scenario.Key.SCHED_POLICY, "fair"), VMS, 4);
+        assertEquals(false, f.scheduleReplaced());
     }
 
     @Test

@@ -27,9 +27,13 @@ public final class GeneratorOptions {
     public int vms = 3;
     public int vcpus = 2;
     public int pes = 4;
-    public long accesses = 1_000_000;
-    public double durationMs = 0;
-    public double accessGapNs = 10;
+    // The default trace is one second of simulated time, so that interrupts arrive at the rates a guest
+    // sees over time (timer at HZ, devices per ms) and every vCPU takes hundreds of each; the accesses
+    // are a sample (one per ~4 us of running time) so that this second stays about 1 M rows.
+    // sample-traces/README.md gives the sources.
+    public long accesses = 0;
+    public double durationMs = 1000;
+    public double accessGapNs = 4000;
     public int procs = 4;
     public String footprint = "16M";
     public int textPages = 32;
@@ -53,9 +57,9 @@ public final class GeneratorOptions {
     public double busyUs = 2000;
     public double guestSliceUs = 2000;
     public double timerHz = 250;
-    public double spiHz = 200;
+    public double spiHz = 1000;
     public int spis = 4;
-    public double ipiHz = 100;
+    public double ipiHz = 500;
     public double lpiHz = 0;
     public double daifHz = 500;
     public double daifWindowUs = 10;

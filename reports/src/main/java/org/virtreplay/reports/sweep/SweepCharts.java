@@ -8,8 +8,10 @@ import java.text.DecimalFormatSymbols;
 import java.util.List;
 import java.util.Locale;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -45,18 +47,48 @@ final class SweepCharts {
     record Knee(int series, double x, String label) {
     }
 
+    /**
+     * True when a latency axis should be logarithmic: its plotted values, all positive, span more than
+     * two decades (largest / smallest &gt; 100), where a linear axis would flatten every small value
+     * against zero.
+     */
+    static boolean logScale(YIntervalSeriesCollection data) {
+        if (data.getSeriesCount() == 0) {
+            return false;
+        }
+        double lo = minY(data);
+        double hi = maxY(data);
+        return lo > 0 && hi / lo > 100;
+    }
+
     static JFreeChart bands(String title, String xLabel, List<String> xValues, String yLabel,
             YIntervalSeriesCollection data, Double bound, String boundLabel, List<Knee> knees) {
+        return bands(title, xLabel, xValues, yLabel, data, bound, boundLabel, knees, false);
+    }
+
+    /** As above; with {@code log} the value axis is logarithmic (base 10), labelled so. */
+    static JFreeChart bands(String title, String xLabel, List<String> xValues, String yLabel,
+            YIntervalSeriesCollection data, Double bound, String boundLabel, List<Knee> knees, boolean log) {
         SymbolAxis x = new SymbolAxis(xLabel, xValues.toArray(new String[0]));
         x.setTickLabelFont(TICK);
         x.setLabelFont(LABEL);
         x.setGridBandsVisible(false);
         x.setRange(-0.3, xValues.size() - 0.7);
-        NumberAxis y = new NumberAxis(yLabel);
+        ValueAxis y;
+        DecimalFormat fmt = new DecimalFormat("#,##0.####", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        if (log) {
+            LogAxis la = new LogAxis(yLabel + " (log scale)");
+            la.setBase(10);
+            la.setNumberFormatOverride(fmt);
+            y = la;
+        } else {
+            NumberAxis na = new NumberAxis(yLabel);
+            na.setAutoRangeIncludesZero(false);
+            na.setNumberFormatOverride(fmt);
+            y = na;
+        }
         y.setTickLabelFont(TICK);
         y.setLabelFont(LABEL);
-        y.setAutoRangeIncludesZero(false);
-        y.setNumberFormatOverride(new DecimalFormat("#,##0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
         DeviationRenderer r = new DeviationRenderer(true, true);
         r.setAlpha(0.18f);
         for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -80,11 +112,14 @@ final class SweepCharts {
             m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
             plot.addRangeMarker(m);
             // keep the bound in view even when every point is far from it
-            y.setAutoRangeIncludesZero(false);
             double lo = Math.min(bound, data.getSeriesCount() == 0 ? bound : minY(data));
             double hi = Math.max(bound, data.getSeriesCount() == 0 ? bound : maxY(data));
-            double pad = (hi - lo) * 0.08 + (hi == lo ? Math.abs(hi) * 0.05 + 1e-9 : 0);
-            y.setRange(lo - pad, hi + pad);
+            if (log && lo > 0) {
+                y.setRange(lo / 1.25, hi * 1.25); // the same margin on a log axis: a factor, not a difference
+            } else if (!log) {
+                double pad = (hi - lo) * 0.08 + (hi == lo ? Math.abs(hi) * 0.05 + 1e-9 : 0);
+                y.setRange(lo - pad, hi + pad);
+            }
         }
         int row = 0;
         for (Knee k : knees) {
