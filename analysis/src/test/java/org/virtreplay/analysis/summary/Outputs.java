@@ -28,7 +28,8 @@ final class Outputs {
      * which the summary does not read.
      */
     public record ExitStatsRow(int vm, int vcpu, String type, int ec, String ecName, String reason, long count,
-            long totalNs, long minNs, long maxNs, double meanNs, long el2Ns, double share) {
+            long totalNs, long minNs, long maxNs, double meanNs, double stddevNs, long el2Ns, double share,
+            long unfinished) {
     }
 
     static final MetricTable<ExitStatsRow> EXIT_STATS = MetricTable.of("exit_stats", true, ExitStatsRow.class,
@@ -83,8 +84,8 @@ final class Outputs {
             exit(1, 0, "trap", 6, "F", 1));
 
     private static ExitStatsRow exit(int vm, int vcpu, String type, int ec, String reason, long count) {
-        return new ExitStatsRow(vm, vcpu, type, ec, reason, reason, count, 1000 * count, 1000, 1000, 1000.0,
-                500 * count, 0.0);
+        return new ExitStatsRow(vm, vcpu, type, ec, reason, reason, count, 1000 * count, 1000, 1000, 1000.0, 0.0,
+                500 * count, 0.0, 0);
     }
 
     /** A: vm 0 "web" and vm 1 "db", s2.backing 4k; with or without events and exit_stats. */
