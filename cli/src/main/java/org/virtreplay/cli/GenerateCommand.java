@@ -18,7 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code virtreplay generate}: a seeded synthetic workload written as a canonical trace directory. */
 @Command(name = "generate", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
-        sortOptions = false, usageHelpWidth = 110,
+        sortOptions = false,
         description = {
             "Writes a synthetic, self-consistent canonical trace (docs/trace-format.md): N VMs x M vCPUs "
                     + "time-sliced over P PEs, guest processes with their own ASIDs and context switches, stage-1 "

@@ -47,6 +47,7 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        InputHints.requireTraceDirectory(in);
         TraceConverter.Form form = TraceWriteOptions.form(spec.commandLine(), to);
         TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         Map<TableKind, Long> rows = TraceConverter.convert(in, out, form, maxErrors, force,

@@ -21,12 +21,25 @@ public final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "Trace directory.")
     Path trace;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    boolean json;
+    // No defaultValue: picocli applies one after parsing, over what the --json alias set.
+    @Option(names = "--format", paramLabel = "text|json",
+            description = "text, or JSON (default: text)")
+    String format = "text";
+
+    /** The spelling before --format (kvm-stat's word) was used by every command; kept for scripts. */
+    @Option(names = "--json", hidden = true)
+    void json(boolean on) {
+        format = on ? "json" : "text";
+    }
 
     @Override
     public Integer call() {
-        TraceSummary s = TraceSummary.of(Trace.open(trace));
+        boolean json = TextOrJson.isJson(spec, format);
+        InputHints.requireTraceDirectory(trace);
+        TraceSummary s;
+        try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "inspect: reading " + trace, false)) {
+            s = TraceSummary.of(Trace.open(trace));
+        }
         spec.commandLine().getOut().print(json ? s.toJson() : s.toText());
         spec.commandLine().getOut().flush();
         return VirtReplay.EXIT_OK;

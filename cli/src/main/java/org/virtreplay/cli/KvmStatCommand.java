@@ -104,6 +104,7 @@ public final class KvmStatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        InputHints.requireTraceDirectory(trace);
         check("--event", event, List.of("vmexit", "mmio"));
         check("--time", time, List.of("handled", "guest"));
         check("--key", key, List.of("sample", "time"));

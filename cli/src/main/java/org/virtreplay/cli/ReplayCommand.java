@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.observe.ObservationEmitter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.UserText;
@@ -22,12 +23,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
             "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
-                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; with "
-                    + "--events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
+                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; unless "
+                    + "--no-events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
             "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },
-        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics --set core=cortex-a76"})
+        footer = {"", "Example:", "  virtreplay replay sample-traces/quickstart --out out/metrics \\",
+            "      --set core=cortex-a76",
+            "  virtreplay replay gen --out out/m --set cost.exit_cycles=4000 \\",
+            "      --emit-observations out/observed"})
 public final class ReplayCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -42,19 +46,29 @@ public final class ReplayCommand implements Callable<Integer> {
     @CommandLine.Mixin
     HostOptions host;
 
-    @Option(names = "--events", description = "Also write fault_events and irq_events (one row per fault and interrupt).")
+    // As in run: negatable, on by default (picocli: --no-events false, --events true).
+    @Option(names = "--no-events", negatable = true, defaultValue = "true",
+            description = "Write fault_events and irq_events, one row per fault and interrupt (default: on; "
+                    + "--no-events leaves them out).")
     boolean events;
 
-    @Option(names = "--force", description = "Replace DIR if it exists.")
+    @Option(names = "--force", description = "Replace DIR (and OBSDIR) if it exists.")
     boolean force;
 
     @CommandLine.Mixin
     SummaryOptions summary;
 
+    @Option(names = "--emit-observations", paramLabel = "OBSDIR", description = "Also write a copy of the trace "
+            + "(Parquet) with the model's observations into OBSDIR: an exits table of the modelled exits and the "
+            + "irq table's ack_ts set to the modelled acknowledge times (docs/calibrate.md).")
+    Path emitObservations;
+
     @Override
     public Integer call() throws IOException {
         summary.check(spec);
-        ReplayJob.Result r = ReplayJob.run(options(spec, trace, out, host, events, force), Stage2Ports.kvm());
+        ReplayJob.Options o = options(spec, trace, out, host, events, force);
+        ReplayJob.Result r = emitObservations == null ? ReplayJob.run(o, Stage2Ports.kvm())
+                : ObservationEmitter.replay(o, Stage2Ports.kvm(), emitObservations);
         PrintWriter pw = spec.commandLine().getErr(); // stdout carries the summary only
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, r.out());
@@ -66,21 +80,13 @@ public final class ReplayCommand implements Callable<Integer> {
     /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */
     static ReplayJob.Options options(CommandLine.Model.CommandSpec spec, Path trace, Path out, HostOptions host,
             boolean events, boolean force) {
+        InputHints.requireTraceDirectory(trace);
         Path scenarioFile = host.scenarioFile;
         List<String> sets = host.sets;
         String window = host.window;
         boolean quiet = host.quiet;
         Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
-        for (String s : sets) {
-            int eq = s.indexOf('=');
-            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
-            if (k == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
-                                + UserText.quote(s));
-            }
-            sc = sc.with(k, s.substring(eq + 1).strip(), "--set " + s.strip());
-        }
+        sc = withSets(spec, sc, sets);
         ReplayJob.config(sc, 1); // combinations of values (TLB geometry) before anything is read or written
         // The host must fit the trace's recorded schedule: refused now, not after run's ingest.
         ReplayJob.checkScheduleFits(sc, Trace.open(trace));
@@ -97,6 +103,19 @@ public final class ReplayCommand implements Callable<Integer> {
         String scenarioName = scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString();
         return new ReplayJob.Options(trace, out, sc, scenarioName, windowNs, events, quiet, force,
                 VirtReplay.version(), opts);
+    }
+
+    /** {@code sc} with the {@code --set KEY=VALUE} words applied; a usage error names the known keys. */
+    static Scenario withSets(CommandLine.Model.CommandSpec spec, Scenario sc, List<String> sets) {
+        for (String s : sets) {
+            String problem = Scenario.setProblem(s);
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), problem);
+            }
+            int eq = s.indexOf('=');
+            sc = sc.with(Scenario.key(s.substring(0, eq).strip()), s.substring(eq + 1).strip(), "--set " + s.strip());
+        }
+        return sc;
     }
 
     static long parseDuration(CommandLine.Model.CommandSpec spec, String option, String text) {

@@ -40,14 +40,22 @@ public final class ReportCommand implements Callable<Integer> {
             description = "what to write (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--out-dir", paramLabel = "D", description = "where to write the report (default: DIR/report)")
+    @Option(names = "--out", paramLabel = "D", description = "where to write the report (default: DIR/report)")
     Path outDir;
+
+    /** The name before every command's output became --out; kept for scripts. */
+    @Option(names = "--out-dir", hidden = true, paramLabel = "D")
+    void outDirAlias(Path p) {
+        outDir = p;
+    }
 
     @Option(names = "--force", description = "replace the report directory, whole, if it exists")
     boolean force;
 
     @CommandLine.Mixin
     SummaryOptions summary;
+    @Option(names = {"-q", "--quiet"}, description = "no progress on stderr (it is shown only on a terminal)")
+    boolean quiet;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -72,7 +80,10 @@ public final class ReportCommand implements Callable<Integer> {
             o.flush();
             return VirtReplay.EXIT_OK;
         }
-        Reports.Result r = Reports.write(dir, out, f, force);
+        Reports.Result r;
+        try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing " + out, quiet)) {
+            r = Reports.write(dir, out, f, force);
+        }
         PrintWriter o = spec.commandLine().getErr(); // stdout carries the summary only
         PrintWriter err = spec.commandLine().getErr();
         List<String> problems = r.consistencyProblems();

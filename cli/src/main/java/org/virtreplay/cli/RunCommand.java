@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import org.virtreplay.engine.replay.Stage2Ports;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.observe.ObservationEmitter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.convert.TraceConverter;
 import org.virtreplay.ingest.output.AtomicOutput;
+import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
@@ -66,11 +68,29 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop validating after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
+    @Option(names = "--emit-observations", description = "Also write DIR/observations: the trace (Parquet) with "
+            + "the model's exits and acknowledge times as observations (docs/calibrate.md).")
+    boolean emitObservations;
+
     @Option(names = "--force", description = "Replace DIR, whole, if it exists.")
     boolean force;
 
     @CommandLine.Mixin
     SummaryOptions summary;
+    /** The table being ingested and its rows so far, for the progress line (written by the converter, read by the ticker). */
+    static final class RowsSoFar implements TraceConverter.Progress {
+        private volatile String text = "";
+
+        @Override
+        public void rows(TableKind kind, long rows, boolean tableDone) {
+            text = String.format(Locale.ROOT, "%s %,d rows", kind.tableName(), rows);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -98,15 +118,24 @@ public final class RunCommand implements Callable<Integer> {
             ingested = Trace.open(trace).hasCsvTables();
             if (ingested) {
                 replayed = dir.resolve("trace");
-                TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false);
+                RowsSoFar rows = new RowsSoFar();
+                try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "ingest: writing "
+                        + out.resolve("trace"), rows::toString, host.quiet)) {
+                    TraceConverter.convert(trace, replayed, TraceConverter.Form.PARQUET, maxErrors, false, rows);
+                }
                 AtomicOutput.phase("run:ingested");
             }
             // withOrigin: problems with the copy's rows name the user's files and lines
-            r = ReplayJob.run(new ReplayJob.Options(replayed, dir.resolve("metrics"), opts.scenario(),
+            ReplayJob.Options ro = new ReplayJob.Options(replayed, dir.resolve("metrics"), opts.scenario(),
                     opts.scenarioName(), opts.windowNs(), opts.events(), opts.quiet(), false, opts.toolVersion(),
-                    opts.commandOptions()).withOrigin(ingested ? trace : null), Stage2Ports.kvm());
+                    opts.commandOptions()).withOrigin(ingested ? trace : null);
+            r = emitObservations ? ObservationEmitter.replayInto(ro, Stage2Ports.kvm(), dir.resolve("observations"))
+                    : ReplayJob.run(ro, Stage2Ports.kvm());
             AtomicOutput.phase("run:replayed");
-            rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing "
+                    + out.resolve("report"), host.quiet)) {
+                rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+            }
             AtomicOutput.phase("run:reported");
             o.commit();
         }
@@ -116,6 +145,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, out.resolve("metrics"));
+        if (emitObservations) {
+            pw.println("observations: " + out.resolve("observations"));
+        }
         PrintWriter err = spec.commandLine().getErr();
         for (String p : rep.consistencyProblems()) {
             err.println("virtreplay run: warning: " + p);

@@ -12,7 +12,6 @@ import org.virtreplay.analysis.sweep.Grid;
 import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.ScheduleNote;
 import org.virtreplay.analysis.sweep.SweepRunner;
-import org.virtreplay.engine.UserText;
 import org.virtreplay.engine.replay.Stage2Ports;
 import org.virtreplay.reports.sweep.SweepReport;
 import picocli.CommandLine;
@@ -22,7 +21,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code virtreplay sweep}: a capacity-planning sweep, one full replay per grid point, in parallel. */
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
-        sortOptions = false, usageHelpWidth = 110,
+        sortOptions = false,
         description = {
             "Replays the trace once per point of a grid of host configurations (docs/sweep.md), in parallel on "
                     + "local cores, and writes into DIR: points/NNN/ (each point's metric tables), "
@@ -94,6 +93,7 @@ public final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        InputHints.requireTraceDirectory(trace);
         if (workers != null && workers < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--workers: expected a positive number, got " + workers);
@@ -105,16 +105,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         Grid g = Grid.read(grid);
         Scenario base = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
-        for (String s : sets) {
-            int eq = s.indexOf('=');
-            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
-            if (k == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got "
-                                + UserText.quote(s));
-            }
-            base = base.with(k, s.substring(eq + 1).strip());
-        }
+        base = ReplayCommand.withSets(spec, base, sets);
         String traceName = trace.toAbsolutePath().normalize().getFileName().toString();
         String version = VirtReplay.version();
         SweepRunner.Options o = new SweepRunner.Options(trace, out, g, base,

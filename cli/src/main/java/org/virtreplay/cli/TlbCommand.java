@@ -3,11 +3,14 @@ package org.virtreplay.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.virtreplay.ingest.output.AtomicOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
@@ -22,6 +25,7 @@ import org.virtreplay.engine.tlb.TranslationUnit;
 import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.lackey.LackeyBatch;
 import org.virtreplay.ingest.lackey.LackeyReader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,12 +54,22 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "--tlb-* option at all, drcachesim's defaults (L1s 32 fully associative, L2 1024 entries 4-way). "
                     + "LRU; no walk caches. With --core the "
                     + "preset's structures are used and --tlb-* options override their sizes. Presets: "
-                    + "cortex-a72, cortex-a76, neoverse-n1, neoverse-n2, neoverse-v1, neoverse-v2 (docs/cores.md)."
+                    + "cortex-a72, cortex-a76, neoverse-n1, neoverse-n2, neoverse-v1, neoverse-v2 (docs/cores.md).",
+            "",
+            "A canonical trace directory is replayed whole on the modelled host, as 'virtreplay replay' does "
+                    + "(the scenario's defaults: neoverse-n1, the trace's PEs and schedule), and the table has one "
+                    + "row per VM and structure. The options set the scenario keys they mirror (--core: core, "
+                    + "--tlb-l1d-entries: tlb.l1d.entries, ..., --s2-block: s2.backing; docs/cli.md); --scenario and "
+                    + "--set give the rest. The trace's page tables give the granules."
         },
         footer = {
             "",
-            "Example: virtreplay tlb gzip.lackey.zst --tlb-l1d-entries 64 --tlb-l1d-assoc 64 --tlb-l2-entries 1024 "
-                    + "--tlb-l2-assoc 4 --stats-csv gzip-tlb.csv",
+            "Examples:",
+            "  virtreplay tlb sample-traces/lackey/gzip-30k-text.lackey.zst \\",
+            "      --tlb-l1d-entries 64 --tlb-l1d-assoc 64 --tlb-l2-entries 1024 \\",
+            "      --tlb-l2-assoc 4 --stats-csv gzip-tlb.csv",
+            "  virtreplay tlb sample-traces/quickstart --core cortex-a76 --s2-block 2m",
+            "",
             "Exit codes: 0 done, 2 bad input or options, 1 internal error."
         })
 public final class TlbCommand implements Callable<Integer> {
@@ -64,11 +78,11 @@ public final class TlbCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "TRACE",
-            description = "the trace file (lackey: plain text, .gz, .xz or .zst)")
+            description = "a lackey log (plain text, .gz, .xz or .zst) or a canonical trace directory")
     Path trace;
 
-    @Option(names = "--input-format", paramLabel = "lackey|canonical", defaultValue = "lackey",
-            description = "trace format (default lackey); canonical is not supported by this command yet")
+    @Option(names = "--input-format", paramLabel = "lackey|canonical",
+            description = "trace format (default: canonical for a directory, lackey for a file)")
     String inputFormat;
 
     @Option(names = "--core", paramLabel = "PRESET", description = "a real core's TLB organisation")
@@ -111,9 +125,28 @@ public final class TlbCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of the random policy")
     long seed;
 
-    @Option(names = "--stale-check", paramLabel = "N", defaultValue = "0",
+    // No defaultValue: picocli applies one after parsing, over what the --stale-check alias set.
+    @Option(names = "--tlb-stale-check", paramLabel = "N",
             description = "compare every N-th TLB hit with the page tables (0 = off, the default)")
-    int staleCheck;
+    int staleCheck = 0;
+
+    /** The name before the scenario key tlb.stale_check gave it its name; kept for scripts. */
+    @Option(names = "--stale-check", hidden = true, paramLabel = "N")
+    void staleCheckAlias(int n) {
+        staleCheck = n;
+    }
+
+    @Option(names = "--scenario", paramLabel = "FILE",
+            description = "canonical traces: the scenario file of the modelled host (docs/scenario.md)")
+    Path scenarioFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "canonical traces: override one scenario key (repeatable); the options above "
+                    + "set the same keys (docs/cli.md)")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
+    boolean quiet;
 
     @Option(names = "--max-errors", paramLabel = "N", defaultValue = "20",
             description = "stop after this many bad trace lines (default 20)")
@@ -125,14 +158,29 @@ public final class TlbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!inputFormat.equals("lackey")) {
-            if (inputFormat.equals("canonical")) {
-                throw new BadInputException("option '--input-format': canonical traces are not supported by "
-                        + "'virtreplay tlb' yet (they need the full replay); use 'lackey'");
+        String format = inputFormat != null ? inputFormat : Files.isDirectory(trace) ? "canonical" : "lackey";
+        if (format.equals("canonical")) {
+            InputHints.requireTraceDirectory(trace);
+            InputHints.requireTlbDirectory(trace);
+            if (statsCsv != null) {
+                AtomicOutput.checkFile(statsCsv, true, trace);
             }
-            throw new BadInputException("option '--input-format': expected lackey or canonical, got "
-                    + UserText.quote(inputFormat));
+            TlbCanonical.run(trace, scenario(), commandOptions(), quiet, spec.commandLine().getOut(), statsCsv);
+            spec.commandLine().getOut().flush();
+            return VirtReplay.EXIT_OK;
         }
+        if (!format.equals("lackey")) {
+            throw new BadInputException("option '--input-format': expected lackey or canonical, got "
+                    + UserText.quote(format));
+        }
+        for (String o : new String[] {"--scenario", "--set"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                throw new BadInputException("option '" + o + "': only for canonical traces (a lackey log's host "
+                        + "is given by the --core and --tlb-* options)");
+            }
+        }
+        InputHints.requireLackeyFile(trace);
+        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         if (statsCsv != null) {
             AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
         }
@@ -156,7 +204,10 @@ public final class TlbCommand implements Callable<Integer> {
         }
         study.unit.setStaleCheckEvery(staleCheck);
         long t0 = System.nanoTime();
-        LackeyReader.Result r = LackeyReader.read(trace, maxErrors, b -> feed(study, b));
+        LackeyReader.Result r;
+        try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "tlb: reading " + trace, quiet)) {
+            r = LackeyReader.read(trace, maxErrors, b -> feed(study, b));
+        }
         long t1 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         printTable(out, study, cfg, r, t1 - t0);
@@ -165,6 +216,54 @@ public final class TlbCommand implements Callable<Integer> {
         }
         out.flush();
         return VirtReplay.EXIT_OK;
+    }
+
+    /**
+     * The host of a canonical trace: the scenario file (or the defaults), then each option given,
+     * as the scenario key it mirrors, then the --set words (docs/cli.md has the mapping).
+     */
+    private Scenario scenario() {
+        CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+        for (String o : new String[] {"--granule", "--s2-granule"}) {
+            if (pr.hasMatchedOption(o)) {
+                throw new BadInputException("option '" + o + "': a canonical trace's page tables give its granules; "
+                        + "use --s2-block (the scenario key s2.backing) to change the stage-2 backing");
+            }
+        }
+        Scenario sc = scenarioFile == null ? Scenario.defaults() : Scenario.read(scenarioFile);
+        sc = mirror(sc, pr, "--core", Scenario.Key.CORE, core);
+        sc = mirror(sc, pr, "--tlb-l1i-entries", Scenario.Key.TLB_L1I_ENTRIES, l1iEntries);
+        sc = mirror(sc, pr, "--tlb-l1i-assoc", Scenario.Key.TLB_L1I_ASSOC, l1iAssoc);
+        sc = mirror(sc, pr, "--tlb-l1d-entries", Scenario.Key.TLB_L1D_ENTRIES, l1dEntries);
+        sc = mirror(sc, pr, "--tlb-l1d-assoc", Scenario.Key.TLB_L1D_ASSOC, l1dAssoc);
+        sc = mirror(sc, pr, "--tlb-l2-entries", Scenario.Key.TLB_L2_ENTRIES, l2Entries);
+        sc = mirror(sc, pr, "--tlb-l2-assoc", Scenario.Key.TLB_L2_ASSOC, l2Assoc);
+        sc = mirror(sc, pr, "--tlb-replacement", Scenario.Key.TLB_REPLACEMENT, replacement);
+        sc = mirror(sc, pr, "--seed", Scenario.Key.SEED, seed);
+        boolean stale = pr.hasMatchedOption("--tlb-stale-check") || pr.hasMatchedOption("--stale-check");
+        if (stale) {
+            sc = sc.with(Scenario.Key.TLB_STALE_CHECK, Integer.toString(staleCheck), "--tlb-stale-check");
+        }
+        sc = mirror(sc, pr, "--s2-block", Scenario.Key.S2_BACKING, s2Block);
+        return ReplayCommand.withSets(spec, sc, sets);
+    }
+
+    private static Scenario mirror(Scenario sc, CommandLine.ParseResult pr, String option, Scenario.Key key,
+            Object value) {
+        if (!pr.hasMatchedOption(option)) {
+            return sc;
+        }
+        return sc.with(key, String.valueOf(value).toLowerCase(Locale.ROOT), option + " " + value);
+    }
+
+    /** What run_info records of the command line (the replay's tables are deleted, but keep it honest). */
+    private Map<String, String> commandOptions() {
+        Map<String, String> opts = new TreeMap<>();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            opts.put("set." + s.substring(0, eq).strip(), s.substring(eq + 1).strip());
+        }
+        return opts;
     }
 
     private static void feed(TlbStudy study, LackeyBatch b) {

@@ -37,7 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         footer = {
             "",
-            "JSON output (--json), one object. Addresses and register values are 0x-hex lowercase strings "
+            "JSON output (--format json), one object. Addresses and register values are 0x-hex lowercase strings "
                     + "without leading zeros; \"attr\" is always two hex digits; counts and levels are numbers.",
             "  success: {\"outcome\":\"ok\",\"pa\":\"0x9abcdabc\",\"ipa\":\"0x9abcdabc\",\"attr\":\"0xff\","
                     + "\"sh\":\"ISH\",\"size\":4096,\"perm\":\"rw-\",\"pa_space\":\"nonsecure\",\"reads\":4,",
@@ -82,11 +82,20 @@ public final class TranslateCommand implements Callable<Integer> {
             description = "security state of the PE (default nonsecure)")
     String security;
 
-    @Option(names = "--json", description = "print one JSON object instead of the readable table")
-    boolean json;
+    // No defaultValue: picocli applies one after parsing, over what the --json alias set.
+    @Option(names = "--format", paramLabel = "text|json",
+            description = "the readable table, or one JSON object (default: text)")
+    String format = "text";
+
+    /** The spelling before --format (kvm-stat's word) was used by every command; kept for scripts. */
+    @Option(names = "--json", hidden = true)
+    void json(boolean on) {
+        format = on ? "json" : "text";
+    }
 
     @Override
     public Integer call() {
+        boolean json = TextOrJson.isJson(spec, format);
         Long vaValue = TranslateTool.parseNumber(va);
         if (vaValue == null) {
             throw new BadInputException("option '--va': expected 0x-hex or decimal address, got " + UserText.quote(va));

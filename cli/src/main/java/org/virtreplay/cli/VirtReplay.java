@@ -29,6 +29,7 @@ import org.virtreplay.ingest.io.FileFailures;
             GenerateCommand.class,
             RunCommand.class,
             ReplayCommand.class,
+            CalibrateCommand.class,
             TranslateCommand.class,
             TlbCommand.class,
             ReportCommand.class,
@@ -58,14 +59,30 @@ public final class VirtReplay implements Runnable {
 
     /** Runs the command line with the given streams; used by {@link #main} and by tests. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = newCommandLine();
+        CommandLine cl = args.length > 0 && args[0].equals("tlb") ? newTlbCommandLine() : newCommandLine();
         cl.setOut(out);
         cl.setErr(err);
         return cl.execute(args);
     }
 
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new VirtReplay());
+        return configure(new CommandLine(new VirtReplay()));
+    }
+
+    /**
+     * {@code virtreplay tlb ...} alone: the same top command name, handlers and converters, but
+     * only the {@code tlb} subcommand's model is built. picocli reads every subcommand's
+     * annotations by reflection when the full tree is made, which loads their classes (and
+     * through their fields a part of the analysis and ingest modules); a {@code tlb} study of a
+     * few seconds should not pay for the other ten commands (docs/performance.md, section TLB).
+     */
+    static CommandLine newTlbCommandLine() {
+        CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("virtreplay"));
+        top.addSubcommand("tlb", new TlbCommand());
+        return configure(top);
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         // An empty path would be the working directory: '--out ""' must not write (or, with
         // --force, replace) the directory the user is in. picocli names the option in the refusal.
         cl.registerConverter(Path.class, s -> {
@@ -74,6 +91,10 @@ public final class VirtReplay implements Runnable {
             }
             return Path.of(s);
         });
+        // Help fits an 80-column terminal (and a pasted email); no ANSI styles unless stdout is a
+        // terminal (picocli's AUTO), so a piped --help copies and pastes as plain text.
+        cl.setUsageHelpWidth(80);
+        cl.setUsageHelpAutoWidth(false);
         cl.setExecutionExceptionHandler(VirtReplay::handleExecutionException);
         cl.setParameterExceptionHandler(VirtReplay::handleParameterException);
         cl.setExitCodeExceptionMapper(t -> t instanceof BadInputException ? EXIT_BAD_INPUT : EXIT_INTERNAL);
@@ -83,7 +104,8 @@ public final class VirtReplay implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println("virtreplay: " + UserText.oneLine(ex.getMessage()));
+        String nearest = ex instanceof CommandLine.UnmatchedArgumentException u ? Suggest.forUnmatched(u) : null;
+        err.println("virtreplay: " + UserText.oneLine(nearest != null ? nearest : ex.getMessage()));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return EXIT_BAD_INPUT;

@@ -81,7 +81,13 @@ class ReplayCommandTest {
         for (String table : List.of("run_info", "tlb_stats", "stage2_faults", "irq_latency", "timeline")) {
             assertTrue(Files.isRegularFile(o.resolve(table + ".parquet")), table);
         }
-        assertFalse(Files.exists(o.resolve("fault_events.parquet")), "fault_events is written only with --events");
+        // the event tables are on by default, as in run (issue 17: one vocabulary), off with --no-events
+        assertTrue(Files.exists(o.resolve("fault_events.parquet")), "fault_events is written by default");
+        assertTrue(Files.exists(o.resolve("irq_events.parquet")), "irq_events is written by default");
+        Path off = dir.resolve("off");
+        assertEquals(0, exec("replay", t.toString(), "--out", off.toString(), "-q", "--no-events"), err);
+        assertFalse(Files.exists(off.resolve("fault_events.parquet")), "--no-events leaves fault_events out");
+        assertFalse(Files.exists(off.resolve("irq_events.parquet")), "--no-events leaves irq_events out");
     }
 
     @Test

@@ -104,17 +104,20 @@ class RunAcceptanceTest {
         assertEquals(runStdout, rep[1]);
         Map<Integer, long[]> vm = new TreeMap<>(); // translations, walks, faults, interrupts
         for (Group g : table("tlb_stats")) {
-            long[] a = vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[4]);
+            long[] a = vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[5]);
             if (g.getInteger("tlb_level", 0) == 1) {
                 a[0] += g.getLong("lookups", 0);
             }
             a[1] += g.getLong("walks", 0);
         }
         for (Group g : table("stage2_faults")) {
-            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[4])[2] += g.getLong("count", 0);
+            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[5])[2] += g.getLong("count", 0);
         }
         for (Group g : table("irq_latency")) {
-            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[4])[3] += g.getLong("count", 0);
+            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[5])[3] += g.getLong("count", 0);
+        }
+        for (Group g : table("exit_stats")) {
+            vm.computeIfAbsent(g.getInteger("vm", 0), k -> new long[5])[4] += g.getLong("count", 0);
         }
         assertFalse(vm.isEmpty());
         List<String> lines = runStdout.lines().toList();
@@ -134,8 +137,10 @@ class RunAcceptanceTest {
             assertTrue(head.contains(String.format(java.util.Locale.ROOT, ", %,d walks", a[1])), head);
             assertTrue(lines.get(at + 1).startsWith(String.format(java.util.Locale.ROOT, "  stage-2 faults %,d", a[2])),
                     lines.get(at + 1));
-            assertTrue(lines.get(at + 2).startsWith(String.format(java.util.Locale.ROOT, "  interrupts n=%,d,", a[3])),
+            assertTrue(lines.get(at + 2).startsWith(String.format(java.util.Locale.ROOT, "  exits %,d (", a[4])),
                     lines.get(at + 2));
+            assertTrue(lines.get(at + 3).startsWith(String.format(java.util.Locale.ROOT, "  interrupts n=%,d,", a[3])),
+                    lines.get(at + 3));
         }
     }
 

@@ -430,12 +430,12 @@ public final class SparkJob {
     private static Scenario base(Args a, Configuration conf) throws IOException {
         Scenario sc = a.scenario == null ? Scenario.defaults() : Scenario.parse(a.scenario, HadoopFiles.readText(a.scenario, conf));
         for (String s : a.sets) {
-            int eq = s.indexOf('=');
-            Scenario.Key k = eq < 0 ? null : Scenario.key(s.substring(0, eq).strip());
-            if (k == null) {
-                throw new BadInputException("--set: expected KEY=VALUE with a scenario key (see docs/scenario.md), got '"
-                        + s + "'");
+            String problem = Scenario.setProblem(s);
+            if (problem != null) {
+                throw new BadInputException(problem);
             }
+            int eq = s.indexOf('=');
+            Scenario.Key k = Scenario.key(s.substring(0, eq).strip());
             sc = sc.with(k, s.substring(eq + 1).strip());
         }
         return sc;

@@ -51,6 +51,12 @@ final class EventMerge {
     /** Replays the whole trace into {@code rp}, writing the per-event tables into {@code dir}; returns the memory accesses. */
     static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors)
             throws IOException {
+        return replay(trace, rp, o, dir, inst, errors, null);
+    }
+
+    /** {@link #replay}, telling {@code observer} (if not null) what the model did. */
+    static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors,
+            ReplayObserver observer) throws IOException {
         final long window = o.windowNs();
         final int nvm = rp.vmCount();
         final LogLinearHistogram[] winIrq = new LogLinearHistogram[nvm];
@@ -82,6 +88,9 @@ final class EventMerge {
         rp.setIrqEventSink((assertTs, ackTs, intid, vm, vcpu, cls, exitNs, injectNs, schedNs, lrNs, maskNs, obs) -> {
             winIrq[dense[vm]].record(ackTs - assertTs);
             winAcked[dense[vm]]++;
+            if (observer != null) {
+                observer.onAck(assertTs, ackTs, intid, vm, vcpu, cls);
+            }
             if (irqW != null) {
                 try {
                     irqW.write(new IrqEventRow(assertTs, vm, vcpu, IrqLatencyStats.CLASS_NAMES[cls], intid,
@@ -95,7 +104,7 @@ final class EventMerge {
         long total = estimateEvents(trace);
         ProgressMeter progress = ProgressMeter.forStderr("replay", total, o.quiet());
 
-        EventHeads heads = new EventHeads(trace);
+        EventHeads heads = new EventHeads(trace, observer);
         PrefetchedMem mem = new PrefetchedMem(trace.memBatches(), o.readAhead());
         MemRun memRun = new MemRun(mem, inst, rp, progress);
         try {
@@ -251,7 +260,11 @@ final class EventMerge {
         /** Time of each head; {@link Long#MAX_VALUE} when the table is done. */
         final long[] ts = new long[K_MEM];
 
-        EventHeads(Trace trace) {
+        /** Told of every {@code irq} row once the model has it; null for none. */
+        private final ReplayObserver observer;
+
+        EventHeads(Trace trace, ReplayObserver observer) {
+            this.observer = observer;
             readers[K_SYSREG] = trace.sysregs();
             readers[K_PTE] = trace.ptes();
             readers[K_MAP] = trace.maps();
@@ -281,10 +294,13 @@ final class EventMerge {
         }
 
         /** Gives table {@code k}'s head to the model (once per VM instance), then reads its next record. */
-        void apply(int k, Replayer rp, Instances inst, ReplayErrors errors) {
+        void apply(int k, Replayer rp, Instances inst, ReplayErrors errors) throws IOException {
             try {
                 for (int id : inst.of(vmOf(head[k]))) {
                     dispatch(rp, k, head[k], id, inst.isReplicated());
+                }
+                if (k == K_IRQ && observer != null) {
+                    observer.irqApplied((IrqRecord) head[k]);
                 }
             } catch (BadInputException e) {
                 // Name the record the model refused.

@@ -204,6 +204,17 @@ public final class ReplayJob {
 
     /** Runs the replay and writes the tables; {@code s2} is the hypervisor's stage-2 side. */
     public static Result run(Options o, Stage2Port.Factory s2) throws IOException {
+        return run(o, s2, null);
+    }
+
+    /**
+     * {@link #run(Options, Stage2Port.Factory)}, telling {@code observer} (if not null) every modelled
+     * exit, acknowledge and {@code irq} row; it cannot watch replicated VMs ({@code vmsPerHost}).
+     */
+    public static Result run(Options o, Stage2Port.Factory s2, ReplayObserver observer) throws IOException {
+        if (observer != null && o.vmsPerHost() > 0) {
+            throw new IllegalArgumentException("observations of replicated VMs are not supported");
+        }
         long t0 = System.nanoTime();
         AtomicOutput.check(o.out(), o.force(), o.trace());
         Trace trace = Trace.open(o.trace());
@@ -276,7 +287,14 @@ public final class ReplayJob {
 
         try (AtomicOutput out = AtomicOutput.directory(o.out(), o.force(), o.trace())) {
             Path tmp = out.path();
-            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors);
+            if (observer != null) {
+                rp.hypervisor().setExitSink(observer);
+                observer.start(rp);
+            }
+            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors, observer);
+            if (observer != null) {
+                observer.finish();
+            }
             ReplayTables.writeTlbStats(rp, tmp);
             ReplayTables.writeFaults(rp, tmp);
             ReplayTables.writeIrqLatency(rp, tmp);

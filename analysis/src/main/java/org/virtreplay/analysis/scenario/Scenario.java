@@ -267,17 +267,7 @@ public final class Scenario {
             }
         }
         List<String> shown = new java.util.ArrayList<>(extra);
-        boolean costs = false;
-        for (String k : BY_NAME.keySet()) {
-            if (k.startsWith("cost.")) {
-                if (!costs) {
-                    shown.add("cost.* (docs/costs.md)");
-                    costs = true;
-                }
-            } else {
-                shown.add(k);
-            }
-        }
+        shown.add(keyNames());
         if (best != null && bestD <= Math.max(2, key.length() / 4)) {
             return "unknown key " + UserText.quote(key) + "; did you mean " + UserText.quote(best)
                     + "? (docs/scenario.md lists every key)";
@@ -305,6 +295,52 @@ public final class Scenario {
             cur = t;
         }
         return prev[b.length()];
+    }
+
+    /**
+     * Every key's name, in the order of docs/scenario.md, for the message of an unknown key; keys
+     * that differ only after their last dot are written once with braces, as a shell would expand
+     * them ({@code tlb.l1i.{entries,assoc}}), so that the message stays one short line.
+     */
+    public static String keyNames() {
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (String k : BY_NAME.keySet()) {
+            int dot = k.lastIndexOf('.');
+            groups.computeIfAbsent(dot < 0 ? k : k.substring(0, dot + 1), p -> new ArrayList<>())
+                    .add(dot < 0 ? "" : k.substring(dot + 1));
+        }
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, List<String>> g : groups.entrySet()) {
+            List<String> tails = g.getValue();
+            // The cost model's many keys (docs/costs.md) would fill the line on their own.
+            parts.add(tails.size() == 1 ? g.getKey() + tails.get(0)
+                    : tails.size() > 4 ? g.getKey() + "* (docs/scenario.md)"
+                    : g.getKey() + "{" + String.join(",", tails) + "}");
+        }
+        return String.join(", ", parts);
+    }
+
+    /**
+     * The problem with one {@code --set} word ({@code KEY=VALUE}), or null when its key is known:
+     * an unknown key is answered with the known ones.
+     */
+    public static String setProblem(String word) {
+        int eq = word.indexOf('=');
+        if (eq < 0) {
+            String shown = word.length() > 24 ? UserText.quote(word.substring(0, 24), word.length()) : UserText.quote(word);
+            return "--set: expected KEY=VALUE, got " + shown + "; keys: " + keyNames();
+        }
+        String name = word.substring(0, eq).strip();
+        if (key(name) == null) {
+            String near = unknownKey(name.length() > 24 ? name.substring(0, 24) : name, List.of());
+            if (near.contains("did you mean")) {
+                return "--set: " + near;
+            }
+            // a long key is cut shorter than other echoes: the list of keys must fit the line too
+            String shown = name.length() > 24 ? UserText.quote(name.substring(0, 24), name.length()) : UserText.quote(name);
+            return "--set: unknown key " + shown + "; keys: " + keyNames();
+        }
+        return null;
     }
 
     /** Finds a key by its file name, or null. */

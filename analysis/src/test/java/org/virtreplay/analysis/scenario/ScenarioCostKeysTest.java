@@ -35,7 +35,7 @@ class ScenarioCostKeysTest {
                 || m.startsWith("unknown key 'tlb.l3.entries'; did you mean 'tlb.l2.entries'?"), m);
         String far = Scenario.unknownKey("bogus", java.util.List.of());
         assertEquals(false, far.contains("did you mean"), far);
-        assertEquals(true, far.contains(", cost.* (docs/costs.md), seed"), far);
+        assertEquals(true, far.contains(", cost.* (docs/scenario.md), seed"), far);
         assertEquals(false, far.contains("cost.exit_cycles"), far);
     }
 }

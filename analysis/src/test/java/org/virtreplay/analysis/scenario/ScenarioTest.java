@@ -55,4 +55,23 @@ class ScenarioTest {
         assertEquals(1L << 30, Scenario.pageSize("1G"));
         assertEquals(-1, Scenario.pageSize("3m"));
     }
+
+    /** The keys of docs/scenario.md, grouped by their part before the last dot, for a bad --set. */
+    @Test
+    void aBadSetWordListsTheKeys() {
+        String keys = "pes, core, tlb.l1i.{entries,assoc}, tlb.l1d.{entries,assoc}, tlb.l2.{entries,assoc}, "
+                + "tlb.{stale_check,replacement}, gic.{list_registers,v4}, sched.{policy,quantum_us}, s2.backing, "
+                + "cost.* (docs/scenario.md), seed";
+        assertEquals(keys, Scenario.keyNames());
+        // a key one edit from a known one is answered with that one
+        assertEquals("--set: unknown key 'tlb.l3.entries'; did you mean 'tlb.l2.entries'? (docs/scenario.md lists "
+                + "every key)", Scenario.setProblem("tlb.l3.entries=4"));
+        assertEquals("--set: unknown key 'bogus'; keys: " + keys, Scenario.setProblem("bogus=4"));
+        assertEquals("--set: expected KEY=VALUE, got 'pes'; keys: " + keys, Scenario.setProblem("pes"));
+        assertEquals(null, Scenario.setProblem("tlb.l2.entries=0"));
+        // a long key is cut to 24 characters, so that the whole line stays short
+        String problem = Scenario.setProblem("x".repeat(500) + "=1");
+        assertEquals("--set: unknown key '" + "x".repeat(24) + "…' (500 characters); keys: " + keys, problem);
+        assertEquals(true, problem.length() < 300, problem.length() + " characters");
+    }
 }

@@ -58,7 +58,9 @@ public final class SourceFiles {
             };
         } catch (IOException | RuntimeException e) {
             raw.close();
-            throw new BadInputException(label + ":1: truncated or corrupt compressed data (" + e.getMessage() + ")");
+            // the decompressor's own words when it has some; never its class name or "null"
+            String why = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage() + ")";
+            throw new BadInputException(label + ":1: truncated or corrupt compressed data" + why);
         }
     }
 }

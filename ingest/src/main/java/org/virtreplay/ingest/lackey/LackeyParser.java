@@ -2,6 +2,9 @@ package org.virtreplay.ingest.lackey;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +29,22 @@ import org.virtreplay.engine.UserText;
  * <p>No object is created per line: lines are parsed in place in a large byte buffer (only whole
  * lines are parsed; the incomplete tail moves to the front before the next read) and records go
  * into {@link LackeyBatch} arrays.
+ *
+ * <p>Lackey prints addresses with at least eight digits ({@code %08lx}), so the first eight are
+ * read as one little-endian {@code long} and checked and converted eight bytes at a time (SWAR);
+ * only the digits after them, a line whose first eight bytes are not all hex digits (a short
+ * address, or a bad line) and the size go byte by byte. The two paths give the same result for
+ * every line: the word path only takes lines whose eight bytes the byte path would also read as
+ * hex digits ({@code LackeyParserTest} compares them on random lines).
  */
 public final class LackeyParser {
     public static final byte LOAD = 0, STORE = 1, MODIFY = 2, FETCH = 3;
 
     private static final byte[] HEX = new byte[256];
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
 
     static {
         java.util.Arrays.fill(HEX, (byte) -1);
@@ -201,6 +215,14 @@ public final class LackeyParser {
             long a = 0;
             int digits = 0;
             int d;
+            if (p + 8 <= b.length) {
+                long w = hex8((long) LONG_LE.get(b, p));
+                if (w >= 0) {
+                    a = w;
+                    digits = 8;
+                    p += 8;
+                }
+            }
             while ((d = hex[b[p] & 0xFF]) >= 0) {
                 a = (a << 4) | d;
                 p++;
@@ -240,6 +262,31 @@ public final class LackeyParser {
         batch.count = n;
         line = ln;
         return p;
+    }
+
+    /**
+     * The value of eight ASCII hex digits, the first in the lowest byte of {@code x}, or -1 if any
+     * byte is not one of {@code 0-9 a-f A-F}. Per byte c (all below 0x80 once the first test
+     * passes, so no sum below carries into the next byte): c + 0x50 has its top bit set iff
+     * c >= '0', c + 0x46 iff c > '9'; with l = c | 0x20 (lower case), l + 0x1F iff l >= 'a' and
+     * l + 0x19 iff l > 'f'. A digit's value is c & 0xF, a letter's (c & 0xF) + 9.
+     */
+    static long hex8(long x) {
+        if ((x & HIGH) != 0) {
+            return -1;
+        }
+        long digit = (x + 0x50 * ONES) & ~(x + 0x46 * ONES);
+        long l = x | 0x20 * ONES;
+        long letter = (l + 0x1F * ONES) & ~(l + 0x19 * ONES);
+        if (((digit | letter) & HIGH) != HIGH) {
+            return -1;
+        }
+        long v = (x & 0x0F * ONES) + 9 * ((letter >>> 7) & ONES);
+        // Pairs of digits, then pairs of pairs: the first digit of each pair is the high one.
+        v = ((v << 4) | (v >>> 8)) & 0x00FF00FF00FF00FFL;
+        v = ((v << 8) | (v >>> 16)) & 0x0000FFFF0000FFFFL;
+        v = ((v << 16) | (v >>> 32)) & 0xFFFFFFFFL;
+        return v;
     }
 
     /** Records a problem for the line starting at {@code lineStart}; returns the start of the next line. */

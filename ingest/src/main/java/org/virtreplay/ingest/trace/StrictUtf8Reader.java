@@ -174,7 +174,7 @@ final class StrictUtf8Reader extends Reader {
                     }
                 } catch (IOException e) {
                     String m = e.getMessage() != null ? e.getMessage()
-                            : e instanceof java.io.EOFException ? "unexpected end of data" : e.getClass().getSimpleName();
+                            : e instanceof java.io.EOFException ? "unexpected end of data" : "unreadable data";
                     setProblem(m, false, false, e);
                     decodedAll = true;
                     return;

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,5 +193,78 @@ class LackeyParserTest {
                 new Rec(LackeyParser.STORE, 0x2000, 8)), out);
         assertEquals(2, p.skipped());
         assertEquals(List.of(), p.problems());
+    }
+    /** Reference for {@link LackeyParser#hex8}: each byte on its own, by Character.digit. */
+    static long hex8Reference(byte[] b) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            int c = b[i] & 0xFF;
+            int d = c < 128 ? Character.digit((char) c, 16) : -1;
+            if (d < 0) {
+                return -1;
+            }
+            v = v << 4 | d;
+        }
+        return v;
+    }
+
+    @Test
+    void eightDigitWordMatchesDigitByDigit() {
+        Random r = new Random(18);
+        byte[] hexChars = "0123456789abcdefABCDEF".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] b = new byte[8];
+        int valid = 0;
+        for (int n = 0; n < 200_000; n++) {
+            for (int i = 0; i < 8; i++) {
+                // mostly hex digits, sometimes any byte (the neighbours of the ranges above all)
+                b[i] = r.nextInt(4) != 0 ? hexChars[r.nextInt(hexChars.length)] : (byte) r.nextInt(256);
+            }
+            long word = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+            long expected = hex8Reference(b);
+            assertEquals(expected, LackeyParser.hex8(word), () -> new String(b, StandardCharsets.ISO_8859_1));
+            valid += expected >= 0 ? 1 : 0;
+        }
+        assertTrue(valid > 10_000, "the random words include many valid ones: " + valid);
+        for (int c = 0; c < 256; c++) { // every byte value in every position
+            for (int pos = 0; pos < 8; pos++) {
+                java.util.Arrays.fill(b, (byte) '7');
+                b[pos] = (byte) c;
+                long word = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                assertEquals(hex8Reference(b), LackeyParser.hex8(word), "byte " + c + " at " + pos);
+            }
+        }
+    }
+
+    @Test
+    void randomAddressesOfEveryLengthAndCase() throws IOException {
+        // Addresses of 1 to 16 digits in mixed case (lackey prints 8 or more in lower case); the
+        // expected value is Java's own parse of the same digits.
+        Random r = new Random(1818);
+        StringBuilder text = new StringBuilder();
+        List<Rec> expected = new ArrayList<>();
+        String kinds = "ILSM";
+        for (int n = 0; n < 20_000; n++) {
+            int digits = 1 + r.nextInt(16);
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < digits; i++) {
+                char c = Character.forDigit(r.nextInt(16), 16);
+                hex.append(r.nextBoolean() ? Character.toUpperCase(c) : c);
+            }
+            int size = 1 + r.nextInt(r.nextBoolean() ? 9 : 4096);
+            char k = kinds.charAt(r.nextInt(4));
+            text.append(k == 'I' ? "I  " : " " + k + " ").append(hex).append(',').append(size).append('\n');
+            int kind = switch (k) {
+                case 'I' -> LackeyParser.FETCH;
+                case 'L' -> LackeyParser.LOAD;
+                case 'S' -> LackeyParser.STORE;
+                default -> LackeyParser.MODIFY;
+            };
+            expected.add(new Rec(kind, Long.parseUnsignedLong(hex.toString(), 16), size));
+        }
+        for (int buffer : new int[] {40, 1 << 20}) {
+            List<String> problems = new ArrayList<>();
+            assertEquals(expected, parse(text.toString(), buffer, problems), "buffer " + buffer);
+            assertEquals(List.of(), problems);
+        }
     }
 }

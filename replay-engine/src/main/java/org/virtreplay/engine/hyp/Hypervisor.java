@@ -125,6 +125,18 @@ public final class Hypervisor {
         }
     }
 
+    /**
+     * The earliest {@code kvm_exit} time any exit of this vCPU reported to the {@link ExitSink} from
+     * now on can have: its open exit's, or the current time plus the exit cost (every later exit
+     * traps at or after now). The sink reports in completion order, so a writer that needs the
+     * exits in time order holds those later than this, and only those.
+     */
+    public long exitWatermark(int vm, int vcpu) {
+        int g = m.gOf(vm, vcpu);
+        long w = m.now + m.exitNs;
+        return m.exitOpen[g] >= 0 ? Math.min(w, m.exitAt[g]) : w;
+    }
+
     /** The handling time of a stage-2 abort on RAM, an MMIO abort and a trapped register write, ns. */
     public long s2FaultNs() {
         return m.s2FaultNs;

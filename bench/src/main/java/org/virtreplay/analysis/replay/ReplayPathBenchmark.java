@@ -1,0 +1,275 @@
+package org.virtreplay.analysis.replay;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.engine.hyp.CostModel;
+import org.virtreplay.engine.hyp.HypConfig;
+import org.virtreplay.engine.replay.ReplayConfig;
+import org.virtreplay.engine.replay.Replayer;
+import org.virtreplay.engine.replay.Stage2Port;
+import org.virtreplay.engine.replay.Stage2Ports;
+import org.virtreplay.engine.tlb.CorePreset;
+import org.virtreplay.engine.tlb.TranslationUnit;
+import org.virtreplay.engine.tlb.Replacement;
+import org.virtreplay.ingest.trace.MemBatch;
+import org.virtreplay.ingest.trace.MemBatchSource;
+import org.virtreplay.ingest.trace.VmRecord;
+
+/**
+ * The whole per-access path of {@code virtreplay replay}, per access, from a decoded {@code mem}
+ * batch to the TLB: the batch as the decoder hands it over ({@link MemBatch}, 4,096 rows, the
+ * size of {@link PrefetchedMem#INLINE_BATCH}), {@link PrefetchedMem} and {@link MemRun} as the
+ * replay job runs them (in line, no read-ahead thread), {@link Replayer#onMem} (vCPU to PE,
+ * counters, page split, per-size and per-walk statistics) and {@link TranslationUnit#access} (the
+ * TLBs and, on a miss, the nested walk). It lives in the replay job's package because
+ * {@code MemRun} and {@code PrefetchedMem} are package-private.
+ *
+ * <p>Three benchmarks peel the path off stage by stage, on the same rows:
+ * <ul>
+ *   <li>{@code memRun}: the whole path; the source refills the batch by copying the pre-decoded
+ *       rows and advancing their timestamps (what a decoder's hand-over costs, without the
+ *       decoding, which {@code MemReadBenchmark} measures);</li>
+ *   <li>{@code onMem}: the same rows straight from the batch's arrays into {@code Replayer.onMem}
+ *       (no batch source, no {@code MemRun}): memRun - onMem is the batch hand-over and loop;</li>
+ *   <li>{@code tlbOnly}: the same addresses straight into the PE's {@code TranslationUnit.access}:
+ *       onMem - tlbOnly is the replayer's dispatch and bookkeeping, tlbOnly the TLB lookup (and
+ *       the walk where the stream misses).</li>
+ * </ul>
+ * and {@code stream} chooses where the access is served: {@code l1Hit} (32 hot pages, every
+ * access hits the L1 D-TLB), {@code l2Hit} (512 pages round robin: misses the 48-entry L1, hits
+ * the 1,280-entry L2) and {@code walk} (4,096 pages round robin: misses both, a 4+4-level nested
+ * walk with the walk caches of the Neoverse-N1 preset). One VM, one vCPU on one PE, 4 KB pages,
+ * stage 2 backed by 2 MB blocks, all pages mapped during set-up (no fault in the measurement).
+ *
+ * <p>Every path allocates nothing: run with {@code -prof gc} and read {@code gc.alloc.rate.norm}
+ * (≈ 0 B/op). Run (from the repository root):
+ * <pre>
+ * mvn -B -q -o -pl bench -am package -DskipTests
+ * java -cp "bench/target/classes:bench/target/lib/*" org.openjdk.jmh.Main ReplayPath -prof gc -f 1 -wi 3 -i 5 -w 1s -r 1s
+ * </pre>
+ * or {@code java -cp ... org.virtreplay.analysis.replay.ReplayPathBenchmark} (its {@link #main}
+ * runs the same with those options).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ReplayPathBenchmark {
+    /** Rows per batch and per benchmark invocation. */
+    static final int N = PrefetchedMem.INLINE_BATCH;
+    private static final long VA = 0x8000_0000L;
+    private static final long IPA = 0x4000_0000L;
+    private static final int PAGES = 4096;
+
+    @Param({"l1Hit", "l2Hit", "walk"})
+    public String stream;
+
+    /** The decoded rows, as a decoder would have left them (timestamps are set per refill). */
+    private final MemBatch decoded = new MemBatch(N);
+    private Replayer rp;
+    private TranslationUnit pe0;
+    private PrefetchedMem mem;
+    private MemRun run;
+    /** Timestamp of the next row the source hands over; the direct benchmarks use their own. */
+    private long nextTs = 1;
+    private long limit;
+    private long directTs;
+
+    /** A source that never ends: each refill is the pre-decoded rows with later timestamps. */
+    private final class Repeating implements MemBatchSource {
+        @Override
+        public boolean fill(MemBatch b) {
+            final MemBatch d = decoded;
+            final long t = nextTs;
+            for (int i = 0; i < N; i++) {
+                b.ts[i] = t + i;
+            }
+            System.arraycopy(d.va, 0, b.va, 0, N);
+            System.arraycopy(d.vm, 0, b.vm, 0, N);
+            System.arraycopy(d.vcpu, 0, b.vcpu, 0, N);
+            System.arraycopy(d.el, 0, b.el, 0, N);
+            System.arraycopy(d.access, 0, b.access, 0, N);
+            System.arraycopy(d.size, 0, b.size, 0, N);
+            System.arraycopy(d.pos, 0, b.pos, 0, N);
+            b.n = N;
+            nextTs = t + N;
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setup() {
+        ReplayConfig cfg = new ReplayConfig(1, CorePreset.byName("neoverse-n1"), Replacement.LRU, 1,
+                HypConfig.defaults(1), CostModel.defaults(), 0, 0);
+        rp = new Replayer(cfg, Stage2Ports.kvm());
+        rp.addVm(0, "bench", 1, 40, -1);
+        // 64 MiB of RAM backed by 2 MB blocks; stage-1 tables in the last 4 MiB of it.
+        rp.addMemslot(0, 0, IPA, 64L << 20, Stage2Port.MEMSLOT_RAM, -1, 2L << 20);
+        rp.start();
+        rp.setS1TablePool(0, 0x43C0_1000L, 0x3F_F000L);
+        rp.onSysreg(0, 0, 0, 0, 1, "TCR_EL1", 0x2_B510_3510L);
+        rp.onSysreg(0, 0, 0, 0, 1, "MAIR_EL1", 0x44_04FFL);
+        rp.onSysreg(0, 0, 0, 0, 1, "SCTLR_EL1", 1);
+        rp.onSysreg(0, 0, 0, 0, 1, "TTBR0_EL1", (1L << 48) | 0x43C0_0000L);
+        for (int i = 0; i < PAGES; i++) {
+            rp.onMap(0, 0, 1, 0x43C0_0000L, VA + i * 4096L, IPA + i * 4096L, 4096, "rwu", "normal_wb", true,
+                    false);
+        }
+        pe0 = rp.pe(0);
+        long x = 42;
+        for (int i = 0; i < N; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            int r = (int) (x >>> 33);
+            int page = switch (stream) {
+                case "l1Hit" -> r & 31;
+                case "l2Hit" -> i % 512;
+                case "walk" -> i % PAGES;
+                default -> throw new IllegalArgumentException("stream " + stream);
+            };
+            decoded.va[i] = VA + page * 4096L + (r & 0xFF8);
+            decoded.vm[i] = 0;
+            decoded.vcpu[i] = 0;
+            decoded.el[i] = 0;
+            decoded.access[i] = (r & 4) == 0 ? Replayer.READ : Replayer.WRITE;
+            decoded.size[i] = 8;
+            decoded.pos[i] = i + 1;
+        }
+        decoded.n = N;
+        Instances inst = Instances.of(List.of(new VmRecord(0, "bench", 1, 40, -1)), 0);
+        mem = new PrefetchedMem(new Repeating(), false);
+        run = new MemRun(mem, inst, rp, ProgressMeter.forStderr("bench", 0, true));
+        mem.next(); // the first row is current before MemRun.run, as in the replay's merge
+        limit = nextTs;
+        // Warm-up outside JMH's: touch every page (first-touch stage-2 faults, table walks).
+        for (int k = 0; k < 4; k++) {
+            memRun();
+        }
+        directTs = nextTs + (1L << 40); // the direct benchmarks run later in simulated time
+    }
+
+    @TearDown(Level.Trial)
+    public void check() {
+        // The streams are what they claim: every access translated, and the walk stream walks.
+        if (rp.counter(0, 0, 0, Replayer.C_S1_FAULTS) != 0) {
+            throw new IllegalStateException("stage-1 faults in the benchmark stream");
+        }
+        if (stream.equals("walk") && pe0.walksD < rp.counter(0, 0, 0, Replayer.C_ACCESSES) / 2) {
+            throw new IllegalStateException("the walk stream did not walk: " + pe0.walksD + " walks");
+        }
+        mem.close();
+    }
+
+    /** The whole path: batch source, PrefetchedMem, MemRun, Replayer.onMem, TLB (and walk). */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public boolean memRun() {
+        limit += N;
+        return run.run(limit);
+    }
+
+    /** From the decoded batch's arrays straight into Replayer.onMem. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public long onMem() {
+        final Replayer r = rp;
+        final MemBatch d = decoded;
+        long t = directTs;
+        for (int i = 0; i < N; i++) {
+            r.onMem(t + i, d.vm[i], d.vcpu[i], d.el[i], d.access[i], d.va[i], d.size[i]);
+        }
+        directTs = t + N;
+        return r.events();
+    }
+
+    /** The same addresses straight into the PE's TLBs (TranslationUnit.access: lookup, fill, walk). */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public long tlbOnly() {
+        final TranslationUnit tu = pe0;
+        final MemBatch d = decoded;
+        long ok = 0;
+        for (int i = 0; i < N; i++) {
+            ok += tu.access(d.va[i], d.access[i], 0) ? 1 : 0; // READ/WRITE: the unit's codes 0/1 too
+        }
+        return ok;
+    }
+
+    /**
+     * {@code main} runs JMH as above; {@code main cpu [SECONDS] [ROUNDS]} instead times every
+     * benchmark and stream by the thread's CPU time ({@code ThreadMXBean}), for a machine shared
+     * with other work, where JMH's wall-clock averages measure the other work too: per round,
+     * SECONDS of CPU per benchmark (default 2) after a warm-up of as much, ROUNDS rounds (default 3).
+     */
+    public static void main(String[] args) throws RunnerException {
+        if (args.length > 0 && args[0].equals("cpu")) {
+            double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
+            int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+            cpuTimes((long) (seconds * 1e9), rounds);
+            return;
+        }
+        Options o = new OptionsBuilder().include(ReplayPathBenchmark.class.getSimpleName())
+                .addProfiler("gc").build();
+        new Runner(o).run();
+    }
+
+    private static void cpuTimes(long budgetNs, int rounds) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        String[] benches = {"memRun", "onMem", "tlbOnly"};
+        for (String st : new String[] {"l1Hit", "l2Hit", "walk"}) {
+            ReplayPathBenchmark b = new ReplayPathBenchmark();
+            b.stream = st;
+            b.setup();
+            long sink = 0;
+            for (int round = -1; round < rounds; round++) { // round -1: warm-up
+                StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + round);
+                line.append(String.format(java.util.Locale.ROOT, " %-6s", st));
+                for (String name : benches) {
+                    long c0 = mx.getCurrentThreadCpuTime();
+                    long calls = 0;
+                    while (mx.getCurrentThreadCpuTime() - c0 < budgetNs) {
+                        for (int k = 0; k < 16; k++) {
+                            sink += switch (name) {
+                                case "memRun" -> b.memRun() ? 1 : 0;
+                                case "onMem" -> b.onMem();
+                                default -> b.tlbOnly();
+                            };
+                        }
+                        calls += 16;
+                    }
+                    long cpu = mx.getCurrentThreadCpuTime() - c0;
+                    line.append(String.format(java.util.Locale.ROOT, "  %s %.1f ns", name, (double) cpu / (calls * N)));
+                }
+                System.out.println(line + " CPU per access");
+            }
+            b.check();
+            if (sink == 42) {
+                System.out.println();
+            }
+        }
+    }
+}

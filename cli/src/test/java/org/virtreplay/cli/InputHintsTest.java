@@ -1,0 +1,103 @@
+package org.virtreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Input given to the wrong command gets one line naming what it is and the command that reads it
+ * (issue 17, item 5), on the repository's own sample files.
+ */
+class InputHintsTest {
+    static final Path SAMPLES = Path.of("..", "sample-traces");
+    static final Path LACKEY = SAMPLES.resolve("lackey/true.lackey.xz");
+    static final Path FTRACE = SAMPLES.resolve("recorded/sources/ftrace-kvm-arm64-nv2-l1-sys64-loop.email-wrapped.txt");
+    static final Path SPE = SAMPLES.resolve("recorded/sources/perf-script-arm-spe-addr-physaddr.txt");
+    static final Path STAGE2 = SAMPLES.resolve("recorded/sources/256-4/stage2_page_tables");
+
+    @TempDir
+    Path dir;
+
+    String out;
+    String err;
+
+    int exec(String... args) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
+        out = o.toString();
+        err = e.toString();
+        return code;
+    }
+
+    void oneLine(String expected) {
+        assertEquals(expected + System.lineSeparator(), err);
+        assertEquals("", out);
+    }
+
+    @Test
+    void aLackeyLogGivenToRunReplayOrIngest() {
+        String hint = LACKEY + ": a Valgrind lackey log, not a trace directory; use 'virtreplay tlb " + LACKEY
+                + "' for a TLB study, or 'virtreplay import --lackey vm0:0=" + LACKEY + " --out DIR' for a trace to "
+                + "replay";
+        for (String cmd : new String[] {"run", "replay", "ingest"}) {
+            assertEquals(2, exec(cmd, LACKEY.toString(), "--out", dir.resolve(cmd).toString()), cmd);
+            oneLine(hint);
+            assertFalse(Files.exists(dir.resolve(cmd)), cmd);
+        }
+        assertEquals(2, exec("inspect", LACKEY.toString()));
+        oneLine(hint);
+    }
+
+    @Test
+    void recordingsGivenToRunAreNamed() {
+        assertEquals(2, exec("run", FTRACE.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(FTRACE + ": ftrace or trace-cmd text with KVM events, not a trace directory; import it: "
+                + "'virtreplay import --kvm-events " + FTRACE + " --out DIR'");
+        assertEquals(2, exec("replay", SPE.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(SPE + ": perf script output of Arm SPE samples, not a trace directory; import it: "
+                + "'virtreplay import --spe vm0=" + SPE + " --out DIR'");
+    }
+
+    @Test
+    void aTableFileNamesItsDirectory() {
+        Path mem = SAMPLES.resolve("quickstart/mem.csv.gz");
+        assertEquals(2, exec("run", mem.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(mem + ": one table of a canonical trace, not a trace directory; give the directory that holds it, "
+                + SAMPLES.resolve("quickstart"));
+    }
+
+    @Test
+    void anUnknownFileIsOneLineToo() throws Exception {
+        Path f = Files.writeString(dir.resolve("notes.txt"), "hello\n");
+        assertEquals(2, exec("replay", f.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(f + ": a file, not a trace directory (a trace is a directory with manifest.csv and one file per "
+                + "table; see docs/trace-format.md)");
+    }
+
+    @Test
+    void otherFormatsGivenToTlbAreNamed() {
+        assertEquals(2, exec("tlb", STAGE2.toString()));
+        oneLine(STAGE2 + ": a KVM stage-2 page-table dump, not a lackey log; import it: 'virtreplay import --stage2 vm0="
+                + STAGE2 + " --out DIR'");
+        assertEquals(2, exec("tlb", FTRACE.toString()));
+        oneLine(FTRACE + ": ftrace or trace-cmd text with KVM events, not a lackey log; import it: "
+                + "'virtreplay import --kvm-events " + FTRACE + " --out DIR'");
+    }
+
+    @Test
+    void aDirectoryGivenToTlb() {
+        assertEquals(2, exec("tlb", SAMPLES.toString()));
+        oneLine(SAMPLES + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "
+                + "docs/trace-format.md)");
+        Path quickstart = SAMPLES.resolve("quickstart");
+        assertEquals(2, exec("tlb", "--input-format", "lackey", quickstart.toString()));
+        oneLine(quickstart + ": a canonical trace directory, not a lackey log; leave out --input-format lackey");
+    }
+}
