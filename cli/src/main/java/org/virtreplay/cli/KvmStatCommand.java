@@ -52,7 +52,8 @@ import picocli.CommandLine.Parameters;
             "  virtreplay import --kvm-events trace.txt --out rec",
             "  virtreplay kvm-stat rec --vcpu 0",
             "  virtreplay kvm-stat rec --time guest --format csv > exits.csv",
-            "  virtreplay run rec --out out && virtreplay kvm-stat out --compare"},
+            "  virtreplay run rec --out out",
+            "  virtreplay kvm-stat out --compare"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:table printed (or the one line saying the selection has no exits)", "1:internal error",
             "2:bad input: TRACE_OR_RUN unreadable, a trace without an exits table, a replay's output without "
