@@ -107,7 +107,8 @@ public final class MetricsConsistency {
 
     /**
      * {@code exit_stats} on its own (one row per vCPU and reason, the reason named from the type and
-     * EC, min ≤ mean ≤ max, total = mean × count, EL2 time at least the handled time) and against
+     * EC, min ≤ mean ≤ max, total = mean × count, 0 ≤ stddev ≤ max - min, EL2 time at least the
+     * handled time) and against
      * {@code stage2_faults}: every stage-2 abort is one DABT_LOW or IABT_LOW exit of its vCPU,
      * counted or still unfinished at the end.
      */
@@ -138,6 +139,13 @@ public final class MetricsConsistency {
                     || !close(r.meanNs() * r.count(), r.totalNs()))) {
                 rp.add(where + ": min " + r.minNs() + " <= mean " + r.meanNs() + " <= max " + r.maxNs()
                         + " and total " + r.totalNs() + " = mean x count " + r.count() + " must hold");
+            }
+            // A sample standard deviation is at most the range over the square root of 2 (Popoviciu's bound
+            // on the variance, times n / (n - 1) <= 2), so within [0, max - min]; 0 for fewer than two exits.
+            if (!(r.stddevNs() >= 0) || r.count() < 2 && r.stddevNs() != 0
+                    || r.count() >= 2 && r.stddevNs() > (r.maxNs() - r.minNs()) * (1 + REL_TOL)) {
+                rp.add(where + ": stddev_ns " + r.stddevNs() + " must be 0 for fewer than 2 exits and within [0, "
+                        + "max - min] otherwise (count " + r.count() + ", max - min " + (r.maxNs() - r.minNs()) + ")");
             }
             if (r.el2Ns() < r.totalNs()) {
                 rp.add(where + ": el2_ns " + r.el2Ns() + " below total_ns " + r.totalNs());

@@ -198,7 +198,7 @@ final class ReplayTables {
                     String ecName = ExitReason.ecName(r);
                     rows.add(new ExitStatsRow(vm, v, ExitReason.type(r), ExitReason.ec(r), ecName == null ? "" : ecName,
                             ExitReason.key(r), n, total, st.minNs(vm, v, r), st.maxNs(vm, v, r),
-                            n == 0 ? 0.0 : (double) total / n, total + n * worldSwitch,
+                            n == 0 ? 0.0 : (double) total / n, st.stddevNs(vm, v, r), total + n * worldSwitch,
                             span <= 0 ? 0.0 : (double) total / span, open));
                 }
             }

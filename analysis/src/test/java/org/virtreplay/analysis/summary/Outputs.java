@@ -71,7 +71,7 @@ final class Outputs {
             exit(1, 0, "trap", 6, "F", 1));
 
     private static ExitStatsRow exit(int vm, int vcpu, String type, int ec, String reason, long count) {
-        return new ExitStatsRow(vm, vcpu, type, ec, reason, reason, count, 1000 * count, 1000, 1000, 1000.0,
+        return new ExitStatsRow(vm, vcpu, type, ec, reason, reason, count, 1000 * count, 1000, 1000, 1000.0, 0.0,
                 1500 * count, 0.0, 0);
     }
 
