@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.virtreplay.analysis.observe.ObservationEmitter;
+import org.virtreplay.analysis.metrics.RunInfo;
+import org.virtreplay.analysis.metrics.RunOutput;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.UserText;
@@ -23,8 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
             "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
-                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, timeline, run_info; unless "
-                    + "--no-events also fault_events and irq_events) as Parquet files into DIR (see docs/metrics.md).",
+                    + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, exit_stats, timeline, run_info; "
+                    + "unless --no-events also fault_events and irq_events; with the stale-translation detector on, "
+                    + "the default, stale_translations) as Parquet files into DIR (see docs/metrics.md).",
             "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },
@@ -73,8 +76,21 @@ public final class ReplayCommand implements Callable<Integer> {
         pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
                 r.wallNs() / 1e9, r.out());
         pw.flush();
+        staleNote(spec.commandLine().getErr(), r.out());
         summary.print(spec, r.out());
         return VirtReplay.EXIT_OK;
+    }
+
+    /**
+     * One line on stderr when the stale-translation detector found TLB entries hit after their
+     * mapping changed (a missing TLBI): {@code stale translations: N (see stale_translations)}.
+     */
+    static void staleNote(PrintWriter err, Path metrics) {
+        String n = RunOutput.open(metrics).runInfo().get(RunInfo.STALE_TRANSLATIONS);
+        if (n != null && !n.equals("0")) {
+            err.println("stale translations: " + n + " (see stale_translations)");
+            err.flush();
+        }
     }
 
     /** Validates the scenario, overrides and options (exit 2 on a problem) before anything is written. */

@@ -149,6 +149,7 @@ public final class RunCommand implements Callable<Integer> {
             pw.println("observations: " + out.resolve("observations"));
         }
         PrintWriter err = spec.commandLine().getErr();
+        ReplayCommand.staleNote(err, out.resolve("metrics"));
         for (String p : rep.consistencyProblems()) {
             err.println("virtreplay run: warning: " + p);
         }

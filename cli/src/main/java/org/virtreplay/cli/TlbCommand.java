@@ -127,12 +127,14 @@ public final class TlbCommand implements Callable<Integer> {
 
     // No defaultValue: picocli applies one after parsing, over what the --stale-check alias set.
     @Option(names = "--tlb-stale-check", paramLabel = "N",
-            description = "compare every N-th TLB hit with the page tables (0 = off, the default)")
-    int staleCheck = 0;
+            description = "compare every N-th TLB hit with the page tables (0 or off = no check, the default); "
+                    + "exact, as the scenario key tlb.stale_check, checks hits after a mapping change, which a "
+                    + "lackey trace never has")
+    String staleCheck = "0";
 
     /** The name before the scenario key tlb.stale_check gave it its name; kept for scripts. */
     @Option(names = "--stale-check", hidden = true, paramLabel = "N")
-    void staleCheckAlias(int n) {
+    void staleCheckAlias(String n) {
         staleCheck = n;
     }
 
@@ -199,10 +201,11 @@ public final class TlbCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        if (staleCheck < 0) {
-            throw new BadInputException("option '--stale-check': expected 0 or a positive number, got " + staleCheck);
+        if (!staleCheck.equals("exact") && !staleCheck.equals("off") && !staleCheck.matches("[0-9]{1,9}")) {
+            throw new BadInputException("option '--tlb-stale-check': expected exact, off, 0 or a positive number, got "
+                    + UserText.quote(staleCheck));
         }
-        study.unit.setStaleCheckEvery(staleCheck);
+        study.unit.setStaleCheck(Scenario.staleCheckEvery(staleCheck), null);
         long t0 = System.nanoTime();
         LackeyReader.Result r;
         try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "tlb: reading " + trace, quiet)) {
@@ -242,7 +245,7 @@ public final class TlbCommand implements Callable<Integer> {
         sc = mirror(sc, pr, "--seed", Scenario.Key.SEED, seed);
         boolean stale = pr.hasMatchedOption("--tlb-stale-check") || pr.hasMatchedOption("--stale-check");
         if (stale) {
-            sc = sc.with(Scenario.Key.TLB_STALE_CHECK, Integer.toString(staleCheck), "--tlb-stale-check");
+            sc = sc.with(Scenario.Key.TLB_STALE_CHECK, staleCheck, "--tlb-stale-check");
         }
         sc = mirror(sc, pr, "--s2-block", Scenario.Key.S2_BACKING, s2Block);
         return ReplayCommand.withSets(spec, sc, sets);

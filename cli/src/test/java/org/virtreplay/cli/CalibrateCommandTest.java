@@ -64,7 +64,7 @@ class CalibrateCommandTest {
         IngestTestSupport.Result r = IngestTestSupport.run("run", trace.toString(), "--out", out.toString(),
                 "--emit-observations", "-q", "--format", "csv");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("observations: " + out.resolve("observations")), r.out());
+        assertTrue(r.err().contains("observations: " + out.resolve("observations")), r.err()); // status lines go to stderr
         org.virtreplay.ingest.trace.Trace t = org.virtreplay.ingest.trace.Trace.open(out.resolve("observations"));
         try (org.virtreplay.ingest.trace.TableCursor c = t.cursor(org.virtreplay.ingest.trace.TableKind.EXITS)) {
             int n = 0;

@@ -185,10 +185,10 @@ class HelpAndVocabularyTest {
         // each alias sets what the new name sets (and the new name's default does not undo it)
         CommandLine cl = VirtReplay.newCommandLine();
         cl.parseArgs("tlb", "t", "--stale-check", "3");
-        assertEquals(3, ((TlbCommand) cl.getSubcommands().get("tlb").getCommand()).staleCheck);
+        assertEquals("3", ((TlbCommand) cl.getSubcommands().get("tlb").getCommand()).staleCheck);
         cl = VirtReplay.newCommandLine();
         cl.parseArgs("tlb", "t");
-        assertEquals(0, ((TlbCommand) cl.getSubcommands().get("tlb").getCommand()).staleCheck);
+        assertEquals("0", ((TlbCommand) cl.getSubcommands().get("tlb").getCommand()).staleCheck);
         cl = VirtReplay.newCommandLine();
         cl.parseArgs("report", "d", "--out-dir", "r");
         assertEquals(java.nio.file.Path.of("r"), ((ReportCommand) cl.getSubcommands().get("report").getCommand()).outDir);

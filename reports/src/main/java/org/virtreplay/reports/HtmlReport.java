@@ -28,9 +28,11 @@ public final class HtmlReport {
             new TlbSection(),
             new WalksSection(),
             new FaultsSection(),
+            new StaleSection(),
             new IrqLatencySection(),
             new WorstVcpusSection(),
             new TimelineSection(),
+            new ValidationSection(),
             new ConfigSection());
 
     /** The longest input name in the page's title and its configuration table (it is in full at the top). */

@@ -113,11 +113,18 @@ class ReportChromiumTest {
     void reportOpensCleanlyWithEveryChartVisible() throws Exception {
         Path run = tmp.resolve("run");
         RunFixtures.generated(run, true);
+        RunFixtures.validation(run);
         Reports.write(run, run.resolve("report"), ReportFormat.HTML);
         Path html = run.resolve("report/report.html");
         String text = Files.readString(html, StandardCharsets.UTF_8);
         int figures = text.split("<figure class=\"chart\">", -1).length - 1;
         assertTrue(figures >= 10, "charts in the report: " + figures);
+        // Model vs recording: one chart per quantity (6) and the statement about unjudged rows
+        String validation = text.substring(text.indexOf("<section id=\"validation\">"));
+        validation = validation.substring(0, validation.indexOf("</section>"));
+        assertEquals(6, validation.split("<figure class=\"chart\">", -1).length - 1, "validation charts");
+        assertTrue(validation.contains("5 of 11 rows rest on too few observations to judge the model by"),
+                "statement on unjudged rows");
 
         // 1. the page as shipped: screenshot, and not one console message
         Path png = tmp.resolve("report.png");

@@ -18,6 +18,7 @@ import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
 import org.virtreplay.analysis.metrics.TimelineRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
+import org.virtreplay.analysis.metrics.ValidationRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
 
 /** Metric tables built by hand (small) or from a seeded generator (bigger), for report tests. */
@@ -252,6 +253,34 @@ final class RunFixtures {
     }
 
     /** Nearest-rank percentile of sorted values: the ceil(q * n)-th smallest. */
+    /**
+     * A {@code validation} table for a run of {@link #generated}: judged and unjudged rows of every
+     * quantity, a reason named {@link #EVIL} (escaping), a row without a modelled value.
+     */
+    static void validation(Path dir) throws IOException {
+        String few = "too few observations to judge: ";
+        MetricTableWriter.writeAll(dir, MetricTables.VALIDATION, List.of(
+                new ValidationRow("exits", 1, "vm=1 reason=DABT_LOW", 1200, 1100.0, 100.0, 100.0 / 1200, 1200, 1100,
+                        true, ""),
+                new ValidationRow("exits", 1, "vm=1 reason=WFx", 0, 5.0, 5.0, null, 0, 5, false, few + "0 (at least 30)"),
+                new ValidationRow("exits", 2, "vm=2 reason=" + EVIL, 40, 0.0, 40.0, 1.0, 40, 0, true, ""),
+                new ValidationRow("exit_mean_ns", 1, "vm=1 reason=DABT_LOW", 1600, 1510.0, 90.0, 90.0 / 1600, 1150,
+                        1100, true, ""),
+                new ValidationRow("exit_mean_ns", 1, "vm=1 reason=IABT_LOW", 500, null, null, null, 3, 0, false,
+                        "the model took no finished exit of this reason"),
+                new ValidationRow("stage2_aborts", 2, "vm=2", 40, 38.0, 2.0, 0.05, 40, 38, true, ""),
+                new ValidationRow("stage2_aborts", 2, "vm=2 memslot=0", 25, 30.0, 5.0, 0.2, 25, 30, false,
+                        few + "25 (at least 30)"),
+                new ValidationRow("stage2_aborts", 2, "vm=2 memslot=none", 15, 8.0, 7.0, 7.0 / 15, 15, 8, false,
+                        few + "15 (at least 30)"),
+                new ValidationRow("irq_latency_p50_ns", 3, "vm=3 vcpu=0 class=timer", 5000, 4800.0, 200.0, 0.04, 200,
+                        180, true, ""),
+                new ValidationRow("irq_latency_p99_ns", 3, "vm=3 vcpu=0 class=timer", 9000, 12000.0, 3000.0, 1.0 / 3,
+                        200, 180, true, ""),
+                new ValidationRow("tlb_miss_ratio", 3, "vm=3", 0.02, 0.015, 0.005, 0.25, 10, 10, false,
+                        few + "10 (at least 30)")));
+    }
+
     static long rank(long[] sorted, double q) {
         int idx = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];

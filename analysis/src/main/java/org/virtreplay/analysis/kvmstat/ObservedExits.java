@@ -3,7 +3,6 @@ package org.virtreplay.analysis.kvmstat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,15 +120,8 @@ public final class ObservedExits {
                 }
             }
         }
-        List<ExitReport.Row> rows = new ArrayList<>();
-        for (ReasonStats s : byReason.values()) {
-            rows.add(s.toRow());
-        }
-        Comparator<ExitReport.Row> order = sel.sortKey().equals("time")
-                ? Comparator.comparingDouble(ExitReport.Row::avgNs).reversed()
-                : Comparator.comparingLong(ExitReport.Row::samples).reversed();
-        rows.sort(order.thenComparing(ExitReport.Row::reason));
-        return new ExitReport(sel.event(), sel.time(), scope(vms, sel), rows);
+        return new ExitReport(sel.event(), sel.time(), scope(vms, sel),
+                ReasonStats.sortedRows(byReason.values(), sel.sortKey()));
     }
 
     /**

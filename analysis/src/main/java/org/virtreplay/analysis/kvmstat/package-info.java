@@ -1,8 +1,9 @@
 /**
  * {@code virtreplay kvm-stat}: guest exits by reason in the layout of {@code perf kvm stat report}
- * (docs/kvm-stat.md), computed from the observed {@code exits} table of an imported recording.
- * The computation ({@link org.virtreplay.analysis.kvmstat.ObservedExits}) is apart from the table
- * and its formatting ({@link org.virtreplay.analysis.kvmstat.ExitReport}) so that a replay's
- * modelled exits can fill the same table later.
+ * (docs/kvm-stat.md), computed from the observed {@code exits} table of an imported recording
+ * ({@link org.virtreplay.analysis.kvmstat.ObservedExits}) or from a replay's modelled
+ * {@code exit_stats} ({@link org.virtreplay.analysis.kvmstat.ModelledExits}); both fill the same
+ * table and formatting ({@link org.virtreplay.analysis.kvmstat.ExitReport}), and
+ * {@link org.virtreplay.analysis.kvmstat.ExitComparison} sets the two side by side.
  */
 package org.virtreplay.analysis.kvmstat;

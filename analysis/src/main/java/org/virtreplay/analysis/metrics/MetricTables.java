@@ -27,13 +27,18 @@ public final class MetricTables {
             IrqEventRow.class, "One row per virtual interrupt, latency and components in ns.");
     public static final MetricTable<ExitStatsRow> EXIT_STATS = new MetricTable<>("exit_stats", true,
             ExitStatsRow.class, "Modelled guest exits per VM x vCPU x exit reason, time handled in EL2 in ns.");
+    public static final MetricTable<ValidationRow> VALIDATION = new MetricTable<>("validation", true,
+            ValidationRow.class, "Observed (recording) against modelled, per quantity and scope, with the errors.");
     public static final MetricTable<TimelineRow> TIMELINE = new MetricTable<>("timeline", false, TimelineRow.class,
             "Per time window x VM: TLB hit rate, stage-2 faults, interrupts and their p99.");
+    public static final MetricTable<StaleTranslationRow> STALE_TRANSLATIONS = new MetricTable<>("stale_translations",
+            true, StaleTranslationRow.class, "One row per TLB entry's first stale hit (capped): the change that made "
+                    + "it stale and the TLBI that was missing. Written when the stale-translation detector ran.");
 
     /** Every table, required ones and optional ones. */
     public static final List<MetricTable<?>> ALL = List.of(
             RUN_INFO, TLB_STATS, WALK_LENGTHS, STAGE2_FAULTS, FAULT_EVENTS, IRQ_LATENCY, IRQ_EVENTS, EXIT_STATS,
-            TIMELINE);
+            TIMELINE, STALE_TRANSLATIONS, VALIDATION);
 
     public static Optional<MetricTable<?>> byName(String name) {
         for (MetricTable<?> t : ALL) {

@@ -54,12 +54,61 @@ public final class MetricsConsistency {
             p.addAll(checkExits(out.readAll(MetricTables.EXIT_STATS), faults));
         }
         p.addAll(checkTimeline(sink -> out.forEach(MetricTables.TIMELINE, sink), tlb, faults, irq));
+        if (out.has(MetricTables.VALIDATION) && out.has(MetricTables.EXIT_STATS)) {
+            p.addAll(ValidationConsistency.check(out.readAll(MetricTables.VALIDATION),
+                    out.readAll(MetricTables.EXIT_STATS), faults, irq));
+        }
+        if (out.has(MetricTables.STALE_TRANSLATIONS)) {
+            p.addAll(checkStale(tlb, out.readAll(MetricTables.STALE_TRANSLATIONS), out.runInfo()));
+        }
+        return p;
+    }
+
+    /**
+     * stale_translations against tlb_stats and run_info (docs/metrics.md rule 6): per VM &times;
+     * vCPU, rows &le; &Sigma; stale_hits; rows + replay.stale_translations_beyond_cap =
+     * replay.stale_translations; &Sigma; stale_hits &gt; 0 exactly when replay.stale_translations &gt; 0.
+     */
+    public static List<String> checkStale(List<TlbStatsRow> tlb, List<StaleTranslationRow> rows,
+            Map<String, String> info) {
+        List<String> p = new ArrayList<>();
+        Map<String, long[]> byVcpu = new TreeMap<>(); // "vm.vcpu" -> {rows, stale_hits}
+        long staleHits = 0;
+        for (TlbStatsRow r : tlb) {
+            byVcpu.computeIfAbsent(r.vm() + "." + r.vcpu(), k -> new long[2])[1] += r.staleHits();
+            staleHits += r.staleHits();
+        }
+        for (StaleTranslationRow r : rows) {
+            byVcpu.computeIfAbsent(r.vm() + "." + r.vcpu(), k -> new long[2])[0]++;
+        }
+        byVcpu.forEach((k, v) -> {
+            if (v[0] > v[1]) {
+                p.add("stale_translations vm.vcpu=" + k + ": " + v[0] + " rows > tlb_stats stale_hits " + v[1]);
+            }
+        });
+        String total = info.get(RunInfo.STALE_TRANSLATIONS);
+        String beyond = info.get(RunInfo.STALE_TRANSLATIONS_BEYOND_CAP);
+        if (total == null || beyond == null) {
+            p.add("stale_translations is present but run_info lacks " + RunInfo.STALE_TRANSLATIONS + " or "
+                    + RunInfo.STALE_TRANSLATIONS_BEYOND_CAP);
+            return p;
+        }
+        long t = Long.parseLong(total);
+        long b = Long.parseLong(beyond);
+        if (rows.size() + b != t) {
+            p.add("stale_translations: " + rows.size() + " rows + " + b + " beyond the cap != run_info "
+                    + RunInfo.STALE_TRANSLATIONS + " " + t);
+        }
+        if ((staleHits > 0) != (t > 0)) {
+            p.add("tlb_stats stale_hits total " + staleHits + " but run_info " + RunInfo.STALE_TRANSLATIONS + " " + t);
+        }
         return p;
     }
 
     /**
      * {@code exit_stats} on its own (one row per vCPU and reason, the reason named from the type and
-     * EC, min ≤ mean ≤ max, total = mean × count, EL2 time at least the handled time) and against
+     * EC, min ≤ mean ≤ max, total = mean × count, 0 ≤ stddev ≤ max - min, EL2 time at least the
+     * handled time) and against
      * {@code stage2_faults}: every stage-2 abort is one DABT_LOW or IABT_LOW exit of its vCPU,
      * counted or still unfinished at the end.
      */
@@ -90,6 +139,13 @@ public final class MetricsConsistency {
                     || !close(r.meanNs() * r.count(), r.totalNs()))) {
                 rp.add(where + ": min " + r.minNs() + " <= mean " + r.meanNs() + " <= max " + r.maxNs()
                         + " and total " + r.totalNs() + " = mean x count " + r.count() + " must hold");
+            }
+            // A sample standard deviation is at most the range over the square root of 2 (Popoviciu's bound
+            // on the variance, times n / (n - 1) <= 2), so within [0, max - min]; 0 for fewer than two exits.
+            if (!(r.stddevNs() >= 0) || r.count() < 2 && r.stddevNs() != 0
+                    || r.count() >= 2 && r.stddevNs() > (r.maxNs() - r.minNs()) * (1 + REL_TOL)) {
+                rp.add(where + ": stddev_ns " + r.stddevNs() + " must be 0 for fewer than 2 exits and within [0, "
+                        + "max - min] otherwise (count " + r.count() + ", max - min " + (r.maxNs() - r.minNs()) + ")");
             }
             if (r.el2Ns() < r.totalNs()) {
                 rp.add(where + ": el2_ns " + r.el2Ns() + " below total_ns " + r.totalNs());

@@ -21,6 +21,10 @@ public final class RunInfo {
     public static final String EVENTS_PROCESSED = "events_processed";
     /** Width of a {@code timeline} window in ns. */
     public static final String WINDOW_NS = "window_ns";
+    /** TLB entries that had a stale hit (one row each in stale_translations up to its cap); with the detector on. */
+    public static final String STALE_TRANSLATIONS = "replay.stale_translations";
+    /** Of those, the ones beyond the cap of stale_translations (no row). */
+    public static final String STALE_TRANSLATIONS_BEYOND_CAP = "replay.stale_translations_beyond_cap";
     /** The scenario's name (file name), and each resolved scenario key as {@code scenario.<key>}. */
     public static final String SCENARIO = "scenario";
     public static final String SCENARIO_PREFIX = "scenario.";

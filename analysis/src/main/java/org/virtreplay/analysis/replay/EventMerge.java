@@ -11,12 +11,15 @@ import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.TimelineRow;
 import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.analysis.validation.Validation;
+import org.virtreplay.analysis.validation.ValidationProbes;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.hyp.Hypervisor;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.replay.Replayer;
 import org.virtreplay.engine.replay.Stage2Port;
 import org.virtreplay.engine.stats.LogLinearHistogram;
+import org.virtreplay.engine.tlb.MappingChangeLog;
 import org.virtreplay.ingest.trace.DaifRecord;
 import org.virtreplay.ingest.trace.IrqRecord;
 import org.virtreplay.ingest.trace.MapRecord;
@@ -75,8 +78,11 @@ final class EventMerge {
         MetricTableWriter<IrqEventRow> irqW = o.events() ? MetricTableWriter.open(dir, MetricTables.IRQ_EVENTS) : null;
         MetricTableWriter<TimelineRow> timeW = MetricTableWriter.open(dir, MetricTables.TIMELINE);
         IOException[] ioFail = new IOException[1];
+        ValidationProbes probes = new ValidationProbes(trace);
+        rp.setFaultSink(probes);
         if (faultW != null) {
             rp.setFaultSink((ts, pe, vm, vcpu, kind, level, s1ptw, cause, va, ipa, esr) -> {
+                probes.onFault(ts, pe, vm, vcpu, kind, level, s1ptw, cause, va, ipa, esr);
                 try {
                     faultW.write(new FaultEventRow(ts, pe, vm, vcpu, Replayer.FAULT_KIND_NAMES[kind], level, s1ptw,
                             Stage2Port.CAUSE_NAMES[cause], va, ipa, esr));
@@ -120,6 +126,12 @@ final class EventMerge {
                 // The earliest non-memory event; ties go to the lower kind.
                 int best = heads.earliest();
                 long bestTs = best < 0 ? Long.MAX_VALUE : heads.ts[best];
+                long speTs = probes.nextTs();
+                if (speTs < bestTs && (!memHas || speTs <= mem.ts())) {
+                    // An SPE sample: probed after the other events of its time, before its accesses.
+                    probes.probeNext(rp);
+                    continue;
+                }
                 if (best < 0 && !memHas) {
                     break;
                 }
@@ -148,7 +160,7 @@ final class EventMerge {
                 if (memFirst) {
                     // Memory accesses dominate: run them in a tight loop until another event or the window ends.
                     try {
-                        memHas = memRun.run(Math.min(bestTs, windowEnd));
+                        memHas = memRun.run(Math.min(Math.min(bestTs, speTs), windowEnd));
                     } catch (BadInputException e) {
                         // the model refused the current row (the reader's problems name their rows)
                         throw mem.readerFailed() ? e : errors.at(e, TableKind.MEM, mem.pos(), mem.vm());
@@ -176,9 +188,11 @@ final class EventMerge {
             if (ioFail[0] != null) {
                 throw ioFail[0];
             }
+            Validation.write(dir, Validation.rows(trace, rp, probes));
         } finally {
             mem.close();
             heads.close();
+            probes.close();
         }
         timeW.close();
         if (faultW != null) {
@@ -296,12 +310,17 @@ final class EventMerge {
         /** Gives table {@code k}'s head to the model (once per VM instance), then reads its next record. */
         void apply(int k, Replayer rp, Instances inst, ReplayErrors errors) throws IOException {
             try {
+                // The row a mapping change or a TLBI came from, for the stale-translation detector.
+                int src = k == K_MAP ? MappingChangeLog.SRC_MAP_ROW : k == K_PTE ? MappingChangeLog.SRC_PTE_ROW
+                        : k == K_TLBI ? MappingChangeLog.SRC_TLBI_ROW : 0;
+                rp.setEventSource(src == 0 ? -1 : MappingChangeLog.source(src, readers[k].position()));
                 for (int id : inst.of(vmOf(head[k]))) {
                     dispatch(rp, k, head[k], id, inst.isReplicated());
                 }
                 if (k == K_IRQ && observer != null) {
                     observer.irqApplied((IrqRecord) head[k]);
                 }
+                rp.setEventSource(-1);
             } catch (BadInputException e) {
                 // Name the record the model refused.
                 throw errors.at(e, KINDS[k], readers[k].position(), vmOf(head[k]));

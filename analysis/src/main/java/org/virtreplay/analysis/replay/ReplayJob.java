@@ -144,7 +144,7 @@ public final class ReplayJob {
         String backing = sc.get(Scenario.Key.S2_BACKING);
         long s2 = backing.equals("trace") ? 0 : Scenario.pageSize(backing);
         return new ReplayConfig(pes, core, r, sc.getLong(Scenario.Key.SEED), hyp, cost, s2,
-                sc.getInt(Scenario.Key.TLB_STALE_CHECK));
+                Scenario.staleCheckEvery(sc.get(Scenario.Key.TLB_STALE_CHECK)));
     }
 
     /** The cost model of a scenario: every {@code cost.*} key, by its name in {@link CostModel#NAMES}. */
@@ -299,6 +299,7 @@ public final class ReplayJob {
             ReplayTables.writeFaults(rp, tmp);
             ReplayTables.writeIrqLatency(rp, tmp);
             ReplayTables.writeExits(rp, tmp);
+            ReplayTables.writeStaleTranslations(rp, tmp, errors);
             ReplayTables.writeRunInfo(o, sc, trace, rp, tmp, cfg);
             long wall = System.nanoTime() - t0;
             new RunTiming(wall, rp.events()).write(tmp);

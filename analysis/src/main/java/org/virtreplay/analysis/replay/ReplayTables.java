@@ -3,6 +3,7 @@ package org.virtreplay.analysis.replay;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +13,7 @@ import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.RunInfo;
 import org.virtreplay.analysis.metrics.Stage2FaultRow;
+import org.virtreplay.analysis.metrics.StaleTranslationRow;
 import org.virtreplay.analysis.metrics.TlbStatsRow;
 import org.virtreplay.analysis.metrics.WalkLengthRow;
 import org.virtreplay.analysis.scenario.Scenario;
@@ -23,7 +25,12 @@ import org.virtreplay.engine.replay.ReplayConfig;
 import org.virtreplay.engine.replay.Replayer;
 import org.virtreplay.engine.replay.Stage2Port;
 import org.virtreplay.engine.stats.LogLinearHistogram;
+import org.virtreplay.engine.tlb.MappingChangeLog;
+import org.virtreplay.engine.tlb.StaleLog;
 import org.virtreplay.engine.tlb.TlbGeometry;
+import org.virtreplay.engine.tlb.TlbiOp;
+import org.virtreplay.engine.tlb.TranslationUnit;
+import org.virtreplay.ingest.trace.TableKind;
 import org.virtreplay.ingest.trace.Trace;
 
 
@@ -191,7 +198,7 @@ final class ReplayTables {
                     String ecName = ExitReason.ecName(r);
                     rows.add(new ExitStatsRow(vm, v, ExitReason.type(r), ExitReason.ec(r), ecName == null ? "" : ecName,
                             ExitReason.key(r), n, total, st.minNs(vm, v, r), st.maxNs(vm, v, r),
-                            n == 0 ? 0.0 : (double) total / n, total + n * worldSwitch,
+                            n == 0 ? 0.0 : (double) total / n, st.stddevNs(vm, v, r), total + n * worldSwitch,
                             span <= 0 ? 0.0 : (double) total / span, open));
                 }
             }
@@ -237,12 +244,98 @@ final class ReplayTables {
         e.put("replay.accesses_not_running", Long.toString(notRunning));
         e.put("replay.descriptor_reads_after_walk_caches", Long.toString(readsCached));
         e.put("replay.stage2_map_rows_dropped", Long.toString(rp.stage2MapsDropped()));
+        if (rp.changeLog() != null) {
+            long entries = 0;
+            for (int p = 0; p < rp.peCount(); p++) {
+                entries += rp.pe(p).stale.entries();
+            }
+            e.put(RunInfo.STALE_TRANSLATIONS, Long.toString(entries));
+            e.put(RunInfo.STALE_TRANSLATIONS_BEYOND_CAP, Long.toString(Math.max(0, entries - STALE_ROWS_MAX)));
+        }
         rp.sysregExceptions().forEach((k, n) -> e.put("sysreg." + k, Long.toString(n)));
         for (int d = 0; d < rp.vmCount(); d++) {
             e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));
             e.put(RunInfo.vmVcpusKey(rp.vmId(d)), Integer.toString(rp.vcpuCount(d)));
         }
         MetricTableWriter.writeAll(dir, MetricTables.RUN_INFO, RunInfo.rows(e));
+    }
+
+    /** Rows of {@code stale_translations}: the first ones in hit time; run_info counts the rest. */
+    static final int STALE_ROWS_MAX = TranslationUnit.STALE_KEPT;
+
+    /**
+     * The first stale hit of each entry, from every PE, in hit time order (then PE), the first
+     * {@link #STALE_ROWS_MAX} of them; written when the detector ran. Each PE keeps its first
+     * {@link TranslationUnit#STALE_KEPT}, so the merge holds the replay's first ones.
+     */
+    static void writeStaleTranslations(Replayer rp, Path dir, ReplayErrors errors) throws IOException {
+        if (rp.changeLog() == null) {
+            return;
+        }
+        List<StaleLog.Hit> hits = new ArrayList<>();
+        for (int p = 0; p < rp.peCount(); p++) {
+            hits.addAll(rp.pe(p).stale.hits());
+        }
+        hits.sort(Comparator.comparingLong(StaleLog.Hit::hitNs).thenComparingInt(StaleLog.Hit::pe));
+        List<StaleTranslationRow> rows = new ArrayList<>();
+        for (StaleLog.Hit h : hits.subList(0, Math.min(hits.size(), STALE_ROWS_MAX))) {
+            String seen = "";
+            if (h.tlbiOp() >= 0) {
+                TlbiOp op = TlbiOp.values()[h.tlbiOp()];
+                StringBuilder b = new StringBuilder(op.name());
+                if (h.tlbiAsid() >= 0) {
+                    b.append(" ASID ").append(h.tlbiAsid());
+                }
+                if (h.tlbiAddr() >= 0) {
+                    b.append(op.target() == TlbiOp.Target.IPAS2 ? " IPA 0x" : " VA 0x").append(Long.toHexString(h.tlbiAddr()));
+                }
+                if (h.tlbiTtl() >= 0) {
+                    b.append(" TTL ").append(h.tlbiTtl());
+                }
+                if (h.tlbiPe() >= 0) {
+                    b.append(" on PE ").append(h.tlbiPe());
+                }
+                String src = sourceName(h.tlbiSrc(), errors);
+                if (!src.isEmpty()) {
+                    b.append(" (").append(src).append(')');
+                }
+                seen = b.toString();
+            }
+            rows.add(new StaleTranslationRow(h.vm(), h.vcpu(), h.pe(), h.stage(), h.va(), h.ipa(), h.asid(),
+                    h.vmid(), REGIMES[h.regime()], h.fillNs(), h.changeNs() < 0 ? null : h.changeNs(),
+                    sourceName(h.changeSrc(), errors), h.hitNs(), h.oldPa(), perm(h.oldPerm()),
+                    h.newPa() < 0 ? null : h.newPa(), h.newPerm() < 0 ? "fault" : perm(h.newPerm()), h.missingTlbi(),
+                    h.tlbiScope(), seen, h.why()));
+        }
+        MetricTableWriter.writeAll(dir, MetricTables.STALE_TRANSLATIONS, rows);
+    }
+
+    private static final String[] REGIMES = {"EL1&0", "EL2", "EL2&0", "EL3"};
+
+    private static String perm(int p) {
+        return ((p & 1) != 0 ? "r" : "-") + ((p & 2) != 0 ? "w" : "-") + ((p & 4) != 0 ? "x" : "-");
+    }
+
+    /** A change's or TLBI's source: the trace row ({@code FILE:LINE}, {@code FILE:row N}) or the hypervisor action. */
+    static String sourceName(long src, ReplayErrors errors) {
+        if (src < 0) {
+            return "";
+        }
+        String action = MappingChangeLog.actionName(src);
+        if (action != null) {
+            return action;
+        }
+        long pos = MappingChangeLog.sourcePosition(src);
+        String where = switch (MappingChangeLog.sourceKind(src)) {
+            case MappingChangeLog.SRC_MAP_ROW -> errors.where(TableKind.MAP, pos);
+            case MappingChangeLog.SRC_PTE_ROW -> errors.where(TableKind.PTE, pos);
+            case MappingChangeLog.SRC_TLBI_ROW -> errors.where(TableKind.TLBI, pos);
+            default -> "";
+        };
+        // The file name without its directory, as run_info's input: the tables do not depend on
+        // where the trace lies (docs/metrics.md, Determinism).
+        int slash = Math.max(where.lastIndexOf('/'), where.lastIndexOf(java.io.File.separatorChar));
+        return where.substring(slash + 1);
     }
 
     private static String geom(TlbGeometry g) {

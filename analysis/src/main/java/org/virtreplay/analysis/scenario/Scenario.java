@@ -31,9 +31,9 @@ public final class Scenario {
         TLB_L1D_ASSOC("tlb.l1d.assoc", "", Kind.OPT_INT, "L1 data TLB ways"),
         TLB_L2_ENTRIES("tlb.l2.entries", "", Kind.OPT_INT, "unified L2 TLB entries (0 = none)"),
         TLB_L2_ASSOC("tlb.l2.assoc", "", Kind.OPT_INT, "unified L2 TLB ways"),
-        TLB_STALE_CHECK("tlb.stale_check", "0", Kind.INT_NONNEG, "check every N-th TLB hit against the page tables "
-                + "(a hit whose entry no longer matches them is a stale translation: a remap without TLBI); 0 = off, "
-                + "1 = every hit"),
+        TLB_STALE_CHECK("tlb.stale_check", "exact", Kind.STALE_CHECK, "stale-translation detector (a TLB hit on an "
+                + "entry the page tables no longer back: a remap without TLBI): exact = re-walk the hits on entries "
+                + "filled before a change to their mapping; N = re-walk every N-th hit; 0 or off = no detector"),
         TLB_REPLACEMENT("tlb.replacement", "", Kind.REPLACEMENT, "lru, plru, fifo or random (empty = the preset's)"),
         GIC_LIST_REGISTERS("gic.list_registers", "4", Kind.INT_1_16, "ICH_LR<n>_EL2 count"),
         GIC_V4("gic.v4", "false", Kind.BOOL, "GICv4.1 direct injection of vLPIs and vSGIs"),
@@ -90,7 +90,8 @@ public final class Scenario {
     }
 
     enum Kind {
-        INT_0_4096, INT_1_16, INT_POS, INT_NONNEG, OPT_INT, LONG, BOOL, CORE, REPLACEMENT, SCHED, S2_BACKING
+        INT_0_4096, INT_1_16, INT_POS, INT_NONNEG, OPT_INT, LONG, BOOL, CORE, REPLACEMENT, SCHED, S2_BACKING,
+        STALE_CHECK
     }
 
     /** The most entries (and ways) a TLB structure may have: far beyond any core, and its arrays fit a heap. */
@@ -358,6 +359,9 @@ public final class Scenario {
                 return intIn(v, 1, Integer.MAX_VALUE) ? null : "a positive integer";
             case INT_NONNEG:
                 return intIn(v, 0, Integer.MAX_VALUE) ? null : "0 or a positive integer";
+            case STALE_CHECK:
+                return v.equals("exact") || v.equals("off") || intIn(v, 0, Integer.MAX_VALUE) ? null
+                        : "exact, off, 0 or a positive integer";
             case OPT_INT:
                 return v.isEmpty() || intIn(v, 0, MAX_TLB_ENTRIES) ? null
                         : "empty or an integer from 0 to " + MAX_TLB_ENTRIES;
@@ -406,6 +410,14 @@ public final class Scenario {
             case "1g": return 1L << 30;
             default: return -1;
         }
+    }
+
+    /**
+     * The engine's stale-check setting for a {@code tlb.stale_check} value: -1 exact
+     * ({@code TranslationUnit.STALE_EXACT}), 0 off, N every N-th hit.
+     */
+    public static int staleCheckEvery(String v) {
+        return v.equals("exact") ? -1 : v.equals("off") ? 0 : Integer.parseInt(v);
     }
 
     public String get(Key k) {

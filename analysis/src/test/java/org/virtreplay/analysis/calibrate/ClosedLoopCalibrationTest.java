@@ -16,6 +16,7 @@ import org.virtreplay.analysis.metrics.ExitStatsRow;
 import org.virtreplay.analysis.metrics.IrqLatencyRow;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.analysis.metrics.ValidationRow;
 import org.virtreplay.analysis.observe.ObservationEmitter;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
@@ -163,6 +164,40 @@ class ClosedLoopCalibrationTest {
             compared++;
         }
         assertTrue(compared >= 8, "latency rows compared: " + compared);
+
+        // The replay's own validation table says the same: exits per reason within 1 %, latency
+        // p50/p99 within 5 % wherever the observations are enough to judge; and the calibrated
+        // scenario has a smaller error than the defaults on the same recording.
+        List<ValidationRow> after = m.readAll(MetricTables.VALIDATION);
+        int judged = 0;
+        for (ValidationRow v : after) {
+            if (!v.judged() || v.relError() == null) {
+                continue;
+            }
+            String what = v.quantity() + " vm=" + v.vm() + " " + v.scope() + ": " + v.relError();
+            if (v.quantity().equals("exits")) {
+                assertTrue(v.relError() < 0.01, what);
+                judged++;
+            } else if (v.quantity().startsWith("irq_latency_p")) {
+                assertTrue(v.relError() < 0.05, what);
+                judged++;
+            }
+        }
+        assertTrue(judged >= 8, "judged validation rows: " + judged);
+        RunOutput d = replay(obs, tmp.resolve("m2"), Scenario.defaults());
+        assertTrue(latencyError(d.readAll(MetricTables.VALIDATION)) > latencyError(after),
+                "defaults " + latencyError(d.readAll(MetricTables.VALIDATION)) + " vs calibrated " + latencyError(after));
+    }
+
+    /** Σ relative error of the judged latency rows of a validation table. */
+    private static double latencyError(List<ValidationRow> rows) {
+        double sum = 0;
+        for (ValidationRow v : rows) {
+            if (v.judged() && v.relError() != null && v.quantity().startsWith("irq_latency_p")) {
+                sum += v.relError();
+            }
+        }
+        return sum;
     }
 
     private static RunOutput replay(Path trace, Path out, Scenario sc) throws IOException {

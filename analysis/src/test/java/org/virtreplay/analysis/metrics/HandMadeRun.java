@@ -56,10 +56,26 @@ final class HandMadeRun {
 
     /** The three stage-2 aborts above as DABT_LOW exits (two completed, one open at the end), one kick. */
     static final List<ExitStatsRow> EXITS = List.of(
-            new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 8000, 0.001, 1),
-            new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 1, 104, 104, 104, 104.0, 2708, 0.00005, 0));
+            new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 500 * Math.sqrt(2), 8000, 0.001, 1),
+            new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 1, 104, 104, 104, 104.0, 0.0, 2708, 0.00005, 0));
+
+    /** Observed against the rows above: DABT_LOW 2 + 1 unfinished = 3 exits, mean 3000 / 2 = 1500 ns. */
+    static final List<ValidationRow> VALIDATION = List.of(
+            new ValidationRow("exits", 1, "vm=1 reason=DABT_LOW", 4, 3.0, 1.0, 0.25, 4, 3, false,
+                    "too few observations to judge: 4 (at least 30)"),
+            new ValidationRow("exit_mean_ns", 1, "vm=1 reason=DABT_LOW", 1200, 1500.0, 300.0, 0.25, 40, 2, true, ""),
+            new ValidationRow("tlb_miss_ratio", 1, "vm=1", 0.1, 0.2, 0.1, 1.0, 50, 50, true, ""));
+
+    // The L2 row's one stale hit: the first stale hit of one entry (remapped at 400, hit at 600).
+    static final List<StaleTranslationRow> STALE = List.of(
+            new StaleTranslationRow(1, 0, 0, 1, 0x4000_5000L, 0x8000_5000L, 3, 1, "EL1&0", 300, 400L,
+                    "trace/map.csv:9", 600, 0x1_0000_5000L, "rw-", 0x1_0000_9000L, "rw-",
+                    "VALE1IS ASID 3 VA 0x40005000, VMID 1", "broadcast (IS), or the non-IS form on PE 0", "",
+                    "no TLBI after the change"));
 
     static final Map<String, String> INFO = Map.of(
+            RunInfo.STALE_TRANSLATIONS, "1",
+            RunInfo.STALE_TRANSLATIONS_BEYOND_CAP, "0",
             RunInfo.TOOL_VERSION, "0.1.0",
             RunInfo.INPUT, "quick",
             RunInfo.EVENTS_PROCESSED, "105",
@@ -77,6 +93,8 @@ final class HandMadeRun {
             MetricTableWriter.writeAll(dir, MetricTables.WALK_LENGTHS, WALKS);
             MetricTableWriter.writeAll(dir, MetricTables.FAULT_EVENTS, FAULT_EVENTS);
             MetricTableWriter.writeAll(dir, MetricTables.IRQ_EVENTS, IRQ_EVENTS);
+            MetricTableWriter.writeAll(dir, MetricTables.VALIDATION, VALIDATION);
+            MetricTableWriter.writeAll(dir, MetricTables.STALE_TRANSLATIONS, STALE);
         }
     }
 }

@@ -49,7 +49,11 @@ class MetricTablesTest {
         for (MetricTable<?> t : MetricTables.ALL) {
             for (Column c : t.columns()) {
                 boolean expect = t == MetricTables.TIMELINE
-                        && (c.name().equals("tlb_hit_rate") || c.name().equals("irq_p99_ns"));
+                        && (c.name().equals("tlb_hit_rate") || c.name().equals("irq_p99_ns"))
+                        || t == MetricTables.STALE_TRANSLATIONS
+                        && (c.name().equals("change_ns") || c.name().equals("new_pa"))
+                        || t == MetricTables.VALIDATION && List.of("modelled", "abs_error", "rel_error")
+                                .contains(c.name());
                 assertEquals(expect, c.nullable(), t + "." + c.name());
             }
         }

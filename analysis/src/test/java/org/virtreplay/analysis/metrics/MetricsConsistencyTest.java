@@ -20,6 +20,30 @@ class MetricsConsistencyTest {
     }
 
     @Test
+    void staleTranslationRowsMustAgreeWithStaleHitsAndRunInfo() {
+        java.util.Map<String, String> info = HandMadeRun.INFO;
+        assertEquals(List.of(), MetricsConsistency.checkStale(HandMadeRun.TLB, HandMadeRun.STALE, info));
+        // a second row for vm 1 vcpu 0, whose tlb_stats rows hold one stale hit; run_info says 2
+        List<StaleTranslationRow> two = new ArrayList<>(HandMadeRun.STALE);
+        two.add(HandMadeRun.STALE.get(0));
+        java.util.Map<String, String> info2 = new java.util.HashMap<>(info);
+        info2.put(RunInfo.STALE_TRANSLATIONS, "2");
+        assertEquals(List.of("stale_translations vm.vcpu=1.0: 2 rows > tlb_stats stale_hits 1"),
+                MetricsConsistency.checkStale(HandMadeRun.TLB, two, info2));
+        // one row, but run_info counts 3 entries of which 1 beyond the cap: 1 + 1 != 3
+        java.util.Map<String, String> info3 = new java.util.HashMap<>(info);
+        info3.put(RunInfo.STALE_TRANSLATIONS, "3");
+        info3.put(RunInfo.STALE_TRANSLATIONS_BEYOND_CAP, "1");
+        assertEquals(List.of("stale_translations: 1 rows + 1 beyond the cap != run_info replay.stale_translations 3"),
+                MetricsConsistency.checkStale(HandMadeRun.TLB, HandMadeRun.STALE, info3));
+        // stale hits but no stale entry (and so no row)
+        java.util.Map<String, String> info4 = new java.util.HashMap<>(info);
+        info4.put(RunInfo.STALE_TRANSLATIONS, "0");
+        assertEquals(List.of("tlb_stats stale_hits total 1 but run_info replay.stale_translations 0"),
+                MetricsConsistency.checkStale(HandMadeRun.TLB, List.of(), info4));
+    }
+
+    @Test
     void hitsPlusMissesMustBeLookups() {
         List<TlbStatsRow> tlb = new ArrayList<>(HandMadeRun.TLB);
         // 90 + 11 = 101 != 100
@@ -86,7 +110,7 @@ class MetricsConsistencyTest {
         assertEquals(List.of(), MetricsConsistency.checkExits(HandMadeRun.EXITS, HandMadeRun.FAULTS));
         // 2 completed + 0 open against the 3 aborts of stage2_faults
         List<ExitStatsRow> fewer = List.of(
-                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 8000, 0.001, 0),
+                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 2, 3000, 1000, 2000, 1500.0, 500 * Math.sqrt(2), 8000, 0.001, 0),
                 HandMadeRun.EXITS.get(1));
         assertEquals(List.of("exit_stats vm=1 vcpu=0: 2 DABT_LOW/IABT_LOW exits, but stage2_faults counts 3 stage-2 "
                 + "aborts (each is one exit)"), MetricsConsistency.checkExits(fewer, HandMadeRun.FAULTS));
@@ -96,14 +120,28 @@ class MetricsConsistencyTest {
     void exitRowsMustNameTheirReasonAndHaveOrderedTimes() {
         List<ExitStatsRow> bad = List.of(
                 // a trap named by its type, and a mean outside [min, max]
-                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "TRAP", 3, 3000, 1000, 1000, 1000.0, 8000, 0.001, 0),
-                new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 2, 100, 60, 70, 50.0, 2708, 0.00005, 0));
+                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "TRAP", 3, 3000, 1000, 1000, 1000.0, 0.0, 8000, 0.001, 0),
+                new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 2, 100, 60, 70, 50.0, 5 * Math.sqrt(2), 2708, 0.00005, 0));
         List<String> p = MetricsConsistency.checkExits(bad, HandMadeRun.FAULTS);
         // ... and, named TRAP, the three aborts have no DABT_LOW exit
         assertEquals(3, p.size(), p.toString());
         assertEquals(true, p.get(2).startsWith("exit_stats vm=1 vcpu=0: 0 DABT_LOW/IABT_LOW exits"), p.get(2));
         assertEquals(true, p.get(0).startsWith("exit_stats vm=1 vcpu=0 reason=TRAP: reason must be the EC name"), p.get(0));
         assertEquals(true, p.get(1).startsWith("exit_stats vm=1 vcpu=0 reason=IRQ: min 60 <= mean 50.0"), p.get(1));
+    }
+
+    /** Times 1,000 and 2,000 ns have a sample standard deviation of 707.1; it cannot exceed the range 1,000. */
+    @Test
+    void exitSpreadMustFitTheRange() {
+        List<ExitStatsRow> bad = List.of(
+                new ExitStatsRow(1, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 3, 3000, 1000, 1000, 1000.0, 1500.0, 8000,
+                        0.001, 0),
+                new ExitStatsRow(1, 0, "IRQ", -1, "", "IRQ", 1, 104, 104, 104, 104.0, 5.0, 2708, 0.00005, 0));
+        List<String> p = MetricsConsistency.checkExits(bad, HandMadeRun.FAULTS);
+        assertEquals(List.of("exit_stats vm=1 vcpu=0 reason=DABT_LOW: stddev_ns 1500.0 must be 0 for fewer than 2 "
+                + "exits and within [0, max - min] otherwise (count 3, max - min 0)", "exit_stats vm=1 vcpu=0 "
+                + "reason=IRQ: stddev_ns 5.0 must be 0 for fewer than 2 exits and within [0, max - min] otherwise "
+                + "(count 1, max - min 0)"), p);
     }
 
     @Test

@@ -142,8 +142,8 @@ class ReplayScenarioTest {
      */
     @Test
     void staleCheckKeyFindsARemapWithoutTlbi() throws IOException {
-        String[] host = {"tlb.l2.entries=0", "core=neoverse-n1"};
-        TlbStatsRow off = row(replay(trace("stale"), tmp.resolve("off"), true, host)
+        TlbStatsRow off = row(replay(trace("stale"), tmp.resolve("off"), true, "tlb.l2.entries=0", "core=neoverse-n1",
+                "tlb.stale_check=off")
                 .readAll(MetricTables.TLB_STATS), 0, "l1d");
         TlbStatsRow on = row(replay(trace("stale"), tmp.resolve("on"), true, "tlb.l2.entries=0", "core=neoverse-n1",
                 "tlb.stale_check=1").readAll(MetricTables.TLB_STATS), 0, "l1d");

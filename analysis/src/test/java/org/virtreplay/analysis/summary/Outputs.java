@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.virtreplay.analysis.metrics.ExitStatsRow;
 import org.virtreplay.analysis.metrics.IrqEventRow;
 import org.virtreplay.analysis.metrics.IrqLatencyRow;
-import org.virtreplay.analysis.metrics.MetricTable;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.RunInfo;
@@ -21,18 +21,6 @@ import org.virtreplay.analysis.metrics.TlbStatsRow;
 final class Outputs {
     private Outputs() {
     }
-
-    /**
-     * A row of {@code exit_stats} with every column the table is specified with (another change
-     * writes the table itself); {@code ec} and {@code ec_name} are nullable there and not null here,
-     * which the summary does not read.
-     */
-    public record ExitStatsRow(int vm, int vcpu, String type, int ec, String ecName, String reason, long count,
-            long totalNs, long minNs, long maxNs, double meanNs, long el2Ns, double share) {
-    }
-
-    static final MetricTable<ExitStatsRow> EXIT_STATS = MetricTable.of("exit_stats", true, ExitStatsRow.class,
-            "test");
 
     static final String DIGEST = "sha256:0123456789abcdef0123";
 
@@ -83,8 +71,8 @@ final class Outputs {
             exit(1, 0, "trap", 6, "F", 1));
 
     private static ExitStatsRow exit(int vm, int vcpu, String type, int ec, String reason, long count) {
-        return new ExitStatsRow(vm, vcpu, type, ec, reason, reason, count, 1000 * count, 1000, 1000, 1000.0,
-                500 * count, 0.0);
+        return new ExitStatsRow(vm, vcpu, type, ec, reason, reason, count, 1000 * count, 1000, 1000, 1000.0, 0.0,
+                1500 * count, 0.0, 0);
     }
 
     /** A: vm 0 "web" and vm 1 "db", s2.backing 4k; with or without events and exit_stats. */
@@ -94,7 +82,7 @@ final class Outputs {
                 "replay.page_lookups", "150"));
         write(dir, info, TLB_A, FAULTS_A, events);
         if (exits) {
-            MetricTableWriter.writeAll(dir, EXIT_STATS, EXITS);
+            MetricTableWriter.writeAll(dir, MetricTables.EXIT_STATS, EXITS);
         }
         return dir;
     }

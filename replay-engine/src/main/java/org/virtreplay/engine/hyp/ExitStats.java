@@ -7,7 +7,9 @@ package org.virtreplay.engine.hyp;
  * blocked or descheduled, and the vgic flush done; the restore and ERET still to come). The world
  * switch on either side is the cost model's exit and entry cost, outside this time.
  *
- * <p>Recording is allocation-free: primitive arrays indexed by vCPU × reason.
+ * <p>Recording is allocation-free: primitive arrays indexed by vCPU × reason. The spread of the
+ * handled times is kept as a running mean and sum of squared deviations (Welford's update), which
+ * stays exact where a sum of squares of nanosecond times would lose digits in a double.
  */
 public final class ExitStats {
     private final int[] vmBase;
@@ -17,6 +19,8 @@ public final class ExitStats {
     private final long[] min;
     private final long[] max;
     private final long[] unfinished;
+    private final double[] mean;
+    private final double[] m2;
 
     ExitStats(int[] vmBase, int[] vcpus, int nv) {
         this.vmBase = vmBase;
@@ -27,6 +31,8 @@ public final class ExitStats {
         min = new long[n];
         max = new long[n];
         unfinished = new long[n];
+        mean = new double[n];
+        m2 = new double[n];
         java.util.Arrays.fill(min, Long.MAX_VALUE);
     }
 
@@ -40,6 +46,9 @@ public final class ExitStats {
         if (handledNs > max[k]) {
             max[k] = handledNs;
         }
+        double d = handledNs - mean[k];
+        mean[k] += d / count[k];
+        m2[k] += d * (handledNs - mean[k]);
     }
 
     void unfinished(int g, int reason) {
@@ -81,5 +90,14 @@ public final class ExitStats {
     /** The longest, ns; 0 when there was none. */
     public long maxNs(int vm, int vcpu, int reason) {
         return max[k(vm, vcpu, reason)];
+    }
+
+    /**
+     * The sample standard deviation of the handled times (squared deviations from the mean over
+     * {@code count - 1}), ns; 0 for fewer than two exits.
+     */
+    public double stddevNs(int vm, int vcpu, int reason) {
+        int k = k(vm, vcpu, reason);
+        return count[k] < 2 ? 0 : Math.sqrt(m2[k] / (count[k] - 1));
     }
 }

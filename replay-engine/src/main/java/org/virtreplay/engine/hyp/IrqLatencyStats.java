@@ -19,6 +19,14 @@ public final class IrqLatencyStats {
     public static final int CLASSES = 4;
     public static final String[] CLASS_NAMES = {"timer", "spi", "ipi", "lpi"};
 
+    /**
+     * The class ({@code CLASS_*}) the model files an interrupt under, from its INTID and source
+     * ({@code Hypervisor.SOURCE_*}): for comparing observed latencies with the model's by the same rule.
+     */
+    public static int classOf(int intid, int source) {
+        return IrqInjection.classify(intid, source);
+    }
+
     /** Latency components. */
     public static final int C_EXIT = 0;
     public static final int C_INJECT = 1;

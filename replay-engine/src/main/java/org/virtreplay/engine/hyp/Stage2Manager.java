@@ -88,7 +88,19 @@ public final class Stage2Manager {
     public interface TlbMaintenance {
         /** {@code ipa} is meaningful for IPAS2 operations only; {@code vmid} is the VM's current VMID. */
         void tlbi(TlbiOp op, int vmid, long ipa);
+
+        /**
+         * The hypervisor changed the stage-2 mapping of {@code [ipa, ipa+size)} of the VM with
+         * VMID {@code vmid} ({@code action}: one of the {@code CHANGE_} codes), before the TLB
+         * maintenance for it; for the stale-translation detector.
+         */
+        default void stage2Changed(int vmid, long ipa, long size, int action) {
+        }
     }
+
+    /** Stage-2 changes the model makes on its own (see {@link TlbMaintenance#stage2Changed}). */
+    public static final int CHANGE_UNMAP = 0, CHANGE_DIRTY_LOG_PROTECT = 1, CHANGE_PERMISSION = 2,
+            CHANGE_DIRTY_LOG_SPLIT = 3;
 
     /**
      * Default host RAM base for slot backing chosen by the model: 128 GB, so that RAM stays below
@@ -528,6 +540,7 @@ public final class Stage2Manager {
                         "stage-2 unmap of 0x%x..0x%x covers only part of a %d-byte block", ipa, end, bs));
             }
             mem.write(dpa, 0);
+            changed(v, a, bs, CHANGE_UNMAP);
             tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), a);
             tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
             a += bs;
@@ -651,11 +664,13 @@ public final class Stage2Manager {
             dirtyOf(v, s).mark(ipa);
             if (leafLevel == 3) {
                 mem.write(dpa, d | S2AP_W);
+                changed(v, ipa & -4096L, 4096, CHANGE_PERMISSION);
                 tlbi(TlbiOp.IPAS2E1, currentVmid(v), ipa);
                 tlbi(TlbiOp.VMALLE1, currentVmid(v), 0);
             } else {
                 // force_pte while logging: break the write-protected block, map only this page.
                 mem.write(dpa, 0);
+                changed(v, ipa & -(1L << shift(leafLevel)), 1L << shift(leafLevel), CHANGE_DIRTY_LOG_SPLIT);
                 tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), ipa & -(1L << shift(leafLevel)));
                 tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
                 v.blocksBroken++;
@@ -676,6 +691,7 @@ public final class Stage2Manager {
         }
         if (nd != d) {
             mem.write(dpa, nd);
+            changed(v, ipa & -(1L << shift(leafLevel)), 1L << shift(leafLevel), CHANGE_PERMISSION);
             tlbi(TlbiOp.IPAS2E1, currentVmid(v), ipa);
             tlbi(TlbiOp.VMALLE1, currentVmid(v), 0);
         }
@@ -736,6 +752,7 @@ public final class Stage2Manager {
                 previous += v.dirty[i].clear();
             }
             protectRange(v, v.root, v.startLevel, 0, s.ipa(), s.ipa() + s.size(), split);
+            changed(v, s.ipa(), s.size(), CHANGE_DIRTY_LOG_PROTECT);
         }
         v.logging = true;
         tlbi(TlbiOp.VMALLS12E1IS, currentVmid(v), 0);
@@ -998,6 +1015,12 @@ public final class Stage2Manager {
 
     private int currentVmid(Vm v) {
         return v.fixedVmid >= 0 ? v.fixedVmid : vmids.vmid(v.index);
+    }
+
+    private void changed(Vm v, long ipa, long size, int action) {
+        if (tlbListener != null) {
+            tlbListener.stage2Changed(currentVmid(v), ipa, size, action);
+        }
     }
 
     private void tlbi(TlbiOp op, int vmid, long ipa) {

@@ -76,6 +76,7 @@ final class MemoryAccessPath {
         }
         lastPe[f] = p;
         final TranslationUnit tu = pes[p];
+        tu.now = ts; // the stale-translation detector's clock for fills and hits
         final int kind = access == Replayer.FETCH ? 3 : access == Replayer.READ_WRITE ? 2 : access; // TranslationUnit's codes
         acc[p][f * NC + Replayer.C_ACCESSES]++;
         // An access that crosses a stage-1 granule boundary is one lookup per page, in the order of

@@ -136,6 +136,7 @@ final class ReplayHost {
         }
         tu.useRegisters(ctx);
         tu.vmIndex = vmIds[d];
+        tu.vmDense = d;
         tu.vcpuIndex = f - vcpuBase[d];
         loaded[p] = f;
     }

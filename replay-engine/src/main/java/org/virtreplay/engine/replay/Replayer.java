@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import org.virtreplay.engine.hyp.Hypervisor;
+import org.virtreplay.engine.hyp.Stage2Manager;
 import org.virtreplay.engine.hyp.IrqEventSink;
 import org.virtreplay.engine.hyp.IrqLatencyStats;
 import org.virtreplay.engine.mmu.Mmu;
 import org.virtreplay.engine.mmu.MmuRegisters;
 import org.virtreplay.engine.mmu.PhysicalMemory;
+import org.virtreplay.engine.tlb.MappingChangeLog;
 import org.virtreplay.engine.tlb.TlbiOp;
 import org.virtreplay.engine.tlb.TranslationUnit;
 
@@ -78,6 +80,10 @@ public final class Replayer {
     private MemoryAccessPath memPath;           // from start(): sized by the declared VMs
     private TlbiDispatch tlbi;
     private Hypervisor hyp;
+    /** The stale-translation detector's record of mapping changes; null when it is off. */
+    private MappingChangeLog changes;
+    /** The trace row of the event being applied ({@link #setEventSource}), -1 when unknown. */
+    private long source = -1;
 
     private final List<int[]> vmDecl = new ArrayList<>(); // {vm, vcpus, ipaBits, vmid}
     private final List<String> vmNames = new ArrayList<>();
@@ -93,7 +99,6 @@ public final class Replayer {
         for (int p = 0; p < pes.length; p++) {
             pes[p] = new TranslationUnit(p, cfg.core(), new MmuRegisters(), new Mmu(mem), cfg.replacement(),
                     cfg.seed() * 31 + p);
-            pes[p].setStaleCheckEvery(cfg.staleCheckEvery());
         }
         this.host = new ReplayHost(mem, pes, s2);
         this.guestState = new GuestStateReplay(cfg, host);
@@ -168,8 +173,51 @@ public final class Replayer {
         s2Faults.size(host.totalVcpus, vmDecl.size(), host.vcpuBase, hyp);
         memPath = new MemoryAccessPath(host, hyp, s2Faults);
         tlbi = new TlbiDispatch(host, hyp);
-        host.s2.setTlbSink(tlbi::hypervisorTlbi);
+        if (cfg.staleCheckEvery() != 0) {
+            changes = new MappingChangeLog(vmDecl.size(), CHANGE_LOG_SLOTS);
+        }
+        for (TranslationUnit tu : host.pes) {
+            tu.setStaleCheck(cfg.staleCheckEvery(), changes);
+        }
+        host.s2.setTlbSink(new Stage2Port.TlbSink() {
+            @Override
+            public void tlbi(TlbiOp op, int vm, long ipa) {
+                tlbi.hypervisorTlbi(op, vm, ipa);
+            }
+
+            @Override
+            public void stage2Changed(int vm, long ipa, long size, int action) {
+                if (changes != null && vm >= 0 && vm < host.vmIndexOf.length && host.vmIndexOf[vm] >= 0) {
+                    int kind = switch (action) {
+                        case Stage2Manager.CHANGE_UNMAP -> MappingChangeLog.SRC_HYP_UNMAP;
+                        case Stage2Manager.CHANGE_DIRTY_LOG_PROTECT -> MappingChangeLog.SRC_HYP_DIRTY_LOG_PROTECT;
+                        case Stage2Manager.CHANGE_DIRTY_LOG_SPLIT -> MappingChangeLog.SRC_HYP_DIRTY_LOG_SPLIT;
+                        default -> MappingChangeLog.SRC_HYP_PERMISSION;
+                    };
+                    // An unmap on behalf of a trace row is that row's change.
+                    long src = kind == MappingChangeLog.SRC_HYP_UNMAP && source >= 0 ? source
+                            : MappingChangeLog.source(kind, 0);
+                    changes.changed(host.vmIndexOf[vm], 2, ipa, size, lastTs, src);
+                }
+            }
+        });
         started = true;
+    }
+
+    /** Slots of the change log's maps (bounded; see {@link MappingChangeLog}). */
+    static final int CHANGE_LOG_SLOTS = 1 << 16;
+
+    /**
+     * Names the trace row of the next non-memory event ({@link MappingChangeLog#source}: table and
+     * row position), which the stale-translation detector reports as the cause of a change.
+     */
+    public void setEventSource(long src) {
+        source = src;
+    }
+
+    /** The mapping changes the stale-translation detector reads; null when it is off. */
+    public MappingChangeLog changeLog() {
+        return changes;
     }
 
     public void setFaultSink(FaultSink sink) {
@@ -203,6 +251,11 @@ public final class Replayer {
     /** A raw descriptor write to physical memory. */
     public void onPte(long ts, long pa, long value) {
         tick(ts);
+        if (changes != null && mem.read(pa) != value) {
+            // Which VM and page the descriptor maps is unknown: every VM's every page may have changed.
+            changes.changed(-1, 1, 0, 0, ts, source);
+            changes.changed(-1, 2, 0, 0, ts, source);
+        }
         guestState.onPte(pa, value);
     }
 
@@ -215,6 +268,9 @@ public final class Replayer {
             String memtype, boolean notGlobal, boolean unmap) {
         tick(ts);
         guestState.onMap(vm, stage, root, ia, oa, size, perm, memtype, notGlobal, unmap);
+        if (changes != null) {
+            changes.changed(host.denseOrFail(vm), stage, ia, size, ts, source);
+        }
     }
 
     /**
@@ -224,6 +280,30 @@ public final class Replayer {
     public void onMem(long ts, int vm, int vcpu, int el, int access, long va, int size) {
         tick(ts);
         memPath.onMem(ts, vm, vcpu, el, access, va, size);
+    }
+
+    /**
+     * Whether a lookup of {@code va} by the vCPU at {@code ts} would hit the TLBs of the PE that
+     * {@link #onMem} would translate it on, without changing any TLB, counter or replacement state
+     * (a probe for comparing with sampled hardware TLB events; docs/metrics.md, validation). A vCPU
+     * not loaded on that PE is probed with its own registers (VMID and ASID tags), and the PE gets
+     * its registers back after.
+     */
+    public boolean probeTlbHit(long ts, int vm, int vcpu, int el, boolean fetch, long va) {
+        final int f = host.vcpuBase[host.vmIndexOf[vm]] + vcpu;
+        int p = hyp.loadedPe(ts, vm, vcpu);
+        if (p < 0) {
+            p = host.lastPe[f] >= 0 ? host.lastPe[f] : f % host.pes.length;
+        }
+        final TranslationUnit tu = host.pes[p];
+        if (host.loaded[p] == f) {
+            return tu.probeHit(va, fetch, el);
+        }
+        MmuRegisters own = tu.regs();
+        tu.useRegisters(host.ctxRegs[f]);
+        boolean hit = tu.probeHit(va, fetch, el);
+        tu.useRegisters(own);
+        return hit;
     }
 
     /** Walks of vCPU (dense VM index, vcpu) on PE p that read exactly {@code reads} descriptors (the last bucket: that many or more). */
@@ -255,6 +335,10 @@ public final class Replayer {
             int pages) {
         tick(ts);
         tlbi.onTlbi(ts, pe, vm, vcpu, op, asid, addr, hasAddr, ttl, pages);
+        if (changes != null && op.target() != TlbiOp.Target.BARRIER) {
+            changes.tlbiSeen(host.denseOrFail(vm), op.target() == TlbiOp.Target.IPAS2 ? 2 : 1, hasAddr, addr,
+                    op.ordinal(), asid, ttl, pe, ts, source);
+        }
     }
 
     /** Builds the TLBI register operand (Xt) from the trace's fields (Arm ARM C5.5 operand formats). */

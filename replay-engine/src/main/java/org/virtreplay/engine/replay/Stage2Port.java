@@ -47,6 +47,10 @@ public interface Stage2Port {
     @FunctionalInterface
     interface TlbSink {
         void tlbi(org.virtreplay.engine.tlb.TlbiOp op, int vm, long ipa);
+
+        /** The hypervisor changed the stage-2 mapping of {@code [ipa, ipa+size)} ({@code Stage2Manager.CHANGE_*}). */
+        default void stage2Changed(int vm, long ipa, long size, int action) {
+        }
     }
 
     void setTlbSink(TlbSink sink);

@@ -4,6 +4,7 @@ import org.virtreplay.engine.hyp.Stage2Manager;
 import org.virtreplay.engine.mmu.MemType;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TranslationResult;
+import org.virtreplay.engine.tlb.TlbiOp;
 
 /** The stage-2 sides a replay can use. */
 public final class Stage2Ports {
@@ -72,7 +73,17 @@ public final class Stage2Ports {
 
         @Override
         public void setTlbSink(TlbSink sink) {
-            m.setTlbMaintenance((op, vmid, ipa) -> sink.tlbi(op, vmOfVmid(vmid), ipa));
+            m.setTlbMaintenance(new Stage2Manager.TlbMaintenance() {
+                @Override
+                public void tlbi(TlbiOp op, int vmid, long ipa) {
+                    sink.tlbi(op, vmOfVmid(vmid), ipa);
+                }
+
+                @Override
+                public void stage2Changed(int vmid, long ipa, long size, int action) {
+                    sink.stage2Changed(vmOfVmid(vmid), ipa, size, action);
+                }
+            });
         }
 
         private int vmOfVmid(int vmid) {

@@ -63,6 +63,14 @@ public final class TlbArray {
     final long[] out;
     final long[] ipa;
     final int[] info;
+    /**
+     * Stale-translation detector state, set by the owner after a fill ({@link #stampFill}): the
+     * trace time of the fill, the {@link MappingChangeLog#clock} up to which the entry is known
+     * to match the tables, and whether a stale hit on it was already reported.
+     */
+    final long[] fillNs;
+    final long[] checkedSeq;
+    final boolean[] staleReported;
     private final long[] stamp;
     private final long[] plru;
     private long clock;
@@ -143,6 +151,9 @@ public final class TlbArray {
         out = new long[entries];
         ipa = new long[entries];
         info = new int[entries];
+        fillNs = new long[entries];
+        checkedSeq = new long[entries];
+        staleReported = new boolean[entries];
         stamp = new long[entries];
         plru = new long[sets];
         rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
@@ -544,6 +555,16 @@ public final class TlbArray {
         }
         return n;
     }
+
+    /** Records the fill of entry {@code i} for the stale-translation detector. */
+    public void stampFill(int i, long ns, long seq, boolean reported) {
+        fillNs[i] = ns;
+        checkedSeq[i] = seq;
+        staleReported[i] = reported;
+    }
+
+    public long fillNsOf(int i) { return fillNs[i]; }
+    public long checkedSeqOf(int i) { return checkedSeq[i]; }
 
     // ---- Same-entry fast path (issue 18): read-only probe plus the hit's side effects ----
 

@@ -85,13 +85,24 @@ public final class TranslationUnit {
     /** Cycles: L1 hits, L2 hits and descriptor reads weighted by the preset's latencies. */
     public long cycles;
 
-    /** Stale-translation detector: check every n-th TLB hit against the tables (0 = off). */
+    /**
+     * Stale-translation detector: check every n-th TLB hit against the tables (0 = off), or
+     * {@link #STALE_EXACT}: check the hits on entries filled before a change to their mapping
+     * (see {@link MappingChangeLog}).
+     */
     private int staleEvery;
     private int staleCountdown;
-    public final StaleLog stale = new StaleLog(100);
-    /** Index of the current access (set by the driver; reported with stale hits). */
+    /** The changes to the mappings, shared by the host's PEs; null until a check mode is set. */
+    private MappingChangeLog changes;
+    public static final int STALE_EXACT = -1;
+    /** First stale hits kept per PE (the table keeps the first ones of the whole replay). */
+    public static final int STALE_KEPT = 1000;
+    public final StaleLog stale = new StaleLog(STALE_KEPT);
+    /** Time of the current access (set by the driver: trace ns, or the access index; reported with stale hits). */
     public long now;
+    /** Trace id and dense index of the loaded VM, and the loaded vCPU (set by the driver). */
     public int vmIndex;
+    public int vmDense;
     public int vcpuIndex;
 
     public TranslationUnit(int peIndex, CorePreset config, MmuRegisters regs, Mmu mmu, Replacement policy, long seed) {
@@ -118,10 +129,25 @@ public final class TranslationUnit {
         res.trace = walkCaches ? trace : null;
     }
 
-    /** Checks every {@code n}-th TLB hit against the current tables (0 = never, 1 = every hit). */
-    public void setStaleCheckEvery(int n) {
+    /**
+     * Checks every {@code n}-th TLB hit against the current tables (0 = never, 1 = every hit,
+     * {@link #STALE_EXACT} = the hits on entries filled before a change {@code log} recorded).
+     * A unit checking without a shared log keeps its own (the one-PE study).
+     */
+    public void setStaleCheck(int n, MappingChangeLog log) {
         staleEvery = n;
         staleCountdown = n;
+        changes = n == 0 ? null : log != null ? log : new MappingChangeLog(1, 1 << 12);
+    }
+
+    /** Checks every {@code n}-th TLB hit against the current tables (0 = never, 1 = every hit). */
+    public void setStaleCheckEvery(int n) {
+        setStaleCheck(n, changes);
+    }
+
+    /** The change log this unit's detector reads (null when the detector is off). */
+    public MappingChangeLog changeLog() {
+        return changes;
     }
 
     /** Writes a register (name as in the Arm ARM) and re-derives the lookup tags. */
@@ -235,9 +261,8 @@ public final class TranslationUnit {
             lastHit = true;
             lastPa = l1.out[i] + (va & ((1L << l1.sizeLog[i]) - 1));
             cycles += config.l1HitCycles();
-            if (staleEvery != 0 && --staleCountdown == 0) {
-                staleCountdown = staleEvery;
-                checkStale(l1, i, va, kind, el);
+            if (staleEvery != 0) {
+                checkStaleOnHit(l1, i, va, kind, el);
             }
             return permitted(l1.info[i], kind);
         }
@@ -250,10 +275,12 @@ public final class TranslationUnit {
                 lastSizeLog = s;
                 lastPa = l2.out[j] + (va & ((1L << s) - 1));
                 cycles += config.l2HitCycles();
-                l1.fill(va, s, l2.ctx[j], l2.asid[j], l2.out[j], l2.ipa[j], l2.info[j]);
-                if (staleEvery != 0 && --staleCountdown == 0) {
-                    staleCountdown = staleEvery;
-                    checkStale(l2, j, va, kind, el);
+                int k = l1.fill(va, s, l2.ctx[j], l2.asid[j], l2.out[j], l2.ipa[j], l2.info[j]);
+                if (staleEvery != 0) {
+                    checkStaleOnHit(l2, j, va, kind, el);
+                    if (k >= 0) { // the L1 copy is the same translation: it keeps the L2 entry's history
+                        l1.stampFill(k, l2.fillNs[j], l2.checkedSeq[j], l2.staleReported[j]);
+                    }
                 }
                 return permitted(l2.info[j], kind);
             }
@@ -262,16 +289,32 @@ public final class TranslationUnit {
     }
 
     /**
+     * Whether a lookup of {@code va} at {@code el} would hit this PE's TLBs (its L1 of the kind, or
+     * the L2) under the current registers, without a walk: a probe that changes no entry, no
+     * replacement state and no counter, so the replay goes on exactly as without it. For comparing
+     * with a hardware sample's TLB events (an SPE "TLB walk" is a miss in every level).
+     */
+    public boolean probeHit(long va, boolean fetch, int el) {
+        if (tagEl != el) {
+            deriveTags(el);
+        }
+        if ((fetch ? l1i : l1d).find(va, ctxTag, asidTag) >= 0) {
+            return true;
+        }
+        return l2 != null && l2.find(va, ctxTag, asidTag) >= 0;
+    }
+
+    /**
      * The same-entry fast path: when the L1 TLB of the access's kind would serve it from the entry
-     * that hit last (see {@link TlbArray#mruMatch}) with a permitted access kind, and no stale
-     * check falls due on this hit, does everything {@link #access} does for that hit and returns
-     * true; otherwise changes nothing and returns false (the caller then calls {@link #access}).
+     * that hit last (see {@link TlbArray#mruMatch}) with a permitted access kind, does everything
+     * {@link #access} does for that hit (the stale detector's {@link #checkStaleOnHit} included)
+     * and returns true; otherwise changes nothing and returns false (the caller then calls {@link #access}).
      * A register write or a change of exception level since the last access also declines (the
      * tags are re-derived by the full path), and any TLBI or eviction of that entry clears the
      * L1's last-hit register, so none of them needs a hook here.
      */
     public boolean accessIfL1MruHit(long va, int kind, int el) {
-        if (tagEl != el || (staleEvery != 0 && staleCountdown == 1)) {
+        if (tagEl != el) {
             return false;
         }
         final TlbArray l1 = kind == 3 ? l1i : l1d;
@@ -287,7 +330,7 @@ public final class TranslationUnit {
         lastPa = l1.out[i] + (va & ((1L << s) - 1));
         cycles += config.l1HitCycles();
         if (staleEvery != 0) {
-            --staleCountdown; // above 1 (checked): the check is not due on this hit
+            checkStaleOnHit(l1, i, va, kind, el); // as access() does on this hit, in the same order
         }
         return true;
     }
@@ -380,9 +423,15 @@ public final class TranslationUnit {
         int inf = TlbArray.info(r.permRead, r.permWrite, r.permExec, r.s1Level, s1GranLog(va, el),
                 r.s2Level, r.stage2Enabled ? regs.stage2Params().gran.g : 0);
         if (l2 != null) {
-            l2.fill(va, s, ctxTag, asid, r.pa - off, r.ipa - off, inf);
+            int k = l2.fill(va, s, ctxTag, asid, r.pa - off, r.ipa - off, inf);
+            if (staleEvery != 0 && k >= 0) {
+                l2.stampFill(k, now, changes.clock, false);
+            }
         }
-        l1.fill(va, s, ctxTag, asid, r.pa - off, r.ipa - off, inf);
+        int k = l1.fill(va, s, ctxTag, asid, r.pa - off, r.ipa - off, inf);
+        if (staleEvery != 0 && k >= 0) {
+            l1.stampFill(k, now, changes.clock, false);
+        }
         return true;
     }
 
@@ -488,20 +537,86 @@ public final class TranslationUnit {
         return count;
     }
 
-    private void checkStale(TlbArray a, int i, long va, int kind, int el) {
+    /**
+     * The stale-translation detector on a TLB hit on entry {@code i} of {@code a}: the one place
+     * where a hit is checked against the tables (a fast path that skips {@link #access} must call
+     * it, or treat the detector being on as a reason not to skip). Sampled mode re-walks every
+     * n-th hit; exact mode re-walks only a hit on an entry filled (or last found consistent)
+     * before a change the {@link MappingChangeLog} holds for a page it covers, and otherwise costs
+     * one comparison. Changes no modelled state: the re-walk uses its own result, and only the
+     * detector's own fields of the entry are written.
+     */
+    public void checkStaleOnHit(TlbArray a, int i, long va, int kind, int el) {
+        final MappingChangeLog log = changes;
+        if (staleEvery > 0) {
+            if (--staleCountdown != 0) {
+                return;
+            }
+            staleCountdown = staleEvery;
+        } else if (log.vmClock[vmDense] <= a.checkedSeq[i]) {
+            return; // nothing of this VM changed since the entry was filled or last found consistent
+        }
+        final int sizeLog = a.sizeLog[i];
+        final long size = 1L << sizeLog;
+        final int inf = a.info[i];
+        final long since = a.checkedSeq[i];
+        final long ipa = a.ipa[i] + (va & (size - 1));
+        final boolean hasS2 = TlbArray.infoS2Level(inf) >= 0;
+        long s1Seq = TlbArray.infoS1Level(inf) >= 0 ? log.changedSince(vmDense, 1, va, sizeLog, since) : 0;
+        long s1Ns = log.foundNs, s1Src = log.foundSrc;
+        long s2Seq = hasS2 ? log.changedSince(vmDense, 2, ipa, sizeLog, since) : 0;
+        long s2Ns = log.foundNs, s2Src = log.foundSrc;
+        if (staleEvery < 0 && s1Seq == 0 && s2Seq == 0) {
+            a.checkedSeq[i] = log.clock; // the changes were elsewhere
+            return;
+        }
         // Re-walk with a separate result so that statistics are untouched. (With hardware AF/dirty
         // management enabled the re-walk may set AF, as any speculative walk may.)
         boolean ok = mmu.translate(regs, va, el, accessType(kind), false, secure, check);
-        long size = 1L << a.sizeLog[i];
         long pa = a.out[i] + (va & (size - 1));
-        int inf = a.info[i];
         boolean same = ok && check.pa == pa
                 && check.permRead == ((inf & TlbArray.INFO_R) != 0)
                 && check.permWrite == ((inf & TlbArray.INFO_W) != 0)
                 && check.permExec == ((inf & TlbArray.INFO_X) != 0);
-        if (!same) {
-            stale.record(vmIndex, vcpuIndex, peIndex, va, now, pa, ok ? check.pa : -1);
+        if (same) {
+            if (staleEvery < 0) {
+                a.checkedSeq[i] = log.clock;
+            }
+            return;
         }
+        if (a.staleReported[i]) {
+            stale.recordHit();
+            return;
+        }
+        a.staleReported[i] = true;
+        // Which stage's mapping changed: the IPA moved (or stage 1 faults) = stage 1; the same IPA
+        // with another PA or permissions = stage 2 when a stage-2 change was seen.
+        int stage;
+        if (!hasS2) {
+            stage = 1;
+        } else if (!ok) {
+            stage = check.faultStage == 2 ? 2 : 1;
+        } else if (check.ipa != ipa) {
+            stage = 1;
+        } else {
+            stage = s2Seq != 0 || s1Seq == 0 ? 2 : 1;
+        }
+        long cSeq = stage == 1 ? s1Seq : s2Seq;
+        long cNs = stage == 1 ? s1Ns : s2Ns;
+        long cSrc = stage == 1 ? s1Src : s2Src;
+        if (cSeq == 0) { // attribute to the other stage's change if only that one was seen
+            cSeq = stage == 1 ? s2Seq : s1Seq;
+            cNs = stage == 1 ? s2Ns : s1Ns;
+            cSrc = stage == 1 ? s2Src : s1Src;
+        }
+        boolean tlbiSeen = cSeq != 0 && log.tlbiAfter(vmDense, stage, stage == 2 ? ipa : va, cSeq);
+        int ctx = a.ctx[i];
+        int newPerm = !ok ? -1 : (check.permRead ? TlbArray.INFO_R : 0) | (check.permWrite ? TlbArray.INFO_W : 0)
+                | (check.permExec ? TlbArray.INFO_X : 0);
+        stale.recordFirst(vmIndex, vcpuIndex, peIndex, va, ipa, a.asid[i], (ctx & TlbArray.CTX_VMID_MASK) >>> 3,
+                ctx & TlbArray.CTX_REGIME_MASK, stage, a.fillNs[i], cSeq == 0 ? -1 : cNs, cSeq == 0 ? -1 : cSrc, now,
+                pa, inf & 7, ok ? check.pa : -1, newPerm, TlbArray.infoS1Level(inf), TlbArray.infoS2Level(inf), log,
+                tlbiSeen);
     }
 
     /** Total descriptor reads after walk caches. */

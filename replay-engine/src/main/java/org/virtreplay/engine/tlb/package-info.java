@@ -6,7 +6,9 @@
  * TLB maintenance with its architectural scope ({@link org.virtreplay.engine.tlb.TlbHost};
  * {@link org.virtreplay.engine.tlb.TlbiOp} is the project-wide list of TLBI mnemonics), real core
  * organisations ({@link org.virtreplay.engine.tlb.CorePreset}, sources in docs/cores.md), a
- * stale-translation detector ({@link org.virtreplay.engine.tlb.StaleLog}), and the one-VM study
+ * stale-translation detector ({@link org.virtreplay.engine.tlb.StaleLog} of what it found,
+ * {@link org.virtreplay.engine.tlb.MappingChangeLog} of the mapping changes its exact mode checks
+ * against), and the one-VM study
  * behind {@code virtreplay tlb} ({@link org.virtreplay.engine.tlb.TlbStudy},
  * {@link org.virtreplay.engine.tlb.FirstTouchVm}). Decisions: docs/fidelity.md, section TLB.
  */

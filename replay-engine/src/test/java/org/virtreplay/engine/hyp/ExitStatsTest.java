@@ -60,6 +60,8 @@ class ExitStatsTest {
         assertEquals(1_010 + 2_010, h.exitStats().totalNs(0, 0, ExitReason.DABT_LOW));
         assertEquals(1_010, h.exitStats().minNs(0, 0, ExitReason.DABT_LOW));
         assertEquals(2_010, h.exitStats().maxNs(0, 0, ExitReason.DABT_LOW));
+        // mean 1,510, deviations -500 and +500: (250,000 + 250,000) / (2 - 1), square root 707.107
+        assertEquals(707.107, h.exitStats().stddevNs(0, 0, ExitReason.DABT_LOW), 0.001);
     }
 
     @Test
@@ -130,5 +132,24 @@ class ExitStatsTest {
         assertEquals("IRQ", ExitReason.key(ExitReason.IRQ));
         assertEquals(null, ExitReason.ecName(ExitReason.IRQ));
         assertEquals(-1, ExitReason.ec(ExitReason.IRQ));
+    }
+
+    /**
+     * The spread kept per vCPU and reason: 10, 20 and 60 ns have mean 30, squared deviations 400 +
+     * 100 + 900 = 1,400, sample variance 1,400 / 2 = 700, standard deviation 26.458; a reason with one
+     * exit, and another vCPU's same reason, keep their own (0).
+     */
+    @Test
+    void sampleStandardDeviationPerVcpuAndReason() {
+        ExitStats s = new ExitStats(new int[] {0}, new int[] {2}, 2);
+        s.record(0, ExitReason.IRQ, 10);
+        s.record(0, ExitReason.IRQ, 20);
+        s.record(0, ExitReason.IRQ, 60);
+        s.record(1, ExitReason.IRQ, 1_000_000);
+        s.record(0, ExitReason.WFX, 5);
+        assertEquals(26.458, s.stddevNs(0, 0, ExitReason.IRQ), 0.001);
+        assertEquals(0.0, s.stddevNs(0, 1, ExitReason.IRQ));
+        assertEquals(0.0, s.stddevNs(0, 0, ExitReason.WFX));
+        assertEquals(0.0, s.stddevNs(0, 0, ExitReason.SYS64));
     }
 }

@@ -97,7 +97,7 @@ class TlbGoldenT25T26Test {
         assertTrue(pe0.lastHit);
         assertEquals(0x2_5555_5ABCL, pe0.lastPa);
         assertEquals(1, pe0.stale.count());
-        assertEquals(0x2_6666_6ABCL, pe0.stale.hits().get(0).currentPa());
+        assertEquals(0x2_6666_6ABCL, pe0.stale.hits().get(0).newPa());
         assertEquals(VA_A, pe0.stale.hits().get(0).va());
         // TLBI VMALLE1IS; DSB ISH; ISB -> the new PA on every PE.
         host.tlbi(0, TlbiOp.VMALLE1IS, 0, 2);
