@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ValidationConsistencyTest {
     // vm 0 vcpu 0: 3 DABT_LOW exits of 100 ns each and 1 unfinished; 4 stage-2 aborts; spi p50 900, p99 990
     static final List<ExitStatsRow> EXITS = List.of(new ExitStatsRow(0, 0, "TRAP", 0x24, "DABT_LOW", "DABT_LOW", 3,
-            300, 100, 100, 100.0, 900, 0.1, 1));
+            300, 100, 100, 100.0, 0.0, 900, 0.1, 1));
     static final List<Stage2FaultRow> FAULTS = List.of(new Stage2FaultRow(0, 0, "translation", 3, false, "lazy_map",
             4, 10, 20));
     static final List<IrqLatencyRow> IRQ = List.of(new IrqLatencyRow(0, 0, "spi", 2, 800, 900, 990, 990, 990, 990,
