@@ -64,7 +64,7 @@ class FastPathEquivalenceTest {
             {"tlb.replacement=fifo", "tlb.stale_check=3"},
             {"tlb.replacement=random", "tlb.stale_check=1", "tlb.l1d.entries=16", "tlb.l1d.assoc=4"},
             {"tlb.replacement=lru", "tlb.stale_check=2", "tlb.l1d.entries=8", "tlb.l1d.assoc=2", "core=cortex-a72"},
-            {"tlb.replacement=random", "seed=5", "tlb.l2.entries=0"},
+            {"tlb.replacement=random", "seed=5", "tlb.l2.entries=0", "tlb.stale_check=0"},
             {"tlb.replacement=plru", "s2.backing=4k", "tlb.stale_check=5"},
         };
         long fastHitsSeen = 0;
