@@ -243,6 +243,21 @@ public final class TlbArray {
      * Like {@link #lookup} without statistics or replacement update (for probes and tests). Sizes
      * are probed smallest first, so with nested entries the smallest matching one is returned.
      */
+    /**
+     * {@link #find} without its side effects on the lookup caches (the last-hit register and the
+     * hint table), for probes that must not change which of two matching entries a later lookup
+     * returns (SPE validation).
+     */
+    public int findQuietly(long addr, int c, int a) {
+        int last = lastHit;
+        int slot = mruFirst ? (int) (addr >>> 12) & (HINTS - 1) : 0; // the slot find writes
+        int h = hint[slot];
+        int r = find(addr, c, a);
+        lastHit = last;
+        hint[slot] = h;
+        return r;
+    }
+
     public int find(long addr, int c, int a) {
         int slot = 0;
         if (mruFirst) {

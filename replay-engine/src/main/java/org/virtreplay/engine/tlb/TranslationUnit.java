@@ -298,10 +298,10 @@ public final class TranslationUnit {
         if (tagEl != el) {
             deriveTags(el);
         }
-        if ((fetch ? l1i : l1d).find(va, ctxTag, asidTag) >= 0) {
+        if ((fetch ? l1i : l1d).findQuietly(va, ctxTag, asidTag) >= 0) {
             return true;
         }
-        return l2 != null && l2.find(va, ctxTag, asidTag) >= 0;
+        return l2 != null && l2.findQuietly(va, ctxTag, asidTag) >= 0;
     }
 
     /**
