@@ -258,44 +258,14 @@ public final class Scenario {
     public static String unknownKey(String key, List<String> extra) {
         List<String> all = new java.util.ArrayList<>(extra);
         all.addAll(BY_NAME.keySet());
-        String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String k : all) {
-            int d = editDistance(key, k);
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
+        String best = UserText.nearest(key, all);
         List<String> shown = new java.util.ArrayList<>(extra);
         shown.add(keyNames());
-        if (best != null && bestD <= Math.max(2, key.length() / 4)) {
+        if (best != null) {
             return "unknown key " + UserText.quote(key) + "; did you mean " + UserText.quote(best)
                     + "? (docs/scenario.md lists every key)";
         }
         return "unknown key " + UserText.quote(key) + "; known keys: " + String.join(", ", shown);
-    }
-
-    private static int editDistance(String a, String b) {
-        if (a.length() > 100) {
-            return Integer.MAX_VALUE;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /**
