@@ -137,6 +137,25 @@ final class ReportData {
         this.consistency = MetricsConsistency.check(run);
     }
 
+    private org.virtreplay.analysis.summary.RunSummary summary;
+    private org.virtreplay.analysis.summary.FaultAttribution attribution;
+
+    /** The terminal summary's figures (read once, on first use). */
+    org.virtreplay.analysis.summary.RunSummary summary() {
+        if (summary == null) {
+            summary = org.virtreplay.analysis.summary.SummaryReader.read(run);
+        }
+        return summary;
+    }
+
+    /** fault_events placed in run_info's memslots (read once, on first use). */
+    org.virtreplay.analysis.summary.FaultAttribution faultAttribution() {
+        if (attribution == null) {
+            attribution = org.virtreplay.analysis.summary.FaultAttribution.read(run);
+        }
+        return attribution;
+    }
+
     private void seen(int vm, int vcpu) {
         vms.add(vm);
         vcpus.add(((long) vm << 20) + vcpu);
