@@ -30,6 +30,7 @@ public final class HtmlReport {
             new TlbSection(),
             new WalksSection(),
             new FaultsSection(),
+            new LatencyThresholdSection(),
             new IrqLatencySection(),
             new WorstVcpusSection(),
             new TimelineSection(),

@@ -65,6 +65,9 @@ final class ReportData {
     /** (vm, vcpu) pairs seen anywhere, as vm * 2^20 + vcpu for ordering. */
     final TreeSet<Long> vcpus = new TreeSet<>();
     final List<String> consistency;
+    /** The interrupt latency threshold of the report ({@code --latency-threshold-us}), ns. */
+    long latencyThresholdNs = DEFAULT_LATENCY_THRESHOLD_US * 1000;
+    static final long DEFAULT_LATENCY_THRESHOLD_US = 50;
     private final Map<Integer, String> chartVmLabels = new HashMap<>();
 
     ReportData(RunOutput run) {
