@@ -50,9 +50,9 @@ public final class Charts {
         new Color(0x8C564B), new Color(0x7F7F7F), new Color(0xBCBD22), new Color(0x17BECF),
         new Color(0x9467BD), new Color(0xFF9896), new Color(0x98DF8A), new Color(0xC5B0D5)};
 
-    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 15);
-    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 17);
+    private static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
+    static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
 
     public static JFreeChart bars(String title, String categoryAxis, String valueAxis, CategoryDataset data,
             boolean stacked, boolean percent) {

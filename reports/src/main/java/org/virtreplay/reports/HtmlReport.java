@@ -135,8 +135,8 @@ public final class HtmlReport {
             .ct { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
             .cv { font-size:24px; font-weight:650; margin:2px 0; white-space:nowrap; }
             .cd { color:var(--muted); font-size:12px; overflow-wrap:anywhere; }
-            figure.chart { margin:12px 0; }
-            figure.chart svg { display:block; max-width:100%; height:auto; }
+            figure.chart { margin:12px 0; overflow-x:auto; }
+            figure.chart svg { display:block; max-width:100%; min-width:820px; height:auto; }
             table { border-collapse:collapse; margin:10px 0; font-size:13px; }
             th, td { border-bottom:1px solid var(--line); padding:4px 10px; text-align:left; vertical-align:top; }
             th { background:#f0f3f8; font-weight:600; }
