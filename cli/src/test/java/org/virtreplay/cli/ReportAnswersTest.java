@@ -64,6 +64,13 @@ class ReportAnswersTest {
     }
 
     @Test
+    void walkCaptionDerivesTheLongestWalkFromTheConfiguration() {
+        // SCENARIO.md: stage 2 with a 4 KB granule starting at level 1 (3 levels); TCR_EL1 0x2b5103510
+        // has T0SZ = T1SZ = 16, a 48-bit VA: 4 stage-1 levels. 4 x (3 + 1) + 3 = 19 reads.
+        assertTrue(html.contains("(stage 1 + stage 2): 4 + 3 levels → 19 reads."), html);
+    }
+
+    @Test
     void perVmRowsMarkPercentilesOnFewSamples() {
         assertTrue(html.indexOf("id=\"per-vm\"") < html.indexOf("id=\"summary\""), "per-VM rows come first");
         // SCENARIO.md: 291 irq rows; every VM has under 100 interrupts, so every percentile is marked
