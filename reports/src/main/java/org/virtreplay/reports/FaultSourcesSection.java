@@ -45,9 +45,10 @@ final class FaultSourcesSection implements ReportSection {
         h.append("<ul class=\"answers\">\n");
         for (VmSummary v : d.summary().vms()) {
             causes.addAll(v.faultsByCause().keySet());
-            String sentence = a.hasEvents() ? a.sentence(v.vm(), v.name()) : null;
+            // the VM's label, not its name: a name of megabytes is written once, in the list of VMs
+            String sentence = a.hasEvents() ? a.sentence(v.vm(), d.vmLabel(v.vm())) : null;
             if (sentence == null) {
-                sentence = v.name() + ": " + (v.stage2Faults() == 0 ? "no stage-2 faults"
+                sentence = d.vmLabel(v.vm()) + ": " + (v.stage2Faults() == 0 ? "no stage-2 faults"
                         : Html.count(v.stage2Faults()) + " stage-2 faults: " + VmOverviewSection.faults(v));
             }
             h.append("<li>").append(esc(sentence)).append("</li>\n");
