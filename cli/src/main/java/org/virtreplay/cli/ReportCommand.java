@@ -36,6 +36,11 @@ public final class ReportCommand implements Callable<Integer> {
                     + "sweep_results.csv in DIR/report)")
     Path dir;
 
+    @Option(names = "--latency-threshold-us", paramLabel = "US", defaultValue = "50",
+            description = "interrupt latency the report measures against: a line on the host's CDF per class "
+                    + "and the share of interrupts above it (default: ${DEFAULT-VALUE})")
+    long latencyThresholdUs;
+
     @Option(names = "--format", paramLabel = "csv|html|both", defaultValue = "both",
             description = "what to write (default: ${DEFAULT-VALUE})")
     String format;
@@ -62,6 +67,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (latencyThresholdUs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--latency-threshold-us: expected an integer >= 0, got " + latencyThresholdUs);
+        }
         summary.check(spec);
         ReportFormat f;
         try {
@@ -82,7 +91,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         Reports.Result r;
         try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing " + out, quiet)) {
-            r = Reports.write(dir, out, f, force);
+            r = Reports.write(dir, out, f, force, latencyThresholdUs);
         }
         PrintWriter o = spec.commandLine().getErr(); // stdout carries the summary only
         PrintWriter err = spec.commandLine().getErr();

@@ -46,6 +46,11 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "Trace directory (CSV or Parquet).")
     Path trace;
 
+    @Option(names = "--latency-threshold-us", paramLabel = "US", defaultValue = "50",
+            description = "interrupt latency the report measures against: a line on the host's CDF per class "
+                    + "and the share of interrupts above it (default: ${DEFAULT-VALUE})")
+    long latencyThresholdUs;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
@@ -94,6 +99,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (latencyThresholdUs < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--latency-threshold-us: expected an integer >= 0, got " + latencyThresholdUs);
+        }
         if (maxErrors < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--max-errors: expected an integer >= 1, got " + maxErrors);
@@ -134,7 +143,8 @@ public final class RunCommand implements Callable<Integer> {
             AtomicOutput.phase("run:replayed");
             try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing "
                     + out.resolve("report"), host.quiet)) {
-                rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt);
+                rep = Reports.write(dir.resolve("metrics"), dir.resolve("report"), fmt, false,
+                        latencyThresholdUs);
             }
             AtomicOutput.phase("run:reported");
             o.commit();

@@ -76,15 +76,20 @@ class CompareCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.get(0).startsWith("B vs A: "), lines.get(0));
+        // the one scenario key that differs is named first; translation time is among the changes
+        assertTrue(lines.get(0).startsWith("B vs A (s2.backing 4k → 2m): "), lines.get(0));
+        assertTrue(lines.get(0).contains("translation time −"), lines.get(0));
         assertTrue(lines.get(0).contains("stage-2 faults −33 %"), lines.get(0));
         assertEquals("A: " + a, lines.get(1));
         assertEquals("B: " + b, lines.get(2));
         assertTrue(lines.get(3).startsWith("trace: the same in both, "), lines.get(3));
-        assertEquals("configuration: 2 differences", lines.get(4));
+        // the third: the RAM memslot's effective stage-2 backing that run_info records (4 KB -> 2 MB)
+        assertEquals("configuration: 3 differences", lines.get(4));
         assertEquals(List.of("option.set.s2.backing", "4k", "2m"), row(r.out(), "option.set.s2.backing"));
         assertEquals(List.of("scenario.s2.backing", "4k", "2m"), row(r.out(), "scenario.s2.backing"));
-        assertEquals("vm 0 lazy", lines.get(8));
+        assertTrue(lines.get(8).strip().startsWith("vm.0.memslot.") && lines.get(8).endsWith(",ram,2097152"),
+                lines.get(8));
+        assertEquals("vm 0 lazy", lines.get(9));
         assertEquals(List.of("stage-2 faults", "12", "8", "−4", "−33 %"), row(r.out(), "stage-2 faults"));
         assertEquals(List.of("lazy_map", "8", "4", "−4", "−50 %"), row(r.out(), "lazy_map"));
         assertEquals(List.of("mmio", "4", "4", "0", "0 %"), row(r.out(), "mmio"));
@@ -122,7 +127,7 @@ class CompareCommandTest {
     void jsonOnStdout() {
         IngestTestSupport.Result r = run("compare", a.toString(), b.toString(), "--format", "json");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().startsWith("{\n  \"headline\": \"B vs A: "), r.out());
+        assertTrue(r.out().startsWith("{\n  \"headline\": \"B vs A (s2.backing 4k → 2m): "), r.out());
         assertTrue(r.out().contains("{\"figure\": \"stage2_faults\", \"a\": 12.0, \"b\": 8.0, \"difference\": -4.0, "),
                 r.out());
         assertTrue(r.out().contains("{\"key\": \"scenario.s2.backing\", \"a\": \"4k\", \"b\": \"2m\"}"), r.out());

@@ -70,8 +70,10 @@ final class IrqLatencySection implements ReportSection {
                 }
                 c.addSeries(s);
             }
-            page.chart(Charts.lines("Interrupt latency CDF: " + ChartLabels.shorten(cls), "latency (µs, log scale)",
-                    "fraction of interrupts ≤ latency", c, true, false, 1.0));
+            org.jfree.chart.JFreeChart chart = Charts.lines("Interrupt latency CDF: " + ChartLabels.shorten(cls),
+                    "latency (µs, log scale)", "fraction of interrupts ≤ latency", c, true, false, 1.0);
+            Charts.distinguish(chart); // vCPUs with the same distribution draw the same curve
+            page.chart(chart);
             if (rows.size() > MAX_CDF_SERIES) {
                 h.append("<p class=\"note\">The ").append(MAX_CDF_SERIES).append(" vCPUs with the highest p99 of ")
                         .append(rows.size()).append(" are drawn; the table lists all.</p>\n");
@@ -88,18 +90,28 @@ final class IrqLatencySection implements ReportSection {
         for (IrqLatencyRow r : d.irq) {
             h.append("<tr><td>").append(page.vcpuLink(r.vm(), r.vcpu())).append("</td><td>")
                     .append(esc(r.irqClass())).append("</td>").append(td(Html.count(r.count())))
-                    .append(td(Html.us(r.minNs()))).append(td(Html.us(r.p50Ns()))).append(td(Html.us(r.p90Ns())))
-                    .append(td(Html.us(r.p99Ns()))).append(td(Html.us(r.p999Ns()))).append(td(Html.us(r.maxNs())))
+                    .append(td(Html.us(r.minNs()))).append(td(Html.us(r.p50Ns()) + few(r)))
+                    .append(td(Html.us(r.p90Ns()) + few(r))).append(td(Html.us(r.p99Ns()) + few(r)))
+                    .append(td(Html.us(r.p999Ns()) + few(r))).append(td(Html.us(r.maxNs())))
                     .append(td(Html.us(r.meanNs()))).append(td(Html.us(r.meanExitNs())))
                     .append(td(Html.us(r.meanInjectNs()))).append(td(Html.us(r.meanSchedWaitNs())))
                     .append(td(Html.us(r.meanLrWaitNs()))).append(td(Html.us(r.meanMaskWaitNs())))
                     .append("</tr>\n");
         }
         h.append("</tbody></table></div>\n");
+        if (d.irq.stream().anyMatch(r -> r.count() < org.virtreplay.analysis.summary.Latency.FEW_SAMPLES)) {
+            h.append("<p class=\"note\">† the row's count is below ").append(
+                    org.virtreplay.analysis.summary.Latency.FEW_SAMPLES).append(
+                    ": its percentiles are close to its largest samples (a p99 of 99 samples is the largest).</p>\n");
+        }
+    }
+
+    private static String few(IrqLatencyRow r) {
+        return r.count() < org.virtreplay.analysis.summary.Latency.FEW_SAMPLES ? " †" : "";
     }
 
     /** Percentiles at which an exact CDF is sampled: dense in the tail, where latency matters. */
-    private static final double[] CDF_PERCENTILES;
+    static final double[] CDF_PERCENTILES;
 
     static {
         List<Double> p = new ArrayList<>();

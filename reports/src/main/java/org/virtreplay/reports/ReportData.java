@@ -65,6 +65,9 @@ final class ReportData {
     /** (vm, vcpu) pairs seen anywhere, as vm * 2^20 + vcpu for ordering. */
     final TreeSet<Long> vcpus = new TreeSet<>();
     final List<String> consistency;
+    /** The interrupt latency threshold of the report ({@code --latency-threshold-us}), ns. */
+    long latencyThresholdNs = DEFAULT_LATENCY_THRESHOLD_US * 1000;
+    static final long DEFAULT_LATENCY_THRESHOLD_US = 50;
     private final Map<Integer, String> chartVmLabels = new HashMap<>();
 
     ReportData(RunOutput run) {
@@ -135,6 +138,25 @@ final class ReportData {
         }
         chartVmLabels.putAll(ChartLabels.unique(names, ReportData::vmTag));
         this.consistency = MetricsConsistency.check(run);
+    }
+
+    private org.virtreplay.analysis.summary.RunSummary summary;
+    private org.virtreplay.analysis.summary.FaultAttribution attribution;
+
+    /** The terminal summary's figures (read once, on first use). */
+    org.virtreplay.analysis.summary.RunSummary summary() {
+        if (summary == null) {
+            summary = org.virtreplay.analysis.summary.SummaryReader.read(run);
+        }
+        return summary;
+    }
+
+    /** fault_events placed in run_info's memslots (read once, on first use). */
+    org.virtreplay.analysis.summary.FaultAttribution faultAttribution() {
+        if (attribution == null) {
+            attribution = org.virtreplay.analysis.summary.FaultAttribution.read(run);
+        }
+        return attribution;
     }
 
     private void seen(int vm, int vcpu) {

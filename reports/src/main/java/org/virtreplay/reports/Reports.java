@@ -37,6 +37,15 @@ public final class Reports {
      * Returns the files under {@code outDir} as given.
      */
     public static Result write(Path runDir, Path outDir, ReportFormat format, boolean force) throws IOException {
+        return write(runDir, outDir, format, force, DEFAULT_LATENCY_THRESHOLD_US);
+    }
+
+    /** The default of {@code --latency-threshold-us}: the interrupt latency the page measures against. */
+    public static final long DEFAULT_LATENCY_THRESHOLD_US = ReportData.DEFAULT_LATENCY_THRESHOLD_US;
+
+    /** As {@link #write(Path, Path, ReportFormat, boolean)}, with the latency threshold in µs. */
+    public static Result write(Path runDir, Path outDir, ReportFormat format, boolean force, long latencyThresholdUs)
+            throws IOException {
         RunOutput run = RunOutput.open(runDir);
         AtomicOutput.check(outDir, force, runDir);
         List<Path> files = new ArrayList<>();
@@ -49,6 +58,7 @@ public final class Reports {
             }
             if (format.html()) {
                 ReportData data = new ReportData(run);
+                data.latencyThresholdNs = latencyThresholdUs * 1000;
                 problems = data.consistency;
                 // streamed: the page is not held in memory (it may show names of megabytes)
                 try (Writer w = OutputFiles.newBufferedWriter(out.path().resolve(HTML_FILE))) {

@@ -1,5 +1,7 @@
 package org.virtreplay.reports;
 
+import static org.virtreplay.reports.Html.esc;
+
 import static org.virtreplay.reports.ReportPage.td;
 
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -51,7 +53,7 @@ final class WalksSection implements ReportSection {
                 }
             }
             h.append("<p>Walk-length distribution: how many walks made each number of descriptor reads (both "
-                    + "stages). Without walk caches a 4 KB walk with 4 + 4 levels makes 24 reads.</p>\n");
+                    + "stages). ").append(esc(maxCaption(d))).append("</p>\n");
             page.chart(Charts.bars("Walk length (descriptor reads per walk)", "descriptor reads per walk", "walks",
                     ds, true, false));
         } else {
@@ -98,5 +100,64 @@ final class WalksSection implements ReportSection {
         } else {
             page.none("No walks in this run.");
         }
+    }
+
+    /**
+     * The longest walk the configuration allows, per VM, from the levels its walks started at
+     * (tlb_stats' per-level reads: the lowest level with reads is the start level that TCR_EL1 /
+     * VTCR_EL2 set, whatever the granule). A walk of n stage-1 levels and m stage-2 levels reads
+     * each of the n stage-1 descriptors after a stage-2 walk of its table's IPA (m reads), then
+     * walks the output IPA at stage 2: n(m + 1) + m reads, 24 for 4 + 4 levels (Arm ARM
+     * D8.2, two-stage translation), without walk caches.
+     */
+    static String maxCaption(ReportData d) {
+        java.util.TreeMap<String, java.util.List<String>> byShape = new java.util.TreeMap<>();
+        for (int vm : d.vms) {
+            long[] reads = new long[8];
+            for (TlbStatsRow r : d.tlb) {
+                if (r.vm() == vm) {
+                    long[] x = {r.s1L0Reads(), r.s1L1Reads(), r.s1L2Reads(), r.s1L3Reads(), r.s2L0Reads(),
+                        r.s2L1Reads(), r.s2L2Reads(), r.s2L3Reads()};
+                    for (int i = 0; i < 8; i++) {
+                        reads[i] += x[i];
+                    }
+                }
+            }
+            int n = levels(reads, 0);
+            int m = levels(reads, 4);
+            if (n == 0 && m == 0) {
+                continue;
+            }
+            String shape = n + " + " + m;
+            byShape.computeIfAbsent(shape, k -> new java.util.ArrayList<>()).add(d.vmLabel(vm));
+        }
+        if (byShape.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("The longest walk without walk caches, from the levels the walks start at "
+                + "(stage 1 + stage 2): ");
+        boolean first = true;
+        for (var e : byShape.entrySet()) {
+            String[] nm = e.getKey().split(" \\+ ");
+            int n = Integer.parseInt(nm[0]);
+            int m = Integer.parseInt(nm[1]);
+            b.append(first ? "" : "; ").append(e.getKey()).append(" levels → ").append(n * (m + 1) + m)
+                    .append(" reads");
+            if (byShape.size() > 1) {
+                b.append(" (").append(String.join(", ", e.getValue())).append(')');
+            }
+            first = false;
+        }
+        return b.append('.').toString();
+    }
+
+    /** Levels from the lowest one with reads to level 3, in {@code reads[from..from+3]}; 0 without reads. */
+    private static int levels(long[] reads, int from) {
+        for (int l = 0; l < 4; l++) {
+            if (reads[from + l] > 0) {
+                return 4 - l;
+            }
+        }
+        return 0;
     }
 }

@@ -61,11 +61,15 @@ class ReportChromiumTest {
     }
 
     private Run chromium(Path page, String... mode) throws IOException, InterruptedException {
+        return chromiumAt(1280, page, mode);
+    }
+
+    private Run chromiumAt(int width, Path page, String... mode) throws IOException, InterruptedException {
         Path ud = Files.createTempDirectory(tmp, "profile");
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + ud, "--enable-logging=stderr",
-                "--v=0", "--window-size=1280,4000"));
+                "--v=0", "--window-size=" + width + ",4000"));
         cmd.addAll(List.of(mode));
         cmd.add(page.toUri().toString());
         Path out = tmp.resolve("chromium.out");
@@ -155,5 +159,45 @@ class ReportChromiumTest {
         assertEquals("", m.group(2), "charts not visible (id:WxH:elements)");
         assertEquals("0", m.group(3), "page errors");
         assertEquals(List.of(), probe.consoleLines());
+    }
+
+    /**
+     * Measures, after load: the height of each new section of issue 17 (0 when absent or hidden),
+     * and the smallest chart text as drawn, in CSS pixels (its font size times the chart's scale,
+     * the SVG's rendered width over its viewBox width).
+     */
+    private static final String SECTIONS_PROBE = "<script>window.__errs=[];window.addEventListener('error',"
+            + "function(e){window.__errs.push(String(e.message))},true);window.addEventListener('load',function(){"
+            + "var ids=['per-vm','fault-sources','irq-threshold'];var hs=ids.map(function(i){"
+            + "var e=document.getElementById(i);return i+':'+(e?Math.round(e.getBoundingClientRect().height):0);});"
+            + "var min=1e9;document.querySelectorAll('figure.chart svg').forEach(function(s){"
+            + "var k=s.getBoundingClientRect().width/s.viewBox.baseVal.width;"
+            + "s.querySelectorAll('text').forEach(function(t){var f=parseFloat(getComputedStyle(t).fontSize);"
+            + "if(f>0&&t.textContent.trim().length>0){min=Math.min(min,f*k);}});});"
+            + "document.title='SECTIONS '+hs.join(' ')+' minfont='+min.toFixed(2)+' errors='+window.__errs.length;});"
+            + "</script>";
+    private static final Pattern SECTIONS = Pattern.compile("<title>SECTIONS per-vm:(\\d+) fault-sources:(\\d+) "
+            + "irq-threshold:(\\d+) minfont=([0-9.]+) errors=(\\d+)</title>");
+
+    @Test
+    void answerSectionsAreVisibleAndChartTextReadableAt900Pixels() throws Exception {
+        Path run = tmp.resolve("run900");
+        RunFixtures.generated(run, true);
+        Reports.write(run, run.resolve("report"), ReportFormat.HTML);
+        Path html = run.resolve("report/report.html");
+        String s = Files.readString(html, StandardCharsets.UTF_8).replace("</body>", SECTIONS_PROBE + "</body>");
+        Path probe = html.resolveSibling("report-sections.html");
+        Files.writeString(probe, s, StandardCharsets.UTF_8);
+        Run r = chromiumAt(900, probe, "--dump-dom");
+        assertEquals(0, r.exit());
+        assertEquals(List.of(), r.consoleLines(), "console messages while loading the report");
+        Matcher m = SECTIONS.matcher(r.stdout());
+        assertTrue(m.find(), "probe did not run; DOM title missing");
+        for (int g = 1; g <= 3; g++) {
+            assertTrue(Integer.parseInt(m.group(g)) > 100, "section " + g + " not visible: " + m.group());
+        }
+        // 9 CSS px: the smallest text we call readable (tick labels are 13 px at full size)
+        assertTrue(Double.parseDouble(m.group(4)) >= 9.0, "chart text too small at 900 px: " + m.group());
+        assertEquals("0", m.group(5), "page errors");
     }
 }

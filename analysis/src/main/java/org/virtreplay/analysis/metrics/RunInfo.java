@@ -41,6 +41,53 @@ public final class RunInfo {
         return VM_PREFIX + vm + ".vcpus";
     }
 
+    /** The trace manifest's {@code name} (absent when the manifest has none). */
+    public static final String INPUT_NAME = "input.name";
+
+    /** {@code vm.<id>.translation_ns}: modelled time of the VM's translations (TLB hits and walks), ns. */
+    public static String vmTranslationNsKey(int vm) {
+        return VM_PREFIX + vm + ".translation_ns";
+    }
+
+    /** {@code vm.<id>.memslot.<slot>}: {@code ipa,size,kind,backing} (hex IPA; bytes; backing 0 = none). */
+    public static String memslotKey(int vm, int slot) {
+        return VM_PREFIX + vm + ".memslot." + slot;
+    }
+
+    public static String memslotValue(long ipa, long size, String kind, long backing) {
+        return "0x" + Long.toHexString(ipa) + "," + size + "," + kind + "," + backing;
+    }
+
+    /** A memslot as {@code run_info} records it (the replay's effective stage-2 backing). */
+    public record Memslot(int vm, int slot, long ipa, long size, String kind, long backing) {
+        public boolean contains(long ipaOfAccess) {
+            return Long.compareUnsigned(ipaOfAccess - ipa, size) < 0;
+        }
+    }
+
+    /** The memslots recorded in {@code info}, in (vm, slot) order; empty for outputs written before them. */
+    public static List<Memslot> memslots(Map<String, String> info) {
+        List<Memslot> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(info).entrySet()) {
+            String k = e.getKey();
+            int at = k.indexOf(".memslot.");
+            if (!k.startsWith(VM_PREFIX) || at < 0) {
+                continue;
+            }
+            try {
+                int vm = Integer.parseInt(k.substring(VM_PREFIX.length(), at));
+                int slot = Integer.parseInt(k.substring(at + ".memslot.".length()));
+                String[] v = e.getValue().split(",", -1);
+                out.add(new Memslot(vm, slot, Long.parseUnsignedLong(v[0].substring(2), 16), Long.parseLong(v[1]),
+                        v[2], Long.parseLong(v[3])));
+            } catch (RuntimeException ignored) {
+                // a key this version did not write: not a memslot
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(Memslot::vm).thenComparingInt(Memslot::slot));
+        return out;
+    }
+
     /** The rows of {@code run_info} for these entries, sorted by key. */
     public static List<RunInfoRow> rows(Map<String, String> entries) {
         List<RunInfoRow> rows = new ArrayList<>(entries.size());

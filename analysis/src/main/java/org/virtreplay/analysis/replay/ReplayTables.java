@@ -31,6 +31,7 @@ import org.virtreplay.engine.tlb.TlbGeometry;
 import org.virtreplay.engine.tlb.TlbiOp;
 import org.virtreplay.engine.tlb.TranslationUnit;
 import org.virtreplay.ingest.trace.TableKind;
+import org.virtreplay.ingest.trace.MemslotRecord;
 import org.virtreplay.ingest.trace.Trace;
 
 
@@ -256,6 +257,18 @@ final class ReplayTables {
         for (int d = 0; d < rp.vmCount(); d++) {
             e.put(RunInfo.vmNameKey(rp.vmId(d)), rp.vmName(d));
             e.put(RunInfo.vmVcpusKey(rp.vmId(d)), Integer.toString(rp.vcpuCount(d)));
+            e.put(RunInfo.vmTranslationNsKey(rp.vmId(d)), Long.toString(translationNs(rp, d, cfg)));
+        }
+        String name = trace.manifest().get("name");
+        if (name != null && !name.isEmpty()) {
+            e.put(RunInfo.INPUT_NAME, name);
+        }
+        // the memslots with the backing the replay used, so that a report can place each fault's IPA
+        for (MemslotRecord m : trace.memslots()) {
+            long backing = m.kind() == MemslotRecord.Kind.RAM && cfg.s2BackingBytes() > 0 ? cfg.s2BackingBytes()
+                    : m.s2PageSize();
+            e.put(RunInfo.memslotKey(m.vm(), m.slot()), RunInfo.memslotValue(m.ipa(), m.size(),
+                    m.kind().name().toLowerCase(java.util.Locale.ROOT), backing));
         }
         MetricTableWriter.writeAll(dir, MetricTables.RUN_INFO, RunInfo.rows(e));
     }
@@ -336,6 +349,26 @@ final class ReplayTables {
         // where the trace lies (docs/metrics.md, Determinism).
         int slash = Math.max(where.lastIndexOf('/'), where.lastIndexOf(java.io.File.separatorChar));
         return where.substring(slash + 1);
+    }
+
+    /**
+     * The modelled time a VM's translations took (docs/metrics.md, run_info): the core preset's
+     * latencies (L1 hit, L2 hit, per descriptor read left after the walk caches) times their
+     * counts over every PE and vCPU, as {@code TranslationUnit.cycles} accumulates them, at the
+     * cost model's clock.
+     */
+    static long translationNs(Replayer rp, int d, ReplayConfig cfg) {
+        long l1 = 0, l2 = 0, reads = 0;
+        for (int p = 0; p < rp.peCount(); p++) {
+            for (int v = 0; v < rp.vcpuCount(d); v++) {
+                l1 += rp.counter(p, d, v, Replayer.C_L1I_HITS) + rp.counter(p, d, v, Replayer.C_L1D_HITS);
+                l2 += rp.counter(p, d, v, Replayer.C_L2_HITS);
+                reads += rp.counter(p, d, v, Replayer.C_READS_I) + rp.counter(p, d, v, Replayer.C_READS_D);
+            }
+        }
+        long cycles = l1 * cfg.core().l1HitCycles() + l2 * cfg.core().l2HitCycles()
+                + reads * cfg.core().descReadCycles();
+        return cfg.cost().ns(cycles);
     }
 
     private static String geom(TlbGeometry g) {

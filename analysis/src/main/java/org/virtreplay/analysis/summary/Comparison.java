@@ -57,8 +57,8 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
         TreeSet<String> keys = new TreeSet<>(a.runInfo().keySet());
         keys.addAll(b.runInfo().keySet());
         for (String k : keys) {
-            // replay.* are the replay's own counts, results rather than configuration
-            if (k.startsWith("replay.")) {
+            // replay.* and vm.<id>.translation_ns are the replay's own results rather than configuration
+            if (k.startsWith("replay.") || k.endsWith(".translation_ns")) {
                 continue;
             }
             String va = a.runInfo().get(k);
@@ -80,7 +80,30 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
             vms.add(new VmComparison(id, va == null ? null : va.name(), vb == null ? null : vb.name(),
                     va == null || vb == null ? List.of() : figures(va, vb)));
         }
-        return new Comparison(pathA, pathB, a, b, List.copyOf(diffs), List.copyOf(vms), headline(a, b, vms));
+        String h = headline(a, b, vms);
+        String what = scenarioChange(diffs);
+        if (!what.isEmpty()) {
+            h = h.replaceFirst("^B vs A", "B vs A (" + java.util.regex.Matcher.quoteReplacement(what) + ")");
+        }
+        return new Comparison(pathA, pathB, a, b, List.copyOf(diffs), List.copyOf(vms), h);
+    }
+
+    /** The most scenario keys the headline names; with more, the configuration table below says them. */
+    static final int HEADLINE_KEYS = 2;
+
+    /**
+     * What the configuration change was, for the first line: the differing {@code scenario.*}
+     * keys ({@code s2.backing trace → 2m}) when there are at most {@value #HEADLINE_KEYS}; else empty.
+     */
+    static String scenarioChange(List<String[]> diffs) {
+        List<String> parts = new ArrayList<>();
+        for (String[] d : diffs) {
+            if (d[0].startsWith("scenario.")) {
+                parts.add(d[0].substring("scenario.".length()) + " " + (d[1] == null ? "(absent)" : d[1]) + " → "
+                        + (d[2] == null ? "(absent)" : d[2]));
+            }
+        }
+        return parts.size() > HEADLINE_KEYS ? "" : String.join(", ", parts);
     }
 
     /** Every headline figure of a VM present on both sides, in a fixed order. */
@@ -107,6 +130,13 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
                         a.exits() == null ? null : (double) a.exitsByReason().getOrDefault(r, 0L),
                         b.exits() == null ? null : (double) b.exitsByReason().getOrDefault(r, 0L)));
             }
+        }
+        if (a.translationNs() != null || b.translationNs() != null) {
+            f.add(new Figure("translation_ns", "translation time", Figure.Unit.NS, toD(a.translationNs()),
+                    toD(b.translationNs())));
+        }
+        if (a.el2Ns() != null || b.el2Ns() != null) {
+            f.add(new Figure("el2_ns", "time in EL2", Figure.Unit.NS, toD(a.el2Ns()), toD(b.el2Ns())));
         }
         latency(f, "", "interrupts", a.interrupts(), b.interrupts());
         TreeSet<String> classes = new TreeSet<>(a.byClass().keySet());
@@ -144,15 +174,18 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
     /**
      * The first line. Candidates are host-wide figures over the VMs present on both sides:
      * stage-2 faults, descriptor reads per walk, TLB hit rate, walks, translations, exits (when
-     * both sides have them) and the largest VM interrupt p99. They are ranked by the size of
+     * both sides have them), translation time and time in EL2 (when both sides have them) and the
+     * largest VM interrupt p99. They are ranked by the size of
      * their relative change (the hit rate by that of its complement, the miss rate, since a step
      * from 99 % to 99.9 % is a tenfold change in walks); a figure that was 0 and is not ranks
      * first; ranks equal to 9 decimals keep that order. The first {@value #HEADLINE_FIGURES} that changed are
-     * named.
+     * named, and translation time after them when it changed and is not among them.
      */
     static String headline(RunSummary a, RunSummary b, List<VmComparison> vms) {
-        long[] ta = new long[5]; // translations, walks, reads, faults, exits
-        long[] tb = new long[5];
+        long[] ta = new long[7]; // translations, walks, reads, faults, exits, translation ns, el2 ns
+        long[] tb = new long[7];
+        boolean times = true;
+        boolean el2 = true;
         long p99a = -1;
         long p99b = -1;
         boolean exits = a.hasExits() && b.hasExits();
@@ -173,6 +206,8 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
             VmSummary y = mb.get(c.vm());
             add(ta, x);
             add(tb, y);
+            times &= x.translationNs() != null && y.translationNs() != null;
+            el2 &= x.el2Ns() != null && y.el2Ns() != null;
             if (x.interrupts().n() > 0) {
                 p99a = Math.max(p99a, x.interrupts().p99Ns());
             }
@@ -197,6 +232,14 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
         if (exits) {
             cs.add(new Candidate("exits", Figure.Unit.COUNT, ta[4], tb[4], ta[4], tb[4]));
         }
+        Candidate translationTime = times
+                ? new Candidate("translation time", Figure.Unit.NS, ta[5], tb[5], ta[5], tb[5]) : null;
+        if (translationTime != null) {
+            cs.add(translationTime);
+        }
+        if (el2) {
+            cs.add(new Candidate("time in EL2", Figure.Unit.NS, ta[6], tb[6], ta[6], tb[6]));
+        }
         if (p99a >= 0 && p99b >= 0) {
             cs.add(new Candidate("largest VM interrupt p99", Figure.Unit.NS, p99a, p99b, p99a, p99b));
         }
@@ -212,7 +255,12 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
             return "B vs A: no headline figure changed (" + both + (both == 1 ? " VM" : " VMs") + " compared)" + tail;
         }
         List<String> parts = new ArrayList<>();
-        for (Candidate c : changed.subList(0, Math.min(HEADLINE_FIGURES, changed.size()))) {
+        List<Candidate> named = new ArrayList<>(changed.subList(0, Math.min(HEADLINE_FIGURES, changed.size())));
+        // the cost in time is always named when it changed: a count alone does not say what it buys
+        if (translationTime != null && translationTime.rank() > 0 && !named.contains(translationTime)) {
+            named.add(translationTime);
+        }
+        for (Candidate c : named) {
             parts.add(c.name() + " " + c.change());
         }
         return "B vs A: " + String.join(", ", parts) + tail;
@@ -224,6 +272,8 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
         t[2] += v.descriptorReads();
         t[3] += v.stage2Faults();
         t[4] += v.exits() == null ? 0 : v.exits();
+        t[5] += v.translationNs() == null ? 0 : v.translationNs();
+        t[6] += v.el2Ns() == null ? 0 : v.el2Ns();
     }
 
     private static Double ratio(long x, long y) {

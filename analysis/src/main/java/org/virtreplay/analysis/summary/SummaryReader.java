@@ -66,11 +66,15 @@ public final class SummaryReader {
         run.forEach(MetricTables.STAGE2_FAULTS, (Stage2FaultRow r) ->
                 faults.computeIfAbsent(r.vm(), k -> new TreeMap<>()).merge(r.cause(), r.count(), Long::sum));
         Map<Integer, SortedMap<String, Long>> exits = null;
+        Map<Integer, Long> el2 = new TreeMap<>();
         Path exitFile = run.dir().resolve(EXIT_STATS_FILE);
         if (Files.exists(exitFile)) {
             Map<Integer, SortedMap<String, Long>> ex = new TreeMap<>();
             MetricTableReader.forEach(exitFile, EXIT_COUNTS,
-                    r -> ex.computeIfAbsent(r.vm(), k -> new TreeMap<>()).merge(r.reason(), r.count(), Long::sum));
+                    r -> {
+                        ex.computeIfAbsent(r.vm(), k -> new TreeMap<>()).merge(r.reason(), r.count(), Long::sum);
+                        el2.merge(r.vm(), r.el2Ns(), Long::sum);
+                    });
             exits = ex;
         }
         // n exactly from irq_latency; percentiles pooled from the events when there are any
@@ -126,10 +130,20 @@ public final class SummaryReader {
             }
             Latency all = latency(n, p50, p99, rows, vmHist.get(vm));
             vms.add(new VmSummary(vm, run.vmName(vm), t[0], t[1], t[2], faultTotal, f, exitTotal,
-                    Collections.unmodifiableSortedMap(byReason), all, Collections.unmodifiableSortedMap(byClass)));
+                    Collections.unmodifiableSortedMap(byReason), all, Collections.unmodifiableSortedMap(byClass),
+                    translationNs(info, vm), exits == null ? null : el2.getOrDefault(vm, 0L)));
         }
         return new RunSummary(info.getOrDefault(RunInfo.INPUT, ""), info.getOrDefault(RunInfo.INPUT_DIGEST, ""),
                 Collections.unmodifiableMap(new TreeMap<>(info)), List.copyOf(vms), exits != null, pooled);
+    }
+
+    private static Long translationNs(Map<String, String> info, int vm) {
+        try {
+            String v = info.get(RunInfo.vmTranslationNsKey(vm));
+            return v == null ? null : Long.valueOf(v);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** From the events' histogram when there is one; else the rows' largest, exact for one row. */

@@ -17,10 +17,23 @@ import java.util.SortedMap;
  * @param exitsByReason    exits per reason (perf kvm stat's key); empty when {@code exits} is null
  * @param interrupts       latency of every interrupt of the VM
  * @param byClass          latency per interrupt class ({@code ipi}, {@code lpi}, {@code spi}, {@code timer})
+ * @param translationNs    modelled time of the VM's translations ({@code run_info vm.<id>.translation_ns}:
+ *                         TLB hits and walk descriptor reads at the core's latencies and clock), or
+ *                         null for outputs written before it
+ * @param el2Ns            time in EL2: Σ {@code exit_stats.el2_ns} (handling plus world switches), or
+ *                         null when the output has no {@code exit_stats}
  */
 public record VmSummary(int vm, String name, long translations, long walks, long descriptorReads,
         long stage2Faults, SortedMap<String, Long> faultsByCause, Long exits, SortedMap<String, Long> exitsByReason,
-        Latency interrupts, SortedMap<String, Latency> byClass) {
+        Latency interrupts, SortedMap<String, Latency> byClass, Long translationNs, Long el2Ns) {
+
+    /** Without the times (outputs written before them). */
+    public VmSummary(int vm, String name, long translations, long walks, long descriptorReads, long stage2Faults,
+            SortedMap<String, Long> faultsByCause, Long exits, SortedMap<String, Long> exitsByReason,
+            Latency interrupts, SortedMap<String, Latency> byClass) {
+        this(vm, name, translations, walks, descriptorReads, stage2Faults, faultsByCause, exits, exitsByReason,
+                interrupts, byClass, null, null);
+    }
 
     /** 1 − walks / translations: the share of translations served by a TLB; null without translations. */
     public Double tlbHitRate() {

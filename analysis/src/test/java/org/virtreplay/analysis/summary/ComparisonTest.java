@@ -38,7 +38,9 @@ class ComparisonTest {
         // hit rate's change 98.75 - 97.33 = +1.42 points); walks 4 -> 2 -50 %; faults 8 -> 5 -37.5 %
         // (shown rounded half up, -38 %); reads per walk 14 -> 12 (-14 %) and translations
         // 150 -> 160 (+6.7 %) are smaller. vm 1 is only in A, vm 2 only in B.
-        assertEquals("B vs A: TLB hit rate +1.42 points, walks −50 %, stage-2 faults −38 %; only in A: vm 1; "
+        // the one scenario key that differs is named first
+        assertEquals("B vs A (s2.backing 4k → 2m): TLB hit rate +1.42 points, walks −50 %, stage-2 faults −38 %; "
+                + "only in A: vm 1; "
                 + "only in B: vm 2", compare().headline());
     }
 
@@ -77,7 +79,7 @@ class ComparisonTest {
     @Test
     void jsonCarriesEveryFigureWithItsDifferences() throws Exception {
         String json = CompareText.json(compare());
-        assertTrue(json.startsWith("{\n  \"headline\": \"B vs A: TLB hit rate +1.42 points, walks −50 %"), json);
+        assertTrue(json.startsWith("{\n  \"headline\": \"B vs A (s2.backing 4k → 2m): TLB hit rate +1.42 points, walks −50 %"), json);
         assertTrue(json.contains("\"a\": {\"path\": \"A\", \"input\": \"t.trace\", \"input_digest\": \""
                 + Outputs.DIGEST + "\"}"), json);
         assertTrue(json.contains("\"same_trace\": true"), json);
@@ -123,5 +125,22 @@ class ComparisonTest {
         // walks 10 -> 11 (+10 %, after the hit rate at equal rank); reads per walk stay 10.
         assertEquals("B vs A: stage-2 faults 0 → 4, TLB hit rate −1.00 points, walks +10 %",
                 Comparison.of("A", a, "B", b).headline());
+    }
+
+    @Test
+    void translationTimeIsNamedAfterTheThreeLargestChanges() {
+        Latency none = new Latency(0, 0, 0, true);
+        VmSummary x = new VmSummary(0, "v", 100, 10, 100, 0, new TreeMap<>(), null, new TreeMap<>(), none,
+                new TreeMap<>(), 4000L, null);
+        VmSummary y = new VmSummary(0, "v", 100, 11, 110, 4, new TreeMap<>(Map.of("mmio", 4L)), null, new TreeMap<>(),
+                none, new TreeMap<>(), 3900L, null);
+        RunSummary a = new RunSummary("t", "d", Map.of("scenario.s2.backing", "trace"), List.of(x), false, true);
+        RunSummary b = new RunSummary("t", "d", Map.of("scenario.s2.backing", "2m"), List.of(y), false, true);
+        // as above, and translation time 4000 -> 3900 ns is -2.5 %: smaller than the three, named last
+        Comparison c = Comparison.of("A", a, "B", b);
+        assertEquals("B vs A (s2.backing trace → 2m): stage-2 faults 0 → 4, TLB hit rate −1.00 points, walks +10 %, "
+                + "translation time −2.5 %", c.headline());
+        assertEquals(List.of("translation time", "4.00 µs", "3.90 µs", "−0.10 µs", "−2.5 %"),
+                row(CompareText.render(c), "translation time"));
     }
 }

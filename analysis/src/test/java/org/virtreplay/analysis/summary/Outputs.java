@@ -58,6 +58,7 @@ final class Outputs {
             new IrqEventRow(6, 0, 0, "timer", 27, 200, 0, 200, 0, 0, 0));
 
     // vm 0: DABT_LOW 7 + 3 = 10, HVC64 4, IRQ 4: 18 exits; vm 1: A..F 6+5+4+3+2+1 = 21 exits.
+    // Each exit 1000 ns handled, 1500 ns in EL2: vm 0 27,000 ns, vm 1 31,500 ns in EL2.
     static final List<ExitStatsRow> EXITS = List.of(
             exit(0, 0, "trap", 0x24, "DABT_LOW", 7),
             exit(0, 0, "trap", 0x16, "HVC64", 4),

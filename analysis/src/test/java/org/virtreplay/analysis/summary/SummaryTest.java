@@ -61,6 +61,11 @@ class SummaryTest {
                   stage-2 faults 0
                   exits 21 (A 6, B 5, C 4, D 3, E 2, … 1 more)
                 """), text);
+        // time in EL2: Σ el2_ns, 1500 ns per exit (Outputs.exit)
+        assertEquals(18 * 1500L, s.vms().get(0).el2Ns());
+        assertEquals(21 * 1500L, s.vms().get(1).el2Ns());
+        // A's run_info has no vm.<id>.translation_ns (written before it): unknown, not 0
+        assertNull(s.vms().get(0).translationNs());
     }
 
     @Test
