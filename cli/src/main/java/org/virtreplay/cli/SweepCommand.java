@@ -129,6 +129,10 @@ public final class SweepCommand implements Callable<Integer> {
         if (!reqs.isEmpty()) {
             pw.println();
             pw.print(r.knees().table());
+            pw.println();
+            for (String sentence : r.knees().sentences(r.rows())) {
+                pw.println(sentence);
+            }
         }
         pw.flush();
         return VirtReplay.EXIT_OK;

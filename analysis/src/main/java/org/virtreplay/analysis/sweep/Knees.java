@@ -155,6 +155,55 @@ public final class Knees {
             return sb.toString();
         }
 
+        /**
+         * Each answer as one sentence with its evidence, e.g. {@code largest vms with irq_p99_us<=50: 2
+         * (worst irq_p99_us 6.655; fair scheduler, 4000 µs quantum, replacing the recorded schedule;
+         * n >= 10,003 interrupts per VM)}: the scheduler that point ran and the fewest interrupts a VM
+         * of it took, so that a reader sees what the percentile rests on. {@code rows}: the sweep's
+         * {@code sweep_results}.
+         */
+        public List<String> sentences(List<SweepResultRow> rows) {
+            List<String> out = new ArrayList<>();
+            String reqs = String.join(", ", requirements.stream().map(Requirement::text).toList());
+            for (Answer a : answers) {
+                StringBuilder b = new StringBuilder();
+                if (!a.others().isEmpty()) {
+                    List<String> kv = new ArrayList<>();
+                    a.others().forEach((k, v) -> kv.add(k + "=" + v));
+                    b.append(String.join(" ", kv)).append(": ");
+                }
+                if (a.value() == null) {
+                    b.append(axis == null ? "the point fails " : "no " + axis + " meets ").append(reqs)
+                            .append(" (").append(note(a)).append(')');
+                    out.add(b.toString());
+                    continue;
+                }
+                b.append(axis == null ? "meets " + reqs : kneeHeading() + " with " + reqs + ": " + a.value());
+                List<String> worst = new ArrayList<>();
+                for (int i = 0; i < requirements.size(); i++) {
+                    worst.add("worst " + requirements.get(i).metric().column() + " " + format(a.worst().get(i)));
+                }
+                String sched = "";
+                long fewest = Long.MAX_VALUE;
+                for (SweepResultRow r : rows) {
+                    if (r.point() == a.kneePoint()) {
+                        sched = r.schedPolicy() + " scheduler"
+                                + (r.schedPolicy().equals("trace") ? "" : ", " + r.schedQuantumUs() + " µs quantum")
+                                + (r.schedReplaced() ? ", replacing the recorded schedule" : "");
+                        fewest = Math.min(fewest, r.irqCount());
+                    }
+                }
+                b.append(" (").append(String.join(", ", worst));
+                if (!sched.isEmpty()) {
+                    b.append("; ").append(sched).append(String.format(Locale.ROOT, "; n >= %,d interrupts per VM",
+                            fewest));
+                }
+                b.append(')');
+                out.add(b.toString());
+            }
+            return out;
+        }
+
         /** A short explanation for an answer: why there is none, or that the curve is not monotone. */
         public String note(Answer a) {
             if (a.value() == null) {

@@ -143,4 +143,32 @@ class KneesTest {
         assertEquals("answers.txt: line 1: expected 'requirements (worst VM of each point): …', got 'nonsense'",
                 e.problems().get(0));
     }
+
+    @Test
+    void eachAnswerIsOneSentenceWithItsEvidence() {
+        // 4k: knee vms=2 (point 1, worst 30 µs); 2m: every point fails (55, 60). Rows.row gives each
+        // VM 10 interrupts under the fair scheduler's 4,000 µs quantum.
+        Grid g = Grid.parse("g", "s2.backing = 4k, 2m\nvms = 1, 2, 4\n");
+        List<SweepResultRow> r = rows(10, 30, 60, 55, 60, 70);
+        Knees.Result k = Knees.find(g, r, P99_50);
+        List<String> s = k.sentences(r);
+        assertEquals("s2.backing=4k: largest vms with irq_p99_us<=50: 2 (worst irq_p99_us 30; fair scheduler, "
+                + "4000 µs quantum; n >= 10 interrupts per VM)", s.get(0));
+        assertTrue(s.get(1).startsWith("s2.backing=2m: no vms meets irq_p99_us<=50 (fails irq_p99_us<=50 even at "
+                + "the least demanding vms"), s.get(1));
+        // a point whose schedule was replaced says so, and n is the fewest of its VMs'
+        List<SweepResultRow> replaced = new ArrayList<>();
+        for (SweepResultRow x : r) {
+            replaced.add(new SweepResultRow(x.point(), x.params(), x.vm(), x.vmName(), x.vms(), x.vcpus(), x.pes(),
+                    x.overcommit(), x.core(), x.tlbL1iEntries(), x.tlbL1dEntries(), x.tlbL2Entries(),
+                    x.tlbReplacement(), x.gicListRegisters(), x.gicV4(), x.schedPolicy(), x.schedQuantumUs(), true,
+                    x.s2Backing(), x.seed(), x.translations(), x.tlbMisses(), x.tlbHitRate(), x.tlbMpka(),
+                    x.walkReads(), x.walkReadsPerAccess(), x.walkReadsPerWalk(), x.s2Faults(),
+                    x.s2FaultsTranslation(), x.s2FaultsAccessFlag(), x.s2FaultsPermission(), x.s2FaultsAddressSize(),
+                    x.s2FaultsMmio(), 1000 + 7 * x.vm(), x.irqP50Us(), x.irqP99Us(), x.irqP999Us(), x.irqMaxUs()));
+        }
+        assertEquals("s2.backing=4k: largest vms with irq_p99_us<=50: 2 (worst irq_p99_us 30; fair scheduler, "
+                + "4000 µs quantum, replacing the recorded schedule; n >= 1,000 interrupts per VM)",
+                Knees.find(g, replaced, P99_50).sentences(replaced).get(0));
+    }
 }
