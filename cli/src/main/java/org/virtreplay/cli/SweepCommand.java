@@ -76,7 +76,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N",
             description = "Points replayed at once, each on one core: the cores the sweep takes "
                     + "(default: one per 10 M accesses the points replay in all, at least 1, at most the "
-                    + "available processors; a small sweep is faster on one).")
+                    + "available processors; a small sweep is faster on one). Only without the shared decoding "
+                    + "(-Dvirtreplay.sweep.sharedDecode=false): by default the points, in groups of up to 8, "
+                    + "all run at once on one decoding of the trace (docs/sweep.md).")
     Integer workers;
 
     @Option(names = "--scenario", paramLabel = "FILE", description = "Base scenario that the grid's values override.")

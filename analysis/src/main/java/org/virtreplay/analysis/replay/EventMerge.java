@@ -54,12 +54,15 @@ final class EventMerge {
     /** Replays the whole trace into {@code rp}, writing the per-event tables into {@code dir}; returns the memory accesses. */
     static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors)
             throws IOException {
-        return replay(trace, rp, o, dir, inst, errors, null);
+        return replay(trace, rp, o, dir, inst, errors, null, null);
     }
 
-    /** {@link #replay}, telling {@code observer} (if not null) what the model did. */
+    /**
+     * {@link #replay}, telling {@code observer} (if not null) what the model did, and reading the
+     * {@code mem} rows from {@code sharedMem} (if not null) instead of decoding the table.
+     */
     static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors,
-            ReplayObserver observer) throws IOException {
+            ReplayObserver observer, SharedMem.Cursor sharedMem) throws IOException {
         final long window = o.windowNs();
         final int nvm = rp.vmCount();
         final LogLinearHistogram[] winIrq = new LogLinearHistogram[nvm];
@@ -111,7 +114,8 @@ final class EventMerge {
         ProgressMeter progress = ProgressMeter.forStderr("replay", total, o.quiet());
 
         EventHeads heads = new EventHeads(trace, observer);
-        PrefetchedMem mem = new PrefetchedMem(trace.memBatches(), o.readAhead());
+        PrefetchedMem mem = sharedMem != null ? new PrefetchedMem(sharedMem)
+                : new PrefetchedMem(trace.memBatches(), o.readAhead());
         MemRun memRun = new MemRun(mem, inst, rp, progress);
         try {
             boolean memHas = mem.next();

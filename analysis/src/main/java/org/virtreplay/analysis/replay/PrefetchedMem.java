@@ -35,6 +35,10 @@ final class PrefetchedMem implements AutoCloseable {
         Batch(int rows) {
             this.rows = new MemBatch(rows);
         }
+
+        Batch(MemBatch rows) {
+            this.rows = rows;
+        }
         /** Set on the last batch: the end of the table, or the failure that ended it. */
         boolean last;
         RuntimeException failure;
@@ -53,9 +57,13 @@ final class PrefetchedMem implements AutoCloseable {
     private int i = -1;
     /** {@link #next()} has thrown the reader's problem (bad rows), as opposed to the model's. */
     private boolean readerFailed;
+    /** The sweep's shared stream this replay reads, or null. */
+    private final SharedMem.Cursor shared;
+    private boolean sharedDone;
 
     /** With {@code readAhead} false, no thread is started and {@link #next()} decodes batches itself. */
     PrefetchedMem(MemBatchSource mem, boolean readAhead) {
+        shared = null;
         if (!readAhead) {
             reader = null;
             source = mem;
@@ -69,6 +77,41 @@ final class PrefetchedMem implements AutoCloseable {
         reader = new Thread(() -> read(mem), "virtreplay-mem-reader");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Reads the batches of a stream decoded once for several replays ({@link SharedMem}); no
+     * thread of its own, and the batches are the stream's, not copies.
+     */
+    PrefetchedMem(SharedMem.Cursor shared) {
+        this.shared = shared;
+        reader = null;
+        source = null;
+        sourceDone = true;
+    }
+
+    /** {@link #next()} over the shared stream. */
+    private boolean nextShared() {
+        while (true) {
+            if (cur != null && i + 1 < cur.rows.n) {
+                i++;
+                return true;
+            }
+            if (sharedDone) {
+                return false;
+            }
+            // Per batch, not per row: the holder allocated here is 2 fields.
+            cur = new Batch(shared.take());
+            i = -1;
+            if (shared.isLast()) {
+                sharedDone = true;
+                RuntimeException f = shared.failure();
+                if (f != null) {
+                    readerFailed = true;
+                    throw f;
+                }
+            }
+        }
     }
 
     /** {@link #next()} without a reader thread: refills the one batch in place. */
@@ -123,6 +166,9 @@ final class PrefetchedMem implements AutoCloseable {
 
     /** Moves to the next row; false at the end. */
     boolean next() {
+        if (shared != null) {
+            return nextShared();
+        }
         if (reader == null) {
             return nextInline();
         }
@@ -193,6 +239,10 @@ final class PrefetchedMem implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (shared != null) {
+            shared.close();
+            return;
+        }
         if (reader == null) {
             if (!sourceDone) {
                 sourceDone = true;

@@ -212,6 +212,28 @@ public final class ReplayJob {
      * exit, acknowledge and {@code irq} row; it cannot watch replicated VMs ({@code vmsPerHost}).
      */
     public static Result run(Options o, Stage2Port.Factory s2, ReplayObserver observer) throws IOException {
+        return run(o, s2, observer, null);
+    }
+
+    /**
+     * {@link #run(Options, Stage2Port.Factory, ReplayObserver)} reading the {@code mem} rows from
+     * {@code sharedMem}, a stream of the same trace's table decoded once for several replays (a
+     * sweep's points), instead of decoding the table itself; null decodes it as usual. The cursor
+     * is closed when the replay ends, however it ends.
+     */
+    public static Result run(Options o, Stage2Port.Factory s2, ReplayObserver observer, SharedMem.Cursor sharedMem)
+            throws IOException {
+        try {
+            return runReplay(o, s2, observer, sharedMem);
+        } finally {
+            if (sharedMem != null) {
+                sharedMem.close(); // a replay that failed before reading must not hold the others up
+            }
+        }
+    }
+
+    private static Result runReplay(Options o, Stage2Port.Factory s2, ReplayObserver observer,
+            SharedMem.Cursor sharedMem) throws IOException {
         if (observer != null && o.vmsPerHost() > 0) {
             throw new IllegalArgumentException("observations of replicated VMs are not supported");
         }
@@ -291,7 +313,7 @@ public final class ReplayJob {
                 rp.hypervisor().setExitSink(observer);
                 observer.start(rp);
             }
-            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors, observer);
+            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors, observer, sharedMem);
             if (observer != null) {
                 observer.finish();
             }

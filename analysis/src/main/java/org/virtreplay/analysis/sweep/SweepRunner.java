@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.virtreplay.analysis.metrics.MetricCsv;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
 import org.virtreplay.analysis.replay.ReplayJob;
+import org.virtreplay.analysis.replay.SharedMem;
 import org.virtreplay.analysis.replay.TimelineWindows;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
@@ -69,6 +70,28 @@ public final class SweepRunner {
      * 20 M-access trace took 0.75x of it (1.34x speed-up).
      */
     public static final long ACCESSES_PER_AUTO_WORKER = 10_000_000L;
+
+    /**
+     * System property that turns the shared decoding of the {@code mem} table off ({@code false});
+     * on by default. With it on, the points run in groups of at most {@link #SHARED_GROUP}, all the
+     * points of a group at once (one thread each, whatever {@code --workers} says), reading one
+     * stream of {@code mem} batches decoded once for the group ({@link SharedMem}); off, every point
+     * decodes the table itself on a pool of {@code --workers} threads. The tables are the same
+     * bytes either way (SharedDecodeEquivalenceTest).
+     */
+    public static final String SHARED_DECODE_PROPERTY = "virtreplay.sweep.sharedDecode";
+
+    /**
+     * Points that share one decoding of the trace. They run at the same time, each holding a model
+     * (TLBs, page tables, counters), so the bound keeps a large grid's memory in check; a grid
+     * of more points decodes the trace once per group.
+     */
+    public static final int SHARED_GROUP = 8;
+
+    /** Whether sweeps decode the {@code mem} table once per group of points ({@link #SHARED_DECODE_PROPERTY}). */
+    public static boolean sharedDecode() {
+        return !"false".equalsIgnoreCase(System.getProperty(SHARED_DECODE_PROPERTY, "true"));
+    }
 
     /** {@link Options#workers} that leaves the count to {@link #autoWorkers}. */
     public static final int AUTO_WORKERS = 0;
@@ -164,6 +187,17 @@ public final class SweepRunner {
     public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
             String toolVersion, Stage2Port.Factory s2, ReplayJob.Provenance provenance, Path origin)
             throws IOException {
+        return runPoint(trace, dir, setup, scenarioName, toolVersion, s2, provenance, origin, null);
+    }
+
+    /**
+     * {@link #runPoint(Path, Path, PointSetup, String, String, Stage2Port.Factory, ReplayJob.Provenance, Path)}
+     * reading the {@code mem} rows from {@code sharedMem} (decoded once for several points of the
+     * same trace) when not null; the cursor is closed when the point ends.
+     */
+    public static List<SweepResultRow> runPoint(Path trace, Path dir, PointSetup setup, String scenarioName,
+            String toolVersion, Stage2Port.Factory s2, ReplayJob.Provenance provenance, Path origin,
+            SharedMem.Cursor sharedMem) throws IOException {
         Map<String, String> opts = new TreeMap<>();
         opts.put("sweep.point", Integer.toString(setup.point().index()));
         opts.put("sweep.params", setup.point().label());
@@ -171,7 +205,7 @@ public final class SweepRunner {
         long window = TimelineWindows.widthFor(trace, WINDOW_NS);
         ReplayJob.Options o = new ReplayJob.Options(trace, dir, setup.scenario(), scenarioName, window, true, true,
                 false, toolVersion, opts, setup.vmsPerHost(), false, provenance, origin);
-        ReplayJob.run(o, s2);
+        ReplayJob.run(o, s2, null, sharedMem);
         return PointMetrics.rows(dir, setup);
     }
 
@@ -213,7 +247,13 @@ public final class SweepRunner {
             int workers = o.workers() != AUTO_WORKERS ? Math.min(o.workers(), setups.size())
                     : autoWorkers(src.memRowCount(), src.vms().size(), setups,
                             Runtime.getRuntime().availableProcessors());
-            List<List<SweepResultRow>> perPoint = runAll(o, workers, setups, tmp, source, provenance, s2);
+            List<List<SweepResultRow>> perPoint;
+            if (sharedDecode()) {
+                workers = Math.min(setups.size(), SHARED_GROUP);
+                perPoint = runShared(o, workers, setups, tmp, source, provenance, s2);
+            } else {
+                perPoint = runAll(o, workers, setups, tmp, source, provenance, s2);
+            }
             if (!source.equals(o.trace())) {
                 AtomicOutput.deleteTree(source);
             }
@@ -246,6 +286,100 @@ public final class SweepRunner {
         OutputFiles.writeString(dir.resolve(GRID_COPY), g.toString());
         if (!knees.requirements().isEmpty()) {
             OutputFiles.writeString(dir.resolve(ANSWERS), knees.table());
+        }
+    }
+
+    /**
+     * Runs the points in groups of {@link #SHARED_GROUP} by point index, a group's points all at
+     * once on threads of their own, reading one decoding of the trace's {@code mem} table.
+     */
+    private static List<List<SweepResultRow>> runShared(Options o, int threads, List<PointSetup> setups, Path tmp,
+            Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2) throws IOException {
+        int n = setups.size();
+        SweepProgress progress = SweepProgress.forStderr(n, threads, o.quiet());
+        Path origin = source.equals(o.trace()) ? null : o.trace();
+        List<List<SweepResultRow>> out = new ArrayList<>();
+        for (int from = 0; from < n; from += SHARED_GROUP) {
+            int to = Math.min(n, from + SHARED_GROUP);
+            ExecutorService pool = Executors.newFixedThreadPool(to - from, workerThreads());
+            SharedMem mem = new SharedMem(Trace.open(source).memBatches(), to - from);
+            List<SharedMem.Cursor> cursors = new ArrayList<>();
+            for (int i = from; i < to; i++) {
+                cursors.add(mem.cursor());
+            }
+            try {
+                List<Future<List<SweepResultRow>>> fs = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    PointSetup s = setups.get(i);
+                    SharedMem.Cursor c = cursors.get(i - from);
+                    fs.add(pool.submit(() -> {
+                        List<SweepResultRow> r = runPoint(source,
+                                tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s, o.scenarioName(),
+                                o.toolVersion(), s2, provenance, origin, c);
+                        progress.pointDone();
+                        return r;
+                    }));
+                }
+                for (int i = from; i < to; i++) {
+                    out.add(collect(fs.get(i - from), i, setups, pool));
+                }
+            } finally {
+                pool.shutdownNow();
+                for (SharedMem.Cursor c : cursors) {
+                    c.close(); // a point that never started must not hold the decoder up
+                }
+                awaitQuietly(pool);
+                mem.close();
+            }
+        }
+        progress.finish();
+        return out;
+    }
+
+    private static ThreadFactory workerThreads() {
+        AtomicInteger threadNo = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "sweep-worker-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            // A replay does not stop mid-way; let running ones finish before the caller deletes their files.
+            pool.awaitTermination(10, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Point {@code i}'s rows, or its failure named after the point. */
+    private static List<SweepResultRow> collect(Future<List<SweepResultRow>> f, int i, List<PointSetup> setups,
+            ExecutorService pool) throws IOException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            pool.shutdownNow();
+            Throwable c = e.getCause();
+            String where = "sweep point " + i + " (" + setups.get(i).point().label() + "): ";
+            if (c instanceof BadInputException b) {
+                List<String> p = new ArrayList<>();
+                for (String line : b.problems()) {
+                    p.add(where + line);
+                }
+                throw new BadInputException(p);
+            }
+            if (c instanceof IOException io) {
+                throw new IOException(where + io.getMessage(), io);
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(where + c, c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("sweep interrupted", e);
         }
     }
 

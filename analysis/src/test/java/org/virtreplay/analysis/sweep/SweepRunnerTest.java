@@ -180,11 +180,19 @@ class SweepRunnerTest {
 
     @Test
     void aSmallSweepLeftToItselfRunsOnOneWorker() throws IOException {
-        // 20,000 accesses per point: far below one worker's share
-        SweepRunner.Result r = sweep(tmp.resolve("auto"), "gic.list_registers = 1, 2, 4\n", SweepRunner.AUTO_WORKERS,
-                List.of());
-        assertEquals(1, r.workers());
-        assertEquals(3, sweep(tmp.resolve("three"), "gic.list_registers = 1, 2, 4\n", 8, List.of()).workers(),
-                "an explicit count is kept, up to the number of points");
+        // The worker pool is the sweep without the shared decoding (whose points run all at once).
+        System.setProperty(SweepRunner.SHARED_DECODE_PROPERTY, "false");
+        try {
+            // 20,000 accesses per point: far below one worker's share
+            SweepRunner.Result r = sweep(tmp.resolve("auto"), "gic.list_registers = 1, 2, 4\n",
+                    SweepRunner.AUTO_WORKERS, List.of());
+            assertEquals(1, r.workers());
+            assertEquals(3, sweep(tmp.resolve("three"), "gic.list_registers = 1, 2, 4\n", 8, List.of()).workers(),
+                    "an explicit count is kept, up to the number of points");
+        } finally {
+            System.clearProperty(SweepRunner.SHARED_DECODE_PROPERTY);
+        }
+        assertEquals(3, sweep(tmp.resolve("shared3"), "gic.list_registers = 1, 2, 4\n", SweepRunner.AUTO_WORKERS,
+                List.of()).workers(), "shared decoding: the three points read one stream at once");
     }
 }
