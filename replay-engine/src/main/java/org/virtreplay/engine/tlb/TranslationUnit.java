@@ -547,15 +547,21 @@ public final class TranslationUnit {
      * detector's own fields of the entry are written.
      */
     public void checkStaleOnHit(TlbArray a, int i, long va, int kind, int el) {
-        final MappingChangeLog log = changes;
+        // Kept this small so that the JIT inlines it into every hit: almost every hit returns here.
         if (staleEvery > 0) {
             if (--staleCountdown != 0) {
                 return;
             }
             staleCountdown = staleEvery;
-        } else if (log.vmClock[vmDense] <= a.checkedSeq[i]) {
+        } else if (changes.vmClock[vmDense] <= a.checkedSeq[i]) {
             return; // nothing of this VM changed since the entry was filled or last found consistent
         }
+        checkStale(a, i, va, kind, el);
+    }
+
+    /** The rest of {@link #checkStaleOnHit}, for a hit that is due a check: out of the hit's way. */
+    private void checkStale(TlbArray a, int i, long va, int kind, int el) {
+        final MappingChangeLog log = changes;
         final int sizeLog = a.sizeLog[i];
         final long size = 1L << sizeLog;
         final int inf = a.info[i];
