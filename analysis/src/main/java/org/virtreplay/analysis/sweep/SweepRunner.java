@@ -418,30 +418,7 @@ public final class SweepRunner {
             List<List<SweepResultRow>> out = new ArrayList<>();
             // Collected in point order, so the first failure reported is the lowest failing point.
             for (int i = 0; i < n; i++) {
-                try {
-                    out.add(fs.get(i).get());
-                } catch (ExecutionException e) {
-                    pool.shutdownNow();
-                    Throwable c = e.getCause();
-                    String where = "sweep point " + i + " (" + setups.get(i).point().label() + "): ";
-                    if (c instanceof BadInputException b) {
-                        List<String> p = new ArrayList<>();
-                        for (String line : b.problems()) {
-                            p.add(where + line);
-                        }
-                        throw new BadInputException(p);
-                    }
-                    if (c instanceof IOException io) {
-                        throw new IOException(where + io.getMessage(), io);
-                    }
-                    if (c instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(where + c, c);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("sweep interrupted", e);
-                }
+                out.add(collect(fs.get(i), i, setups, pool));
             }
             progress.finish();
             return out;
