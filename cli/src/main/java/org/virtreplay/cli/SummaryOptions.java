@@ -3,10 +3,13 @@ package org.virtreplay.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.analysis.summary.FaultAttribution;
 import org.virtreplay.analysis.summary.RunSummary;
 import org.virtreplay.analysis.summary.SummaryJson;
 import org.virtreplay.analysis.summary.SummaryReader;
 import org.virtreplay.analysis.summary.SummaryText;
+import org.virtreplay.analysis.summary.VmSummary;
 import org.virtreplay.engine.UserText;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -38,7 +41,21 @@ public final class SummaryOptions {
         check(spec);
         RunSummary s = SummaryReader.read(metricsDir);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(summary.strip().equalsIgnoreCase("json") ? SummaryJson.render(s) : SummaryText.render(s));
+        boolean json = summary.strip().equalsIgnoreCase("json");
+        out.print(json ? SummaryJson.render(s) : SummaryText.render(s));
+        if (!json) {
+            // Why each VM takes its stage-2 faults, in the report's words (its "Stage-2 faults by
+            // source"): only when the output can say it, i.e. it has fault_events and the memslots.
+            FaultAttribution a = FaultAttribution.read(RunOutput.open(metricsDir));
+            if (a.hasEvents() && a.hasMemslots()) {
+                for (VmSummary v : s.vms()) {
+                    String why = a.sentence(v.vm(), "vm" + v.vm());
+                    if (why != null) {
+                        out.println("faults: " + UserText.oneLine(why));
+                    }
+                }
+            }
+        }
         out.flush();
     }
 }

@@ -26,6 +26,7 @@ class ReportAnswersTest {
 
     static String html;
     static String compareOut;
+    static String runOut;
 
     @BeforeAll
     static void runBoth() throws Exception {
@@ -34,6 +35,7 @@ class ReportAnswersTest {
         String[] r = RunAcceptanceTest.exec("run", RunAcceptanceTest.quickstart().toString(), "--out", a.toString(),
                 "--events", "-q");
         assertEquals("0", r[0], r[1] + r[2]);
+        runOut = r[1];
         r = RunAcceptanceTest.exec("run", RunAcceptanceTest.quickstart().toString(), "--out", b.toString(),
                 "--events", "-q", "--set", "s2.backing=2m");
         assertEquals("0", r[0], r[1] + r[2]);
@@ -51,6 +53,11 @@ class ReportAnswersTest {
                 + "</li>"), html);
         assertTrue(html.contains("<li>vm2: 34 of 60 stage-2 faults are MMIO exits in memslot 2 (mmio, not mapped); "
                 + "26 are lazy mappings in memslot 1 (ram, 4 KB backing)</li>"), html);
+        // the terminal says the same, after the summary (the same hand counts)
+        assertTrue(runOut.contains("\nfaults: vm2: 34 of 60 stage-2 faults are MMIO exits in memslot 2 (mmio, not "
+                + "mapped); 26 are lazy mappings in memslot 1 (ram, 4 KB backing)\n"), runOut);
+        assertTrue(runOut.contains("\nfaults: vm0: 31 of 31 stage-2 faults are MMIO exits in memslot 2 (mmio, not "
+                + "mapped)\n"), runOut);
         // each cause explained once
         assertTrue(html.contains("<dt><code>lazy_map</code></dt><dd>first touch of RAM"), html);
         assertTrue(html.contains("<dt><code>mmio</code></dt><dd>an access to an emulated device memslot"), html);
