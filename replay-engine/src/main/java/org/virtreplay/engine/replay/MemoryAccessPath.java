@@ -100,15 +100,7 @@ final class MemoryAccessPath {
             // Exactly the counters the full path below records for a permitted L1 hit.
             acc[p][f * NC + Replayer.C_PAGE_LOOKUPS]++;
             vmLookups[d]++;
-            final long[] a = bySize[p];
-            final int base = (f * SIZES + tu.lastSizeLog) * NS;
-            if (kind == 3) {
-                a[base + Replayer.S_L1I_LOOKUPS]++;
-                a[base + Replayer.S_L1I_HITS]++;
-            } else {
-                a[base + Replayer.S_L1D_LOOKUPS]++;
-                a[base + Replayer.S_L1D_HITS]++;
-            }
+            recordBySize(p, f, kind == 3, tu.l2 != null, 1, tu.lastSizeLog);
             return;
         }
         acc[p][f * NC + Replayer.C_PAGE_LOOKUPS]++;

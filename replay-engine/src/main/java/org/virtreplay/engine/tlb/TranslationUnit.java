@@ -256,14 +256,7 @@ public final class TranslationUnit {
         final TlbArray l1 = fetch ? l1i : l1d;
         int i = l1.lookup(va, ctxTag, asidTag);
         if (i >= 0) {
-            lastLevel = 1;
-            lastSizeLog = l1.sizeLog[i];
-            lastHit = true;
-            lastPa = l1.out[i] + (va & ((1L << l1.sizeLog[i]) - 1));
-            cycles += config.l1HitCycles();
-            if (staleEvery != 0) {
-                checkStaleOnHit(l1, i, va, kind, el);
-            }
+            onL1Hit(l1, i, va, kind, el);
             return permitted(l1.info[i], kind);
         }
         if (l2 != null) {
@@ -323,6 +316,15 @@ public final class TranslationUnit {
             return false;
         }
         l1.countMruHit(i);
+        onL1Hit(l1, i, va, kind, el);
+        return true;
+    }
+
+    /**
+     * What an L1 hit on entry {@code i} records, whichever path found it ({@link #access} or the
+     * same-entry fast path): the last-access registers, the hit's cycles and the stale check.
+     */
+    private void onL1Hit(TlbArray l1, int i, long va, int kind, int el) {
         lastLevel = 1;
         final int s = l1.sizeLog[i];
         lastSizeLog = s;
@@ -330,9 +332,8 @@ public final class TranslationUnit {
         lastPa = l1.out[i] + (va & ((1L << s) - 1));
         cycles += config.l1HitCycles();
         if (staleEvery != 0) {
-            checkStaleOnHit(l1, i, va, kind, el); // as access() does on this hit, in the same order
+            checkStaleOnHit(l1, i, va, kind, el);
         }
-        return true;
     }
 
     private static boolean allows(int info, int kind) {
