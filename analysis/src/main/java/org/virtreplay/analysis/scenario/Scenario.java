@@ -40,28 +40,28 @@ public final class Scenario {
         SCHED_POLICY("sched.policy", "trace", Kind.SCHED, "trace (replay the sched records), pinned, or fair (time-sliced)"),
         SCHED_QUANTUM_US("sched.quantum_us", "4000", Kind.INT_POS, "time slice of the fair scheduler, microseconds"),
         S2_BACKING("s2.backing", "trace", Kind.S2_BACKING, "stage-2 backing of RAM memslots: trace (as recorded) or 4k, 16k, 64k, 2m, 32m, 512m, 1g"),
-        CLOCK_MHZ("cost.clock_mhz", "2400", Kind.INT_POS, "PE clock for converting cycle costs to time"),
-        COST_EXIT("cost.exit_cycles", "3250", Kind.INT_NONNEG, "guest trap to EL2, saving guest state (docs/costs.md)"),
-        COST_ENTRY("cost.entry_cycles", "3000", Kind.INT_NONNEG, "restoring guest state and ERET"),
-        COST_LR_FLUSH("cost.lr_flush_cycles", "250", Kind.INT_NONNEG, "vgic flush of the list registers before entry"),
-        COST_INJECT("cost.inject_cycles", "1000", Kind.INT_NONNEG, "queueing a virtual interrupt and the kick "
+        CLOCK_MHZ("cost.clock_mhz", costDefault("clock_mhz"), Kind.INT_POS, "PE clock for converting cycle costs to time"),
+        COST_EXIT("cost.exit_cycles", costDefault("exit_cycles"), Kind.INT_NONNEG, "guest trap to EL2, saving guest state (docs/costs.md)"),
+        COST_ENTRY("cost.entry_cycles", costDefault("entry_cycles"), Kind.INT_NONNEG, "restoring guest state and ERET"),
+        COST_LR_FLUSH("cost.lr_flush_cycles", costDefault("lr_flush_cycles"), Kind.INT_NONNEG, "vgic flush of the list registers before entry"),
+        COST_INJECT("cost.inject_cycles", costDefault("inject_cycles"), Kind.INT_NONNEG, "queueing a virtual interrupt and the kick "
                 + "decision (also the emulation of a trapped SGI write)"),
-        COST_IPI("cost.ipi_cycles", "500", Kind.INT_NONNEG, "flight of the physical SGI that kicks a running vCPU"),
-        COST_DEVICE_HOST("cost.device_host_cycles", "5572", Kind.INT_NONNEG, "host handling of a device interrupt "
+        COST_IPI("cost.ipi_cycles", costDefault("ipi_cycles"), Kind.INT_NONNEG, "flight of the physical SGI that kicks a running vCPU"),
+        COST_DEVICE_HOST("cost.device_host_cycles", costDefault("device_host_cycles"), Kind.INT_NONNEG, "host handling of a device interrupt "
                 + "before injection"),
-        COST_GUEST_ACK("cost.guest_ack_cycles", "300", Kind.INT_NONNEG, "guest vIRQ entry and ICV_IAR1_EL1 read"),
-        COST_MAINTENANCE("cost.maintenance_cycles", "200", Kind.INT_NONNEG, "host maintenance-interrupt handler"),
-        COST_WAKE("cost.wake_cycles", "2000", Kind.INT_NONNEG, "waking a vCPU blocked in WFI"),
-        COST_VCPU_SWITCH("cost.vcpu_switch_cycles", "10387", Kind.INT_NONNEG, "switching a PE to another vCPU"),
-        COST_DIRECT("cost.direct_cycles", "200", Kind.INT_NONNEG, "GICv4.1 delivery to a resident vPE"),
-        COST_DOORBELL("cost.doorbell_cycles", "1000", Kind.INT_NONNEG, "GICv4.1 doorbell for a non-resident vPE"),
-        COST_GUEST_HANDLER("cost.guest_handler_ns", "2000", Kind.INT_NONNEG, "guest handler time from acknowledge to "
+        COST_GUEST_ACK("cost.guest_ack_cycles", costDefault("guest_ack_cycles"), Kind.INT_NONNEG, "guest vIRQ entry and ICV_IAR1_EL1 read"),
+        COST_MAINTENANCE("cost.maintenance_cycles", costDefault("maintenance_cycles"), Kind.INT_NONNEG, "host maintenance-interrupt handler"),
+        COST_WAKE("cost.wake_cycles", costDefault("wake_cycles"), Kind.INT_NONNEG, "waking a vCPU blocked in WFI"),
+        COST_VCPU_SWITCH("cost.vcpu_switch_cycles", costDefault("vcpu_switch_cycles"), Kind.INT_NONNEG, "switching a PE to another vCPU"),
+        COST_DIRECT("cost.direct_cycles", costDefault("direct_cycles"), Kind.INT_NONNEG, "GICv4.1 delivery to a resident vPE"),
+        COST_DOORBELL("cost.doorbell_cycles", costDefault("doorbell_cycles"), Kind.INT_NONNEG, "GICv4.1 doorbell for a non-resident vPE"),
+        COST_GUEST_HANDLER("cost.guest_handler_ns", costDefault("guest_handler_ns"), Kind.INT_NONNEG, "guest handler time from acknowledge to "
                 + "EOI when the trace has no eoi_ts, ns"),
-        COST_S2_FAULT("cost.s2_fault_cycles", "8000", Kind.INT_NONNEG, "KVM's handling of a stage-2 abort on RAM "
+        COST_S2_FAULT("cost.s2_fault_cycles", costDefault("s2_fault_cycles"), Kind.INT_NONNEG, "KVM's handling of a stage-2 abort on RAM "
                 + "(map, dirty-log unprotect, access flag)"),
-        COST_MMIO("cost.mmio_cycles", "2774", Kind.INT_NONNEG, "KVM's handling of an MMIO abort until the device "
+        COST_MMIO("cost.mmio_cycles", costDefault("mmio_cycles"), Kind.INT_NONNEG, "KVM's handling of an MMIO abort until the device "
                 + "model has it"),
-        COST_TRAP("cost.trap_cycles", "0", Kind.INT_NONNEG, "emulation of a trapped system-register write"),
+        COST_TRAP("cost.trap_cycles", costDefault("trap_cycles"), Kind.INT_NONNEG, "emulation of a trapped system-register write"),
         SEED("seed", "1", Kind.LONG, "seed of every random choice (random replacement)");
 
         final String name;
@@ -92,6 +92,11 @@ public final class Scenario {
     enum Kind {
         INT_0_4096, INT_1_16, INT_POS, INT_NONNEG, OPT_INT, LONG, BOOL, CORE, REPLACEMENT, SCHED, S2_BACKING,
         STALE_CHECK
+    }
+
+    /** The default of cost key {@code cost.NAME}: the cost model's own (docs/costs.md), in one place. */
+    private static String costDefault(String name) {
+        return Long.toString(org.virtreplay.engine.hyp.CostModel.defaults().get(name));
     }
 
     /** The most entries (and ways) a TLB structure may have: far beyond any core, and its arrays fit a heap. */
