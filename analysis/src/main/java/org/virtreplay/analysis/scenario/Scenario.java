@@ -76,6 +76,15 @@ public final class Scenario {
             this.help = help;
         }
 
+        /**
+         * The default of cost key {@code cost.NAME}: the cost model's own (docs/costs.md), in one
+         * place. Here, not in Scenario, so that initialising the keys does not initialise Scenario,
+         * whose own initialisation reads the keys.
+         */
+        private static String costDefault(String name) {
+            return Long.toString(org.virtreplay.engine.hyp.CostModel.defaults().get(name));
+        }
+
         public String keyName() {
             return name;
         }
@@ -92,11 +101,6 @@ public final class Scenario {
     enum Kind {
         INT_0_4096, INT_1_16, INT_POS, INT_NONNEG, OPT_INT, LONG, BOOL, CORE, REPLACEMENT, SCHED, S2_BACKING,
         STALE_CHECK
-    }
-
-    /** The default of cost key {@code cost.NAME}: the cost model's own (docs/costs.md), in one place. */
-    private static String costDefault(String name) {
-        return Long.toString(org.virtreplay.engine.hyp.CostModel.defaults().get(name));
     }
 
     /** The most entries (and ways) a TLB structure may have: far beyond any core, and its arrays fit a heap. */
