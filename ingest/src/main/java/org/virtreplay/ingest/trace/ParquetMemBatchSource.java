@@ -14,11 +14,17 @@ import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * {@code mem.parquet} in batches, decoded a page at a time ({@link ParquetMemColumn}) instead of a
- * {@code ColumnReader} call per value, then validated row by row exactly as the row path validates
- * it: the same per-column range and null checks as {@link ParquetTableSource} (same messages, same
- * order), then the same {@link RowValidator} (vm/vCPU declared, time order per vCPU), with this
- * object standing in as the {@link TableSource} so {@code FILE:row N} and the raw values in the
- * messages are the row path's.
+ * {@code ColumnReader} call per value, where the pages allow straight into the {@link MemBatch}, then
+ * validated with the row path's verdicts and messages: the same per-column range and null checks as
+ * {@link ParquetTableSource} (same messages, same order), then the same {@link RowValidator} (vm/vCPU
+ * declared, time order per vCPU), with this object standing in as the {@link TableSource} so
+ * {@code FILE:row N} and the raw values in the messages are the row path's.
+ *
+ * <p>The range checks are made per run of rows, not per value: a column decoded only from
+ * dictionaries whose entries are all in range needs no check, another one branch-free pass; only a
+ * run with a value out of range (or a null, or an unknown symbol) is checked row by row, which
+ * finds the row and column for the message. The rules between rows run in one loop over the batch
+ * ({@link RowValidator#memRowsOk}); a row it refuses gets the full check.
  *
  * <p>Only a file whose schema is exactly the {@code mem} columns (any order, INT32 or INT64 for the
  * integer columns, BINARY for {@code access}, not repeated) is read this way; {@link #open} returns
