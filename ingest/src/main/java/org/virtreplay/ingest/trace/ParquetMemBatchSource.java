@@ -14,11 +14,17 @@ import org.virtreplay.ingest.io.FileFailures;
 
 /**
  * {@code mem.parquet} in batches, decoded a page at a time ({@link ParquetMemColumn}) instead of a
- * {@code ColumnReader} call per value, then validated row by row exactly as the row path validates
- * it: the same per-column range and null checks as {@link ParquetTableSource} (same messages, same
- * order), then the same {@link RowValidator} (vm/vCPU declared, time order per vCPU), with this
- * object standing in as the {@link TableSource} so {@code FILE:row N} and the raw values in the
- * messages are the row path's.
+ * {@code ColumnReader} call per value, where the pages allow straight into the {@link MemBatch}, then
+ * validated with the row path's verdicts and messages: the same per-column range and null checks as
+ * {@link ParquetTableSource} (same messages, same order), then the same {@link RowValidator} (vm/vCPU
+ * declared, time order per vCPU), with this object standing in as the {@link TableSource} so
+ * {@code FILE:row N} and the raw values in the messages are the row path's.
+ *
+ * <p>The range checks are made per run of rows, not per value: a column decoded only from
+ * dictionaries whose entries are all in range needs no check, another one branch-free pass; only a
+ * run with a value out of range (or a null, or an unknown symbol) is checked row by row, which
+ * finds the row and column for the message. The rules between rows run in one loop over the batch
+ * ({@link RowValidator#memRowsOk}); a row it refuses gets the full check.
  *
  * <p>Only a file whose schema is exactly the {@code mem} columns (any order, INT32 or INT64 for the
  * integer columns, BINARY for {@code access}, not repeated) is read this way; {@link #open} returns
@@ -129,7 +135,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
             capacity = b.capacity();
             columns = new ParquetMemColumn[COLS];
             for (int k = 0; k < COLS; k++) {
-                columns[k] = new ParquetMemColumn(desc[k], cols[k], capacity, codecs, k);
+                columns[k] = new ParquetMemColumn(desc[k], cols[k], capacity, codecs, k, lo[k], hi[k]);
             }
         }
         final int cap = b.capacity();
@@ -143,7 +149,7 @@ public final class ParquetMemBatchSource implements MemBatchSource {
                 }
                 m = (int) Math.min(Math.min(capacity, cap - n), rowsLeftInGroup);
                 for (int k = 0; k < COLS; k++) {
-                    columns[k].read(m);
+                    columns[k].read(m, b, n);
                 }
                 rowsLeftInGroup -= m;
             } catch (BadInputException e) {
@@ -177,8 +183,151 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         return true;
     }
 
-    /** Checks decoded rows {@code 0..m-1} and appends the good ones to {@code b} at {@code n}. */
+    /**
+     * Checks decoded rows {@code 0..m-1} and appends the good ones to {@code b} at {@code n}. The
+     * columns put them either in {@code b} at {@code n} already ({@link ParquetMemColumn#direct}) or
+     * in their own {@code values} from 0.
+     */
     private int validate(MemBatch b, int n, int m) {
+        boolean plain = columns[MemCursor.ACCESS].badText == null; // no nulls, no unknown access symbols
+        for (int k = 0; k < COLS; k++) {
+            plain &= columns[k].nulls == null;
+        }
+        if (plain && inBounds(b, n, m)) {
+            for (int k = 0; k < COLS; k++) {
+                if (!columns[k].direct) {
+                    columns[k].narrowInto(b, n, m);
+                }
+            }
+            return validateInBounds(b, n, m);
+        }
+        for (int k = 0; k < COLS; k++) {
+            if (columns[k].direct) {
+                columns[k].widen(b, n, m);
+            }
+        }
+        return validateRows(b, n, 0, m, plain);
+    }
+
+    /**
+     * Whether every value of decoded rows {@code 0..m-1} lies within its column's bounds: known
+     * without a look at the values for a column decoded from in-bounds dictionaries (or one that
+     * takes any value), else one branch-free pass over the column. A run that is not is checked row
+     * by row ({@link #validateRows}), which finds the row and column for the message.
+     */
+    private boolean inBounds(MemBatch b, int n, int m) {
+        for (int k = 0; k < COLS; k++) {
+            ParquetMemColumn c = columns[k];
+            if (c.inBounds) {
+                continue;
+            }
+            if (lo[k] > hi[k]) {
+                return false; // a column with a set of allowed values (none in mem today)
+            }
+            // a direct column that is not known in bounds is a long one (ts), in b.ts
+            if (c.direct ? !within(k == MemCursor.TS ? b.ts : b.va, n, m, lo[k], hi[k])
+                    : !within(c.values, 0, m, lo[k], hi[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code v[from..from+m)} all lie in {@code lo..hi}: one pass, no branch per value. */
+    private static boolean within(long[] v, int from, int m, long lo, long hi) {
+        // v in lo..hi  <=>  v - lo <= hi - lo, unsigned; flipping the sign bit makes that signed
+        final long limit = (hi - lo) ^ Long.MIN_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = from; i < from + m; i++) {
+            max = Math.max(max, (v[i] - lo) ^ Long.MIN_VALUE);
+        }
+        return max <= limit;
+    }
+
+    /**
+     * Rows {@code n..n+m-1} of {@code b}, every value within bounds: the rules between rows (vm and
+     * vCPU declared, time order) in one loop over the batch. A row that loop refuses (the first of a
+     * VM, or a bad one) goes through {@link #checkInBatch}; after one that is dropped, the rest of
+     * the run moves down a place, row by row.
+     */
+    private int validateInBounds(MemBatch b, int n, int m) {
+        final long[] pos = b.pos;
+        final long first = rowNo + 1;
+        for (int i = 0; i < m; i++) {
+            pos[n + i] = first + i;
+        }
+        int i = 0;
+        int w = n; // rows i.. of the run are at b[w..] as long as w == n + i
+        while (true) {
+            int j = validator.memRowsOk(b.ts, b.vm, b.vcpu, n + i, n + m, rowNo + 1) - n;
+            rowNo += j - i;
+            w += j - i;
+            i = j;
+            if (i == m) {
+                return w;
+            }
+            rowNo++;
+            boolean ok = checkInBatch(b, n + i);
+            i++;
+            if (!ok) {
+                break;
+            }
+            w++;
+        }
+        for (; i < m; i++) {
+            rowNo++;
+            int at = n + i;
+            if (validator.memRowOk(b.ts[at], b.vm[at], b.vcpu[at], rowNo) || checkInBatch(b, at)) {
+                move(b, at, w);
+                w++;
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Row {@code at} of {@code b} (file row {@link #rowNo}, its values within bounds) through the
+     * validator's full check, as the row path would: true if good, else its problems are reported.
+     */
+    private boolean checkInBatch(MemBatch b, int at) {
+        final Row r = row;
+        r.set(MemCursor.TS, b.ts[at]);
+        r.set(MemCursor.VM, b.vm[at]);
+        r.set(MemCursor.VCPU, b.vcpu[at]);
+        r.set(MemCursor.EL, b.el[at]);
+        r.set(MemCursor.ACCESS, b.access[at]);
+        r.set(MemCursor.VA, b.va[at]);
+        r.set(MemCursor.SIZE, b.size[at]);
+        return validator.check(r);
+    }
+
+    private static void move(MemBatch b, int from, int to) {
+        b.ts[to] = b.ts[from];
+        b.va[to] = b.va[from];
+        b.vm[to] = b.vm[from];
+        b.vcpu[to] = b.vcpu[from];
+        b.el[to] = b.el[from];
+        b.access[to] = b.access[from];
+        b.size[to] = b.size[from];
+        b.pos[to] = b.pos[from];
+    }
+
+    /** Decoded rows {@code from..m-1}, one at a time, appended to {@code b} at {@code n} if good. */
+    private int validateRows(MemBatch b, int n, int from, int m, boolean plain) {
+        for (int i = from; i < m; i++) {
+            rowNo++;
+            n = checkRow(b, n, i, plain);
+        }
+        return n;
+    }
+
+    /**
+     * Decoded row {@code i} (file row {@link #rowNo}): appended to {@code b} at {@code n} if good,
+     * else its problems reported, as the row path would; returns the next free index of {@code b}.
+     * {@code plain}: the run has no nulls and no unknown symbols, so a good row may take the short
+     * check.
+     */
+    private int checkRow(MemBatch b, int n, int i, boolean plain) {
         final long[] ts = columns[MemCursor.TS].values;
         final long[] vm = columns[MemCursor.VM].values;
         final long[] vcpu = columns[MemCursor.VCPU].values;
@@ -186,74 +335,61 @@ public final class ParquetMemBatchSource implements MemBatchSource {
         final long[] access = columns[MemCursor.ACCESS].values;
         final long[] va = columns[MemCursor.VA].values;
         final long[] size = columns[MemCursor.SIZE].values;
-        final Row r = row;
-        boolean plain = true; // no nulls and no unknown access symbols in this run
-        for (int k = 0; k < COLS; k++) {
-            plain &= columns[k].nulls == null;
+        if (plain) {
+            // a row the checks below would pass without a message (va, HEX, takes any value)
+            long t = ts[i];
+            long v = vm[i];
+            long c = vcpu[i];
+            long e = el[i];
+            long a = access[i];
+            long s = size[i];
+            if (t >= lo[0] && t <= hi[0] && v >= lo[1] && v <= hi[1] && c >= lo[2] && c <= hi[2] && e >= lo[3]
+                    && e <= hi[3] && a >= lo[4] && a <= hi[4] && s >= lo[6] && s <= hi[6]
+                    && validator.memRowOk(t, (int) v, (int) c, rowNo)) {
+                put(b, n, i);
+                return n + 1;
+            }
         }
-        plain &= columns[MemCursor.ACCESS].badText == null;
-        final long lo0 = lo[0], hi0 = hi[0], lo1 = lo[1], hi1 = hi[1], lo2 = lo[2], hi2 = hi[2];
-        final long lo3 = lo[3], hi3 = hi[3], lo4 = lo[4], hi4 = hi[4], lo6 = lo[6], hi6 = hi[6];
-        for (int i = 0; i < m; i++) {
-            rowNo++;
-            if (plain) {
-                // a row the checks below would pass without a message (va, HEX, takes any value)
-                long t = ts[i];
-                long v = vm[i];
-                long c = vcpu[i];
-                long e = el[i];
-                long a = access[i];
-                long s = size[i];
-                if (t >= lo0 && t <= hi0 && v >= lo1 && v <= hi1 && c >= lo2 && c <= hi2 && e >= lo3 && e <= hi3
-                        && a >= lo4 && a <= hi4 && s >= lo6 && s <= hi6
-                        && validator.memRowOk(t, (int) v, (int) c, rowNo)) {
-                    b.ts[n] = t;
-                    b.va[n] = va[i];
-                    b.vm[n] = (int) v;
-                    b.vcpu[n] = (int) c;
-                    b.el[n] = (int) e;
-                    b.access[n] = (int) a;
-                    b.size[n] = (int) s;
-                    b.pos[n] = rowNo;
-                    n++;
-                    continue;
-                }
+        final Row r = row;
+        boolean ok = true;
+        for (int k = 0; k < COLS; k++) {
+            ParquetMemColumn c = columns[k];
+            if (c.nulls != null && c.nulls[i]) {
+                r.setNull(k);
+                problems.add(cols[k].problem(where.where(), ""));
+                ok = false;
+                continue;
             }
-            boolean ok = true;
-            for (int k = 0; k < COLS; k++) {
-                ParquetMemColumn c = columns[k];
-                if (c.nulls != null && c.nulls[i]) {
-                    r.setNull(k);
-                    problems.add(cols[k].problem(where.where(), ""));
-                    ok = false;
-                    continue;
-                }
-                long v = c.values[i];
-                if (k == MemCursor.ACCESS && v < 0) {
-                    r.setNull(k);
-                    problems.add(cols[k].problem(where.where(), c.badText[i]));
-                    ok = false;
-                    continue;
-                }
-                r.set(k, v);
-                if ((v < lo[k] || v > hi[k]) && !cols[k].inRange(v)) {
-                    problems.add(cols[k].problem(where.where(), cols[k].format(v)));
-                    ok = false;
-                }
+            long v = c.values[i];
+            if (k == MemCursor.ACCESS && v < 0) {
+                r.setNull(k);
+                problems.add(cols[k].problem(where.where(), c.badText[i]));
+                ok = false;
+                continue;
             }
-            if (ok && validator.check(r)) {
-                b.ts[n] = ts[i];
-                b.va[n] = va[i];
-                b.vm[n] = (int) vm[i];
-                b.vcpu[n] = (int) vcpu[i];
-                b.el[n] = (int) el[i];
-                b.access[n] = (int) access[i];
-                b.size[n] = (int) size[i];
-                b.pos[n] = rowNo;
-                n++;
+            r.set(k, v);
+            if ((v < lo[k] || v > hi[k]) && !cols[k].inRange(v)) {
+                problems.add(cols[k].problem(where.where(), cols[k].format(v)));
+                ok = false;
             }
+        }
+        if (ok && validator.check(r)) {
+            put(b, n, i);
+            return n + 1;
         }
         return n;
+    }
+
+    /** Decoded row {@code i} into {@code b} at {@code n}. */
+    private void put(MemBatch b, int n, int i) {
+        b.ts[n] = columns[MemCursor.TS].values[i];
+        b.va[n] = columns[MemCursor.VA].values[i];
+        b.vm[n] = (int) columns[MemCursor.VM].values[i];
+        b.vcpu[n] = (int) columns[MemCursor.VCPU].values[i];
+        b.el[n] = (int) columns[MemCursor.EL].values[i];
+        b.access[n] = (int) columns[MemCursor.ACCESS].values[i];
+        b.size[n] = (int) columns[MemCursor.SIZE].values[i];
+        b.pos[n] = rowNo;
     }
 
     private void finish() {

@@ -50,9 +50,28 @@ final class ParquetMemColumn {
     /** Text of unknown access symbols, by decoded row (allocated at the first one). */
     String[] badText;
     final long[] values;
+    /**
+     * True if every value of the last {@link #read} came from dictionary pages whose entries are all
+     * within {@code lo..hi} (and none is an unknown symbol): those values need no check of their own.
+     */
+    boolean inBounds;
+    /**
+     * True if the last {@link #read} put its values straight into the batch's array for this column
+     * (at the index it was given) instead of into {@link #values}: a page that cannot go there (see
+     * {@link #directOk}) moves what the read had put there into {@code values} and goes on there.
+     */
+    boolean direct;
+    private final long lo;
+    private final long hi;
+    /** The column's batch array is an {@code int[]} (vm, vcpu, el, access, size), else a {@code long[]}. */
+    private final boolean narrow;
 
     private PageReader pages;
     private long[] dictValues;
+    /** The current dictionary's entries all lie within {@code lo..hi}. */
+    private boolean dictInBounds;
+    /** The dictionary's entries as {@code int}s, for a narrow column whose entries are all in bounds. */
+    private int[] dictInts;
     private String[] dictText;
     private int mode;
     private int leftInPage;
@@ -65,8 +84,14 @@ final class ParquetMemColumn {
     private final ParquetMemCodecs codecs;
     private final int index;
 
-    /** {@code codecs} decompress this column's pages; {@code index} names its reused page array there. */
-    ParquetMemColumn(ColumnDescriptor desc, Column column, int capacity, ParquetMemCodecs codecs, int index) {
+    /**
+     * {@code codecs} decompress this column's pages; {@code index} names its reused page array there;
+     * values within {@code lo..hi} need no further check (see {@link #inBounds}).
+     */
+    ParquetMemColumn(ColumnDescriptor desc, Column column, int capacity, ParquetMemCodecs codecs, int index,
+            long lo, long hi) {
+        this.lo = lo;
+        this.hi = hi;
         this.codecs = codecs;
         this.index = index;
         this.desc = desc;
@@ -76,6 +101,7 @@ final class ParquetMemColumn {
         this.maxDef = desc.getMaxDefinitionLevel();
         this.nulls = maxDef > 0 ? new boolean[capacity] : null;
         this.values = new long[capacity];
+        this.narrow = index != MemCursor.TS && index != MemCursor.VA;
     }
 
     /** Starts the column chunk of a new row group. */
@@ -84,6 +110,8 @@ final class ParquetMemColumn {
         this.leftInPage = 0;
         this.dictValues = null;
         this.dictText = null;
+        this.dictInBounds = false;
+        this.dictInts = null;
         DictionaryPage dp = pageReader.readDictionaryPage();
         if (dp != null) {
             Dictionary d = dp.getEncoding().initDictionary(desc, dp);
@@ -106,35 +134,119 @@ final class ParquetMemColumn {
                     }
                 }
             }
+            // checked once per dictionary page instead of once per value that refers to it
+            boolean ok = true;
+            for (long v : dictValues) {
+                ok &= v >= lo && v <= hi;
+            }
+            dictInBounds = ok;
+            if (ok && narrow && dictText == null) {
+                // within lo..hi, which for the narrow columns lies within int's range
+                dictInts = new int[n];
+                for (int id = 0; id < n; id++) {
+                    dictInts[id] = (int) dictValues[id];
+                }
+            }
         }
     }
 
-    /** Decodes the next {@code n} rows of this column into {@link #values} (and {@link #nulls}) from index 0. */
-    void read(int n) throws IOException {
+    /**
+     * Decodes the next {@code n} rows of this column: straight into {@code b}'s array for it from index
+     * {@code at} ({@link #direct}) where every page allows, else into {@link #values} (and
+     * {@link #nulls}) from index 0.
+     */
+    void read(int n, MemBatch b, int at) throws IOException {
         int got = 0;
+        boolean known = true;
+        boolean dir = maxDef == 0;
         while (got < n) {
             if (leftInPage == 0) {
                 nextPage();
             }
             int m = Math.min(n - got, leftInPage);
-            if (maxDef > 0) {
+            if (dir && !directOk()) {
+                widen(b, at, got);
+                dir = false;
+            }
+            if (dir) {
+                readDirect(b, at + got, m);
+            } else if (maxDef > 0) {
                 readNullable(got, m);
             } else {
                 readRequired(got, m);
             }
+            known &= mode == FAST_DICT && dictInBounds;
             got += m;
             leftInPage -= m;
         }
+        direct = dir;
+        inBounds = known || lo == Long.MIN_VALUE && hi == Long.MAX_VALUE && maxDef == 0;
+    }
+
+    /**
+     * Whether the current page's values can go straight into the batch: a narrow column's only from
+     * an in-bounds dictionary (a value out of bounds must keep its 64 bits for the message), a long
+     * column's from PLAIN INT64 or a dictionary (its bounds are checked in the batch).
+     */
+    private boolean directOk() {
+        return narrow ? mode == FAST_DICT && dictInts != null : mode == FAST_DICT || mode == PLAIN_LONG;
+    }
+
+    private void readDirect(MemBatch b, int at, int m) throws IOException {
+        if (narrow) {
+            ids.read(target(b), at, m, dictInts);
+        } else if (mode == PLAIN_LONG) {
+            // one bulk copy (the page is little-endian, as the view)
+            in.slice(m * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(longTarget(b), at, m);
+        } else {
+            ids.read(longTarget(b), at, m, dictValues);
+        }
+    }
+
+    /** Copies the last read's first {@code m} values from the batch (at {@code at}) into {@link #values}. */
+    void widen(MemBatch b, int at, int m) {
+        if (narrow) {
+            final int[] t = target(b);
+            for (int i = 0; i < m; i++) {
+                values[i] = t[at + i];
+            }
+        } else {
+            System.arraycopy(longTarget(b), at, values, 0, m);
+        }
+    }
+
+    /** Copies the last read's {@code m} values from {@link #values} into the batch at {@code at}. */
+    void narrowInto(MemBatch b, int at, int m) {
+        if (narrow) {
+            final int[] t = target(b);
+            for (int i = 0; i < m; i++) {
+                t[at + i] = (int) values[i];
+            }
+        } else {
+            System.arraycopy(values, 0, longTarget(b), at, m);
+        }
+    }
+
+    private int[] target(MemBatch b) {
+        return switch (index) {
+            case MemCursor.VM -> b.vm;
+            case MemCursor.VCPU -> b.vcpu;
+            case MemCursor.EL -> b.el;
+            case MemCursor.ACCESS -> b.access;
+            default -> b.size;
+        };
+    }
+
+    private long[] longTarget(MemBatch b) {
+        return index == MemCursor.TS ? b.ts : b.va;
     }
 
     private void readRequired(int off, int m) throws IOException {
         final long[] v = values;
         switch (mode) {
             case PLAIN_LONG -> {
-                ByteBuffer bb = in.slice(m * 8).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < m; i++) {
-                    v[off + i] = bb.getLong();
-                }
+                // one bulk copy (the page is little-endian, as the view)
+                in.slice(m * 8).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v, off, m);
             }
             case PLAIN_INT -> {
                 ByteBuffer bb = in.slice(m * 4).order(ByteOrder.LITTLE_ENDIAN);

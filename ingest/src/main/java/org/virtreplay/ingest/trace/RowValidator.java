@@ -114,6 +114,34 @@ final class RowValidator {
         return true;
     }
 
+    /**
+     * {@link #memRowOk} over rows {@code from..to-1} of a batch's arrays (the row at index
+     * {@code from} is file row {@code pos}, the next {@code pos + 1}, ...): the index of the first row
+     * it would refuse (with nothing changed for that row), or {@code to} if it takes them all. One
+     * loop with the arrays in locals, for the batches whose column bounds were already checked.
+     */
+    int memRowsOk(long[] ts, int[] vm, int[] vcpu, int from, int to, long pos) {
+        final int[] vcpus = vcpusOf;
+        final long[][] lastT = lastTs;
+        final long[][] lastP = lastPos;
+        int i = from;
+        for (; i < to; i++) {
+            int v = vm[i];
+            int c = vcpu[i];
+            long t = ts[i];
+            long[] last = lastT[v];
+            if (c >= vcpus[v] || last == null || t < last[c + 1]) {
+                break;
+            }
+            last[c + 1] = t;
+            lastP[v][c + 1] = pos + (i - from);
+        }
+        if (i > from) {
+            position = pos + (i - from) - 1;
+        }
+        return i;
+    }
+
     private String declared() {
         return declared(vcpusOf);
     }

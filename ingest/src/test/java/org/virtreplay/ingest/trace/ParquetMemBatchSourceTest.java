@@ -303,6 +303,56 @@ class ParquetMemBatchSourceTest {
     }
 
     @Test
+    void badValuesInTheMiddleOfOtherwiseGoodPages() throws IOException {
+        // Bounds are checked per dictionary and per run of rows, not per value: a bad value deep in
+        // a page of good ones must still be found at its row and column, and the good rows around it
+        // kept (a dropped row moves the rest of its batch down a place).
+        Path dir = trace("mid", "vm,name,vcpus,ipa_bits,vmid\n0,a,2,40,\n1,b,2,40,\n2,c,1,40,\n");
+        int n = 6000;
+        long[][] rows = new long[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = new long[] {1000 + i, i % 2, (i / 2) % 2, 1, i % 4, (long) i << 12, 8};
+        }
+        rows[1500][6] = 5000;      // row 1501: size out of bounds (its dictionary then holds 5000)
+        rows[2000][0] = -5;        // row 2001: ts negative (ts is PLAIN: the run's max pass finds it)
+        rows[2500][0] = 2400;      // row 2501: time goes back for vm 0 vcpu 0 (row 2497 had 3496)
+        rows[3000] = new long[] {4000, 2, 0, 0, 1, 0x5000, 4}; // row 3001: vm 2's first row, good
+        rows[3500][1] = 7;         // row 3501: vm 7 is not declared
+        rows[4000][2] = 1;         // row 4001: fine (vm 0 has vCPUs 0 and 1) ...
+        rows[4000][1] = 2;         // ... but as vm 2's, which has one vCPU, not
+        rows[4500][3] = 3;         // row 4501: el 3
+        writeMem(dir, rows);
+        Path p = dir.resolve("mem.parquet");
+        List<String> want = List.of(
+                p + ":row 1501: column 'size': expected integer 1..4096, got '5000'",
+                p + ":row 2001: column 'ts': expected integer nanoseconds 0..9223372036854775807, got '-5'",
+                p + ":row 2501: column 'ts': time goes backwards for vm 0 vcpu 0: 2400 after 3496 at row 2497",
+                p + ":row 3501: column 'vm': expected a vm declared in the vms table (0, 1, 2), got '7'",
+                p + ":row 4001: column 'vcpu': expected a vCPU of vm 2 (0..0), got '1'",
+                p + ":row 4501: column 'el': expected integer 0..2, got '3'");
+        for (int batch : new int[] {16384, 4096, 1000, 333}) {
+            Outcome f = bothAgree(dir, batch);
+            assertEquals(want, f.problems(), "batch " + batch);
+            if (batch == 16384) {
+                // one batch takes every row, and the fill that reaches the end throws: none come back
+                assertEquals(List.of(), f.rows());
+            }
+        }
+        // the good rows by hand, read with batches smaller than the file so that they come back
+        Outcome f = drain(Trace.open(dir).memBatches(), 1000);
+        List<String> rowsWant = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (i != 1500 && i != 2000 && i != 2500 && i != 3500 && i != 4000 && i != 4500) {
+                long[] r = rows[i];
+                rowsWant.add(r[0] + "," + r[1] + "," + r[2] + "," + r[3] + "," + r[4] + "," + Long.toHexString(r[5])
+                        + "," + r[6]);
+            }
+        }
+        // 5994 good rows; the fill that reaches the end (rows 5001.. give the 6th batch) throws
+        assertEquals(rowsWant.subList(0, 5 * 1000), f.rows());
+    }
+
+    @Test
     void errorLimitStopsBothPathsAtTheSameProblem() throws IOException {
         Path dir = trace("limit", "vm,name,vcpus,ipa_bits,vmid\n0,a,1,40,\n");
         long[][] rows = new long[100][];

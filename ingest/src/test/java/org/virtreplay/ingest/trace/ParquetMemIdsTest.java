@@ -3,6 +3,7 @@ package org.virtreplay.ingest.trace;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.junit.jupiter.api.Test;
@@ -17,17 +18,41 @@ class ParquetMemIdsTest {
     private static final long[] DICT = {0, 10, 20, 30, 40, 50, 60, 70};
 
     private static long[] decode(byte[] page, int... chunks) {
-        ParquetMemIds ids = new ParquetMemIds();
-        ids.init(ByteBuffer.wrap(page));
+        return decode(page, DICT, chunks);
+    }
+
+    /**
+     * The ids of {@code page} through {@code dict}, read in runs of {@code chunks}: once into a
+     * {@code long[]} with the {@code long} dictionary and once into an {@code int[]} with the same
+     * dictionary as {@code int}s (the two copies of the decoder must agree).
+     */
+    private static long[] decode(byte[] page, long[] dict, int... chunks) {
         int total = 0;
         for (int c : chunks) {
             total += c;
         }
+        ParquetMemIds ids = new ParquetMemIds();
+        ids.init(ByteBuffer.wrap(page));
         long[] out = new long[total];
         int off = 0;
         for (int c : chunks) {
-            ids.read(out, off, c, DICT);
+            ids.read(out, off, c, dict);
             off += c;
+        }
+        int[] intDict = new int[dict.length];
+        for (int i = 0; i < dict.length; i++) {
+            intDict[i] = (int) dict[i];
+        }
+        ParquetMemIds ids2 = new ParquetMemIds();
+        ids2.init(ByteBuffer.wrap(page));
+        int[] out2 = new int[total];
+        off = 0;
+        for (int c : chunks) {
+            ids2.read(out2, off, c, intDict);
+            off += c;
+        }
+        for (int i = 0; i < total; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(out[i], out2[i], "int path, id " + i);
         }
         return out;
     }
@@ -87,6 +112,60 @@ class ParquetMemIdsTest {
         for (int i = 0; i < n; i++) {
             org.junit.jupiter.api.Assertions.assertEquals(want[i] * 10L, got[i], "id " + i);
         }
+    }
+
+    /** ids for parquet-column's encoder at {@code width}: runs of repeats and random stretches. */
+    private static byte[] encode(int width, int[] ids) throws IOException {
+        org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder enc =
+                new org.apache.parquet.column.values.rle.RunLengthBitPackingHybridEncoder(width, 1024, 1 << 20,
+                        new org.apache.parquet.bytes.HeapByteBufferAllocator());
+        for (int v : ids) {
+            enc.writeInt(v);
+        }
+        byte[] body = enc.toBytes().toByteArray();
+        byte[] page = new byte[body.length + 1];
+        page[0] = (byte) width;
+        System.arraycopy(body, 0, page, 1, body.length);
+        return page;
+    }
+
+    @Test
+    void everyWidthAgreesWithParquetsOwnEncoder() throws IOException {
+        // widths up to 8 take the 8-ids-per-word path, wider ones one word per id; odd chunks start
+        // and end reads inside groups and runs
+        java.util.Random rnd = new java.util.Random(18);
+        for (int width : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 17, 24}) {
+            int n = 5_000;
+            int[] want = new int[n];
+            for (int i = 0; i < n; i++) {
+                want[i] = rnd.nextInt(3) == 0 && i > 0 ? want[i - 1] : rnd.nextInt(1 << width);
+            }
+            long[] dict = new long[1 << width];
+            for (int id = 0; id < dict.length; id++) {
+                dict[id] = id * 10L + 3;
+            }
+            long[] got = decode(encode(width, want), dict, 1, 7, 993, 3000, n - 4001);
+            for (int i = 0; i < n; i++) {
+                org.junit.jupiter.api.Assertions.assertEquals(want[i] * 10L + 3, got[i], "width " + width + ", id " + i);
+            }
+        }
+    }
+
+    @Test
+    void anIdPastTheDictionaryInsideABitPackedRunIsADecodingError() throws IOException {
+        // 24 ids of width 3, all bit-packed (no 8 repeats), id 6 at index 13; the dictionary has 6 entries
+        int[] ids = new int[24];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i % 5;
+        }
+        ids[13] = 6;
+        byte[] page = encode(3, ids);
+        long[] six = {0, 10, 20, 30, 40, 50};
+        ParquetDecodingException e = assertThrows(ParquetDecodingException.class, () -> decode(page, six, 24));
+        org.junit.jupiter.api.Assertions.assertEquals("dictionary id 6 out of range 0..5", e.getMessage());
+        // the 13 ids before it decode: id 12 is 12 % 5 = 2
+        long[] first = decode(page, six, 13);
+        org.junit.jupiter.api.Assertions.assertEquals(20, first[12]);
     }
 
     @Test
