@@ -552,9 +552,9 @@ public final class Stage2Manager {
      * (the scenario's {@code s2.backing}): the pages it covers are resident, so each one not yet
      * mapped is mapped now exactly as its first fault would have mapped it at the slot's backing
      * (the enclosing block when it lies inside the slot and IPA and PA are equally aligned), without
-     * counting a fault. The recorded output address, permissions and memory type belong to the recorded backing
-     * and are not used: the slot's host memory and KVM's permissions are. Pages outside RAM slots are
-     * left alone. No TLB maintenance: an invalid entry becomes valid.
+     * counting a fault. The recorded output address, permissions and memory type belong to the
+     * recorded backing and are not used: the slot's host memory and KVM's permissions are. Pages
+     * outside RAM slots are left alone. No TLB maintenance: an invalid entry becomes valid.
      */
     public void mapResident(int vm, long ipa, long size) {
         Vm v = vm(vm);
