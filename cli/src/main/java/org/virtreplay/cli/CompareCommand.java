@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
 /** {@code virtreplay compare A B}: two replay outputs side by side (docs/compare.md). */
 @Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
-            "Compares two replay outputs: the first line states what changed most in one sentence; then the "
+            "Compares two replay outputs: the first line states in one sentence what changed in the "
+                    + "configuration, the change in stage-2 faults, descriptor reads per walk and translation time, "
+                    + "and the two other figures that changed most; then the "
                     + "configuration differences (run_info keys, trace identity) and every per-VM figure of the "
                     + "summary (translations, TLB hit rate, walks, descriptor reads per walk, stage-2 faults by "
                     + "cause, exits, interrupt n/p50/p99) with A, B, B - A and the relative change. VMs are matched "
@@ -32,9 +34,10 @@ import picocli.CommandLine.Parameters;
                     + "DIR/compare.html (charts of A and B per VM) are written, whole, under a temporary name "
                     + "and renamed at the end."
         },
-        footer = {"", "Example (what does a 2 MB stage-2 backing buy?):",
-            "  virtreplay run sample-traces/quickstart --out out/4k --set s2.backing=4k",
-            "  virtreplay run sample-traces/quickstart --out out/2m --set s2.backing=2m",
+        footer = {"", "Example (what does a 2 MB stage-2 backing buy on Neoverse N1?):",
+            "  virtreplay run sample-traces/backing --out out/4k --set core=neoverse-n1",
+            "  virtreplay run sample-traces/backing --out out/2m --set core=neoverse-n1 \\",
+            "      --set s2.backing=2m",
             "  virtreplay compare out/4k out/2m --out out/cmp"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:compared", "1:internal error",

@@ -245,6 +245,7 @@ final class ReplayTables {
         e.put("replay.accesses_not_running", Long.toString(notRunning));
         e.put("replay.descriptor_reads_after_walk_caches", Long.toString(readsCached));
         e.put("replay.stage2_map_rows_dropped", Long.toString(rp.stage2MapsDropped()));
+        e.put("replay.stage2_map_rows_rebacked", Long.toString(rp.stage2MapsRebacked()));
         if (rp.changeLog() != null) {
             long entries = 0;
             for (int p = 0; p < rp.peCount(); p++) {

@@ -11,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Two replay outputs side by side ({@code virtreplay compare A B}): what differs in their
  * configuration, every headline figure of each VM (matched by id) on both sides, and one sentence
- * that says what changed most.
+ * that says what a stage-2 change bought (faults, reads per walk, translation time) and what else
+ * changed most.
  *
  * @param pathA        A as the user named it
  * @param pathB        B as the user named it
@@ -19,13 +20,13 @@ import java.util.TreeSet;
  * @param b            B's summary
  * @param configDiffs  the {@code run_info} keys whose values differ (key, A's value, B's value; null = absent)
  * @param vms          per VM id in either, in id order
- * @param headline     the first line: the changes of the whole host (the VMs in both) that are largest
+ * @param headline     the first line: the stage-2 figures of the whole host (the VMs in both), then the other largest changes
  */
 public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b, List<String[]> configDiffs,
         List<VmComparison> vms, String headline) {
 
-    /** How many figures the headline names at most. */
-    static final int HEADLINE_FIGURES = 3;
+    /** How many figures the headline names after the stage-2 ones (faults, reads per walk, translation time). */
+    static final int HEADLINE_OTHERS = 2;
 
     /**
      * One VM in a comparison.
@@ -172,14 +173,16 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
     }
 
     /**
-     * The first line. Candidates are host-wide figures over the VMs present on both sides:
-     * stage-2 faults, descriptor reads per walk, TLB hit rate, walks, translations, exits (when
-     * both sides have them), translation time and time in EL2 (when both sides have them) and the
-     * largest VM interrupt p99. They are ranked by the size of
-     * their relative change (the hit rate by that of its complement, the miss rate, since a step
-     * from 99 % to 99.9 % is a tenfold change in walks); a figure that was 0 and is not ranks
-     * first; ranks equal to 9 decimals keep that order. The first {@value #HEADLINE_FIGURES} that changed are
-     * named, and translation time after them when it changed and is not among them.
+     * The first line, over the VMs present on both sides. It always names, in this order, the three
+     * figures that say what a stage-2 change buys: stage-2 faults, descriptor reads per walk (when
+     * both sides walked) and translation time (when both sides record it), each as its relative
+     * change, {@code unchanged} when equal, or {@code 0 → N} from nothing. Then, after {@code ; also},
+     * the (up to) {@value #HEADLINE_OTHERS} other host-wide figures whose relative change is largest:
+     * TLB hit rate, walks, translations, exits and time in EL2 (when both sides have
+     * {@code exit_stats}) and the largest VM interrupt p99. They are ranked by the size of their
+     * relative change (the hit rate by that of its complement, the miss rate, since a step from 99 %
+     * to 99.9 % is a tenfold change in walks); a figure that was 0 and is not ranks first; ranks equal
+     * to 9 decimals keep that order.
      */
     static String headline(RunSummary a, RunSummary b, List<VmComparison> vms) {
         long[] ta = new long[7]; // translations, walks, reads, faults, exits, translation ns, el2 ns
@@ -220,10 +223,17 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
         if (both == 0) {
             return "B vs A: no VM in common" + tail;
         }
+        // what a backing (or any stage-2) change buys: always named, changed or not
+        List<Candidate> fixed = new ArrayList<>();
+        fixed.add(new Candidate("stage-2 faults", Figure.Unit.COUNT, ta[3], tb[3], ta[3], tb[3]));
+        if (ta[1] > 0 && tb[1] > 0) {
+            fixed.add(new Candidate("descriptor reads per walk", Figure.Unit.MEAN, ratio(ta[2], ta[1]),
+                    ratio(tb[2], tb[1]), ratio(ta[2], ta[1]), ratio(tb[2], tb[1])));
+        }
+        if (times) {
+            fixed.add(new Candidate("translation time", Figure.Unit.NS, ta[5], tb[5], ta[5], tb[5]));
+        }
         List<Candidate> cs = new ArrayList<>();
-        cs.add(new Candidate("stage-2 faults", Figure.Unit.COUNT, ta[3], tb[3], ta[3], tb[3]));
-        cs.add(new Candidate("descriptor reads per walk", Figure.Unit.MEAN, ratio(ta[2], ta[1]), ratio(tb[2], tb[1]),
-                ratio(ta[2], ta[1]), ratio(tb[2], tb[1])));
         Double ha = ta[0] == 0 ? null : 1.0 - ta[1] / (double) ta[0];
         Double hb = tb[0] == 0 ? null : 1.0 - tb[1] / (double) tb[0];
         cs.add(new Candidate("TLB hit rate", Figure.Unit.RATIO, ha, hb, ratio(ta[1], ta[0]), ratio(tb[1], tb[0])));
@@ -231,11 +241,6 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
         cs.add(new Candidate("translations", Figure.Unit.COUNT, ta[0], tb[0], ta[0], tb[0]));
         if (exits) {
             cs.add(new Candidate("exits", Figure.Unit.COUNT, ta[4], tb[4], ta[4], tb[4]));
-        }
-        Candidate translationTime = times
-                ? new Candidate("translation time", Figure.Unit.NS, ta[5], tb[5], ta[5], tb[5]) : null;
-        if (translationTime != null) {
-            cs.add(translationTime);
         }
         if (el2) {
             cs.add(new Candidate("time in EL2", Figure.Unit.NS, ta[6], tb[6], ta[6], tb[6]));
@@ -249,21 +254,25 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
                 changed.add(c);
             }
         }
-        // stable sort: equal ranks keep the order above
-        changed.sort((x, y) -> Double.compare(y.rank(), x.rank()));
-        if (changed.isEmpty()) {
+        boolean anyFixed = false;
+        for (Candidate c : fixed) {
+            anyFixed |= c.rank() > 0;
+        }
+        if (changed.isEmpty() && !anyFixed) {
             return "B vs A: no headline figure changed (" + both + (both == 1 ? " VM" : " VMs") + " compared)" + tail;
         }
+        // stable sort: equal ranks keep the order above
+        changed.sort((x, y) -> Double.compare(y.rank(), x.rank()));
         List<String> parts = new ArrayList<>();
-        List<Candidate> named = new ArrayList<>(changed.subList(0, Math.min(HEADLINE_FIGURES, changed.size())));
-        // the cost in time is always named when it changed: a count alone does not say what it buys
-        if (translationTime != null && translationTime.rank() > 0 && !named.contains(translationTime)) {
-            named.add(translationTime);
-        }
-        for (Candidate c : named) {
+        for (Candidate c : fixed) {
             parts.add(c.name() + " " + c.change());
         }
-        return "B vs A: " + String.join(", ", parts) + tail;
+        List<String> also = new ArrayList<>();
+        for (Candidate c : changed.subList(0, Math.min(HEADLINE_OTHERS, changed.size()))) {
+            also.add(c.name() + " " + c.change());
+        }
+        return "B vs A: " + String.join(", ", parts) + (also.isEmpty() ? "" : "; also " + String.join(", ", also))
+                + tail;
     }
 
     private static void add(long[] t, VmSummary v) {
@@ -299,6 +308,9 @@ public record Comparison(String pathA, String pathB, RunSummary a, RunSummary b,
         }
 
         String change() {
+            if (a.equals(b)) {
+                return "unchanged";
+            }
             if (unit == Figure.Unit.RATIO) {
                 return CompareText.signed(String.format(Locale.ROOT, "%+.2f", (b - a) * 100.0)) + " points";
             }

@@ -82,18 +82,29 @@ class SweepDirectionsTest {
                 assertTrue(p1 < p3 && p3 < p6, fixed + ": worst irq p99 " + p1 + ", " + p3 + ", " + p6 + " µs");
             }
         }
-        // s2.backing overrides every RAM slot: with 4k each touched 4 KB page faults in on its own,
-        // with 2m one fault maps a 2 MB block, and stage-2 walks end at level 2 (as in the
-        // generated-trace test below).
+        // s2.backing overrides every RAM slot. RAM the trace maps at stage 2 (memslot 0 of each VM,
+        // pre-mapped in 2 MB blocks) stays mapped at the new backing (docs/fidelity.md, Replay), so
+        // it takes no fault at either; RAM touched for the first time (memslot 1, lazily mapped)
+        // faults once per 4 KB page with 4k and once per 2 MB block with 2m. Trace VM 0 touches only
+        // memslot 0 and the MMIO slot (31 MMIO exits, no lazy mapping: the hand count of the cli's
+        // ReportAnswersTest), so its faults do not change; trace VM 2 (on the host from vms = 3 on)
+        // spills into memslot 1, so it takes fewer with 2m. Stage-2 walks end at level 2 with 2m
+        // (as in the generated-trace test below), so every VM reads less per walk.
         for (String vms : List.of("1", "3", "6")) {
             Map<String, String> k4 = Map.of("vms", vms, "s2.backing", "4k", "gic.list_registers", "4");
             Map<String, String> m2 = Map.of("vms", vms, "s2.backing", "2m", "gic.list_registers", "4");
             SweepResultRow a = row(r, k4, 0);
             SweepResultRow b = row(r, m2, 0);
-            assertTrue(b.s2Faults() < a.s2Faults(), "vms " + vms + ": faults " + a.s2Faults() + " (4k), "
-                    + b.s2Faults() + " (2m)");
+            assertEquals(31, a.s2Faults(), "vms " + vms + ": vm 0 at 4k");
+            assertEquals(31, b.s2Faults(), "vms " + vms + ": vm 0 at 2m");
             assertTrue(b.walkReadsPerWalk() < a.walkReadsPerWalk(), "vms " + vms + ": reads per walk "
                     + a.walkReadsPerWalk() + " (4k), " + b.walkReadsPerWalk() + " (2m)");
+            if (!vms.equals("1")) {
+                SweepResultRow a2 = row(r, k4, 2);
+                SweepResultRow b2 = row(r, m2, 2);
+                assertTrue(b2.s2Faults() < a2.s2Faults(), "vms " + vms + ": vm 2 faults " + a2.s2Faults()
+                        + " (4k), " + b2.s2Faults() + " (2m)");
+            }
         }
     }
 

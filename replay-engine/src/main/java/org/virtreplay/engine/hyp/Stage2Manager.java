@@ -548,6 +548,64 @@ public final class Stage2Manager {
     }
 
     /**
+     * A recorded stage-2 mapping of {@code [ipa, ipa+size)} replayed under another RAM backing
+     * (the scenario's {@code s2.backing}): the pages it covers are resident, so each one not yet
+     * mapped is mapped now exactly as its first fault would have mapped it at the slot's backing
+     * (the enclosing block when it lies inside the slot and IPA and PA are equally aligned), without
+     * counting a fault. The recorded output address, permissions and memory type belong to the
+     * recorded backing and are not used: the slot's host memory and KVM's permissions are. Pages
+     * outside RAM slots are left alone. No TLB maintenance: an invalid entry becomes valid.
+     */
+    public void mapResident(int vm, long ipa, long size) {
+        Vm v = vm(vm);
+        checkIpaRange(v, "map", ipa, size);
+        long end = ipa + size;
+        long a = ipa & -4096L;
+        while (a < end) {
+            if (leafPa(v, a) >= 0) {
+                long bs = 1L << shift(lastLevel);
+                a = (a & -bs) + bs;
+                continue;
+            }
+            Memslot s = slotOf(v, a);
+            if (s == null || s.kind() != Memslot.RAM) {
+                a += 4096;
+                continue;
+            }
+            lazyMap(v, s, a, faultLevelFor(v, a), !v.logging, false);
+        }
+    }
+
+    /**
+     * A recorded stage-2 unmap of {@code [ipa, ipa+size)} replayed under another RAM backing: every
+     * leaf that overlaps the range is removed whole (a block only partly covered included), with
+     * break-before-make maintenance per leaf, as KVM's unmap walker does ({@code stage2_unmap_walker}
+     * clears the entire block entry and lets the rest fault back lazily).
+     */
+    public void unmapLeaves(int vm, long ipa, long size) {
+        Vm v = vm(vm);
+        checkIpaRange(v, "unmap", ipa, size);
+        long end = ipa + size;
+        long a = ipa & -4096L;
+        while (a < end) {
+            long dpa = leafPa(v, a);
+            if (dpa < 0) {
+                // nothing mapped at the level the walk stops: skip what that entry spans
+                long span = 1L << shift(faultLevelFor(v, a));
+                a = (a & -span) + span;
+                continue;
+            }
+            long bs = 1L << shift(lastLevel);
+            long base = a & -bs;
+            mem.write(dpa, 0);
+            changed(v, base, bs, CHANGE_UNMAP);
+            tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), base);
+            tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
+            a = base + bs;
+        }
+    }
+
+    /**
      * The PA at which IPA {@code ipa} of VM {@code vm} lives, mapping it first (as a fault would,
      * but without counting a fault) if it is in a RAM slot and not yet mapped; -1 if it is not RAM
      * or device memory. Used to place a guest's stage-1 tables.

@@ -45,8 +45,10 @@ final class GuestStateReplay {
     private long[] vmMair, vmTcr;               // latest guest MAIR_EL1 / TCR_EL1 of the VM (for map records)
     private boolean[] vttbrWritten;
     private long[] s1PoolNext, s1PoolEnd;
-    /** Recorded stage-2 map rows of RAM dropped (replicas, or a scenario's stage-2 backing override). */
+    /** Recorded stage-2 map rows of RAM dropped (replicas: the rows point at the recorded VM's memory). */
     private long s2MapsDropped;
+    /** Recorded stage-2 map and unmap rows of RAM re-expressed at a scenario's stage-2 backing override. */
+    private long s2MapsRebacked;
 
     private final SysRegOutcome sysregOutcome = new SysRegOutcome();
     /** (vm, vcpu, ESR) -> count of UNDEFINED or trapped system-register writes; rare, so a map. */
@@ -92,6 +94,10 @@ final class GuestStateReplay {
 
     long stage2MapsDropped() {
         return s2MapsDropped;
+    }
+
+    long stage2MapsRebacked() {
+        return s2MapsRebacked;
     }
 
     private boolean inRam(int vm, long ipa) {
@@ -193,11 +199,22 @@ final class GuestStateReplay {
         MemType type = memtype == null || memtype.isEmpty() ? MemType.NORMAL_WB : MemType.fromTraceName(memtype);
         Stage2Port s2 = host.s2;
         if (stage == 2) {
-            if ((host.replica[d] || cfg.s2BackingBytes() > 0) && inRam(vm, ia)) {
-                // The recorded mapping used the recorded backing (and, for a replica, the recorded
-                // VM's host memory): with a backing override or a replica, RAM faults in lazily at the
-                // backing the scenario asks for, as KVM would map it.
+            if (host.replica[d] && inRam(vm, ia)) {
+                // The recorded mapping points at the recorded VM's host memory: a replica's RAM
+                // faults in lazily at its memslot's backing, as KVM would map it.
                 s2MapsDropped++;
+                return;
+            }
+            if (cfg.s2BackingBytes() > 0 && inRam(vm, ia)) {
+                // The recorded rows describe the recorded backing, but they also say which RAM is
+                // resident: under the scenario's backing that RAM stays mapped, as the faults that
+                // mapped it would have mapped it at the new backing (docs/fidelity.md, Replay).
+                s2MapsRebacked++;
+                if (unmap) {
+                    s2.unmapLeaves(vm, ia, size);
+                } else {
+                    s2.mapResident(vm, ia, size);
+                }
                 return;
             }
             if (unmap) {

@@ -146,8 +146,14 @@ public final class Replayer {
         host.replica[host.denseOrFail(vm)] = true;
     }
 
+    /** Recorded stage-2 RAM map rows a replica did not apply (its RAM faults in lazily). */
     public long stage2MapsDropped() {
         return guestState.stage2MapsDropped();
+    }
+
+    /** Recorded stage-2 RAM map and unmap rows applied at the scenario's backing ({@code s2.backing}). */
+    public long stage2MapsRebacked() {
+        return guestState.stage2MapsRebacked();
     }
 
     /**

@@ -78,6 +78,19 @@ public interface Stage2Port {
 
     void unmap(int vm, long ipa, long size);
 
+    /**
+     * A recorded stage-2 {@code map} of RAM replayed under another backing ({@code s2.backing}):
+     * the range is resident, so map what it covers as first faults would at the slot's backing,
+     * without counting faults ({@link Stage2Manager#mapResident}).
+     */
+    void mapResident(int vm, long ipa, long size);
+
+    /**
+     * A recorded stage-2 {@code unmap} of RAM replayed under another backing: remove every leaf
+     * overlapping the range, whole ({@link Stage2Manager#unmapLeaves}).
+     */
+    void unmapLeaves(int vm, long ipa, long size);
+
     /** PA of an IPA of RAM (mapping it first if needed, without counting a fault), or -1. */
     long resolveForTables(int vm, long ipa);
 

@@ -62,6 +62,16 @@ public final class Stage2Ports {
         }
 
         @Override
+        public void mapResident(int vm, long ipa, long size) {
+            m.mapResident(vm, ipa, size);
+        }
+
+        @Override
+        public void unmapLeaves(int vm, long ipa, long size) {
+            m.unmapLeaves(vm, ipa, size);
+        }
+
+        @Override
         public long resolveForTables(int vm, long ipa) {
             return m.resolveForTables(vm, ipa);
         }
