@@ -77,7 +77,8 @@ class ReplayCommandTest {
         // where the tables went is a status line on stderr; stdout carries the summary only
         assertTrue(err.startsWith("replayed ") && err.strip().endsWith(o.toString()), err);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(out.startsWith("summary: in-spi "), out);
+        // named as the report's title: by the manifest's name (traces/spi/manifest.csv: name,spi-hand)
+        assertTrue(out.startsWith("summary: spi-hand "), out);
         for (String table : List.of("run_info", "tlb_stats", "stage2_faults", "irq_latency", "timeline")) {
             assertTrue(Files.isRegularFile(o.resolve(table + ".parquet")), table);
         }

@@ -70,7 +70,8 @@ class RunAcceptanceTest {
         // (where the output went) are on stderr too; stdout carries the summary only.
         assertFalse(res[2].contains("warning"), res[2]);
         assertTrue(res[2].contains("report: " + run1.resolve("report/report.html")), res[2]);
-        assertTrue(res[1].startsWith("summary: "), res[1]);
+        // named by the trace's manifest (name,quickstart), not by run's ingested copy DIR/trace
+        assertTrue(res[1].startsWith("summary: quickstart (sha256:"), res[1]);
         runStdout = res[1];
         // A second full run of the same trace with the same options, into another directory.
         res = exec("run", quickstart().toString(), "--out", run2.toString(), "-q");
