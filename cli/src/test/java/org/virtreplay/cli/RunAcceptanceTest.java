@@ -95,6 +95,22 @@ class RunAcceptanceTest {
     }
 
     /**
+     * A new user gives {@code report} the directory {@code run} wrote, not its metrics/: the tables
+     * are found there, and the report goes to the run's own report/, which run already wrote, so it
+     * is replaced only with --force.
+     */
+    @Test
+    void reportTakesTheRunsOwnDirectory() throws IOException {
+        String[] rep = exec("report", run1.toString(), "--out", tmp.resolve("rep-run").toString(), "-q");
+        assertEquals("0", rep[0], rep[2]);
+        assertEquals(runStdout, rep[1], "the same tables, the same summary");
+        assertTrue(Files.isRegularFile(tmp.resolve("rep-run").resolve("report.html")));
+        rep = exec("report", run1.toString(), "-q");
+        assertEquals("2", rep[0], rep[2]);
+        assertEquals(run1.resolve("report") + ": already exists; use --force to replace it", rep[2].strip());
+    }
+
+    /**
      * Issue 17 item 1: {@code report} on the run's tables prints what {@code run} printed, and the
      * summary's figures are the tables' sums per VM, computed here from the raw Parquet groups.
      */
