@@ -152,7 +152,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--cross-page", defaultValue = "0.001", description = "fraction of data accesses that straddle two pages (default ${DEFAULT-VALUE})")
     double crossPage;
 
-    @Option(names = "--mmio", defaultValue = "0.0005", description = "fraction of accesses to the emulated MMIO slot, i.e. exits (default ${DEFAULT-VALUE}; "
+    @Option(names = "--mmio", defaultValue = "0.0005", description = "fraction of accesses to the emulated MMIO slot, each one an exit (default ${DEFAULT-VALUE}; "
             + "the same fraction again goes to the pass-through device with --passthrough)")
     double mmio;
 

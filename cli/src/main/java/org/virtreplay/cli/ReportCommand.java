@@ -36,7 +36,7 @@ public final class ReportCommand implements Callable<Integer> {
             description = "output directory of 'virtreplay replay' (holds run_info.parquet, tlb_stats.parquet, "
                     + "...), of 'virtreplay run' (its tables in DIR/metrics; the report goes to DIR/report, which "
                     + "run wrote: replace it with --force or choose --out), or of 'virtreplay sweep' (its study is "
-                    + "rebuilt: sweep.html and sweep_results.csv in DIR/report)")
+                    + "rebuilt, as sweep.html and sweep_results.csv in DIR/report)")
     Path dir;
 
     @Option(names = "--latency-threshold-us", paramLabel = "US", defaultValue = "50",

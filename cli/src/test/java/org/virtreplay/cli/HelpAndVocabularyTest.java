@@ -49,6 +49,39 @@ class HelpAndVocabularyTest {
     }
 
     /**
+     * No wrapped line ends inside a word: picocli's wrapping may break after a '.', '/', '-' or '_' in
+     * the middle of a path, a file name or a JSON string ("docs/metrics." then "md)"), which a reader
+     * pasting it gets wrong. A continuation line is one indented as its predecessor, or deeper under
+     * the first line of an option or a command.
+     */
+    @Test
+    void noWrappedLineSplitsAWord() {
+        List<String> helps = new ArrayList<>(List.of(""));
+        helps.addAll(commands());
+        List<String> split = new ArrayList<>();
+        for (String c : helps) {
+            assertEquals(0, c.isEmpty() ? exec("--help") : exec(c, "--help"), c);
+            String[] lines = out.split("\\R");
+            for (int i = 0; i + 1 < lines.length; i++) {
+                String a = lines[i];
+                String b = lines[i + 1];
+                String bs = b.strip();
+                if (a.isBlank() || a.endsWith(" ") || bs.isEmpty() || bs.startsWith("-")) {
+                    continue;
+                }
+                int ia = a.length() - a.stripLeading().length();
+                int ib = b.length() - bs.length() - (b.length() - b.stripTrailing().length());
+                boolean rowStart = a.stripLeading().startsWith("-") || ia == 2;
+                boolean continuation = ib == ia || rowStart && ib > ia;
+                if (continuation && a.matches(".*\\S[./_=\"{\\[(-]$") && bs.matches("^[a-z0-9\"].*")) {
+                    split.add((c.isEmpty() ? "virtreplay" : c) + " --help: '" + a.strip() + "' / '" + bs + "'");
+                }
+            }
+        }
+        assertEquals(List.of(), split);
+    }
+
+    /**
      * Every example line of every help ("  virtreplay ...", continued by a trailing backslash), as
      * a shell would read it when pasted, parses: no option cut off by a wrapped line.
      */
