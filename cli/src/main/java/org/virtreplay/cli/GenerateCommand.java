@@ -1,10 +1,10 @@
 package org.virtreplay.cli;
 
-import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.progress.Stderr;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.ingest.generate.Compression;
@@ -252,8 +252,7 @@ public final class GenerateCommand implements Callable<Integer> {
         Compression c = Compression.parse(compress);
 
         PrintWriter err = spec.commandLine().getErr();
-        Console console = System.console();
-        boolean showProgress = !quiet && (progress || console != null);
+        boolean showProgress = !quiet && (progress || Stderr.isTerminal());
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long cpu0 = mx.isCurrentThreadCpuTimeSupported() ? mx.getCurrentThreadCpuTime() : -1;
         long t0 = System.nanoTime();
