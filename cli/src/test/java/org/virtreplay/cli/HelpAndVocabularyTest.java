@@ -49,6 +49,23 @@ class HelpAndVocabularyTest {
     }
 
     /**
+     * Every option value has a label a user reads (N, HZ, DIR), never picocli's default, the Java
+     * field's name in angle brackets ({@code --access-gap-ns=<accessGapNs>}).
+     */
+    @Test
+    void noOptionIsLabelledWithItsJavaFieldName() {
+        List<String> helps = new ArrayList<>(List.of(""));
+        helps.addAll(commands());
+        for (String c : helps) {
+            assertEquals(0, c.isEmpty() ? exec("--help") : exec(c, "--help"), c);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("[ =\\[]<[A-Za-z0-9]+>").matcher(out);
+            if (m.find()) {
+                throw new AssertionError(c + " --help: " + out.substring(Math.max(0, m.start() - 30), m.end()));
+            }
+        }
+    }
+
+    /**
      * No wrapped line ends inside a word: picocli's wrapping may break after a '.', '/', '-' or '_' in
      * the middle of a path, a file name or a JSON string ("docs/metrics." then "md)"), which a reader
      * pasting it gets wrong. A continuation line is one indented as its predecessor, or deeper under
