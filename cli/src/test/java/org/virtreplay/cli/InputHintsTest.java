@@ -55,6 +55,33 @@ class InputHintsTest {
         oneLine(hint);
     }
 
+    /**
+     * A trace directory whose table file holds another format's text (the lackey sample saved as
+     * mem.csv, the ftrace sample as irq.csv) gets one line naming it, not a problem per word of its
+     * first line.
+     */
+    @Test
+    void anotherFormatSavedAsATableIsNamed() throws Exception {
+        Path t = dir.resolve("t");
+        Files.createDirectories(t);
+        for (String f : new String[] {"manifest.csv", "vms.csv", "memslots.csv"}) {
+            Files.copy(SAMPLES.resolve("quickstart").resolve(f), t.resolve(f));
+        }
+        try (var in = new org.tukaani.xz.XZInputStream(Files.newInputStream(LACKEY))) {
+            Files.write(t.resolve("mem.csv"), in.readNBytes(4096));
+        }
+        assertEquals(2, exec("ingest", t.toString(), "--out", dir.resolve("o").toString()));
+        Path mem = t.resolve("mem.csv");
+        oneLine(mem + ":1: a Valgrind lackey log, not the mem table of a canonical trace (its header is "
+                + "ts,vm,vcpu,el,access,va,size); import it: 'virtreplay import --lackey vm0:0=" + mem + " --out DIR'");
+        Files.delete(mem);
+        Files.copy(FTRACE, t.resolve("irq.csv"));
+        assertEquals(2, exec("inspect", t.toString()));
+        oneLine(t.resolve("irq.csv") + ":1: ftrace or trace-cmd text with KVM events, not the irq table of a canonical "
+                + "trace (its header is ts,intid,vm,vcpu,source,source_vcpu,trigger,event,priority,ack_ts,eoi_ts); "
+                + "import it: 'virtreplay import --kvm-events " + t.resolve("irq.csv") + " --out DIR'");
+    }
+
     @Test
     void recordingsGivenToRunAreNamed() {
         assertEquals(2, exec("run", FTRACE.toString(), "--out", dir.resolve("o").toString()));
