@@ -68,6 +68,16 @@ public final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * A bad {@code --format} of run or report, the report's files; text or json was meant for the
+     * summary on stdout, which compare, inspect and translate take as --format, so say where it is.
+     */
+    static String formatProblem(String format) {
+        String f = format.strip().toLowerCase(Locale.ROOT);
+        return "--format: expected csv, html or both (the report's files), got " + UserText.quote(format)
+                + (f.equals("json") || f.equals("text") ? "; the summary on stdout is --summary " + f : "");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (latencyThresholdUs < 0) {
@@ -79,8 +89,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             f = ReportFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "option '--format': expected csv, html or both, got " + UserText.quote(format));
+            throw new CommandLine.ParameterException(spec.commandLine(), formatProblem(format));
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
         if (SweepStudy.isSweep(dir)) {
