@@ -82,6 +82,16 @@ class InputHintsTest {
                 + "import it: 'virtreplay import --kvm-events " + t.resolve("irq.csv") + " --out DIR'");
     }
 
+    /** A trace path that does not exist is one line saying so, not also a missing manifest inside it. */
+    @Test
+    void aMissingTraceIsOneLine() {
+        Path none = dir.resolve("no-such-trace");
+        assertEquals(2, exec("inspect", none.toString()));
+        oneLine(none + ": no such directory (a trace is a directory with manifest.csv and one file per table)");
+        assertEquals(2, exec("replay", none.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(none + ": no such directory (a trace is a directory with manifest.csv and one file per table)");
+    }
+
     @Test
     void recordingsGivenToRunAreNamed() {
         assertEquals(2, exec("run", FTRACE.toString(), "--out", dir.resolve("o").toString()));

@@ -191,10 +191,9 @@ class ReplayCommandTest {
     void missingTrace() throws IOException {
         Path o = dir.resolve("m");
         assertEquals(2, exec("replay", dir.resolve("nope").toString(), "--out", o.toString(), "-q"), err);
-        // Trace.open reports "nope: not a directory" and then, redundantly, "nope/manifest.csv:
-        // missing": two lines for one problem (reported; left to the ingest owner). Only the first
-        // line is checked here.
-        assertTrue(err.lines().findFirst().orElse("").contains("nope: not a directory"), err);
+        // one line for one problem (Trace.open no longer adds "nope/manifest.csv: missing")
+        assertEquals(List.of(dir.resolve("nope") + ": no such directory (a trace is a directory with manifest.csv "
+                + "and one file per table)"), err.lines().toList());
         assertFalse(err.contains("Exception") || err.contains("\tat "), err);
         assertNothingLeft(o);
     }
