@@ -82,6 +82,21 @@ class InputHintsTest {
                 + "import it: 'virtreplay import --kvm-events " + t.resolve("irq.csv") + " --out DIR'");
     }
 
+    /** The directory above the traces, or one of lackey logs, is named with what it holds. */
+    @Test
+    void aDirectoryOfTracesOrOfLackeyLogs() {
+        assertEquals(2, exec("run", SAMPLES.toString(), "--out", dir.resolve("o").toString()));
+        // sample-traces/ holds capacity, lackey, quickstart, recorded and translate; three have a manifest.csv
+        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: capacity, "
+                + "quickstart, recorded, e.g. " + SAMPLES.resolve("capacity"));
+        Path lackeys = SAMPLES.resolve("lackey");
+        Path first = lackeys.resolve("gcc-driver-c-small.lackey.zst"); // the first log by name
+        assertEquals(2, exec("replay", lackeys.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(lackeys + ": a directory of Valgrind lackey logs, not a trace (no manifest.csv); give one log: use "
+                + "'virtreplay tlb " + first + "' for a TLB study, or 'virtreplay import --lackey vm0:0=" + first
+                + " --out DIR' for a trace to replay");
+    }
+
     /** A trace path that does not exist is one line saying so, not also a missing manifest inside it. */
     @Test
     void aMissingTraceIsOneLine() {
@@ -129,9 +144,13 @@ class InputHintsTest {
     }
 
     @Test
-    void aDirectoryGivenToTlb() {
+    void aDirectoryGivenToTlb() throws Exception {
         assertEquals(2, exec("tlb", SAMPLES.toString()));
-        oneLine(SAMPLES + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "
+        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: capacity, "
+                + "quickstart, recorded, e.g. " + SAMPLES.resolve("capacity"));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(2, exec("tlb", empty.toString()));
+        oneLine(empty + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "
                 + "docs/trace-format.md)");
         Path quickstart = SAMPLES.resolve("quickstart");
         assertEquals(2, exec("tlb", "--input-format", "lackey", quickstart.toString()));
