@@ -41,6 +41,10 @@ final class InputHints {
      * trace reader's missing manifest and vms table. Anything else is left to that reader.
      */
     private static void directoryOfInputs(Path dir) {
+        String runInfo = "run_info.parquet";
+        if (Files.exists(dir.resolve(runInfo)) || Files.exists(dir.resolve("metrics").resolve(runInfo))) {
+            return; // a replay's or run's output (kvm-stat reads those; run's holds its trace/)
+        }
         List<Path> entries;
         try (Stream<Path> s = Files.list(dir)) {
             entries = s.sorted().limit(200).toList();
