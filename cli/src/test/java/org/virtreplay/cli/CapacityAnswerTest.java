@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.virtreplay.analysis.metrics.MetricTableReader;
+import org.virtreplay.analysis.sweep.SweepResultRow;
+import org.virtreplay.analysis.sweep.SweepTables;
 
 /**
  * Issue 17's acceptance for the capacity planner's question ("how many VMs fit before p99 interrupt
@@ -200,6 +203,25 @@ class CapacityAnswerTest {
         assertTrue(worstBoundNs < 50_000, "the hand bound alone answers the question: " + worstBoundNs + " ns");
         assertTrue(worstP99Us * 1000 <= worstBoundNs * (1 + 1.0 / 128), worstP99Us + " µs > bound " + worstBoundNs + " ns");
 
+        // The bounds presume that the only stage-2 faults are the MMIO accesses (MMIO is never mapped, so
+        // each one faults; the RAM is mapped by the trace's map table before use): the knee point's own
+        // sweep_results row must show exactly those.
+        List<SweepResultRow> rows = MetricTableReader.readAll(dir.resolve("out").resolve("sweep_results.parquet"),
+                SweepTables.SWEEP_RESULTS);
+        int checked = 0;
+        for (SweepResultRow row : rows) {
+            if (row.params().equals("vms=" + knee)) {
+                long mmio = t.mmioAccesses.getOrDefault(row.vm(), 0L);
+                assertEquals(mmio, row.s2FaultsMmio(), "vm " + row.vm() + ": one MMIO fault per MMIO access");
+                assertEquals(mmio, row.s2Faults(), "vm " + row.vm() + ": no stage-2 fault on RAM");
+                checked++;
+            }
+        }
+        assertEquals(knee, checked);
+        // zcat mem.csv.gz | awk -F, '$6 ~ /^0xffffffc00000[0-9a-f]{4}$/ {c[$2]++} END {for (v in c) print v, c[v]}'
+        assertEquals(37L, t.mmioAccesses.get(0));
+        assertEquals(35L, t.mmioAccesses.get(1));
+
         // Last (so that a change of the model fails on the derivation first): the docs quote the line the
         // sweep prints, in README's table row and SCENARIO.md's output.
         assertTrue(scenario.contains("\n" + sentence + "\n"), "SCENARIO.md shows the printed answer: " + sentence);
@@ -331,6 +353,7 @@ class CapacityAnswerTest {
         final Map<String, List<long[]>> masks = new HashMap<>();
         final Map<String, List<Long>> events = new HashMap<>();
         final Map<String, long[]> eventArrays = new HashMap<>();
+        final Map<Integer, Long> mmioAccesses = new HashMap<>();
         long lastTs;
 
         static Trace read(Path sample) throws IOException {
@@ -395,6 +418,7 @@ class CapacityAnswerTest {
                 long va = Long.parseUnsignedLong(c[5].substring(2), 16);
                 if (va - MMIO_VA >= 0 && va - MMIO_VA < 0x10000) {
                     t.event(Integer.parseInt(c[1]), Integer.parseInt(c[2]), Long.parseLong(c[0]));
+                    t.mmioAccesses.merge(Integer.parseInt(c[1]), 1L, Long::sum);
                 }
             });
             return t;
