@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
         description = {
             "Builds a canonical trace (docs/trace-format.md) from recordings of a real Arm KVM host: ftrace / "
                     + "trace-cmd KVM events, KVM stage-2 page-table dumps, guest page-table dumps, Arm SPE samples "
-                    + "(perf script) and lackey logs. Every FILE may be plain, .gz, .xz or .zst. See docs/import.md.",
+                    + "(perf script) and lackey logs. Every FILE may be plain or compressed (gzip, xz or zstd). See docs/import.md.",
             "Prints the thread-to-VM mapping it chose and, per source, lines read, records used, records skipped by "
                     + "kind and what it inferred (also written to the manifest). A malformed record is reported as "
                     + "FILE:LINE: ... and nothing is written (exit 2), unless --lenient skips it with a count."

@@ -15,10 +15,10 @@ import picocli.CommandLine.Parameters;
 /** {@code virtreplay ingest}: validate a whole trace and write its Parquet (or canonical CSV) form. */
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         description = {
-            "Validates every table of a canonical trace (CSV plain/.gz/.xz/.zst, or Parquet) and writes it "
+            "Validates every table of a canonical trace (CSV, plain or compressed with gzip, xz or zstd; or Parquet) and writes it "
                     + "as Parquet (default) or as canonical CSV (--to csv, the way back).",
             "Each bad row is reported as FILE:LINE: column 'NAME': expected ..., got '...'; on any problem "
-                    + "nothing is written and the exit code is 2. See docs/trace-format.md."
+                    + "nothing is written and the exit code is 2. The format: docs/trace-format.md."
         })
 public final class IngestCommand implements Callable<Integer> {
 

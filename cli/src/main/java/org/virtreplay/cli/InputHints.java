@@ -1,7 +1,10 @@
 package org.virtreplay.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.ingest.importer.FormatSniffer;
 
@@ -17,6 +20,9 @@ final class InputHints {
 
     /** Refuses a regular file where a canonical trace directory is expected, naming what it is. */
     static void requireTraceDirectory(Path trace) {
+        if (Files.isDirectory(trace) && !FormatSniffer.isTraceDirectory(trace)) {
+            directoryOfInputs(trace);
+        }
         if (!Files.isRegularFile(trace)) {
             return; // a directory, or missing: the trace reader's own messages
         }
@@ -27,6 +33,37 @@ final class InputHints {
         }
         throw new BadInputException(trace + ": " + f.description() + ", not a trace directory; "
                 + f.hint(trace));
+    }
+
+    /**
+     * A directory without a manifest that holds what a user meant to give (sample-traces/ holds
+     * traces, sample-traces/lackey/ lackey logs) is named with what it holds, instead of the
+     * trace reader's missing manifest and vms table. Anything else is left to that reader.
+     */
+    private static void directoryOfInputs(Path dir) {
+        String runInfo = "run_info.parquet";
+        if (Files.exists(dir.resolve(runInfo)) || Files.exists(dir.resolve("metrics").resolve(runInfo))) {
+            return; // a replay's or run's output (kvm-stat reads those; run's holds its trace/)
+        }
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.sorted().limit(200).toList();
+        } catch (IOException | RuntimeException e) {
+            return; // unreadable: the trace reader says why
+        }
+        List<String> traces = entries.stream().filter(FormatSniffer::isTraceDirectory)
+                .map(p -> p.getFileName().toString()).toList();
+        if (!traces.isEmpty()) {
+            throw new BadInputException(dir + ": a directory of traces, not a trace (no manifest.csv); give one of "
+                    + "them: " + String.join(", ", traces.subList(0, Math.min(5, traces.size())))
+                    + (traces.size() > 5 ? ", …" : "") + ", e.g. " + dir.resolve(traces.get(0)));
+        }
+        List<Path> lackey = entries.stream().filter(Files::isRegularFile).limit(20)
+                .filter(p -> FormatSniffer.sniffContent(p) == FormatSniffer.Format.LACKEY).toList();
+        if (!lackey.isEmpty()) {
+            throw new BadInputException(dir + ": a directory of Valgrind lackey logs, not a trace (no manifest.csv); "
+                    + "give one log: " + FormatSniffer.Format.LACKEY.hint(lackey.get(0)));
+        }
     }
 
     /** For {@code tlb}: a directory must be a canonical trace, or it is neither of what tlb reads. */

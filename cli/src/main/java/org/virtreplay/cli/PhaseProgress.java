@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.virtreplay.analysis.progress.Stderr;
 
 /**
  * A progress line for a phase that has no count of its own to show (writing a report, reading a
@@ -61,7 +62,7 @@ final class PhaseProgress implements AutoCloseable {
 
     /** {@link #start(PrintWriter, String, boolean)} with a detail drawn after the label. */
     static PhaseProgress start(PrintWriter err, String label, Supplier<String> detail, boolean quiet) {
-        boolean show = !quiet && System.console() != null;
+        boolean show = !quiet && Stderr.isTerminal();
         return new PhaseProgress(show ? err : null, label, detail, System.nanoTime(), show);
     }
 

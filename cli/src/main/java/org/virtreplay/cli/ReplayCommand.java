@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
             "Replays every VM of a canonical trace (CSV or Parquet) on the modelled host and writes the metric "
                     + "tables (tlb_stats, walk_lengths, stage2_faults, irq_latency, exit_stats, timeline, run_info; "
                     + "unless --no-events also fault_events and irq_events; with the stale-translation detector on, "
-                    + "the default, stale_translations) as Parquet files into DIR (see docs/metrics.md).",
+                    + "the default, stale_translations) as Parquet files into DIR; docs/metrics.md describes them.",
             "The host is the scenario file's (docs/scenario.md), with --set overrides; without one, the defaults: "
                     + "the trace's PE count, neoverse-n1 TLBs, 4 list registers, the trace's schedule."
         },

@@ -1,10 +1,12 @@
 package org.virtreplay.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.engine.UserText;
 import org.virtreplay.reports.ReportFormat;
 import org.virtreplay.reports.Reports;
@@ -31,9 +33,10 @@ import picocli.CommandLine.Parameters;
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR",
-            description = "output directory of 'virtreplay replay' or 'virtreplay run' (holds run_info.parquet, "
-                    + "tlb_stats.parquet, ...), or of 'virtreplay sweep' (its study is rebuilt: sweep.html and "
-                    + "sweep_results.csv in DIR/report)")
+            description = "output directory of 'virtreplay replay' (holds run_info.parquet, tlb_stats.parquet, "
+                    + "...), of 'virtreplay run' (its tables in DIR/metrics; the report goes to DIR/report, which "
+                    + "run wrote: replace it with --force or choose --out), or of 'virtreplay sweep' (its study is "
+                    + "rebuilt, as sweep.html and sweep_results.csv in DIR/report)")
     Path dir;
 
     @Option(names = "--latency-threshold-us", paramLabel = "US", defaultValue = "50",
@@ -65,6 +68,16 @@ public final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * A bad {@code --format} of run or report, the report's files; text or json was meant for the
+     * summary on stdout, which compare, inspect and translate take as --format, so say where it is.
+     */
+    static String formatProblem(String format) {
+        String f = format.strip().toLowerCase(Locale.ROOT);
+        return "--format: expected csv, html or both (the report's files), got " + UserText.quote(format)
+                + (f.equals("json") || f.equals("text") ? "; the summary on stdout is --summary " + f : "");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (latencyThresholdUs < 0) {
@@ -76,8 +89,7 @@ public final class ReportCommand implements Callable<Integer> {
         try {
             f = ReportFormat.valueOf(format.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "option '--format': expected csv, html or both, got " + UserText.quote(format));
+            throw new CommandLine.ParameterException(spec.commandLine(), formatProblem(format));
         }
         Path out = outDir != null ? outDir : dir.resolve("report");
         if (SweepStudy.isSweep(dir)) {
@@ -89,9 +101,15 @@ public final class ReportCommand implements Callable<Integer> {
             o.flush();
             return VirtReplay.EXIT_OK;
         }
+        // a run's directory holds its tables in metrics/ and its report in report/: rebuild that report
+        Path tables = dir;
+        String runInfo = MetricTables.RUN_INFO.fileName();
+        if (!Files.exists(dir.resolve(runInfo)) && Files.isRegularFile(dir.resolve("metrics").resolve(runInfo))) {
+            tables = dir.resolve("metrics");
+        }
         Reports.Result r;
         try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "report: writing " + out, quiet)) {
-            r = Reports.write(dir, out, f, force, latencyThresholdUs);
+            r = Reports.write(tables, out, f, force, latencyThresholdUs);
         }
         PrintWriter o = spec.commandLine().getErr(); // stdout carries the summary only
         PrintWriter err = spec.commandLine().getErr();
@@ -110,7 +128,7 @@ public final class ReportCommand implements Callable<Integer> {
         r.files().stream().filter(p -> p.getFileName().toString().equals(Reports.HTML_FILE))
                 .forEach(p -> o.println("report: " + p));
         o.flush();
-        summary.print(spec, dir);
+        summary.print(spec, tables);
         return VirtReplay.EXIT_OK;
     }
 }

@@ -111,8 +111,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             fmt = ReportFormat.valueOf(format.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--format: expected csv, html or both, got " + UserText.quote(format));
+            throw new CommandLine.ParameterException(spec.commandLine(), ReportCommand.formatProblem(format));
         }
         // Check every option and the output before writing anything, so that a mistake costs nothing.
         summary.check(spec);

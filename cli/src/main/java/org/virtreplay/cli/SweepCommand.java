@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", mixinStandardHelpOptions = true, versionProvider = VirtReplay.Version.class,
         sortOptions = false,
         description = {
-            "Replays the trace once per point of a grid of host configurations (docs/sweep.md), in parallel on "
-                    + "local cores, and writes into DIR: points/NNN/ (each point's metric tables), "
-                    + "sweep_results.parquet (one row per point x VM: the point's configuration and the VM's TLB hit "
+            "Replays the trace once per point of a grid of host configurations, in parallel on local cores "
+                    + "(docs/sweep.md), and writes into DIR: points/NNN/ (each point's metric tables), "
+                    + "sweep_results.parquet and .csv (one row per point x VM: the point's configuration and the VM's TLB hit "
                     + "rate, misses per 1000 accesses, walk reads, stage-2 faults and interrupt percentiles), "
                     + "sweep.html (the study: each metric against each swept parameter, with bands across VMs) and "
                     + "grid.txt.",
@@ -76,9 +76,9 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N",
             description = "Points replayed at once, each on one core: the cores the sweep takes "
                     + "(default: one per 10 M accesses the points replay in all, at least 1, at most the "
-                    + "available processors; a small sweep is faster on one). Only without the shared decoding "
-                    + "(-Dvirtreplay.sweep.sharedDecode=false): by default the points, in groups of up to 8, "
-                    + "all run at once on one decoding of the trace (docs/sweep.md).")
+                    + "available processors; a small sweep is faster on one). Only with the shared decoding "
+                    + "turned off (docs/sweep.md): by default the points, in groups of up to 8, "
+                    + "all run at once on one decoding of the trace.")
     Integer workers;
 
     @Option(names = "--scenario", paramLabel = "FILE", description = "Base scenario that the grid's values override.")

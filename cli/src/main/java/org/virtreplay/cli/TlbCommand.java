@@ -58,8 +58,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "A canonical trace directory is replayed whole on the modelled host, as 'virtreplay replay' does "
                     + "(the scenario's defaults: neoverse-n1, the trace's PEs and schedule), and the table has one "
-                    + "row per VM and structure. The options set the scenario keys they mirror (--core: core, "
-                    + "--tlb-l1d-entries: tlb.l1d.entries, ..., --s2-block: s2.backing; docs/cli.md); --scenario and "
+                    + "row per VM and structure. The options set the scenario keys they mirror (for example, --core sets "
+                    + "core, --tlb-l1d-entries sets tlb.l1d.entries, and so on to --s2-block for s2.backing; docs/cli.md); --scenario and "
                     + "--set give the rest. The trace's page tables give the granules."
         },
         footer = {

@@ -39,15 +39,16 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "JSON output (--format json), one object. Addresses and register values are 0x-hex lowercase strings "
                     + "without leading zeros; \"attr\" is always two hex digits; counts and levels are numbers.",
-            "  success: {\"outcome\":\"ok\",\"pa\":\"0x9abcdabc\",\"ipa\":\"0x9abcdabc\",\"attr\":\"0xff\","
-                    + "\"sh\":\"ISH\",\"size\":4096,\"perm\":\"rw-\",\"pa_space\":\"nonsecure\",\"reads\":4,",
-            "            \"walk\":[{\"stage\":1,\"level\":0,\"pa\":\"0x40000008\",\"desc\":\"0x40001003\"},...],",
-            "            \"updates\":[{\"pa\":\"0x40003020\",\"old\":\"0x9abcd303\",\"new\":\"0x9abcd703\"},...]}",
-            "  fault:   {\"outcome\":\"fault\",\"stage\":1|2,\"fault\":\"translation|access_flag|permission|"
-                    + "address_size\",\"level\":3,\"s1ptw\":false,\"target_el\":1,\"esr\":\"0x9600000f\","
-                    + "\"far\":\"0x8080604abc\",",
-            "            \"hpfar\":\"0x...\",\"ipa\":\"0x...\" (stage-2 faults only),\"reads\":4,\"walk\":[...],"
-                    + "\"updates\":[...]}",
+            // one line each, under 80 columns: picocli would otherwise wrap them inside a JSON string
+            "  success: {\"outcome\":\"ok\",\"pa\":\"0x9abcdabc\",\"ipa\":\"0x9abcdabc\",\"attr\":\"0xff\",",
+            "    \"sh\":\"ISH\",\"size\":4096,\"perm\":\"rw-\",\"pa_space\":\"nonsecure\",\"reads\":4,",
+            "    \"walk\":[{\"stage\":1,\"level\":0,\"pa\":\"0x40000008\",\"desc\":\"0x40001003\"},...],",
+            "    \"updates\":[{\"pa\":\"0x40003020\",\"old\":\"0x9abcd303\",\"new\":\"0x9abcd703\"},...]}",
+            "  fault: {\"outcome\":\"fault\",\"stage\":1|2,",
+            "    \"fault\":\"translation|access_flag|permission|address_size\",\"level\":3,",
+            "    \"s1ptw\":false,\"target_el\":1,\"esr\":\"0x9600000f\",\"far\":\"0x8080604abc\",",
+            "    \"hpfar\":\"0x...\",\"ipa\":\"0x...\" (stage-2 faults only),",
+            "    \"reads\":4,\"walk\":[...],\"updates\":[...]}",
             "\"size\" is the span of the TLB entry the translation allows: the smaller of the stage-1 and "
                     + "stage-2 leaf sizes (contiguous spans honoured). \"sh\" is NSH, ISH or OSH. \"walk\" lists "
                     + "every descriptor read in order (stage-2 reads for stage-1 table addresses come before "

@@ -49,6 +49,56 @@ class HelpAndVocabularyTest {
     }
 
     /**
+     * Every option value has a label a user reads (N, HZ, DIR), never picocli's default, the Java
+     * field's name in angle brackets ({@code --access-gap-ns=<accessGapNs>}).
+     */
+    @Test
+    void noOptionIsLabelledWithItsJavaFieldName() {
+        List<String> helps = new ArrayList<>(List.of(""));
+        helps.addAll(commands());
+        for (String c : helps) {
+            assertEquals(0, c.isEmpty() ? exec("--help") : exec(c, "--help"), c);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("[ =\\[]<[A-Za-z0-9]+>").matcher(out);
+            if (m.find()) {
+                throw new AssertionError(c + " --help: " + out.substring(Math.max(0, m.start() - 30), m.end()));
+            }
+        }
+    }
+
+    /**
+     * No wrapped line ends inside a word: picocli's wrapping may break after a '.', '/', '-' or '_' in
+     * the middle of a path, a file name or a JSON string ("docs/metrics." then "md)"), which a reader
+     * pasting it gets wrong. A continuation line is one indented as its predecessor, or deeper under
+     * the first line of an option or a command.
+     */
+    @Test
+    void noWrappedLineSplitsAWord() {
+        List<String> helps = new ArrayList<>(List.of(""));
+        helps.addAll(commands());
+        List<String> split = new ArrayList<>();
+        for (String c : helps) {
+            assertEquals(0, c.isEmpty() ? exec("--help") : exec(c, "--help"), c);
+            String[] lines = out.split("\\R");
+            for (int i = 0; i + 1 < lines.length; i++) {
+                String a = lines[i];
+                String b = lines[i + 1];
+                String bs = b.strip();
+                if (a.isBlank() || a.endsWith(" ") || bs.isEmpty() || bs.startsWith("-")) {
+                    continue;
+                }
+                int ia = a.length() - a.stripLeading().length();
+                int ib = b.length() - bs.length() - (b.length() - b.stripTrailing().length());
+                boolean rowStart = a.stripLeading().startsWith("-") || ia == 2;
+                boolean continuation = ib == ia || rowStart && ib > ia;
+                if (continuation && a.matches(".*\\S[./_=\"{\\[(-]$") && bs.matches("^[a-z0-9\"].*")) {
+                    split.add((c.isEmpty() ? "virtreplay" : c) + " --help: '" + a.strip() + "' / '" + bs + "'");
+                }
+            }
+        }
+        assertEquals(List.of(), split);
+    }
+
+    /**
      * Every example line of every help ("  virtreplay ...", continued by a trailing backslash), as
      * a shell would read it when pasted, parses: no option cut off by a wrapped line.
      */

@@ -55,6 +55,58 @@ class InputHintsTest {
         oneLine(hint);
     }
 
+    /**
+     * A trace directory whose table file holds another format's text (the lackey sample saved as
+     * mem.csv, the ftrace sample as irq.csv) gets one line naming it, not a problem per word of its
+     * first line.
+     */
+    @Test
+    void anotherFormatSavedAsATableIsNamed() throws Exception {
+        Path t = dir.resolve("t");
+        Files.createDirectories(t);
+        for (String f : new String[] {"manifest.csv", "vms.csv", "memslots.csv"}) {
+            Files.copy(SAMPLES.resolve("quickstart").resolve(f), t.resolve(f));
+        }
+        try (var in = new org.tukaani.xz.XZInputStream(Files.newInputStream(LACKEY))) {
+            Files.write(t.resolve("mem.csv"), in.readNBytes(4096));
+        }
+        assertEquals(2, exec("ingest", t.toString(), "--out", dir.resolve("o").toString()));
+        Path mem = t.resolve("mem.csv");
+        oneLine(mem + ":1: a Valgrind lackey log, not the mem table of a canonical trace (its header is "
+                + "ts,vm,vcpu,el,access,va,size); import it: 'virtreplay import --lackey vm0:0=" + mem + " --out DIR'");
+        Files.delete(mem);
+        Files.copy(FTRACE, t.resolve("irq.csv"));
+        assertEquals(2, exec("inspect", t.toString()));
+        oneLine(t.resolve("irq.csv") + ":1: ftrace or trace-cmd text with KVM events, not the irq table of a canonical "
+                + "trace (its header is ts,intid,vm,vcpu,source,source_vcpu,trigger,event,priority,ack_ts,eoi_ts); "
+                + "import it: 'virtreplay import --kvm-events " + t.resolve("irq.csv") + " --out DIR'");
+    }
+
+    /** The directory above the traces, or one of lackey logs, is named with what it holds. */
+    @Test
+    void aDirectoryOfTracesOrOfLackeyLogs() {
+        assertEquals(2, exec("run", SAMPLES.toString(), "--out", dir.resolve("o").toString()));
+        // sample-traces/ holds capacity, lackey, quickstart, recorded and translate; three have a manifest.csv
+        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: capacity, "
+                + "quickstart, recorded, e.g. " + SAMPLES.resolve("capacity"));
+        Path lackeys = SAMPLES.resolve("lackey");
+        Path first = lackeys.resolve("gcc-driver-c-small.lackey.zst"); // the first log by name
+        assertEquals(2, exec("replay", lackeys.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(lackeys + ": a directory of Valgrind lackey logs, not a trace (no manifest.csv); give one log: use "
+                + "'virtreplay tlb " + first + "' for a TLB study, or 'virtreplay import --lackey vm0:0=" + first
+                + " --out DIR' for a trace to replay");
+    }
+
+    /** A trace path that does not exist is one line saying so, not also a missing manifest inside it. */
+    @Test
+    void aMissingTraceIsOneLine() {
+        Path none = dir.resolve("no-such-trace");
+        assertEquals(2, exec("inspect", none.toString()));
+        oneLine(none + ": no such directory (a trace is a directory with manifest.csv and one file per table)");
+        assertEquals(2, exec("replay", none.toString(), "--out", dir.resolve("o").toString()));
+        oneLine(none + ": no such directory (a trace is a directory with manifest.csv and one file per table)");
+    }
+
     @Test
     void recordingsGivenToRunAreNamed() {
         assertEquals(2, exec("run", FTRACE.toString(), "--out", dir.resolve("o").toString()));
@@ -92,9 +144,13 @@ class InputHintsTest {
     }
 
     @Test
-    void aDirectoryGivenToTlb() {
+    void aDirectoryGivenToTlb() throws Exception {
         assertEquals(2, exec("tlb", SAMPLES.toString()));
-        oneLine(SAMPLES + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "
+        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: capacity, "
+                + "quickstart, recorded, e.g. " + SAMPLES.resolve("capacity"));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertEquals(2, exec("tlb", empty.toString()));
+        oneLine(empty + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "
                 + "docs/trace-format.md)");
         Path quickstart = SAMPLES.resolve("quickstart");
         assertEquals(2, exec("tlb", "--input-format", "lackey", quickstart.toString()));

@@ -144,7 +144,7 @@ class OneLineMessagesTest {
                 + "neoverse-v1, neoverse-v2, got '" + "z".repeat(80) + "…' (100,000 characters)",
                 oneLine(run("replay", in.toString(), "--scenario", sc.toString(), "-q", "--out",
                         tmp.resolve("m").toString())));
-        assertEquals("scenario key 'core': expected one of cortex-a72, cortex-a76, neoverse-n1, neoverse-n2, "
+        assertEquals("--set: scenario key 'core': expected one of cortex-a72, cortex-a76, neoverse-n1, neoverse-n2, "
                 + "neoverse-v1, neoverse-v2, got 'a\\nb'", oneLine(run("replay", in.toString(), "--set", "core=a\nb",
                 "-q", "--out", tmp.resolve("m").toString())));
         Path grid = tmp.resolve("grid.txt");

@@ -77,7 +77,8 @@ class ReplayCommandTest {
         // where the tables went is a status line on stderr; stdout carries the summary only
         assertTrue(err.startsWith("replayed ") && err.strip().endsWith(o.toString()), err);
         assertEquals(1, err.lines().count(), err);
-        assertTrue(out.startsWith("summary: in-spi "), out);
+        // named as the report's title: by the manifest's name (traces/spi/manifest.csv: name,spi-hand)
+        assertTrue(out.startsWith("summary: spi-hand "), out);
         for (String table : List.of("run_info", "tlb_stats", "stage2_faults", "irq_latency", "timeline")) {
             assertTrue(Files.isRegularFile(o.resolve(table + ".parquet")), table);
         }
@@ -190,10 +191,9 @@ class ReplayCommandTest {
     void missingTrace() throws IOException {
         Path o = dir.resolve("m");
         assertEquals(2, exec("replay", dir.resolve("nope").toString(), "--out", o.toString(), "-q"), err);
-        // Trace.open reports "nope: not a directory" and then, redundantly, "nope/manifest.csv:
-        // missing": two lines for one problem (reported; left to the ingest owner). Only the first
-        // line is checked here.
-        assertTrue(err.lines().findFirst().orElse("").contains("nope: not a directory"), err);
+        // one line for one problem (Trace.open no longer adds "nope/manifest.csv: missing")
+        assertEquals(List.of(dir.resolve("nope") + ": no such directory (a trace is a directory with manifest.csv "
+                + "and one file per table)"), err.lines().toList());
         assertFalse(err.contains("Exception") || err.contains("\tat "), err);
         assertNothingLeft(o);
     }

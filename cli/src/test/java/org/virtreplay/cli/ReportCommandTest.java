@@ -85,7 +85,15 @@ class ReportCommandTest {
         assertTrue(Files.isRegularFile(d.resolve("c/tlb_stats.csv")));
         assertFalse(Files.exists(d.resolve("c/report.html")));
         assertEquals(2, exec("report", run.toString(), "--format", "pdf"));
-        assertTrue(err.contains("option '--format': expected csv, html or both, got 'pdf'"), err);
+        assertTrue(err.startsWith("virtreplay: --format: expected csv, html or both (the report's files), got 'pdf'\n"),
+                err);
+        // json is the summary's format, which other commands take as --format: the line says where it is
+        assertEquals(2, exec("report", run.toString(), "--format", "json"));
+        assertTrue(err.startsWith("virtreplay: --format: expected csv, html or both (the report's files), got 'json'; "
+                + "the summary on stdout is --summary json\n"), err);
+        assertEquals(2, exec("run", run.toString(), "--out", dir.resolve("r").toString(), "--format", "json"));
+        assertTrue(err.startsWith("virtreplay: --format: expected csv, html or both (the report's files), got 'json'; "
+                + "the summary on stdout is --summary json\n"), err);
     }
 
     @Test

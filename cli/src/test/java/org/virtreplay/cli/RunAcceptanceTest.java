@@ -70,7 +70,8 @@ class RunAcceptanceTest {
         // (where the output went) are on stderr too; stdout carries the summary only.
         assertFalse(res[2].contains("warning"), res[2]);
         assertTrue(res[2].contains("report: " + run1.resolve("report/report.html")), res[2]);
-        assertTrue(res[1].startsWith("summary: "), res[1]);
+        // named by the trace's manifest (name,quickstart), not by run's ingested copy DIR/trace
+        assertTrue(res[1].startsWith("summary: quickstart (sha256:"), res[1]);
         runStdout = res[1];
         // A second full run of the same trace with the same options, into another directory.
         res = exec("run", quickstart().toString(), "--out", run2.toString(), "-q");
@@ -91,6 +92,22 @@ class RunAcceptanceTest {
 
     static List<Group> table(String name) throws IOException {
         return read(run1.resolve("metrics").resolve(name + ".parquet"));
+    }
+
+    /**
+     * A new user gives {@code report} the directory {@code run} wrote, not its metrics/: the tables
+     * are found there, and the report goes to the run's own report/, which run already wrote, so it
+     * is replaced only with --force.
+     */
+    @Test
+    void reportTakesTheRunsOwnDirectory() throws IOException {
+        String[] rep = exec("report", run1.toString(), "--out", tmp.resolve("rep-run").toString(), "-q");
+        assertEquals("0", rep[0], rep[2]);
+        assertEquals(runStdout, rep[1], "the same tables, the same summary");
+        assertTrue(Files.isRegularFile(tmp.resolve("rep-run").resolve("report.html")));
+        rep = exec("report", run1.toString(), "-q");
+        assertEquals("2", rep[0], rep[2]);
+        assertEquals(run1.resolve("report") + ": already exists; use --force to replace it", rep[2].strip());
     }
 
     /**

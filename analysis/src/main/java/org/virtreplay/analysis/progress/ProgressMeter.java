@@ -34,7 +34,7 @@ public final class ProgressMeter {
 
     /** A meter on stderr when it is a terminal and {@code quiet} is false; otherwise a silent one. */
     public static ProgressMeter forStderr(String label, long total, boolean quiet) {
-        PrintStream ps = (!quiet && System.console() != null) ? System.err : null;
+        PrintStream ps = (!quiet && Stderr.isTerminal()) ? System.err : null;
         return new ProgressMeter(ps, label, total, System::nanoTime);
     }
 

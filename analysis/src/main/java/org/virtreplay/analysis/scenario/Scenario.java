@@ -213,8 +213,10 @@ public final class Scenario {
     public Scenario with(Key key, String value, String origin) {
         String err = check(key, value);
         if (err != null) {
-            throw new BadInputException("scenario key " + UserText.quote(key.name) + ": expected " + err + ", got "
-                    + UserText.quote(value));
+            // named by the option it came from (--set, --tlb-l2-entries), whose value the message quotes
+            String option = origin == null ? "" : origin.split(" ", 2)[0] + ": ";
+            throw new BadInputException(option + "scenario key " + UserText.quote(key.name) + ": expected " + err
+                    + ", got " + UserText.quote(value));
         }
         TreeMap<String, String> v = new TreeMap<>(values);
         v.put(key.name, value.toLowerCase(java.util.Locale.ROOT));

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.virtreplay.analysis.metrics.RunInfo;
 
 /**
  * The summary as a few lines of text for the terminal: a header naming the trace, per VM one
@@ -21,7 +22,10 @@ public final class SummaryText {
 
     public static String render(RunSummary s) {
         StringBuilder sb = new StringBuilder();
-        sb.append("summary: ").append(s.input().isEmpty() ? "(unnamed input)" : label(s.input(), VALUE_MAX));
+        // The trace's own name (its manifest's) when it has one, as the report's title: run replays its
+        // ingested copy, DIR/trace, so the input path alone would name every run "trace".
+        String name = s.runInfo().getOrDefault(RunInfo.INPUT_NAME, s.input());
+        sb.append("summary: ").append(name.isEmpty() ? "(unnamed input)" : label(name, VALUE_MAX));
         if (!s.inputDigest().isEmpty()) {
             sb.append(" (").append(shortDigest(s.inputDigest())).append(')');
         }

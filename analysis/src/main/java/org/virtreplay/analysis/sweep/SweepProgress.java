@@ -3,6 +3,7 @@ package org.virtreplay.analysis.sweep;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import org.virtreplay.analysis.progress.Stderr;
 
 /**
  * Progress of a whole sweep on stderr: points done of the total, elapsed time and an ETA from the
@@ -29,7 +30,7 @@ final class SweepProgress {
     }
 
     static SweepProgress forStderr(int total, int workers, boolean quiet) {
-        return new SweepProgress(quiet ? null : System.err, System.console() != null, total, workers, System::nanoTime);
+        return new SweepProgress(quiet ? null : System.err, Stderr.isTerminal(), total, workers, System::nanoTime);
     }
 
     synchronized void pointDone() {

@@ -84,6 +84,15 @@ public final class FormatSniffer {
         if (isTableName(name)) {
             return Format.TRACE_TABLE;
         }
+        return sniffContent(file);
+    }
+
+    /**
+     * The format of {@code file} by its first lines alone, whatever its name: a table file of a
+     * trace whose header is not a table's may hold another format's text (a lackey log saved as
+     * mem.csv).
+     */
+    public static Format sniffContent(Path file) {
         try (InputStream in = SourceFiles.open(file, file.toString(), "sniffed");
                 BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             int lines = 0;

@@ -2,9 +2,12 @@ package org.virtreplay.ingest.trace;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.commons.csv.CSVFormat;
 import org.virtreplay.engine.UserText;
+import org.virtreplay.ingest.importer.FormatSniffer;
 import org.virtreplay.ingest.io.FileFailures;
 
 /**
@@ -21,6 +24,7 @@ final class CsvTableSource implements TableSource {
 
     private final TableKind kind;
     private final String file;
+    private final Path path;
     private final Problems problems;
     private final Compression compression;
     private CsvRecords records;
@@ -35,6 +39,7 @@ final class CsvTableSource implements TableSource {
     CsvTableSource(TableKind kind, Path path, Problems problems, boolean fast) {
         this.kind = kind;
         this.file = path.toString();
+        this.path = path;
         this.problems = problems;
         this.compression = Compression.of(path.getFileName().toString());
         this.fileColumnOf = new int[kind.columns().size()];
@@ -69,6 +74,7 @@ final class CsvTableSource implements TableSource {
             return false;
         }
         Arrays.fill(fileColumnOf, -1);
+        List<String> bad = new ArrayList<>();
         fileColumns = records.size();
         boolean ok = true;
         for (int i = 0; i < fileColumns; i++) {
@@ -78,12 +84,12 @@ final class CsvTableSource implements TableSource {
             }
             int k = kind.indexOf(name);
             if (k < 0) {
-                problems.add(file + ":" + line + ": unknown column " + UserText.quote(name) + " (the "
+                bad.add(file + ":" + line + ": unknown column " + UserText.quote(name) + " (the "
                         + kind.tableName()
                         + " table has columns " + kind.header() + ")");
                 ok = false;
             } else if (fileColumnOf[k] >= 0) {
-                problems.add(file + ":" + line + ": duplicate column " + UserText.quote(name));
+                bad.add(file + ":" + line + ": duplicate column " + UserText.quote(name));
                 ok = false;
             } else {
                 fileColumnOf[k] = i;
@@ -92,10 +98,21 @@ final class CsvTableSource implements TableSource {
         for (int k = 0; k < fileColumnOf.length; k++) {
             Column c = kind.column(k);
             if (fileColumnOf[k] < 0 && !c.optional()) {
-                problems.add(file + ":" + line + ": missing column '" + c.name() + "' (the " + kind.tableName()
+                bad.add(file + ":" + line + ": missing column '" + c.name() + "' (the " + kind.tableName()
                         + " table has columns " + kind.header() + ")");
                 ok = false;
             }
+        }
+        if (!ok) {
+            // Another format's text under a table's name (a lackey log saved as mem.csv) is named as
+            // such in one line, not as a problem per word of its first line.
+            FormatSniffer.Format f = FormatSniffer.sniffContent(path);
+            if (f != FormatSniffer.Format.UNKNOWN && f != FormatSniffer.Format.TRACE_TABLE) {
+                bad = List.of(file + ":1: " + f.description() + ", not the " + kind.tableName() + " table of a "
+                        + "canonical trace (its header is " + kind.header() + "); " + (f == FormatSniffer.Format.LACKEY
+                        ? "import it: 'virtreplay import --lackey vm0:0=" + file + " --out DIR'" : f.hint(path)));
+            }
+            bad.forEach(problems::add);
         }
         return ok;
     }

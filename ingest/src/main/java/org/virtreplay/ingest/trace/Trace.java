@@ -70,7 +70,8 @@ public final class Trace {
 
     private static Trace open(Path dir, Problems problems, boolean own) {
         Map<TableKind, Path> files = scan(dir, problems);
-        Manifest m = ManifestReader.read(dir.resolve("manifest.csv"), problems);
+        // a path that is no directory is one problem, not also a missing manifest inside it
+        Manifest m = Files.isDirectory(dir) ? ManifestReader.read(dir.resolve("manifest.csv"), problems) : null;
         Trace t = new Trace(dir, files, problems, own, m);
         if (!files.containsKey(TableKind.VMS) && Files.isDirectory(dir)) {
             problems.add(dir.resolve("vms.csv") + ": missing (a trace declares its VMs in a vms table)");
@@ -140,7 +141,8 @@ public final class Trace {
     static Map<TableKind, Path> scan(Path dir, Problems problems) {
         Map<TableKind, Path> files = new EnumMap<>(TableKind.class);
         if (!Files.isDirectory(dir)) {
-            problems.add(dir + ": not a directory (a trace is a directory with manifest.csv and one file per table)");
+            problems.add(dir + (Files.exists(dir) ? ": not a directory" : ": no such directory")
+                    + " (a trace is a directory with manifest.csv and one file per table)");
             return files;
         }
         TreeSet<String> names = new TreeSet<>();
