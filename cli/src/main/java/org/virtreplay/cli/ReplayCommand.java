@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.virtreplay.analysis.observe.ObservationEmitter;
 import org.virtreplay.analysis.metrics.RunInfo;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.UserText;
@@ -73,12 +74,28 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayJob.Result r = emitObservations == null ? ReplayJob.run(o, Stage2Ports.kvm())
                 : ObservationEmitter.replay(o, Stage2Ports.kvm(), emitObservations);
         PrintWriter pw = spec.commandLine().getErr(); // stdout carries the summary only
-        pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s: %s%n", r.events(), r.accesses(),
-                r.wallNs() / 1e9, r.out());
+        pw.printf(Locale.ROOT, "replayed %,d events (%,d memory accesses) in %.2f s%s: %s%n", r.events(), r.accesses(),
+                r.wallNs() / 1e9, cpu(r.out()), r.out());
         pw.flush();
         staleNote(spec.commandLine().getErr(), r.out());
         summary.print(spec, r.out());
         return VirtReplay.EXIT_OK;
+    }
+
+    /**
+     * The CPU times of the replay in {@code metrics} ({@code timing.json}), for the terminal line:
+     * {@code " (cpu: model 2.91 s, mem decoding 0.93 s)"}, the decoding's thread's whole time added
+     * when it read ahead on one; empty when they were not measured.
+     */
+    static String cpu(Path metrics) {
+        RunTiming t = RunTiming.read(metrics).orElse(null);
+        if (t == null || t.modelCpuNs() < 0 || t.memDecodeCpuNs() < 0) {
+            return "";
+        }
+        String thread = t.memDecoderThreadCpuNs() < 0 ? ""
+                : String.format(Locale.ROOT, ", reader thread %.2f s", t.memDecoderThreadCpuNs() / 1e9);
+        return String.format(Locale.ROOT, " (cpu: model %.2f s, mem decoding %.2f s%s)", t.modelCpuNs() / 1e9,
+                t.memDecodeCpuNs() / 1e9, thread);
     }
 
     /**

@@ -127,6 +127,8 @@ public final class SweepCommand implements Callable<Integer> {
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s with %d worker%s: %s%n", g.points().size(),
                 r.rows().size(), r.wallNs() / 1e9, r.workers(), r.workers() == 1 ? "" : "s", r.out());
+        // CPU apart from the wall time, the mem decoding apart from the models (also in DIR/timing.json)
+        pw.println(r.timing().cpuLine());
         pw.println("study: " + r.out().resolve(SweepReport.FILE));
         if (!reqs.isEmpty()) {
             pw.println();

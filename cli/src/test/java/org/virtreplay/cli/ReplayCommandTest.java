@@ -76,6 +76,9 @@ class ReplayCommandTest {
         assertEquals(0, exec("replay", t.toString(), "--out", o.toString(), "-q"), err);
         // where the tables went is a status line on stderr; stdout carries the summary only
         assertTrue(err.startsWith("replayed ") && err.strip().endsWith(o.toString()), err);
+        // the CPU times beside the wall time: the model's thread and the mem reader's, as in timing.json
+        assertTrue(err.contains(" (cpu: model ") && err.contains(", mem decoding ") && err.contains(", reader thread "),
+                err);
         assertEquals(1, err.lines().count(), err);
         // named as the report's title: by the manifest's name (traces/spi/manifest.csv: name,spi-hand)
         assertTrue(out.startsWith("summary: spi-hand "), out);

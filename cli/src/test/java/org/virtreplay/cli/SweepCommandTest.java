@@ -40,6 +40,9 @@ class SweepCommandTest {
                 out.toString(), "--workers", "2", "--require", "irq_p99_us<=100000", "--quiet");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("swept 4 points (6 rows)"), r.out()); // 1+1+2+2 VMs
+        // CPU apart from wall time: the 4 points (one group) shared one decoding of the 20,000 rows
+        assertTrue(r.out().contains("\ncpu: mem decoding ") && r.out().contains(" (1 decoding of 20,000 rows; ")
+                && r.out().contains(", models "), r.out());
         // a requirement every VM meets (100 ms): the largest vms for each backing is 2
         List<String> lines = r.out().lines().toList();
         int head = lines.indexOf("s2.backing  largest vms  worst irq_p99_us  note");

@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.SparkSession;
+import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.analysis.sweep.Grid;
@@ -25,6 +26,7 @@ import org.virtreplay.analysis.sweep.Requirement;
 import org.virtreplay.analysis.sweep.ScheduleNote;
 import org.virtreplay.analysis.sweep.SweepResultRow;
 import org.virtreplay.analysis.sweep.SweepRunner;
+import org.virtreplay.analysis.sweep.SweepTiming;
 import org.virtreplay.engine.BadInputException;
 import org.virtreplay.engine.replay.Stage2Ports;
 import org.virtreplay.reports.sweep.SweepReport;
@@ -34,16 +36,18 @@ import org.virtreplay.reports.sweep.SweepReport;
  *
  * <pre>
  * spark-submit --class org.virtreplay.spark.SparkJob virtreplay-spark.jar sweep TRACE --grid GRID --out DIR
- *     [--require EXPR]... [--scenario FILE] [--set KEY=VALUE]... [--force]
+ *     [--require EXPR]... [--scenario FILE] [--set KEY=VALUE]... [--points-per-task N] [--force]
  * spark-submit --class org.virtreplay.spark.SparkJob virtreplay-spark.jar replay TRACE... --out DIR
  *     [--scenario FILE] [--set KEY=VALUE]... [--vms N] [--events] [--window NS] [--force]
  * </pre>
  *
  * Every path is a Hadoop path ({@code file://}, {@code hdfs://}, {@code s3a://}; no scheme = the
- * cluster's default filesystem). A sweep runs one point per partition, a replay one host (trace)
- * per partition; an executor copies the trace to its local disk once, runs the same
- * {@link ReplayJob} as the command line, and copies the point's tables to {@code DIR/points/NNN/}
- * (a replay's to {@code DIR/<trace name>/}). The driver collects the {@code sweep_results} rows,
+ * cluster's default filesystem). A sweep runs one group of points per partition (up to
+ * {@code --points-per-task}, by point index, as the local runner groups them), the group's points
+ * at once on threads of the task, reading one decoding of the trace's {@code mem} table
+ * ({@link SweepRunner#runGroup}); a replay runs one host (trace) per partition. An executor copies
+ * the trace to its local disk once, runs the same {@link ReplayJob} as the command line, and copies
+ * each point's tables to {@code DIR/points/NNN/} (a replay's to {@code DIR/<trace name>/}). The driver collects the {@code sweep_results} rows,
  * sorts them as the local runner does and writes the table, the answers and the HTML study, so the
  * table is byte-identical to {@code virtreplay sweep}'s. Output goes to a temporary sibling of
  * {@code DIR} that is renamed into place at the end. See docs/spark.md.
@@ -64,7 +68,7 @@ public final class SparkJob {
     public static final int EXIT_BAD_INPUT = 2;
 
     static final String USAGE = String.join("\n",
-            "usage: SparkJob sweep TRACE --grid GRID --out DIR [--require EXPR]... [--scenario FILE] [--set KEY=VALUE]... [--force]",
+            "usage: SparkJob sweep TRACE --grid GRID --out DIR [--require EXPR]... [--scenario FILE] [--set KEY=VALUE]... [--points-per-task N] [--force]",
             "       SparkJob replay TRACE... --out DIR [--scenario FILE] [--set KEY=VALUE]... [--vms N] [--events] [--window NS] [--force]",
             "Paths are Hadoop paths: file://, hdfs://, s3a://, or the default filesystem. See docs/spark.md.");
 
@@ -143,25 +147,43 @@ public final class SparkJob {
         boolean done = false;
         try {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            List<PointResult> results = jsc.parallelize(setups, setups.size())
-                    .map(new RunPoint(traceUri, pointsUri, shipped, a.scenarioName(), version()))
+            // One partition per group of points (consecutive by index, as the local runner groups
+            // them): a task replays its group at once over one decoding of the trace.
+            int perTask = SweepRunner.sharedDecode() ? a.pointsPerTask : 1;
+            List<ArrayList<PointSetup>> groups = new ArrayList<>();
+            for (int from = 0; from < setups.size(); from += perTask) {
+                groups.add(new ArrayList<>(setups.subList(from, Math.min(setups.size(), from + perTask))));
+            }
+            List<GroupResult> results = jsc.parallelize(groups, groups.size())
+                    .map(new RunGroup(traceUri, pointsUri, shipped, a.scenarioName(), version()))
                     .collect();
             Map<String, Map<String, Long>> written = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
             List<SweepResultRow> rows = new ArrayList<>();
-            for (PointResult r : results) {
-                problems.addAll(r.problems());
-                written.put(SweepRunner.POINTS_DIR + "/" + r.dir(), r.files());
-                rows.addAll(r.rows());
+            SweepTiming.Tally tally = new SweepTiming.Tally(setups.size());
+            int position = 0;
+            for (GroupResult g : results) {
+                tally.decoding(g.decodeCpuNs(), g.decoderThreadCpuNs(), g.memRowsDecoded());
+                for (PointResult r : g.points()) {
+                    problems.addAll(r.problems());
+                    written.put(SweepRunner.POINTS_DIR + "/" + r.dir(), r.files());
+                    rows.addAll(r.rows());
+                    if (r.problems().isEmpty()) {
+                        tally.model(position++, r.modelCpuNs());
+                    }
+                }
             }
             failOnProblems(problems);
             checkWritten(outUri, tmp, written, "points", conf);
             rows.sort(SweepRunner.ORDER);
             Knees.Result knees = Knees.find(grid, rows, reqs);
             java.nio.file.Path summary = Files.createTempDirectory("virtreplay-sweep-");
+            SweepTiming timing;
             try {
                 SweepRunner.writeSummary(summary, grid, rows, knees);
                 SweepReport.write(summary, HadoopFiles.name(traceUri), version(), grid, rows, knees);
+                timing = tally.finish(System.nanoTime() - t0);
+                timing.write(summary);
                 try (var files = Files.list(summary)) {
                     for (java.nio.file.Path f : files.sorted().toList()) {
                         HadoopFiles.copyFileFromLocal(f, tmp, conf);
@@ -181,6 +203,7 @@ public final class SparkJob {
             }
             out.printf(Locale.ROOT, "swept %d points (%d rows) in %.2f s on Spark (%s): %s%n", setups.size(),
                     rows.size(), (System.nanoTime() - t0) / 1e9, spark.sparkContext().master(), outUri);
+            out.println(timing.cpuLine());
             out.println("study: " + HadoopFiles.child(outUri, SweepReport.FILE));
             if (!reqs.isEmpty()) {
                 out.println();
@@ -194,16 +217,35 @@ public final class SparkJob {
     }
 
     /**
-     * What one sweep point's task did: its directory under {@code points/}, its rows, the files it
-     * copied there (relative path to length), or the problems with the user's input it found.
+     * What one sweep point did: its directory under {@code points/}, its rows, the files it copied
+     * there (relative path to length), its model's CPU time (ns, -1 unknown), or the problems with
+     * the user's input it found.
      */
-    record PointResult(String dir, List<SweepResultRow> rows, Map<String, Long> files, List<String> problems)
+    record PointResult(String dir, List<SweepResultRow> rows, Map<String, Long> files, long modelCpuNs,
+            List<String> problems) implements Serializable {
+        private static final long serialVersionUID = 2L;
+
+        static PointResult failed(String dir, List<String> problems) {
+            return new PointResult(dir, List.of(), Map.of(), -1, problems);
+        }
+    }
+
+    /**
+     * What one task (a group of points) did: its points, in order, and its decoding of the trace's
+     * {@code mem} table: CPU time, the decoding thread's whole CPU time (-1 when it decoded in line)
+     * and the rows decoded (docs/sweep.md, timing.json).
+     */
+    record GroupResult(List<PointResult> points, long decodeCpuNs, long decoderThreadCpuNs, long memRowsDecoded)
             implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
-    /** One sweep point on an executor: replay locally, ship the tables, return the rows. */
-    static final class RunPoint implements Function<PointSetup, PointResult> {
+    /**
+     * One group of sweep points on an executor: replay them locally (at once, over one decoding of
+     * the trace, when there are several), ship the tables, return the rows. A task that fails is
+     * retried whole by Spark: every point of the group runs again, each replacing its earlier copy.
+     */
+    static final class RunGroup implements Function<ArrayList<PointSetup>, GroupResult> {
         private static final long serialVersionUID = 1L;
         private final String traceUri;
         private final String pointsUri;
@@ -211,7 +253,7 @@ public final class SparkJob {
         private final String scenarioName;
         private final String version;
 
-        RunPoint(String traceUri, String pointsUri, HadoopFiles.Conf conf, String scenarioName, String version) {
+        RunGroup(String traceUri, String pointsUri, HadoopFiles.Conf conf, String scenarioName, String version) {
             this.traceUri = traceUri;
             this.pointsUri = pointsUri;
             this.conf = conf;
@@ -220,27 +262,55 @@ public final class SparkJob {
         }
 
         @Override
-        public PointResult call(PointSetup setup) throws IOException {
+        public GroupResult call(ArrayList<PointSetup> group) throws IOException {
             Configuration c = conf.get();
-            String name = setup.point().dirName();
+            String first = group.get(0).point().dirName();
             java.nio.file.Path trace;
             try {
                 trace = HadoopFiles.localTrace(traceUri, c);
             } catch (BadInputException e) {
-                return new PointResult(name, List.of(), Map.of(), List.of(notSeenByExecutor(traceUri)));
+                return new GroupResult(List.of(PointResult.failed(first, List.of(notSeenByExecutor(traceUri)))),
+                        0, -1, 0);
             }
-            java.nio.file.Path work = Files.createTempDirectory("virtreplay-point-");
+            java.nio.file.Path work = Files.createTempDirectory("virtreplay-points-");
             try {
-                java.nio.file.Path dir = work.resolve(name);
-                List<SweepResultRow> rows;
+                List<List<SweepResultRow>> rows;
+                long decodeNs;
+                long threadNs;
+                long decoded;
                 try {
-                    rows = SweepRunner.runPoint(trace, dir, setup, scenarioName, version, Stage2Ports.kvm());
+                    if (group.size() == 1) {
+                        // one point, one core: it decodes the table in line, as without sharing
+                        java.nio.file.Path dir = work.resolve(first);
+                        rows = List.of(SweepRunner.runPoint(trace, dir, group.get(0), scenarioName, version,
+                                Stage2Ports.kvm()));
+                        RunTiming t = RunTiming.read(dir).orElse(new RunTiming(0, 0));
+                        decodeNs = t.memDecodeCpuNs();
+                        threadNs = t.memDecoderThreadCpuNs();
+                        decoded = Math.max(0, t.memRowsDecoded());
+                    } else {
+                        SweepRunner.Group g = SweepRunner.runGroup(trace, work, group, scenarioName, version,
+                                Stage2Ports.kvm(), null, null, () -> { });
+                        rows = g.rows();
+                        decodeNs = g.decodeCpuNs();
+                        threadNs = g.decoderThreadCpuNs();
+                        decoded = g.memRowsDecoded();
+                    }
                 } catch (BadInputException e) {
                     // the same input gives the same problem on a retry: report it, do not fail the task
-                    return new PointResult(name, List.of(), Map.of(), naming(e, trace, traceUri).problems());
+                    return new GroupResult(List.of(PointResult.failed(first, naming(e, trace, traceUri).problems())),
+                            0, -1, 0);
                 }
-                HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(pointsUri, name), c);
-                return new PointResult(name, List.copyOf(rows), HadoopFiles.listLocalFiles(dir), List.of());
+                List<PointResult> points = new ArrayList<>();
+                for (int k = 0; k < group.size(); k++) {
+                    String name = group.get(k).point().dirName();
+                    java.nio.file.Path dir = work.resolve(name);
+                    HadoopFiles.copyDirFromLocal(dir, HadoopFiles.child(pointsUri, name), c);
+                    long model = RunTiming.read(dir).map(RunTiming::modelCpuNs).orElse(-1L);
+                    points.add(new PointResult(name, List.copyOf(rows.get(k)), HadoopFiles.listLocalFiles(dir), model,
+                            List.of()));
+                }
+                return new GroupResult(points, decodeNs, threadNs, decoded);
             } finally {
                 HadoopFiles.deleteTree(work);
             }
@@ -467,6 +537,7 @@ public final class SparkJob {
         boolean events;
         int vms;
         long windowNs = SweepRunner.WINDOW_NS;
+        int pointsPerTask = SweepRunner.SHARED_GROUP;
 
         String scenarioName() {
             return scenario == null ? "defaults" : HadoopFiles.name(scenario);
@@ -490,6 +561,14 @@ public final class SparkJob {
                     case "--events" -> a.events = true;
                     case "--vms" -> a.vms = positive(value(args, ++i, s), s);
                     case "--window" -> a.windowNs = positive(value(args, ++i, s), s);
+                    case "--points-per-task" -> {
+                        a.pointsPerTask = positive(value(args, ++i, s), s);
+                        if (a.pointsPerTask > SweepRunner.SHARED_GROUP) {
+                            throw new BadInputException(s + ": expected at most " + SweepRunner.SHARED_GROUP
+                                    + " points per task (each holds a whole model in the executor's memory), got '"
+                                    + a.pointsPerTask + "'");
+                        }
+                    }
                     default -> {
                         if (s.startsWith("--")) {
                             throw new BadInputException("unknown option '" + s + "'\n" + USAGE);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.virtreplay.analysis.metrics.MetricTableReader;
 import org.virtreplay.analysis.metrics.MetricTables;
 import org.virtreplay.analysis.metrics.RunOutput;
+import org.virtreplay.analysis.metrics.RunTiming;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.analysis.sweep.Grid;
@@ -107,6 +108,12 @@ class SparkJobTest {
         for (String p : List.of("000", "001", "002", "003")) {
             RunOutput.open(sparkOut.resolve("points").resolve(p));
         }
+        // The 4 points are one group (one task): one decoding of the generator's 15,000 rows, and
+        // every point's tables the bytes the local runner wrote.
+        assertPointsAsLocal(tmp.resolve("local"), sparkOut, 4);
+        String timing = Files.readString(sparkOut.resolve(RunTiming.FILE));
+        assertTrue(timing.contains("\"points\": 4, \"mem_decodings\": 1, \"mem_rows_decoded\": 15000,"), timing);
+        assertTrue(r.out().contains("\ncpu: mem decoding ") && r.out().contains("(1 decoding of 15,000 rows; "), r.out());
         assertTrue(Files.isRegularFile(sparkOut.resolve("sweep.html")));
         assertEquals(Files.readString(tmp.resolve("local/answers.txt")), Files.readString(sparkOut.resolve("answers.txt")));
         assertTrue(r.out().contains("largest vms"), r.out());
@@ -116,6 +123,50 @@ class SparkJobTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".spark-sweep.tmp")));
         }
+    }
+
+    /** Every file of every point (but the one holding times) is the same bytes in both sweeps. */
+    private static void assertPointsAsLocal(Path local, Path spark, int points) throws IOException {
+        for (int i = 0; i < points; i++) {
+            Path l = local.resolve("points").resolve(String.format("%03d", i));
+            Path s = spark.resolve("points").resolve(String.format("%03d", i));
+            List<Path> files;
+            try (Stream<Path> w = Files.list(l)) {
+                files = w.map(l::relativize).filter(f -> !f.toString().equals(RunTiming.FILE)).sorted().toList();
+            }
+            try (Stream<Path> w = Files.list(s)) {
+                assertEquals(files, w.map(s::relativize).filter(f -> !f.toString().equals(RunTiming.FILE)).sorted()
+                        .toList());
+            }
+            assertTrue(files.size() > 5, files.toString());
+            for (Path f : files) {
+                assertArrayEquals(Files.readAllBytes(l.resolve(f)), Files.readAllBytes(s.resolve(f)), s.resolve(f)
+                        .toString());
+            }
+        }
+    }
+
+    @Test
+    void pointsPerTaskGroupsThePointsIntoPartitions() throws IOException {
+        String gridText = "vms = 1, 2\ntlb.l2.entries = 0, 512\n";
+        Path grid = Files.writeString(tmp.resolve("grid-ppt.txt"), gridText);
+        Path local = tmp.resolve("local-ppt");
+        SweepRunner.run(new SweepRunner.Options(trace, local, Grid.parse(grid.toString(), gridText),
+                Scenario.defaults(), "defaults", List.of(), 2, true, false, "0.1.0"), Stage2Ports.kvm());
+        Path out = tmp.resolve("spark-ppt");
+        // 4 points, 3 per task: tasks {0, 1, 2} (one shared decoding) and {3} (decoding in line)
+        Ran r = run("sweep", uri(trace), "--grid", uri(grid), "--out", uri(out), "--points-per-task", "3");
+        assertEquals(0, r.exit(), r.err());
+        assertArrayEquals(Files.readAllBytes(local.resolve("sweep_results.parquet")),
+                Files.readAllBytes(out.resolve("sweep_results.parquet")));
+        assertPointsAsLocal(local, out, 4);
+        String timing = Files.readString(out.resolve(RunTiming.FILE));
+        assertTrue(timing.contains("\"points\": 4, \"mem_decodings\": 2, \"mem_rows_decoded\": 30000,"), timing);
+        Ran bad = run("sweep", uri(trace), "--grid", uri(grid), "--out", uri(tmp.resolve("never-ppt")),
+                "--points-per-task", "9");
+        assertEquals(2, bad.exit(), bad.err());
+        assertEquals(List.of("--points-per-task: expected at most 8 points per task (each holds a whole model in "
+                + "the executor's memory), got '9'"), bad.err().lines().toList());
     }
 
     @Test

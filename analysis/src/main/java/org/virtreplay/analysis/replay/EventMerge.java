@@ -54,15 +54,16 @@ final class EventMerge {
     /** Replays the whole trace into {@code rp}, writing the per-event tables into {@code dir}; returns the memory accesses. */
     static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors)
             throws IOException {
-        return replay(trace, rp, o, dir, inst, errors, null, null);
+        return replay(trace, rp, o, dir, inst, errors, null, null, new DecodeCpu());
     }
 
     /**
      * {@link #replay}, telling {@code observer} (if not null) what the model did, and reading the
-     * {@code mem} rows from {@code sharedMem} (if not null) instead of decoding the table.
+     * {@code mem} rows from {@code sharedMem} (if not null) instead of decoding the table, which
+     * {@code decodeCpu} times when this replay decodes it.
      */
     static long replay(Trace trace, Replayer rp, ReplayJob.Options o, Path dir, Instances inst, ReplayErrors errors,
-            ReplayObserver observer, SharedMem.Cursor sharedMem) throws IOException {
+            ReplayObserver observer, SharedMem.Cursor sharedMem, DecodeCpu decodeCpu) throws IOException {
         final long window = o.windowNs();
         final int nvm = rp.vmCount();
         final LogLinearHistogram[] winIrq = new LogLinearHistogram[nvm];
@@ -115,7 +116,7 @@ final class EventMerge {
 
         EventHeads heads = new EventHeads(trace, observer);
         PrefetchedMem mem = sharedMem != null ? new PrefetchedMem(sharedMem)
-                : new PrefetchedMem(trace.memBatches(), o.readAhead());
+                : new PrefetchedMem(decodeCpu.open(trace), o.readAhead());
         MemRun memRun = new MemRun(mem, inst, rp, progress);
         try {
             boolean memHas = mem.next();

@@ -43,7 +43,7 @@ import org.virtreplay.ingest.trace.VmRecord;
  *
  * <p>All tables are written into a temporary directory beside the output, which is renamed into
  * place at the end ({@link AtomicOutput}), so a failed or killed run leaves nothing behind; the
- * wall time goes to {@link RunTiming#FILE}, apart from the tables, which are the same bytes on
+ * wall and CPU times go to {@link RunTiming#FILE}, apart from the tables, which are the same bytes on
  * every run.
  */
 public final class ReplayJob {
@@ -238,6 +238,7 @@ public final class ReplayJob {
             throw new IllegalArgumentException("observations of replicated VMs are not supported");
         }
         long t0 = System.nanoTime();
+        long cpu0 = DecodeCpu.threadCpuNs();
         AtomicOutput.check(o.out(), o.force(), o.trace());
         Trace trace = Trace.open(o.trace());
         if (o.windowNs() < 0) {
@@ -313,7 +314,8 @@ public final class ReplayJob {
                 rp.hypervisor().setExitSink(observer);
                 observer.start(rp);
             }
-            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors, observer, sharedMem);
+            DecodeCpu decode = new DecodeCpu();
+            long accesses = EventMerge.replay(trace, rp, o, tmp, inst, errors, observer, sharedMem, decode);
             if (observer != null) {
                 observer.finish();
             }
@@ -324,7 +326,10 @@ public final class ReplayJob {
             ReplayTables.writeStaleTranslations(rp, tmp, errors);
             ReplayTables.writeRunInfo(o, sc, trace, rp, tmp, cfg);
             long wall = System.nanoTime() - t0;
-            new RunTiming(wall, rp.events()).write(tmp);
+            // The model's CPU is this thread's, less the decoding it did in line (none when read ahead).
+            long modelCpu = DecodeCpu.SUPPORTED ? DecodeCpu.threadCpuNs() - cpu0 - decode.onOwnerNs() : -1;
+            new RunTiming(wall, rp.events(), modelCpu, sharedMem != null ? 0 : decode.totalNs(),
+                    decode.decoderThreadNs(), decode.rows()).write(tmp);
             out.commit();
             return new Result(out.target(), rp.events(), accesses, wall);
         }

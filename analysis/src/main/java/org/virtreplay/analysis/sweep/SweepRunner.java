@@ -18,6 +18,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.virtreplay.analysis.metrics.MetricCsv;
 import org.virtreplay.analysis.metrics.MetricTableWriter;
+import org.virtreplay.analysis.metrics.RunTiming;
+import org.virtreplay.analysis.replay.DecodeCpu;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.replay.SharedMem;
 import org.virtreplay.analysis.replay.TimelineWindows;
@@ -122,9 +124,9 @@ public final class SweepRunner {
             List<Requirement> requirements, int workers, boolean quiet, boolean force, String toolVersion) {
     }
 
-    /** What came out. */
+    /** What came out; {@code timing} is what {@code DIR/timing.json} holds. */
     public record Result(Path out, Grid grid, List<PointSetup> setups, List<SweepResultRow> rows, Knees.Result knees,
-            long wallNs, int workers) {
+            long wallNs, int workers, SweepTiming timing) {
     }
 
     /** Resolves every point against the trace, before anything runs (so a bad point fails fast). */
@@ -248,11 +250,12 @@ public final class SweepRunner {
                     : autoWorkers(src.memRowCount(), src.vms().size(), setups,
                             Runtime.getRuntime().availableProcessors());
             List<List<SweepResultRow>> perPoint;
+            SweepTiming.Tally tally = new SweepTiming.Tally(setups.size());
             if (sharedDecode()) {
                 workers = Math.min(setups.size(), SHARED_GROUP);
-                perPoint = runShared(o, workers, setups, tmp, source, provenance, s2);
+                perPoint = runShared(o, workers, setups, tmp, source, provenance, s2, tally);
             } else {
-                perPoint = runAll(o, workers, setups, tmp, source, provenance, s2);
+                perPoint = runAll(o, workers, setups, tmp, source, provenance, s2, tally);
             }
             if (!source.equals(o.trace())) {
                 AtomicOutput.deleteTree(source);
@@ -263,8 +266,10 @@ public final class SweepRunner {
             Knees.Result knees = Knees.find(o.grid(), rows, o.requirements());
             writeSummary(tmp, o.grid(), rows, knees);
             finisher.finish(tmp, rows, knees);
+            SweepTiming timing = tally.finish(System.nanoTime() - t0);
+            timing.write(tmp);
             out.commit();
-            return new Result(out.target(), o.grid(), setups, rows, knees, System.nanoTime() - t0, workers);
+            return new Result(out.target(), o.grid(), setups, rows, knees, System.nanoTime() - t0, workers, timing);
         }
     }
 
@@ -294,46 +299,82 @@ public final class SweepRunner {
      * once on threads of their own, reading one decoding of the trace's {@code mem} table.
      */
     private static List<List<SweepResultRow>> runShared(Options o, int threads, List<PointSetup> setups, Path tmp,
-            Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2) throws IOException {
+            Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2, SweepTiming.Tally tally)
+            throws IOException {
         int n = setups.size();
         SweepProgress progress = SweepProgress.forStderr(n, threads, o.quiet());
         Path origin = source.equals(o.trace()) ? null : o.trace();
         List<List<SweepResultRow>> out = new ArrayList<>();
         for (int from = 0; from < n; from += SHARED_GROUP) {
             int to = Math.min(n, from + SHARED_GROUP);
-            ExecutorService pool = Executors.newFixedThreadPool(to - from, workerThreads());
-            SharedMem mem = new SharedMem(Trace.open(source).memBatches(), to - from);
-            List<SharedMem.Cursor> cursors = new ArrayList<>();
+            Group g = runGroup(source, tmp.resolve(POINTS_DIR), setups.subList(from, to), o.scenarioName(),
+                    o.toolVersion(), s2, provenance, origin, progress::pointDone);
+            out.addAll(g.rows());
+            tally.decoding(g.decodeCpuNs(), g.decoderThreadCpuNs(), g.memRowsDecoded());
             for (int i = from; i < to; i++) {
-                cursors.add(mem.cursor());
-            }
-            try {
-                List<Future<List<SweepResultRow>>> fs = new ArrayList<>();
-                for (int i = from; i < to; i++) {
-                    PointSetup s = setups.get(i);
-                    SharedMem.Cursor c = cursors.get(i - from);
-                    fs.add(pool.submit(() -> {
-                        List<SweepResultRow> r = runPoint(source,
-                                tmp.resolve(POINTS_DIR).resolve(s.point().dirName()), s, o.scenarioName(),
-                                o.toolVersion(), s2, provenance, origin, c);
-                        progress.pointDone();
-                        return r;
-                    }));
-                }
-                for (int i = from; i < to; i++) {
-                    out.add(collect(fs.get(i - from), i, setups, pool));
-                }
-            } finally {
-                pool.shutdownNow();
-                for (SharedMem.Cursor c : cursors) {
-                    c.close(); // a point that never started must not hold the decoder up
-                }
-                awaitQuietly(pool);
-                mem.close();
+                tally.model(i, g.modelCpuNs().get(i - from));
             }
         }
         progress.finish();
         return out;
+    }
+
+    /**
+     * What a group of points sharing one decoding gave: each point's rows and model CPU time (ns,
+     * -1 unknown), in the group's order, and the decoding's CPU time, its thread's whole CPU time
+     * and the rows it decoded (see {@link DecodeCpu}).
+     */
+    public record Group(List<List<SweepResultRow>> rows, List<Long> modelCpuNs, long decodeCpuNs,
+            long decoderThreadCpuNs, long memRowsDecoded) {
+    }
+
+    /**
+     * Runs {@code group}, points of one trace, all at once on threads of their own, reading one
+     * decoding of the trace's {@code mem} table ({@link SharedMem}), each into
+     * {@code pointsDir/NNN/}; {@code pointDone} is told as each finishes. Shared by the local runner
+     * and the Spark job (one task per group). The first failing point in the group's order fails
+     * the group, named after its point; the others stop with it.
+     */
+    public static Group runGroup(Path source, Path pointsDir, List<PointSetup> group, String scenarioName,
+            String toolVersion, Stage2Port.Factory s2, ReplayJob.Provenance provenance, Path origin,
+            Runnable pointDone) throws IOException {
+        int n = group.size();
+        ExecutorService pool = Executors.newFixedThreadPool(n, workerThreads());
+        DecodeCpu decode = new DecodeCpu();
+        SharedMem mem = new SharedMem(decode.open(Trace.open(source)), n);
+        List<SharedMem.Cursor> cursors = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            cursors.add(mem.cursor());
+        }
+        List<List<SweepResultRow>> rows = new ArrayList<>();
+        try {
+            List<Future<List<SweepResultRow>>> fs = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                PointSetup s = group.get(k);
+                SharedMem.Cursor c = cursors.get(k);
+                fs.add(pool.submit(() -> {
+                    List<SweepResultRow> r = runPoint(source, pointsDir.resolve(s.point().dirName()), s, scenarioName,
+                            toolVersion, s2, provenance, origin, c);
+                    pointDone.run();
+                    return r;
+                }));
+            }
+            for (int k = 0; k < n; k++) {
+                rows.add(collect(fs.get(k), group.get(k), pool));
+            }
+        } finally {
+            pool.shutdownNow();
+            for (SharedMem.Cursor c : cursors) {
+                c.close(); // a point that never started must not hold the decoder up
+            }
+            awaitQuietly(pool);
+            mem.close();
+        }
+        List<Long> model = new ArrayList<>();
+        for (PointSetup s : group) {
+            model.add(RunTiming.read(pointsDir.resolve(s.point().dirName())).map(RunTiming::modelCpuNs).orElse(-1L));
+        }
+        return new Group(rows, model, decode.totalNs(), decode.decoderThreadNs(), decode.rows());
     }
 
     private static ThreadFactory workerThreads() {
@@ -354,15 +395,15 @@ public final class SweepRunner {
         }
     }
 
-    /** Point {@code i}'s rows, or its failure named after the point. */
-    private static List<SweepResultRow> collect(Future<List<SweepResultRow>> f, int i, List<PointSetup> setups,
+    /** The rows of point {@code setup}, or its failure named after the point. */
+    private static List<SweepResultRow> collect(Future<List<SweepResultRow>> f, PointSetup setup,
             ExecutorService pool) throws IOException {
         try {
             return f.get();
         } catch (ExecutionException e) {
             pool.shutdownNow();
             Throwable c = e.getCause();
-            String where = "sweep point " + i + " (" + setups.get(i).point().label() + "): ";
+            String where = "sweep point " + setup.point().index() + " (" + setup.point().label() + "): ";
             if (c instanceof BadInputException b) {
                 List<String> p = new ArrayList<>();
                 for (String line : b.problems()) {
@@ -384,7 +425,8 @@ public final class SweepRunner {
     }
 
     private static List<List<SweepResultRow>> runAll(Options o, int workers, List<PointSetup> setups, Path tmp,
-            Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2) throws IOException {
+            Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2, SweepTiming.Tally tally)
+            throws IOException {
         int n = setups.size();
         SweepProgress progress = SweepProgress.forStderr(n, workers, o.quiet());
         AtomicInteger threadNo = new AtomicInteger();
@@ -418,7 +460,11 @@ public final class SweepRunner {
             List<List<SweepResultRow>> out = new ArrayList<>();
             // Collected in point order, so the first failure reported is the lowest failing point.
             for (int i = 0; i < n; i++) {
-                out.add(collect(fs.get(i), i, setups, pool));
+                out.add(collect(fs.get(i), setups.get(i), pool));
+                // each point decoded the table itself, on its own thread
+                int pos = i;
+                RunTiming.read(tmp.resolve(POINTS_DIR).resolve(setups.get(i).point().dirName()))
+                        .ifPresent(t -> tally.point(pos, t));
             }
             progress.finish();
             return out;

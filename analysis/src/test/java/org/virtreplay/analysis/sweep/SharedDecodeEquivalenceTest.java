@@ -93,5 +93,25 @@ class SharedDecodeEquivalenceTest {
         for (Path f : files) {
             assertArrayEquals(Files.readAllBytes(own.resolve(f)), Files.readAllBytes(shared.resolve(f)), f.toString());
         }
+        // Decoded once per group: 9 points are two groups (8 + 1), so two decodings of the
+        // generator's 20,000 rows; without sharing, one per point.
+        long rows = SweepRunnerTest.tinyTrace().accesses;
+        assertEquals(2, r.timing().decodings());
+        assertEquals(2 * rows, r.timing().memRowsDecoded());
+        String json = Files.readString(shared.resolve(RunTiming.FILE));
+        assertTrue(json.contains("\"mem_decodings\": 2, \"mem_rows_decoded\": " + 2 * rows), json);
+        // a point that read the shared decoding decoded nothing itself; the models' time is the points'
+        RunTiming point = RunTiming.read(shared.resolve("points/003")).orElseThrow();
+        assertEquals(0, point.memRowsDecoded());
+        assertEquals(0, point.memDecodeCpuNs());
+        assertEquals(9, r.timing().pointModelCpuNs().size());
+        assertEquals(point.modelCpuNs(), (long) r.timing().pointModelCpuNs().get(3));
+        assertTrue(r.timing().decodeCpuNs() > 0 && r.timing().decoderThreadCpuNs() > 0
+                && r.timing().modelCpuNs() > 0, r.timing().toString());
+        String ownJson = Files.readString(own.resolve(RunTiming.FILE));
+        assertTrue(ownJson.contains("\"mem_decodings\": 9, \"mem_rows_decoded\": " + 9 * rows), ownJson);
+        RunTiming ownPoint = RunTiming.read(own.resolve("points/003")).orElseThrow();
+        assertEquals(rows, ownPoint.memRowsDecoded());
+        assertEquals(-1, ownPoint.memDecoderThreadCpuNs(), "decoded in line, on the point's own thread");
     }
 }

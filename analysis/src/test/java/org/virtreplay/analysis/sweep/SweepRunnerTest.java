@@ -132,7 +132,7 @@ class SweepRunnerTest {
         assertEquals(org.virtreplay.analysis.replay.ReplayJob.provenance(trace).digest(),
                 info.get(org.virtreplay.analysis.metrics.RunInfo.INPUT_DIGEST));
         try (Stream<Path> s = Files.list(fromCsv)) {
-            assertEquals(List.of("grid.txt", "points", "sweep_results.csv", "sweep_results.parquet"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no converted trace left behind");
+            assertEquals(List.of("grid.txt", "points", "sweep_results.csv", "sweep_results.parquet", "timing.json"), s.map(p -> p.getFileName().toString()).sorted().toList(), "no converted trace left behind");
         }
     }
 
