@@ -43,13 +43,18 @@ import org.virtreplay.ingest.trace.VmRecord;
  * TLBs and, on a miss, the nested walk). It lives in the replay job's package because
  * {@code MemRun} and {@code PrefetchedMem} are package-private.
  *
- * <p>Three benchmarks peel the path off stage by stage, on the same rows:
+ * <p>Five benchmarks peel the path off stage by stage, on the same rows:
  * <ul>
- *   <li>{@code memRun}: the whole path; the source refills the batch by copying the pre-decoded
- *       rows and advancing their timestamps (what a decoder's hand-over costs, without the
- *       decoding, which {@code MemReadBenchmark} measures);</li>
+ *   <li>{@code memRun}: the whole path as the replay runs it, through the flat per-access loop
+ *       ({@link Replayer#onMemBatch}, issue 18 item 2); the source refills the batch by copying the
+ *       pre-decoded rows and advancing their timestamps (what a decoder's hand-over costs, without
+ *       the decoding, which {@code MemReadBenchmark} measures);</li>
+ *   <li>{@code memRunRows}: the same with the flat loop off ({@code MemRun} calls
+ *       {@code Replayer.onMem} per row, the path before item 2), on a source of its own;</li>
+ *   <li>{@code onMemBatch}: the batch's arrays straight into {@code Replayer.onMemBatch} (no batch
+ *       source, no {@code MemRun});</li>
  *   <li>{@code onMem}: the same rows straight from the batch's arrays into {@code Replayer.onMem}
- *       (no batch source, no {@code MemRun}): memRun - onMem is the batch hand-over and loop;</li>
+ *       (no batch source, no {@code MemRun}): memRunRows - onMem is the per-row hand-over and loop;</li>
  *   <li>{@code tlbOnly}: the same addresses straight into the PE's {@code TranslationUnit.access}:
  *       onMem - tlbOnly is the replayer's dispatch and bookkeeping, tlbOnly the TLB lookup (and
  *       the walk where the stream misses).</li>
