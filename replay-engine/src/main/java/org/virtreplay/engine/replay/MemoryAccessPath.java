@@ -95,9 +95,10 @@ final class MemoryAccessPath {
     }
 
     /**
-     * The flat per-access loop (issue 18 item 2): replays rows {@code from .. to - 1} of a decoded
-     * batch (struct of arrays, the trace's access codes) while their time is below {@code limit},
-     * and returns the index of the first row it did not replay. Each row does what {@link #onMem}
+     * The flat per-access loop (issue 18 item 2): replays row {@code from} of a decoded batch
+     * (struct of arrays, the trace's access codes) and the following ones up to {@code to - 1}
+     * while their time is below {@code limit}, and returns the index of the first row it did not
+     * replay. Each row does what {@link #onMem}
      * does, in the same order; the difference is the shape the JIT sees: one loop over primitive
      * arrays whose common case, a one-page access that the L1 serves, runs without a call
      * ({@link TranslationUnit#accessL1} and {@code TlbArray.find}'s hint checks are small enough to
@@ -125,8 +126,8 @@ final class MemoryAccessPath {
         try {
             for (; k < to; k++) {
                 final long ts = tsA[k];
-                if (ts >= limit) {
-                    break;
+                if (ts >= limit && k > from) {
+                    break; // the first row is due whatever its time (the caller checked; limit may be 2^63 - 1)
                 }
                 if (ts > maxTs) {
                     maxTs = ts;

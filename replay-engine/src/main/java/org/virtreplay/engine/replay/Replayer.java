@@ -289,11 +289,13 @@ public final class Replayer {
     }
 
     /**
-     * Rows {@code from .. to - 1} of a decoded {@code mem} batch (one array per column, access codes
-     * as for {@link #onMem}), replayed in order while their time is below {@code limit}: the same
-     * as calling {@link #onMem} for each of them, in one flat loop (docs/architecture.md, "One
-     * replay, step by step"). Returns the index of the first row not replayed ({@code to}, or the
-     * first row at or after {@code limit}). When the model throws, {@link #memBatchFailedRow} is
+     * Row {@code from} of a decoded {@code mem} batch (one array per column, access codes as for
+     * {@link #onMem}) and the following ones up to {@code to - 1} while their time is below
+     * {@code limit}, replayed in order: the same as calling {@link #onMem} for each of them, in
+     * one flat loop (docs/architecture.md, "One replay, step by step"). The first row is replayed
+     * whatever its time (the caller has found it due; a last window ends at 2^63 - 1 and holds
+     * rows at that time). Returns the index of the first row not replayed ({@code to}, or the
+     * first row after {@code from} at or after {@code limit}). When the model throws, {@link #memBatchFailedRow} is
      * the row it was replaying, and the rows before it have been replayed.
      */
     public int onMemBatch(long[] ts, int[] vm, int[] vcpu, int[] el, int[] access, long[] va, int[] size, int from,
