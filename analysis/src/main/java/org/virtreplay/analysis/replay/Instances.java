@@ -19,6 +19,7 @@ final class Instances {
     private final List<Integer> ids = new ArrayList<>();
     private int[][] byTraceVm;
     private boolean replicated;
+    private boolean identity;
 
     static Instances of(List<VmRecord> vms, int count) {
         Instances in = new Instances();
@@ -48,6 +49,7 @@ final class Instances {
             per.get(v.vm()).add((int) id);
             in.replicated |= r > 0;
         }
+        in.identity = n == vms.size(); // every trace VM once, under its own id
         in.byTraceVm = new int[maxId + 1][];
         for (int i = 0; i <= maxId; i++) {
             in.byTraceVm[i] = per.get(i).stream().mapToInt(Integer::intValue).toArray();
@@ -69,6 +71,14 @@ final class Instances {
 
     int id(int i) {
         return ids.get(i);
+    }
+
+    /**
+     * Whether every trace VM runs once under its own id (no replica, none left out): a {@code mem}
+     * row then goes to the model as it is, and the replay can hand it whole batches.
+     */
+    boolean isIdentity() {
+        return identity;
     }
 
     boolean isReplicated() {

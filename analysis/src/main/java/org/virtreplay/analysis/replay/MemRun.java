@@ -2,6 +2,7 @@ package org.virtreplay.analysis.replay;
 
 import org.virtreplay.analysis.progress.ProgressMeter;
 import org.virtreplay.engine.replay.Replayer;
+import org.virtreplay.ingest.trace.MemBatch;
 
 /**
  * The replay's hot loop: consecutive {@code mem} rows fed to the model until another kind of event
@@ -20,6 +21,12 @@ final class MemRun {
     private final Instances inst;
     private final Replayer rp;
     private final ProgressMeter progress;
+    /**
+     * Whole batches go to the model's flat loop ({@link Replayer#onMemBatch}) unless VMs are
+     * replicated or left out (a row then means zero or several accesses) or the loop is turned off
+     * ({@link Replayer#FLAT_LOOP_PROPERTY}).
+     */
+    private final boolean flat;
     /** Events taken from the trace (all tables), for the progress bar. */
     long processed;
     /** Accesses replayed (a replicated VM's row counts once per instance). */
@@ -30,6 +37,7 @@ final class MemRun {
         this.inst = inst;
         this.rp = rp;
         this.progress = progress;
+        this.flat = inst.isIdentity() && Replayer.flatLoop();
     }
 
     /**
@@ -37,6 +45,48 @@ final class MemRun {
      * returns whether a row is left (the caller has checked that the current row is due).
      */
     boolean run(long limit) {
+        return flat ? runBatches(limit) : runRows(limit);
+    }
+
+    /**
+     * The rows of the current batch and the next ones, each batch's due rows in one call of the
+     * model's flat loop. When the model throws, the current row is the one it refused.
+     */
+    private boolean runBatches(long limit) {
+        final PrefetchedMem m = mem;
+        final Replayer r = rp;
+        while (true) {
+            final MemBatch b = m.batch();
+            final int from = m.row();
+            final int stop;
+            try {
+                stop = r.onMemBatch(b.ts, b.vm, b.vcpu, b.el, b.access, b.va, b.size, from, b.n, limit);
+            } catch (RuntimeException e) {
+                m.seek(r.memBatchFailedRow());
+                throw e;
+            }
+            final long before = processed;
+            processed += stop - from;
+            accesses += stop - from;
+            if ((before >>> 16) != (processed >>> 16)) {
+                progress.update(processed);
+            }
+            if (stop < b.n) {
+                m.seek(stop); // due at or after limit
+                return true;
+            }
+            m.seek(b.n - 1);
+            if (!m.next()) {
+                return false;
+            }
+            if (m.ts() >= limit) {
+                return true;
+            }
+        }
+    }
+
+    /** One row at a time through {@link Replayer#onMem}, once per instance of the row's VM. */
+    private boolean runRows(long limit) {
         final PrefetchedMem m = mem;
         final Replayer r = rp;
         boolean has;

@@ -202,6 +202,24 @@ final class PrefetchedMem implements AutoCloseable {
         return cur.rows.ts[i];
     }
 
+    /** The batch holding the current row (rows {@code 0 .. n - 1}); valid until {@link #next()} leaves it. */
+    MemBatch batch() {
+        return cur.rows;
+    }
+
+    /** The current row's index in {@link #batch()}. */
+    int row() {
+        return i;
+    }
+
+    /**
+     * Makes row {@code row} of the current batch the current row (a consumer that read rows in bulk
+     * from {@link #batch()} says how far it got); {@code 0 <= row < batch().n}.
+     */
+    void seek(int row) {
+        i = row;
+    }
+
     long va() {
         return cur.rows.va[i];
     }

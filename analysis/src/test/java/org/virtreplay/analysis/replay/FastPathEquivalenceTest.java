@@ -25,9 +25,10 @@ import org.virtreplay.ingest.generate.GenerateJob;
 import org.virtreplay.ingest.generate.GeneratorOptions;
 
 /**
- * The same-entry fast path of the per-access loop changes no metric: randomized generated traces
+ * The same-entry fast path of the per-access loop and the flat per-access loop (issue 18 items 1
+ * and 2) change no metric: randomized generated traces
  * (stage-2 backings of 4 KB and 2 MB (all 4 KB in one scenario), remaps, exec's ASID changes, hypervisor TLBIs, vCPU
- * switches, page-crossing accesses) replayed with the fast path off and on give byte-identical
+ * switches, page-crossing accesses) replayed with each of them off and on give byte-identical
  * metric tables, under every replacement policy, fully associative and set-associative L1s, and
  * the stale-translation check on and off. A broken fast path (a missed counter, a wrong
  * replacement update) changes tlb_stats, the timeline or the walk counts, so the comparison fails.
@@ -79,12 +80,18 @@ class FastPathEquivalenceTest {
                 Files.writeString(tlbi, Files.readAllLines(tlbi).get(0) + "\n");
             }
             for (int k = 0; k < scenarios.length; k++) {
+                // The reference: per-row onMem without the same-entry fast path; then each of the
+                // fast path and the flat per-access loop (issue 18 item 2) alone, and both.
                 Path slow = tmp.resolve("slow-" + t + "-" + k);
-                Path fast = tmp.resolve("fast-" + t + "-" + k);
-                replay(tr, slow, false, scenarios[k]);
-                replay(tr, fast, true, scenarios[k]);
+                replay(tr, slow, false, false, scenarios[k]);
                 String what = "trace " + t + ", scenario " + String.join(" ", scenarios[k]);
-                assertSameTables(slow, fast, what);
+                Path fast = null;
+                for (int mode = 1; mode < 4; mode++) {
+                    fast = tmp.resolve("mode" + mode + "-" + t + "-" + k);
+                    replay(tr, fast, (mode & 1) != 0, (mode & 2) != 0, scenarios[k]);
+                    assertSameTables(slow, fast, what + ", fast path " + ((mode & 1) != 0) + ", flat loop "
+                            + ((mode & 2) != 0));
+                }
                 List<TlbStatsRow> rows = MetricTableReader.readAll(fast.resolve("tlb_stats.parquet"), MetricTables.TLB_STATS);
                 fastHitsSeen += rows.stream().filter(r -> r.structure().startsWith("l1")).mapToLong(TlbStatsRow::hits).sum();
                 staleSeen += rows.stream().mapToLong(TlbStatsRow::staleHits).sum();
@@ -94,25 +101,32 @@ class FastPathEquivalenceTest {
         assertTrue(staleSeen > 0, "no stale hits found: the stale check's sampling was not exercised");
     }
 
-    private static void replay(Path trace, Path out, boolean fast, String... sets) throws IOException {
+    private static void replay(Path trace, Path out, boolean fast, boolean flat, String... sets) throws IOException {
         Scenario sc = Scenario.defaults();
         for (String s : sets) {
             int eq = s.indexOf('=');
             sc = sc.with(Scenario.key(s.substring(0, eq)), s.substring(eq + 1));
         }
         String before = System.getProperty(Replayer.FAST_PATH_PROPERTY);
+        String beforeFlat = System.getProperty(Replayer.FLAT_LOOP_PROPERTY);
         System.setProperty(Replayer.FAST_PATH_PROPERTY, Boolean.toString(fast));
+        System.setProperty(Replayer.FLAT_LOOP_PROPERTY, Boolean.toString(flat));
         try {
             ReplayJob.run(new ReplayJob.Options(trace, out, sc, "test", 1_000_000L, true, true, false, "test",
                     Map.of()), Stage2Ports.kvm());
         } finally {
-            if (before == null) {
-                System.clearProperty(Replayer.FAST_PATH_PROPERTY);
-            } else {
-                System.setProperty(Replayer.FAST_PATH_PROPERTY, before);
-            }
+            restore(Replayer.FAST_PATH_PROPERTY, before);
+            restore(Replayer.FLAT_LOOP_PROPERTY, beforeFlat);
         }
         RunOutput.open(out);
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     /** Every file of the two outputs except the wall-time file has the same bytes. */

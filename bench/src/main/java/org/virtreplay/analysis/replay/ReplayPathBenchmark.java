@@ -43,13 +43,18 @@ import org.virtreplay.ingest.trace.VmRecord;
  * TLBs and, on a miss, the nested walk). It lives in the replay job's package because
  * {@code MemRun} and {@code PrefetchedMem} are package-private.
  *
- * <p>Three benchmarks peel the path off stage by stage, on the same rows:
+ * <p>Five benchmarks peel the path off stage by stage, on the same rows:
  * <ul>
- *   <li>{@code memRun}: the whole path; the source refills the batch by copying the pre-decoded
- *       rows and advancing their timestamps (what a decoder's hand-over costs, without the
- *       decoding, which {@code MemReadBenchmark} measures);</li>
+ *   <li>{@code memRun}: the whole path as the replay runs it, through the flat per-access loop
+ *       ({@link Replayer#onMemBatch}, issue 18 item 2); the source refills the batch by copying the
+ *       pre-decoded rows and advancing their timestamps (what a decoder's hand-over costs, without
+ *       the decoding, which {@code MemReadBenchmark} measures);</li>
+ *   <li>{@code memRunRows}: the same with the flat loop off ({@code MemRun} calls
+ *       {@code Replayer.onMem} per row, the path before item 2), on a source of its own;</li>
+ *   <li>{@code onMemBatch}: the batch's arrays straight into {@code Replayer.onMemBatch} (no batch
+ *       source, no {@code MemRun});</li>
  *   <li>{@code onMem}: the same rows straight from the batch's arrays into {@code Replayer.onMem}
- *       (no batch source, no {@code MemRun}): memRun - onMem is the batch hand-over and loop;</li>
+ *       (no batch source, no {@code MemRun}): memRunRows - onMem is the per-row hand-over and loop;</li>
  *   <li>{@code tlbOnly}: the same addresses straight into the PE's {@code TranslationUnit.access}:
  *       onMem - tlbOnly is the replayer's dispatch and bookkeeping, tlbOnly the TLB lookup (and
  *       the walk where the stream misses).</li>
@@ -91,13 +96,23 @@ public class ReplayPathBenchmark {
     private TranslationUnit pe0;
     private PrefetchedMem mem;
     private MemRun run;
-    /** Timestamp of the next row the source hands over; the direct benchmarks use their own. */
-    private long nextTs = 1;
     private long limit;
+    /** The same path with the flat loop off (one Replayer.onMem per row), on a source of its own. */
+    private PrefetchedMem memRows;
+    private MemRun runRows;
+    private long limitRows;
     private long directTs;
+    private long batchTs;
 
     /** A source that never ends: each refill is the pre-decoded rows with later timestamps. */
     private final class Repeating implements MemBatchSource {
+        /** Timestamp of the next row this source hands over. */
+        long nextTs;
+
+        Repeating(long firstTs) {
+            nextTs = firstTs;
+        }
+
         @Override
         public boolean fill(MemBatch b) {
             final MemBatch d = decoded;
@@ -161,15 +176,33 @@ public class ReplayPathBenchmark {
         }
         decoded.n = N;
         Instances inst = Instances.of(List.of(new VmRecord(0, "bench", 1, 40, -1)), 0);
-        mem = new PrefetchedMem(new Repeating(), false);
+        Repeating src = new Repeating(1);
+        mem = new PrefetchedMem(src, false);
         run = new MemRun(mem, inst, rp, ProgressMeter.forStderr("bench", 0, true));
         mem.next(); // the first row is current before MemRun.run, as in the replay's merge
-        limit = nextTs;
+        limit = src.nextTs;
         // Warm-up outside JMH's: touch every page (first-touch stage-2 faults, table walks).
         for (int k = 0; k < 4; k++) {
             memRun();
         }
-        directTs = nextTs + (1L << 40); // the direct benchmarks run later in simulated time
+        // The other benchmarks run at later simulated times, each in a range of its own.
+        directTs = src.nextTs + (1L << 40);
+        batchTs = src.nextTs + (2L << 40);
+        Repeating rows = new Repeating(src.nextTs + (3L << 40));
+        memRows = new PrefetchedMem(rows, false);
+        String before = System.getProperty(Replayer.FLAT_LOOP_PROPERTY);
+        System.setProperty(Replayer.FLAT_LOOP_PROPERTY, "false");
+        try {
+            runRows = new MemRun(memRows, inst, rp, ProgressMeter.forStderr("bench", 0, true));
+        } finally {
+            if (before == null) {
+                System.clearProperty(Replayer.FLAT_LOOP_PROPERTY);
+            } else {
+                System.setProperty(Replayer.FLAT_LOOP_PROPERTY, before);
+            }
+        }
+        memRows.next();
+        limitRows = rows.nextTs;
     }
 
     @TearDown(Level.Trial)
@@ -182,6 +215,7 @@ public class ReplayPathBenchmark {
             throw new IllegalStateException("the walk stream did not walk: " + pe0.walksD + " walks");
         }
         mem.close();
+        memRows.close();
     }
 
     /** The whole path: batch source, PrefetchedMem, MemRun, Replayer.onMem, TLB (and walk). */
@@ -190,6 +224,27 @@ public class ReplayPathBenchmark {
     public boolean memRun() {
         limit += N;
         return run.run(limit);
+    }
+
+    /** The whole path with the flat loop off: MemRun calls Replayer.onMem per row (issue 18 item 2's "before"). */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public boolean memRunRows() {
+        limitRows += N;
+        return runRows.run(limitRows);
+    }
+
+    /** From the decoded batch's arrays straight into the flat loop, Replayer.onMemBatch. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int onMemBatch() {
+        final MemBatch d = decoded;
+        final long t = batchTs;
+        for (int i = 0; i < N; i++) {
+            d.ts[i] = t + i;
+        }
+        batchTs = t + N;
+        return rp.onMemBatch(d.ts, d.vm, d.vcpu, d.el, d.access, d.va, d.size, 0, N, Long.MAX_VALUE);
     }
 
     /** From the decoded batch's arrays straight into Replayer.onMem. */
@@ -223,13 +278,15 @@ public class ReplayPathBenchmark {
      * {@code main} runs JMH as above; {@code main cpu [SECONDS] [ROUNDS]} instead times every
      * benchmark and stream by the thread's CPU time ({@code ThreadMXBean}), for a machine shared
      * with other work, where JMH's wall-clock averages measure the other work too: per round,
-     * SECONDS of CPU per benchmark (default 2) after a warm-up of as much, ROUNDS rounds (default 3).
+     * SECONDS of CPU per benchmark (default 2) after a warm-up of as much, ROUNDS rounds (default 3),
+     * for the streams given as a fourth argument ({@code l1Hit,walk}; default all three).
      */
     public static void main(String[] args) throws RunnerException {
         if (args.length > 0 && args[0].equals("cpu")) {
             double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
             int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-            cpuTimes((long) (seconds * 1e9), rounds);
+            String[] streams = args.length > 3 ? args[3].split(",") : new String[] {"l1Hit", "l2Hit", "walk"};
+            cpuTimes((long) (seconds * 1e9), rounds, streams);
             return;
         }
         Options o = new OptionsBuilder().include(ReplayPathBenchmark.class.getSimpleName())
@@ -237,10 +294,10 @@ public class ReplayPathBenchmark {
         new Runner(o).run();
     }
 
-    private static void cpuTimes(long budgetNs, int rounds) {
+    private static void cpuTimes(long budgetNs, int rounds, String[] streams) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        String[] benches = {"memRun", "onMem", "tlbOnly"};
-        for (String st : new String[] {"l1Hit", "l2Hit", "walk"}) {
+        String[] benches = {"memRun", "memRunRows", "onMemBatch", "onMem", "tlbOnly"};
+        for (String st : streams) {
             ReplayPathBenchmark b = new ReplayPathBenchmark();
             b.stream = st;
             b.setup();
@@ -255,6 +312,8 @@ public class ReplayPathBenchmark {
                         for (int k = 0; k < 16; k++) {
                             sink += switch (name) {
                                 case "memRun" -> b.memRun() ? 1 : 0;
+                                case "memRunRows" -> b.memRunRows() ? 1 : 0;
+                                case "onMemBatch" -> b.onMemBatch();
                                 case "onMem" -> b.onMem();
                                 default -> b.tlbOnly();
                             };

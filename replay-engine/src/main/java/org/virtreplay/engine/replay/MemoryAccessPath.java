@@ -94,6 +94,109 @@ final class MemoryAccessPath {
         }
     }
 
+    /**
+     * The flat per-access loop (issue 18 item 2): replays row {@code from} of a decoded batch
+     * (struct of arrays, the trace's access codes) and the following ones up to {@code to - 1}
+     * while their time is below {@code limit}, and returns the index of the first row it did not
+     * replay. Each row does what {@link #onMem}
+     * does, in the same order; the difference is the shape the JIT sees: one loop over primitive
+     * arrays whose common case, a one-page access that the L1 serves, runs without a call
+     * ({@link TranslationUnit#accessL1} and {@code TlbArray.find}'s hint checks are small enough to
+     * be inlined), with the per-vCPU indices resolved once per run of rows of the same vCPU. A page
+     * the L1 misses, an access that crosses a page and every fault leave the loop for
+     * {@link #afterL1} and {@link #translateOne}, the path {@code onMem} takes.
+     *
+     * <p>If the model throws, {@link #failedRow} names the row.
+     */
+    int onMemBatch(long[] tsA, int[] vmA, int[] vcpuA, int[] elA, int[] accessA, long[] vaA, int[] sizeA, int from,
+            int to, long limit) {
+        final Hypervisor h = hyp;
+        final TranslationUnit[] units = pes;
+        final int[] onPe = loaded;
+        final int[] peOf = lastPe;
+        final long[][] counts = acc;
+        final long[] lookups = vmLookups;
+        final boolean fast = fastPath;
+        int lastVm = -1;
+        int lastVcpu = -1;
+        int d = 0;
+        int f = 0;
+        long maxTs = batchMaxTs;
+        int k = from;
+        try {
+            for (; k < to; k++) {
+                final long ts = tsA[k];
+                if (ts >= limit && k > from) {
+                    break; // the first row is due whatever its time (the caller checked; limit may be 2^63 - 1)
+                }
+                if (ts > maxTs) {
+                    maxTs = ts;
+                }
+                final int vm = vmA[k];
+                final int vcpu = vcpuA[k];
+                if (vm != lastVm || vcpu != lastVcpu) {
+                    d = vmIndexOf[vm];
+                    f = vcpuBase[d] + vcpu;
+                    lastVm = vm;
+                    lastVcpu = vcpu;
+                }
+                int p = h.loadedPe(ts, vm, vcpu);
+                if (p < 0) {
+                    p = peOf[f] >= 0 ? peOf[f] : f % units.length;
+                    counts[p][f * NC + Replayer.C_NOT_RUNNING]++;
+                }
+                if (onPe[p] != f) {
+                    host.load(p, f, d);
+                }
+                peOf[f] = p;
+                final TranslationUnit tu = units[p];
+                tu.now = ts;
+                final int access = accessA[k];
+                // TranslationUnit's codes without a branch: READ 0 -> 0, WRITE 1 -> 1, FETCH 2 -> 3,
+                // READ_WRITE 3 -> 2 (the decoder admits no other code).
+                final int kind = access ^ (access >>> 1);
+                final long[] c = counts[p];
+                c[f * NC + Replayer.C_ACCESSES]++;
+                final long va = vaA[k];
+                final int el = elA[k];
+                final int shift = pageShift[f];
+                long more = (((va + Math.max(sizeA[k], 1) - 1) >>> shift) - (va >>> shift)) & (-1L >>> shift);
+                if (more == 0) {
+                    // One page: translateOne in line, its L1 hit without a call.
+                    c[f * NC + Replayer.C_PAGE_LOOKUPS]++;
+                    final int r = fast && tu.accessIfL1MruHit(va, kind, el) ? TranslationUnit.L1_SERVED
+                            : tu.accessL1(va, kind, el);
+                    if (r == TranslationUnit.L1_SERVED) {
+                        lookups[d]++;
+                        recordBySize(p, f, kind == 3, tu.l2 != null, 1, tu.lastSizeLog);
+                    } else {
+                        afterL1(ts, p, tu, vm, vcpu, d, f, el, kind, va, r);
+                    }
+                    continue;
+                }
+                long a = va;
+                while (true) {
+                    translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
+                    if (more-- == 0) {
+                        break;
+                    }
+                    a = ((a >>> shift) + 1) << shift;
+                }
+            }
+        } catch (RuntimeException e) {
+            failedRow = k;
+            batchMaxTs = maxTs;
+            throw e;
+        }
+        batchMaxTs = maxTs;
+        return k;
+    }
+
+    /** The row of the batch {@link #onMemBatch} was replaying when the model threw. */
+    int failedRow;
+    /** The largest time {@link #onMemBatch} has replayed (the replayer's clock reads it). */
+    long batchMaxTs = Long.MIN_VALUE;
+
     private void translateOne(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
             long va) {
         if (fastPath && tu.accessIfL1MruHit(va, kind, el)) {
@@ -104,6 +207,24 @@ final class MemoryAccessPath {
             return;
         }
         acc[p][f * NC + Replayer.C_PAGE_LOOKUPS]++;
+        final int r = tu.accessL1(va, kind, el);
+        if (r == TranslationUnit.L1_SERVED) {
+            // What the attempt loop of afterL1 records for a permitted L1 hit.
+            vmLookups[d]++;
+            recordBySize(p, f, kind == 3, tu.l2 != null, 1, tu.lastSizeLog);
+            return;
+        }
+        afterL1(ts, p, tu, vm, vcpu, d, f, el, kind, va, r);
+    }
+
+    /**
+     * The rest of a page's translation after its L1 lookup {@code l1} ({@link TranslationUnit#accessL1}
+     * returned {@link TranslationUnit#L1_MISSED} or {@link TranslationUnit#L1_DENIED}): the L2 and
+     * the walk, the counters, and the stage-2 fault handling with its retries (each retry a whole
+     * {@link TranslationUnit#access}).
+     */
+    private void afterL1(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
+            long va, int l1) {
         for (int attempt = 0; attempt < 8; attempt++) {
             long walksBefore = tu.walksI + tu.walksD;
             long hitFaultsBefore = tu.permissionFaultsOnHit;
@@ -111,7 +232,15 @@ final class MemoryAccessPath {
             // walks again), and the PE's counters in tlb_stats count that: the timeline must too
             // (docs/metrics.md consistency rule 5), so count every attempt.
             vmLookups[d]++;
-            boolean ok = tu.access(va, kind, el);
+            boolean ok;
+            if (attempt > 0) {
+                ok = tu.access(va, kind, el);
+            } else if (l1 == TranslationUnit.L1_DENIED) {
+                hitFaultsBefore--; // the caller's L1 lookup counted this attempt's permission fault
+                ok = false;
+            } else {
+                ok = tu.accessAfterL1Miss(va, kind, el);
+            }
             final boolean walked = tu.walksI + tu.walksD != walksBefore;
             final int sizeLog = walked && !ok ? 0 : tu.lastSizeLog;
             recordBySize(p, f, kind == 3, tu.l2 != null, walked ? (ok ? 3 : 0) : tu.lastLevel, sizeLog);

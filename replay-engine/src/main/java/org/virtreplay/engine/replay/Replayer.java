@@ -54,6 +54,12 @@ public final class Replayer {
      * benchmarks: the metric tables are the same either way (docs/fidelity.md).
      */
     public static final String FAST_PATH_PROPERTY = "virtreplay.replay.fastPath";
+    /**
+     * System property that turns the flat per-access loop ({@link #onMemBatch}) off ({@code false}):
+     * the replay job then calls {@link #onMem} per row, as before issue 18 item 2. On by default;
+     * the metric tables are the same either way (docs/performance.md).
+     */
+    public static final String FLAT_LOOP_PROPERTY = "virtreplay.replay.flatLoop";
     public static final String[] FAULT_KIND_NAMES = {"address_size", "translation", "access_flag", "permission"};
 
     /** Counters kept per PE × vCPU; see {@link #counter}. */
@@ -286,6 +292,48 @@ public final class Replayer {
     public void onMem(long ts, int vm, int vcpu, int el, int access, long va, int size) {
         tick(ts);
         memPath.onMem(ts, vm, vcpu, el, access, va, size);
+    }
+
+    /**
+     * Row {@code from} of a decoded {@code mem} batch (one array per column, access codes as for
+     * {@link #onMem}) and the following ones up to {@code to - 1} while their time is below
+     * {@code limit}, replayed in order: the same as calling {@link #onMem} for each of them, in
+     * one flat loop (docs/architecture.md, "One replay, step by step"). The first row is replayed
+     * whatever its time (the caller has found it due; a last window ends at 2^63 - 1 and holds
+     * rows at that time). Returns the index of the first row not replayed ({@code to}, or the
+     * first row after {@code from} at or after {@code limit}). When the model throws, {@link #memBatchFailedRow} is
+     * the row it was replaying, and the rows before it have been replayed.
+     */
+    public int onMemBatch(long[] ts, int[] vm, int[] vcpu, int[] el, int[] access, long[] va, int[] size, int from,
+            int to, long limit) {
+        final MemoryAccessPath path = memPath;
+        final int stop;
+        try {
+            stop = path.onMemBatch(ts, vm, vcpu, el, access, va, size, from, to, limit);
+        } catch (RuntimeException e) {
+            ticked(path.failedRow + 1 - from, path.batchMaxTs); // onMem ticks the row it fails on too
+            throw e;
+        }
+        ticked(stop - from, path.batchMaxTs);
+        return stop;
+    }
+
+    /** What {@link #tick} does, for {@code n} rows up to time {@code maxTs}. */
+    private void ticked(int n, long maxTs) {
+        events += n;
+        if (maxTs > lastTs) {
+            lastTs = maxTs;
+        }
+    }
+
+    /** Whether {@link #onMemBatch} should be used: false when {@link #FLAT_LOOP_PROPERTY} is {@code false}. */
+    public static boolean flatLoop() {
+        return !"false".equals(System.getProperty(FLAT_LOOP_PROPERTY));
+    }
+
+    /** The row of the batch {@link #onMemBatch} was replaying when it threw. */
+    public int memBatchFailedRow() {
+        return memPath.failedRow;
     }
 
     /**

@@ -259,6 +259,8 @@ public final class TlbArray {
     }
 
     public int find(long addr, int c, int a) {
+        // Kept small so that the JIT inlines it into the per-access loop: most lookups are served
+        // by the last-hit entry or the hint; the search of the held sizes is a call of its own.
         int slot = 0;
         if (mruFirst) {
             int h = lastHit;
@@ -272,6 +274,11 @@ public final class TlbArray {
                 return h;
             }
         }
+        return search(addr, c, a, slot);
+    }
+
+    /** {@link #find} past its hints: one chain (indexed) or one set per held size, smallest first. */
+    private int search(long addr, int c, int a, int slot) {
         long m = heldMask;
         if (indexed) {
             while (m != 0) {

@@ -249,16 +249,41 @@ public final class TranslationUnit {
      * @return true if translated, false on a fault (counted in {@link #faults})
      */
     public boolean access(long va, int kind, int el) {
+        final int r = accessL1(va, kind, el);
+        return r == L1_MISSED ? accessAfterL1Miss(va, kind, el) : r == L1_SERVED;
+    }
+
+    /** {@link #accessL1}: the L1 hit an entry that permits the access. */
+    public static final int L1_SERVED = 1;
+    /** {@link #accessL1}: the L1 hit an entry that denies the access (a permission fault, counted). */
+    public static final int L1_DENIED = 0;
+    /** {@link #accessL1}: the L1 missed (counted); {@link #accessAfterL1Miss} does the rest. */
+    public static final int L1_MISSED = -1;
+
+    /**
+     * The first half of {@link #access}: the lookup in the L1 of the access's kind, with all that
+     * {@code access} records for an L1 hit. Small, so that the JIT inlines it into the per-access
+     * loop; the L2 and the walk are {@link #accessAfterL1Miss}, which the caller must call (with
+     * the same arguments, nothing in between) when this returns {@link #L1_MISSED}. The two halves
+     * are exactly {@code access}, which is made of them.
+     */
+    public int accessL1(long va, int kind, int el) {
         if (tagEl != el) {
             deriveTags(el);
         }
+        final TlbArray l1 = kind == 3 ? l1i : l1d;
+        final int i = l1.lookup(va, ctxTag, asidTag);
+        if (i < 0) {
+            return L1_MISSED;
+        }
+        onL1Hit(l1, i, va, kind, el);
+        return permitted(l1.info[i], kind) ? L1_SERVED : L1_DENIED;
+    }
+
+    /** The second half of {@link #access}, after {@link #accessL1} returned {@link #L1_MISSED}: the L2, then the walk. */
+    public boolean accessAfterL1Miss(long va, int kind, int el) {
         final boolean fetch = kind == 3;
         final TlbArray l1 = fetch ? l1i : l1d;
-        int i = l1.lookup(va, ctxTag, asidTag);
-        if (i >= 0) {
-            onL1Hit(l1, i, va, kind, el);
-            return permitted(l1.info[i], kind);
-        }
         if (l2 != null) {
             int j = l2.lookup(va, ctxTag, asidTag);
             if (j >= 0) {
@@ -336,13 +361,17 @@ public final class TranslationUnit {
         }
     }
 
+    /**
+     * The permission bits access kind {@code k} needs, in nibble {@code k}: read R, write W,
+     * read-modify-write R and W, fetch X. A shift instead of a switch: the kinds of consecutive
+     * accesses are mixed, and a branch per kind was mispredicted on many hits.
+     */
+    private static final int NEEDS = TlbArray.INFO_R | TlbArray.INFO_W << 4
+            | (TlbArray.INFO_R | TlbArray.INFO_W) << 8 | TlbArray.INFO_X << 12;
+
     private static boolean allows(int info, int kind) {
-        return switch (kind) {
-            case 0 -> (info & TlbArray.INFO_R) != 0;
-            case 1 -> (info & TlbArray.INFO_W) != 0;
-            case 2 -> (info & (TlbArray.INFO_R | TlbArray.INFO_W)) == (TlbArray.INFO_R | TlbArray.INFO_W);
-            default -> (info & TlbArray.INFO_X) != 0;
-        };
+        final int need = (NEEDS >>> ((kind & 3) << 2)) & 0xF;
+        return (info & need) == need;
     }
 
     private boolean permitted(int info, int kind) {

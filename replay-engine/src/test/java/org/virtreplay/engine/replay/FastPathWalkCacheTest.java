@@ -32,9 +32,14 @@ class FastPathWalkCacheTest {
         long stale = 0;
         for (CorePreset core : new CorePreset[] {n1, noWalkCaches}) {
             for (Replacement pol : Replacement.values()) {
-                List<Long> off = run(core, pol, false);
-                List<Long> on = run(core, pol, true);
+                List<Long> off = run(core, pol, false, false);
+                List<Long> on = run(core, pol, true, false);
                 assertEquals(off, on, core.name() + " walk caches " + (core == n1) + ", " + pol);
+                // The flat loop (onMemBatch) with the fast path off and on: the same counters.
+                assertEquals(off, run(core, pol, false, true), core.name() + " walk caches " + (core == n1) + ", "
+                        + pol + ", flat loop");
+                assertEquals(off, run(core, pol, true, true), core.name() + " walk caches " + (core == n1) + ", "
+                        + pol + ", flat loop and fast path");
                 l1Hits += on.get(Replayer.C_L1D_HITS);
                 stale += on.get(Replayer.C_STALE);
             }
@@ -42,7 +47,8 @@ class FastPathWalkCacheTest {
         assertTrue(l1Hits > 0 && stale > 0, "the stream must hit the L1 and find stale entries");
     }
 
-    private static List<Long> run(CorePreset core, Replacement pol, boolean fast) {
+    /** {@code batch}: the accesses between two other events go to {@link Replayer#onMemBatch} in chunks of random length. */
+    private static List<Long> run(CorePreset core, Replacement pol, boolean fast, boolean batch) {
         String before = System.getProperty(Replayer.FAST_PATH_PROPERTY);
         System.setProperty(Replayer.FAST_PATH_PROPERTY, Boolean.toString(fast));
         Replayer rp;
@@ -71,10 +77,14 @@ class FastPathWalkCacheTest {
         }
         rp.onMap(0, 0, 1, 0x43C0_0000L, 0x1_0000_0000L, 0x4020_0000L, 2L << 20, "rwu", "normal_wb", false, false);
         SplittableRandom r = new SplittableRandom(pol.ordinal() * 31L + 5);
+        Batch b = new Batch(rp, new SplittableRandom(7));
         long ts = 1;
         long va = 0x8000_0000L;
         for (int n = 0; n < 60_000; n++, ts++) {
             int e = r.nextInt(1000);
+            if (e < 9) {
+                b.flush(); // the accesses before another event are replayed before it
+            }
             if (e < 4) { // remap a page without TLBI: its cached entries go stale
                 int i = r.nextInt(pages);
                 rp.onMap(ts, 0, 1, 0x43C0_0000L, 0x8000_0000L + i * 4096L, 0x4010_0000L + r.nextInt(64) * 4096L,
@@ -92,9 +102,14 @@ class FastPathWalkCacheTest {
                 }
                 int access = r.nextInt(4); // READ, WRITE, FETCH, READ_WRITE as the trace codes them
                 int size = r.nextInt(50) == 0 ? 16 : 8;
-                rp.onMem(ts, 0, 0, 0, access, va - (va & 7), size);
+                if (batch) {
+                    b.add(ts, access, va - (va & 7), size);
+                } else {
+                    rp.onMem(ts, 0, 0, 0, access, va - (va & 7), size);
+                }
             }
         }
+        b.flush();
         rp.finish(0);
         List<Long> v = new ArrayList<>();
         for (int c = 0; c < Replayer.NC; c++) {
@@ -125,5 +140,46 @@ class FastPathWalkCacheTest {
             }
         }
         return v;
+    }
+
+    /** Accesses collected for {@link Replayer#onMemBatch}, handed over in chunks of 1 to 64 rows. */
+    private static final class Batch {
+        final Replayer rp;
+        final SplittableRandom chunks;
+        final long[] ts = new long[4096];
+        final long[] va = new long[4096];
+        final int[] access = new int[4096];
+        final int[] size = new int[4096];
+        final int[] zero = new int[4096];
+        int n;
+
+        Batch(Replayer rp, SplittableRandom chunks) {
+            this.rp = rp;
+            this.chunks = chunks;
+        }
+
+        void add(long t, int acc, long a, int sz) {
+            ts[n] = t;
+            access[n] = acc;
+            va[n] = a;
+            size[n] = sz;
+            if (++n == ts.length) {
+                flush();
+            }
+        }
+
+        void flush() {
+            int from = 0;
+            while (from < n) {
+                int to = Math.min(n, from + 1 + chunks.nextInt(64));
+                // Sometimes a limit inside the chunk: the loop stops at the first row due at or after
+                // it, except the first row, which is always replayed.
+                long limit = chunks.nextInt(4) == 0 ? ts[to - 1] : Long.MAX_VALUE;
+                int stop = rp.onMemBatch(ts, zero, zero, zero, access, va, size, from, to, limit);
+                assertEquals(limit == Long.MAX_VALUE || from == to - 1 ? to : to - 1, stop);
+                from = stop;
+            }
+            n = 0;
+        }
     }
 }
