@@ -1,12 +1,14 @@
 package org.virtreplay.engine.hyp;
 
+import static org.virtreplay.engine.hyp.Stage2Tables.GB;
+import static org.virtreplay.engine.hyp.Stage2Tables.MB2;
+import static org.virtreplay.engine.hyp.Stage2Tables.shift;
+
 import java.util.Locale;
 import org.virtreplay.engine.BadInputException;
-import org.virtreplay.engine.mmu.FaultKind;
 import org.virtreplay.engine.mmu.MemType;
 import org.virtreplay.engine.mmu.PhysicalMemory;
 import org.virtreplay.engine.mmu.TableBuilder;
-import org.virtreplay.engine.mmu.TablePoolExhaustedException;
 import org.virtreplay.engine.mmu.Granule;
 import org.virtreplay.engine.mmu.TranslationResult;
 import org.virtreplay.engine.tlb.TlbiOp;
@@ -55,6 +57,12 @@ import org.virtreplay.engine.tlb.TlbiOp;
  * <p>Allocation: {@link #handleFault} allocates nothing itself; new stage-2 tables are written into
  * {@link PhysicalMemory}, which allocates its backing page the first time a frame is written. Tables
  * come from one bump-allocated pool for all VMs and are not reused after an unmap. Single-threaded.
+ *
+ * <p>This class is the facade and keeps the VM registry (VMs, memslots, VTTBR_EL2/VTCR_EL2, VMIDs);
+ * the work is split along KVM's own lines: {@link Stage2Tables} edits descriptors and tables,
+ * {@link Stage2FaultHandler} classifies and handles faults, {@link Stage2DirtyLogging} runs the
+ * dirty-logging rounds, and {@link Stage2Tlbi} issues and counts the TLB maintenance; per-VM state
+ * is one {@link Stage2Vm} they share.
  */
 public final class Stage2Manager {
 
@@ -108,52 +116,16 @@ public final class Stage2Manager {
      */
     public static final long DEFAULT_HOST_RAM_BASE = 0x20_0000_0000L;
 
-    private static final long OA_MASK = 0x0000_FFFF_FFFF_F000L;
-    private static final long S2AP_R = 1L << 6;
-    private static final long S2AP_W = 1L << 7;
-    private static final long AF = 1L << 10;
-    private static final long XN = 2L << 53;
-    private static final long GB = 1L << 30;
-    private static final long MB2 = 1L << 21;
-
-    private final PhysicalMemory mem;
-    private final long poolBase;
-    private final long poolEnd;
-    private long poolNext;
+    private final Stage2Tlbi tlbi;
+    private final Stage2Tables tables;
+    private final Stage2FaultHandler faults;
+    private final Stage2DirtyLogging dirtyLogging;
     private long hostRamNext;
     private final VmidAllocator vmids;
-    private boolean fwb;
-    private boolean hostHasDic = true;
-    private TlbMaintenance tlbListener;
-    private final long[] tlbiCounts = new long[TlbiOp.values().length];
-    private final Stage2FaultCounters counters = new Stage2FaultCounters();
 
-    private Vm[] byId = new Vm[16];
-    private Vm[] dense = new Vm[16];
+    private Stage2Vm[] byId = new Stage2Vm[16];
+    private Stage2Vm[] dense = new Stage2Vm[16];
     private int nVms;
-
-    /** Per-VM state. */
-    private static final class Vm {
-        int id;
-        int index;
-        int ipaBits;
-        /** Stage-2 output size (VTCR_EL2.PS, capped at 48): every PA the VM maps must be below 2^paBits. */
-        int paBits = 48;
-        int startLevel;
-        int rootBits;
-        long root;
-        int fixedVmid = -1;
-        Memslot[] slots = new Memslot[8];
-        DirtyLog[] dirty = new DirtyLog[8];
-        int nSlots;
-        boolean logging;
-        long mmioExits;
-        long mmioWrites;
-        long mmioNisv;
-        long blocksBroken;
-        long blocksSplit;
-        long writeProtected;
-    }
 
     /**
      * A manager whose stage-2 tables come from host PA {@code [s2PoolBase, s2PoolBase+s2PoolSize)},
@@ -170,17 +142,17 @@ public final class Stage2Manager {
      */
     public Stage2Manager(PhysicalMemory mem, long s2PoolBase, long s2PoolSize, long hostRamBase, int vmidBits,
             int pes) {
-        this.mem = mem;
-        this.poolBase = s2PoolBase;
-        this.poolNext = (s2PoolBase + 4095) & -4096L;
-        this.poolEnd = s2PoolBase + s2PoolSize;
-        this.hostRamNext = hostRamBase;
         this.vmids = new VmidAllocator(vmidBits, pes);
+        this.tlbi = new Stage2Tlbi(vmids);
+        this.tables = new Stage2Tables(mem, tlbi, s2PoolBase, s2PoolSize);
+        this.faults = new Stage2FaultHandler(tables, tlbi);
+        this.dirtyLogging = new Stage2DirtyLogging(tables, tlbi);
+        this.hostRamNext = hostRamBase;
     }
 
     /** HCR_EL2.FWB in use: stage-2 MemAttr is written in the FWB format (KVM uses FWB when present). */
     public void setFwb(boolean fwb) {
-        this.fwb = fwb;
+        tables.setFwb(fwb);
     }
 
     /**
@@ -189,11 +161,11 @@ public final class Stage2Manager {
      * executable. Default true (Neoverse-class hosts).
      */
     public void setHostHasDic(boolean dic) {
-        this.hostHasDic = dic;
+        faults.setHostHasDic(dic);
     }
 
     public void setTlbMaintenance(TlbMaintenance l) {
-        this.tlbListener = l;
+        tlbi.setListener(l);
     }
 
     public VmidAllocator vmidAllocator() {
@@ -201,12 +173,12 @@ public final class Stage2Manager {
     }
 
     public Stage2FaultCounters counters() {
-        return counters;
+        return faults.counters();
     }
 
     /** TLB maintenance operations issued so far of one kind. */
     public long tlbiCount(TlbiOp op) {
-        return tlbiCounts[op.ordinal()];
+        return tlbi.count(op);
     }
 
     // ------------------------------------------------------------------ VMs and memslots
@@ -230,32 +202,23 @@ public final class Stage2Manager {
         if (vm < byId.length && byId[vm] != null) {
             throw new BadInputException("VM " + vm + " declared twice");
         }
-        Vm v = new Vm();
+        Stage2Vm v = new Stage2Vm();
         v.id = vm;
         v.ipaBits = ipaBits;
         v.startLevel = TableBuilder.stage2StartLevel(Granule.K4, ipaBits);
         v.rootBits = ipaBits - shift(v.startLevel);
         long rootBytes = 8L << v.rootBits;
-        long root = (poolNext + rootBytes - 1) & -rootBytes;
-        if (root + rootBytes > poolEnd) {
-            throw new TablePoolExhaustedException(2, root, String.format(Locale.ROOT,
-                    "stage-2 table pool exhausted at 0x%x", root));
-        }
-        poolNext = root + rootBytes;
-        for (long off = 0; off < rootBytes; off += 8) {
-            mem.write(root + off, 0);
-        }
-        v.root = root;
+        v.root = tables.allocRoot(rootBytes);
         v.fixedVmid = vmidHint;
         vmids.pin(vmidHint); // the allocator's VMs must not share it
         if (vm >= byId.length) {
-            Vm[] n = new Vm[Math.max(vm + 1, byId.length * 2)];
+            Stage2Vm[] n = new Stage2Vm[Math.max(vm + 1, byId.length * 2)];
             System.arraycopy(byId, 0, n, 0, byId.length);
             byId = n;
         }
         byId[vm] = v;
         if (nVms == dense.length) {
-            Vm[] n = new Vm[dense.length * 2];
+            Stage2Vm[] n = new Stage2Vm[dense.length * 2];
             System.arraycopy(dense, 0, n, 0, dense.length);
             dense = n;
         }
@@ -270,7 +233,7 @@ public final class Stage2Manager {
      * never executable, with the largest blocks the alignment allows.
      */
     public void addMemslot(int vm, int slot, long ipa, long size, int kind, long pa, long backing) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         if (size <= 0 || ((ipa | size) & 4095) != 0) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "VM %d memslot %d: IPA 0x%x and size 0x%x must be non-empty multiples of 4 KB", vm, slot, ipa, size));
@@ -325,13 +288,13 @@ public final class Stage2Manager {
         Memslot s = new Memslot(slot, ipa, size, kind, pa, backing);
         v.slots[v.nSlots++] = s;
         if (kind == Memslot.DEVICE) {
-            mapRange(v, ipa, pa, size, leafAttrs(v, true, false, true));
+            tables.mapRange(v, ipa, pa, size, tables.leafAttrs(true, false, true));
         }
     }
 
     /** The memslots of VM {@code vm}, in the order added. */
     public Memslot[] memslots(int vm) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         Memslot[] r = new Memslot[v.nSlots];
         System.arraycopy(v.slots, 0, r, 0, v.nSlots);
         return r;
@@ -339,13 +302,13 @@ public final class Stage2Manager {
 
     /** VTTBR_EL2 as KVM writes it: root BADDR | current VMID << 48 (VMID 0 until the first {@link #vcpuLoad}). */
     public long vttbr(int vm) {
-        Vm v = vm(vm);
-        return v.root | ((long) currentVmid(v) << 48);
+        Stage2Vm v = vm(vm);
+        return v.root | ((long) tlbi.vmid(v) << 48);
     }
 
     /** The VM's current VMID (pinned, or from the allocator; 0 if never loaded). */
     public int vmid(int vm) {
-        return currentVmid(vm(vm));
+        return tlbi.vmid(vm(vm));
     }
 
     /**
@@ -353,7 +316,7 @@ public final class Stage2Manager {
      * SH0 = Inner (11), TG0 = 4 KB, PS = 48 bits (101), VS = 1 with 16-bit VMIDs, HA = HD = 0, RES1 bit 31.
      */
     public long vtcr(int vm) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         long t = 64 - v.ipaBits;
         t |= (long) TableBuilder.sl0For(Granule.K4, v.startLevel) << 6;
         t |= 1L << 8 | 1L << 10 | 3L << 12;
@@ -373,7 +336,7 @@ public final class Stage2Manager {
      * The root must not overlap the manager's table pool or any RAM slot's backing.
      */
     public void adoptVttbr(int vm, long vttbr, long vtcr) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         int tg0 = (int) ((vtcr >>> 14) & 3);
         if (tg0 != 0) {
             throw new BadInputException(String.format(Locale.ROOT,
@@ -397,13 +360,13 @@ public final class Stage2Manager {
         int rootBits = ipaBits - shift(start);
         long rootBytes = 8L << rootBits;
         long root = vttbr & 0x0000_FFFF_FFFF_FFFEL & -rootBytes;
-        if (root < poolEnd && poolBase < root + rootBytes) {
+        if (tables.overlapsPool(root, rootBytes)) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "VM %d: VTTBR_EL2 0x%x puts the stage-2 root inside the hypervisor table pool 0x%x..0x%x", vm,
-                    vttbr, poolBase, poolEnd));
+                    vttbr, tables.poolBase(), tables.poolEnd()));
         }
         for (int j = 0; j < nVms; j++) {
-            Vm o = dense[j];
+            Stage2Vm o = dense[j];
             for (int i = 0; i < o.nSlots; i++) {
                 Memslot s = o.slots[i];
                 if (s.isMemory() && root < s.pa() + s.size() && s.pa() < root + rootBytes) {
@@ -436,6 +399,7 @@ public final class Stage2Manager {
             return;
         }
         boolean same = ipaBits == v.ipaBits && start == v.startLevel;
+        PhysicalMemory mem = tables.mem;
         for (long off = 0; off < rootBytes; off += 8) {
             mem.write(root + off, same ? mem.read(v.root + off) : 0);
         }
@@ -447,7 +411,7 @@ public final class Stage2Manager {
             for (int i = 0; i < v.nSlots; i++) {
                 Memslot s = v.slots[i];
                 if (s.kind() == Memslot.DEVICE) {
-                    mapRange(v, s.ipa(), s.pa(), s.size(), leafAttrs(v, true, false, true));
+                    tables.mapRange(v, s.ipa(), s.pa(), s.size(), tables.leafAttrs(true, false, true));
                 }
             }
         }
@@ -461,13 +425,13 @@ public final class Stage2Manager {
      * to the {@link TlbMaintenance} listener). VMs with a pinned VMID never allocate.
      */
     public boolean vcpuLoad(int pe, int vm) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         if (v.fixedVmid >= 0) {
             return false;
         }
         boolean rolled = vmids.load(pe, v.index);
         if (rolled) {
-            tlbi(TlbiOp.ALLE1IS, 0, 0);
+            tlbi.tlbi(TlbiOp.ALLE1IS, 0, 0);
         }
         return rolled;
     }
@@ -484,22 +448,14 @@ public final class Stage2Manager {
      * with the largest blocks the alignment allows. Mapping inside an existing block is refused.
      */
     public void map(int vm, long ipa, long pa, long size, String perm, MemType type) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         if (size <= 0 || ((ipa | pa | size) & 4095) != 0) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "stage-2 map 0x%x -> 0x%x size 0x%x: not 4 KB multiples", ipa, pa, size));
         }
-        boolean r = perm.indexOf('r') >= 0;
-        boolean w = perm.indexOf('w') >= 0;
-        boolean x = perm.indexOf('x') >= 0;
-        int memattr = fwb ? type.s2MemAttrFwb : type.s2MemAttr;
-        if (memattr < 0) {
-            throw new BadInputException("memtype " + type.traceName() + " has no stage-2 encoding with FWB=1");
-        }
-        long attrs = AF | ((long) (type.isDevice() ? 2 : 3) << 8) | ((long) memattr << 2) | (r ? S2AP_R : 0)
-                | (w ? S2AP_W : 0) | (x ? 0 : XN);
+        long attrs = tables.recordedAttrs(perm, type);
         checkIpaRange(v, "map", ipa, size);
-        mapRange(v, ipa, pa, size, attrs);
+        tables.mapRange(v, ipa, pa, size, attrs);
     }
 
     /**
@@ -515,7 +471,7 @@ public final class Stage2Manager {
      * A recorded range beyond the VM's IPA space would alias lower IPAs through the tables' index
      * bits (and a huge one would take as many steps as it has pages): refused.
      */
-    private static void checkIpaRange(Vm v, String what, long ipa, long size) {
+    private static void checkIpaRange(Stage2Vm v, String what, long ipa, long size) {
         if (!fits(ipa, size, v.ipaBits)) {
             throw new BadInputException(String.format(Locale.ROOT,
                     "VM %d: stage-2 %s of 0x%x+0x%x exceeds the %d-bit IPA space", v.id, what, ipa, size, v.ipaBits));
@@ -524,27 +480,9 @@ public final class Stage2Manager {
 
     /** Removes the mappings of {@code [ipa, ipa+size)} (with BBM's TLB maintenance per leaf). */
     public void unmap(int vm, long ipa, long size) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         checkIpaRange(v, "unmap", ipa, size);
-        long end = ipa + size;
-        long a = ipa;
-        while (a < end) {
-            long dpa = leafPa(v, a);
-            if (dpa < 0) {
-                a = (a & -4096L) + 4096;
-                continue;
-            }
-            long bs = 1L << shift(lastLevel);
-            if ((a & (bs - 1)) != 0 || end - a < bs) {
-                throw new BadInputException(String.format(Locale.ROOT,
-                        "stage-2 unmap of 0x%x..0x%x covers only part of a %d-byte block", ipa, end, bs));
-            }
-            mem.write(dpa, 0);
-            changed(v, a, bs, CHANGE_UNMAP);
-            tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), a);
-            tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
-            a += bs;
-        }
+        tables.unmapExact(v, ipa, ipa + size);
     }
 
     /**
@@ -557,23 +495,9 @@ public final class Stage2Manager {
      * outside RAM slots are left alone. No TLB maintenance: an invalid entry becomes valid.
      */
     public void mapResident(int vm, long ipa, long size) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         checkIpaRange(v, "map", ipa, size);
-        long end = ipa + size;
-        long a = ipa & -4096L;
-        while (a < end) {
-            if (leafPa(v, a) >= 0) {
-                long bs = 1L << shift(lastLevel);
-                a = (a & -bs) + bs;
-                continue;
-            }
-            Memslot s = slotOf(v, a);
-            if (s == null || s.kind() != Memslot.RAM) {
-                a += 4096;
-                continue;
-            }
-            lazyMap(v, s, a, faultLevelFor(v, a), !v.logging, false);
-        }
+        faults.mapResident(v, ipa, ipa + size);
     }
 
     /**
@@ -583,26 +507,9 @@ public final class Stage2Manager {
      * clears the entire block entry and lets the rest fault back lazily).
      */
     public void unmapLeaves(int vm, long ipa, long size) {
-        Vm v = vm(vm);
+        Stage2Vm v = vm(vm);
         checkIpaRange(v, "unmap", ipa, size);
-        long end = ipa + size;
-        long a = ipa & -4096L;
-        while (a < end) {
-            long dpa = leafPa(v, a);
-            if (dpa < 0) {
-                // nothing mapped at the level the walk stops: skip what that entry spans
-                long span = 1L << shift(faultLevelFor(v, a));
-                a = (a & -span) + span;
-                continue;
-            }
-            long bs = 1L << shift(lastLevel);
-            long base = a & -bs;
-            mem.write(dpa, 0);
-            changed(v, base, bs, CHANGE_UNMAP);
-            tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), base);
-            tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
-            a = base + bs;
-        }
+        tables.unmapOverlapping(v, ipa, ipa + size);
     }
 
     /**
@@ -611,19 +518,7 @@ public final class Stage2Manager {
      * or device memory. Used to place a guest's stage-1 tables.
      */
     public long resolveForTables(int vm, long ipa) {
-        Vm v = vm(vm);
-        long dpa = leafPa(v, ipa);
-        if (dpa >= 0) {
-            long d = mem.read(dpa);
-            long bs = 1L << shift(lastLevel);
-            return (d & OA_MASK & -bs) | (ipa & (bs - 1));
-        }
-        Memslot s = slotOf(v, ipa);
-        if (s == null || !s.isMemory()) {
-            return -1;
-        }
-        lazyMap(v, s, ipa, faultLevelFor(v, ipa), s.kind() == Memslot.RAM, false);
-        return s.paOf(ipa);
+        return faults.resolveForTables(vm(vm), ipa);
     }
 
     // ------------------------------------------------------------------ faults
@@ -638,154 +533,7 @@ public final class Stage2Manager {
         if (res.ok || res.faultStage != 2) {
             return -1;
         }
-        Vm v = vm(vm);
-        FaultKind kind = res.fault;
-        int level = res.faultLevel;
-        boolean s1ptw = res.s1ptw;
-        long esr = res.esr;
-        boolean iabt = ((esr >>> 26) & 0x3F) == 0x20 || ((esr >>> 26) & 0x3F) == 0x21;
-        // kvm_is_write_fault: an S1PTW fault is a write only if it is a permission fault (the walk's
-        // hardware AF/DBM update); an instruction abort never is.
-        boolean write = s1ptw ? kind == FaultKind.PERMISSION : !iabt && (esr & (1L << 6)) != 0;
-        boolean exec = iabt && !s1ptw;
-        long ipa = res.faultIpa;
-        int cause = classifyAndHandle(v, kind, level, s1ptw, iabt, write, exec, ipa, esr);
-        counters.count(ts, vm, vcpu, kind, level, s1ptw, cause);
-        return cause;
-    }
-
-    private int classifyAndHandle(Vm v, FaultKind kind, int level, boolean s1ptw, boolean iabt, boolean write,
-            boolean exec, long ipa, long esr) {
-        if (kind == FaultKind.ADDRESS_SIZE || (ipa >>> v.ipaBits) != 0) {
-            return CAUSE_UNMAPPED; // KVM injects an abort: the guest addressed beyond its IPA space
-        }
-        Memslot s = slotOf(v, ipa);
-        if (s == null || s.kind() == Memslot.MMIO) {
-            if (iabt || s1ptw) {
-                return CAUSE_UNMAPPED; // prefetch abort / data abort injected at FAR
-            }
-            v.mmioExits++;
-            if ((esr & (1L << 24)) == 0) {
-                v.mmioNisv++; // ISV=0: KVM cannot decode it (KVM_EXIT_ARM_NISV)
-            }
-            if ((esr & (1L << 6)) != 0) {
-                v.mmioWrites++;
-            }
-            return CAUSE_MMIO;
-        }
-        if (s.kind() == Memslot.ROM && write) {
-            if (s1ptw) {
-                return CAUSE_UNMAPPED; // a hardware AF/DBM update of tables in ROM: abort injected
-            }
-            // KVM_MEM_READONLY: a write is not mapped but handed to the VMM, like MMIO.
-            v.mmioExits++;
-            v.mmioWrites++;
-            if ((esr & (1L << 24)) == 0) {
-                v.mmioNisv++;
-            }
-            return CAUSE_MMIO;
-        }
-        if (s.kind() == Memslot.DEVICE) {
-            if (exec) {
-                return CAUSE_UNMAPPED; // KVM refuses to execute from device memory (-ENOEXEC)
-            }
-            if (kind == FaultKind.TRANSLATION) {
-                long base = ipa & -4096L;
-                installLeaf(v, base, s.paOf(base), 3, leafAttrs(v, true, false, true));
-                return CAUSE_LAZY_MAP;
-            }
-        }
-        if (kind == FaultKind.ACCESS_FLAG) {
-            long dpa = leafPa(v, ipa);
-            if (dpa >= 0) {
-                mem.write(dpa, mem.read(dpa) | AF);
-            }
-            return CAUSE_ACCESS_FLAG;
-        }
-        if (kind == FaultKind.TRANSLATION) {
-            lazyMap(v, s, ipa, level, s.kind() == Memslot.RAM && (write || !v.logging), exec);
-            if (v.logging && write && s.kind() == Memslot.RAM) {
-                dirtyOf(v, s).mark(ipa);
-            }
-            return CAUSE_LAZY_MAP;
-        }
-        // Permission fault.
-        long dpa = leafPa(v, ipa);
-        if (dpa < 0) {
-            // The mapping went away between the fault and its handling: map it.
-            lazyMap(v, s, ipa, faultLevelFor(v, ipa), s.kind() == Memslot.RAM && (write || !v.logging), exec);
-            return CAUSE_LAZY_MAP;
-        }
-        long d = mem.read(dpa);
-        int leafLevel = lastLevel;
-        if (write && (d & S2AP_W) == 0 && v.logging && s.kind() == Memslot.RAM) {
-            dirtyOf(v, s).mark(ipa);
-            if (leafLevel == 3) {
-                mem.write(dpa, d | S2AP_W);
-                changed(v, ipa & -4096L, 4096, CHANGE_PERMISSION);
-                tlbi(TlbiOp.IPAS2E1, currentVmid(v), ipa);
-                tlbi(TlbiOp.VMALLE1, currentVmid(v), 0);
-            } else {
-                // force_pte while logging: break the write-protected block, map only this page.
-                mem.write(dpa, 0);
-                changed(v, ipa & -(1L << shift(leafLevel)), 1L << shift(leafLevel), CHANGE_DIRTY_LOG_SPLIT);
-                tlbi(TlbiOp.IPAS2E1IS, currentVmid(v), ipa & -(1L << shift(leafLevel)));
-                tlbi(TlbiOp.VMALLE1IS, currentVmid(v), 0);
-                v.blocksBroken++;
-                long base = ipa & -4096L;
-                installLeaf(v, base, s.paOf(base), 3, leafAttrs(v, true, (d & XN) == 0 || exec, false));
-            }
-            return CAUSE_DIRTY_LOG;
-        }
-        long nd = d;
-        if (write) {
-            nd |= S2AP_W;
-        }
-        if (exec) {
-            nd &= ~(3L << 53);
-        }
-        if (!write && !exec) {
-            nd |= S2AP_R;
-        }
-        if (nd != d) {
-            mem.write(dpa, nd);
-            changed(v, ipa & -(1L << shift(leafLevel)), 1L << shift(leafLevel), CHANGE_PERMISSION);
-            tlbi(TlbiOp.IPAS2E1, currentVmid(v), ipa);
-            tlbi(TlbiOp.VMALLE1, currentVmid(v), 0);
-        }
-        return CAUSE_PERMISSION;
-    }
-
-    private void lazyMap(Vm v, Memslot s, long ipa, int faultLevel, boolean writable, boolean exec) {
-        long pa = s.paOf(ipa);
-        long size = 4096;
-        if (!v.logging) {
-            long maxByLevel = faultLevel <= 1 ? GB : faultLevel == 2 ? MB2 : 4096;
-            for (long bs = GB; bs > 4096; bs >>= 9) {
-                long base = ipa & -bs;
-                if (bs <= s.backing() && bs <= maxByLevel && base >= s.ipa() && base + bs <= s.ipa() + s.size()
-                        && ((ipa ^ pa) & (bs - 1)) == 0) {
-                    size = bs;
-                    break;
-                }
-            }
-        }
-        long base = ipa & -size;
-        int level = size == GB ? 1 : size == MB2 ? 2 : 3;
-        installLeaf(v, base, pa & -size, level, leafAttrs(v, writable, hostHasDic || exec, false));
-    }
-
-    /** The level at which a walk for {@code ipa} finds an invalid descriptor (start level if none valid). */
-    private int faultLevelFor(Vm v, long ipa) {
-        long table = v.root;
-        for (int l = v.startLevel; l <= 3; l++) {
-            long d = mem.read(entry(v, table, ipa, l));
-            if ((d & 1) == 0 || (d & 3) != 3 || l == 3) {
-                return l;
-            }
-            table = d & OA_MASK;
-        }
-        return 3;
+        return faults.handleFault(ts, vm(vm), vm, vcpu, res);
     }
 
     // ------------------------------------------------------------------ dirty logging
@@ -797,96 +545,22 @@ public final class Stage2Manager {
      * then one {@code TLBI VMALLS12E1IS}. Returns the pages dirtied in the previous round (0 the first time).
      */
     public long startDirtyRound(int vm, boolean split) {
-        Vm v = vm(vm);
-        long previous = 0;
-        for (int i = 0; i < v.nSlots; i++) {
-            Memslot s = v.slots[i];
-            if (s.kind() != Memslot.RAM) {
-                continue;
-            }
-            if (v.dirty[i] == null) {
-                v.dirty[i] = new DirtyLog(s.ipa(), s.size());
-            } else {
-                previous += v.dirty[i].clear();
-            }
-            protectRange(v, v.root, v.startLevel, 0, s.ipa(), s.ipa() + s.size(), split);
-            changed(v, s.ipa(), s.size(), CHANGE_DIRTY_LOG_PROTECT);
-        }
-        v.logging = true;
-        tlbi(TlbiOp.VMALLS12E1IS, currentVmid(v), 0);
-        return previous;
+        return dirtyLogging.startDirtyRound(vm(vm), split);
     }
 
     /** Stops dirty logging; returns the pages dirtied in the last round. Mappings stay as they are. */
     public long stopDirtyLogging(int vm) {
-        Vm v = vm(vm);
-        long d = 0;
-        for (int i = 0; i < v.nSlots; i++) {
-            if (v.dirty[i] != null) {
-                d += v.dirty[i].dirtyPages();
-                v.dirty[i] = null;
-            }
-        }
-        v.logging = false;
-        return d;
+        return dirtyLogging.stopDirtyLogging(vm(vm));
     }
 
     /** Pages dirtied so far in the current round of VM {@code vm}. */
     public long dirtyPages(int vm) {
-        Vm v = vm(vm);
-        long d = 0;
-        for (int i = 0; i < v.nSlots; i++) {
-            if (v.dirty[i] != null) {
-                d += v.dirty[i].dirtyPages();
-            }
-        }
-        return d;
+        return dirtyLogging.dirtyPages(vm(vm));
     }
 
     /** Whether the 4 KB page holding {@code ipa} was written in the current round. */
     public boolean isDirty(int vm, long ipa) {
-        Vm v = vm(vm);
-        for (int i = 0; i < v.nSlots; i++) {
-            if (v.slots[i].contains(ipa)) {
-                return v.dirty[i] != null && v.dirty[i].isDirty(ipa);
-            }
-        }
-        return false;
-    }
-
-    private void protectRange(Vm v, long table, int level, long base, long lo, long hi, boolean split) {
-        int n = level == v.startLevel ? 1 << v.rootBits : 512;
-        long span = 1L << shift(level);
-        for (int i = 0; i < n; i++) {
-            long ia = base + i * span;
-            if (ia + span <= lo || ia >= hi) {
-                continue;
-            }
-            long e = table + 8L * i;
-            long d = mem.read(e);
-            if ((d & 1) == 0) {
-                continue;
-            }
-            if ((d & 3) == 3 && level < 3) {
-                protectRange(v, d & OA_MASK, level + 1, ia, lo, hi, split);
-                continue;
-            }
-            long wp = d & ~S2AP_W;
-            if (split && level < 3) {
-                // Eager split: replace the block by write-protected pages (break, then make).
-                mem.write(e, 0);
-                long oa = d & OA_MASK & -span;
-                long attrs = wp & ~(OA_MASK | 3L);
-                for (long off = 0; off < span; off += 4096) {
-                    installLeaf(v, ia + off, oa + off, 3, attrs);
-                }
-                v.blocksSplit++;
-                v.writeProtected += span >>> 12;
-            } else {
-                mem.write(e, wp);
-                v.writeProtected++;
-            }
-        }
+        return dirtyLogging.isDirty(vm(vm), ipa);
     }
 
     /** Blocks broken by write faults while logging without eager splitting, blocks split eagerly, leaves write-protected. */
@@ -917,174 +591,25 @@ public final class Stage2Manager {
 
     /** Visits the fault counters (VM, vCPU, kind, level, S1PTW, cause, count, first/last ts), sorted. */
     public void forEachCounter(Stage2FaultCounters.Visitor visitor) {
-        counters.forEach(visitor);
+        faults.counters().forEach(visitor);
     }
 
     /** Software walk: the stage-2 leaf descriptor of {@code ipa} (0 if unmapped). For tests and reports. */
     public long leafDescriptor(int vm, long ipa) {
-        long dpa = leafPa(vm(vm), ipa);
-        return dpa < 0 ? 0 : mem.read(dpa);
+        long dpa = tables.leafPa(vm(vm), ipa);
+        return dpa < 0 ? 0 : tables.mem.read(dpa);
     }
 
     /** The level of the leaf mapping {@code ipa} (-1 if unmapped). */
     public int leafLevel(int vm, long ipa) {
-        return leafPa(vm(vm), ipa) < 0 ? -1 : lastLevel;
+        return tables.leafPa(vm(vm), ipa) < 0 ? -1 : tables.lastLevel();
     }
 
-    // ------------------------------------------------------------------ tables
-
-    private int lastLevel;
-
-    private static int shift(int level) {
-        return 12 + 9 * (3 - level);
-    }
-
-    private long entry(Vm v, long table, long ipa, int level) {
-        long mask = level == v.startLevel ? (1L << v.rootBits) - 1 : 511;
-        return table + (((ipa >>> shift(level)) & mask) << 3);
-    }
-
-    /** PA of the valid leaf descriptor mapping {@code ipa}, or -1; sets {@link #lastLevel}. */
-    private long leafPa(Vm v, long ipa) {
-        if ((ipa >>> v.ipaBits) != 0) {
-            return -1;
-        }
-        long table = v.root;
-        for (int l = v.startLevel; l <= 3; l++) {
-            long e = entry(v, table, ipa, l);
-            long d = mem.read(e);
-            if ((d & 1) == 0) {
-                return -1;
-            }
-            if ((d & 3) == 3 && l < 3) {
-                table = d & OA_MASK;
-                continue;
-            }
-            if ((d & 3) == 1 && l == 3) {
-                return -1;
-            }
-            lastLevel = l;
-            return e;
-        }
-        return -1;
-    }
-
-    /** Leaf attributes KVM uses: AF, SH (Inner; Outer for device), MemAttr, S2AP (R always), XN unless executable. */
-    private long leafAttrs(Vm v, boolean writable, boolean exec, boolean device) {
-        int memattr = device ? (fwb ? MemType.DEVICE_NGNRE.s2MemAttrFwb : MemType.DEVICE_NGNRE.s2MemAttr)
-                : (fwb ? MemType.NORMAL_WB.s2MemAttrFwb : MemType.NORMAL_WB.s2MemAttr);
-        return AF | ((long) (device ? 2 : 3) << 8) | ((long) memattr << 2) | S2AP_R | (writable ? S2AP_W : 0)
-                | (exec && !device ? 0 : XN);
-    }
-
-    private void mapRange(Vm v, long ipa, long pa, long size, long attrs) {
-        while (size > 0) {
-            long bs = 4096;
-            for (long b = GB; b > 4096; b >>= 9) {
-                int l = b == GB ? 1 : 2;
-                if (l >= v.startLevel && (ipa & (b - 1)) == 0 && (pa & (b - 1)) == 0 && size >= b
-                        && !tableAt(v, ipa, l)) {
-                    bs = b;
-                    break;
-                }
-            }
-            int level = bs == GB ? 1 : bs == MB2 ? 2 : 3;
-            installLeaf(v, ipa, pa, level, attrs);
-            ipa += bs;
-            pa += bs;
-            size -= bs;
-        }
-    }
-
-    private boolean tableAt(Vm v, long ipa, int level) {
-        long table = v.root;
-        for (int l = v.startLevel; l <= level; l++) {
-            long d = mem.read(entry(v, table, ipa, l));
-            if ((d & 3) != 3) {
-                return false;
-            }
-            if (l == level) {
-                return true;
-            }
-            table = d & OA_MASK;
-        }
-        return false;
-    }
-
-    /** Writes a leaf for {@code ipa} at {@code level}, creating intermediate tables. */
-    private void installLeaf(Vm v, long ipa, long pa, int level, long attrs) {
-        long table = v.root;
-        for (int l = v.startLevel; l < level; l++) {
-            long e = entry(v, table, ipa, l);
-            long d = mem.read(e);
-            if ((d & 1) == 0) {
-                long t = allocTable();
-                mem.write(e, t | 3);
-                table = t;
-            } else if ((d & 3) == 3) {
-                table = d & OA_MASK;
-            } else {
-                throw new BadInputException(String.format(Locale.ROOT,
-                        "VM %d: stage-2 mapping of IPA 0x%x at level %d falls inside an existing level-%d block",
-                        v.id, ipa, level, l));
-            }
-        }
-        mem.write(entry(v, table, ipa, level), (pa & OA_MASK) | attrs | (level == 3 ? 3 : 1));
-    }
-
-    private long allocTable() {
-        if (poolNext + 4096 > poolEnd) {
-            throw new TablePoolExhaustedException(2, poolNext, String.format(Locale.ROOT,
-                    "stage-2 table pool exhausted at 0x%x", poolNext));
-        }
-        long t = poolNext;
-        poolNext += 4096;
-        for (long off = 0; off < 4096; off += 8) {
-            mem.write(t + off, 0);
-        }
-        return t;
-    }
-
-    private Memslot slotOf(Vm v, long ipa) {
-        for (int i = 0; i < v.nSlots; i++) {
-            if (v.slots[i].contains(ipa)) {
-                return v.slots[i];
-            }
-        }
-        return null;
-    }
-
-    private DirtyLog dirtyOf(Vm v, Memslot s) {
-        for (int i = 0; i < v.nSlots; i++) {
-            if (v.slots[i] == s) {
-                return v.dirty[i];
-            }
-        }
-        throw new IllegalStateException("memslot not in VM");
-    }
-
-    private Vm vm(int vm) {
-        Vm v = vm >= 0 && vm < byId.length ? byId[vm] : null;
+    private Stage2Vm vm(int vm) {
+        Stage2Vm v = vm >= 0 && vm < byId.length ? byId[vm] : null;
         if (v == null) {
             throw new BadInputException("VM " + vm + " was not declared");
         }
         return v;
-    }
-
-    private int currentVmid(Vm v) {
-        return v.fixedVmid >= 0 ? v.fixedVmid : vmids.vmid(v.index);
-    }
-
-    private void changed(Vm v, long ipa, long size, int action) {
-        if (tlbListener != null) {
-            tlbListener.stage2Changed(currentVmid(v), ipa, size, action);
-        }
-    }
-
-    private void tlbi(TlbiOp op, int vmid, long ipa) {
-        tlbiCounts[op.ordinal()]++;
-        if (tlbListener != null) {
-            tlbListener.tlbi(op, vmid, ipa);
-        }
     }
 }
