@@ -87,7 +87,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key of the base scenario (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     @Option(names = "--force", description = "Replace DIR if it exists.")

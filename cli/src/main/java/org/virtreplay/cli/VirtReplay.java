@@ -43,6 +43,12 @@ public final class VirtReplay implements Runnable {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_BAD_INPUT = 2;
 
+    /**
+     * What {@code -q}/{@code --quiet} means in every command (docs/cli.md): progress only. A
+     * command's result on stdout and its warnings stay, so scripts see the same output with it.
+     */
+    static final String QUIET_HELP = "No progress on stderr (progress is shown only on a terminal).";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -209,6 +209,9 @@ class HelpAndVocabularyTest {
         for (String c : List.of("run", "replay", "ingest", "import", "generate", "sweep", "tlb", "report")) {
             CommandLine.Model.CommandSpec s = top.getSubcommands().get(c).getCommandSpec();
             assertTrue(s.findOption("-q") != null && s.findOption("--quiet") != null, c + " -q");
+            // one meaning too: progress only (import's "summary line only" is --brief)
+            assertEquals(List.of("No progress on stderr (progress is shown only on a terminal)."),
+                    List.of(s.findOption("-q").description()), c + " -q");
         }
         for (String c : List.of("run", "ingest", "import", "tlb")) {
             CommandLine.Model.OptionSpec o = top.getSubcommands().get(c).getCommandSpec().findOption("--max-errors");
