@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -72,7 +73,54 @@ public final class VirtReplay implements Runnable {
     }
 
     public static CommandLine newCommandLine() {
-        return configure(new CommandLine(new VirtReplay()));
+        CommandLine cl = configure(new CommandLine(new VirtReplay()));
+        // The top-level help lists the commands one line each and points to each command's own
+        // help, instead of every command's full description (some 80 lines).
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+                help -> commandList(cl));
+        cl.getCommandSpec().usageMessage().footer("", MORE_HELP);
+        return cl;
+    }
+
+    static final String MORE_HELP = "Run 'virtreplay COMMAND --help' for a command's options.";
+
+    /**
+     * One line per command for the top-level help: what it is for, in a few words, without a final
+     * period (a list, as git's; a line ending in '.' before one starting lowercase would read as a
+     * wrapped word to HelpAndVocabularyTest).
+     */
+    private static final Map<String, String> SUMMARIES = Map.ofEntries(
+            Map.entry("ingest", "Validates a canonical trace and writes it as Parquet or CSV"),
+            Map.entry("import", "Builds a canonical trace from recordings of a real KVM host"),
+            Map.entry("inspect", "Prints what a canonical trace holds: rows, VMs, time, addresses"),
+            Map.entry("kvm-stat", "Prints guest exits by reason, as 'perf kvm stat report' does"),
+            Map.entry("generate", "Writes a synthetic canonical trace"),
+            Map.entry("run", "The main job: ingest, replay and report a trace into one DIR"),
+            Map.entry("replay", "Replays a canonical trace on the modelled host: metric tables"),
+            Map.entry("calibrate", "Fits the cost model's free costs to a recording's exits"),
+            Map.entry("translate", "Translates one virtual address as an Arm PE would"),
+            Map.entry("tlb", "A TLB study of a lackey log or a canonical trace"),
+            Map.entry("report", "Writes the CSV and HTML report of a replay, run or sweep"),
+            Map.entry("compare", "Compares two replay outputs: what changed, per VM"),
+            Map.entry("sweep", "Replays a trace once per point of a grid of host configurations"),
+            Map.entry("help", "Prints the help of a command"));
+
+    /** The "Commands:" section: name and summary, one line each, at most 80 columns. */
+    static String commandList(CommandLine cl) {
+        int width = 0;
+        for (String name : cl.getSubcommands().keySet()) {
+            width = Math.max(width, name.length());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+            if (e.getValue().getCommandSpec().usageMessage().hidden()) {
+                continue;
+            }
+            String line = "  " + e.getKey() + " ".repeat(width - e.getKey().length() + 2)
+                    + SUMMARIES.getOrDefault(e.getKey(), "");
+            sb.append(line.stripTrailing()).append('\n');
+        }
+        return sb.toString();
     }
 
     /**
