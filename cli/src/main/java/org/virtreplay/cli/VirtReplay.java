@@ -183,7 +183,10 @@ public final class VirtReplay implements Runnable {
         // The environment's: permission denied, a read-only file system, an --out under a regular
         // file, no space left. One line that names the path and says what to do, exit 2.
         boolean hasForce = cmd.getCommandSpec().findOption("--force") != null;
-        String env = FileFailures.environment(ex, outputPath(cmd), hasForce);
+        Path output = outputPath(cmd);
+        String noun = output == null ? "output" : output.equals(optionPath(cmd, "--stats-csv")) ? "output file"
+                : "output directory";
+        String env = FileFailures.environment(ex, output, noun, hasForce);
         if (env != null) {
             err.println(UserText.oneLine(env));
             err.flush();
@@ -198,12 +201,17 @@ public final class VirtReplay implements Runnable {
     /** The path the command writes to (--out, --out-dir or --stats-csv), or null. */
     private static Path outputPath(CommandLine cmd) {
         for (String name : new String[] {"--out", "--out-dir", "--stats-csv"}) {
-            CommandLine.Model.OptionSpec o = cmd.getCommandSpec().findOption(name);
-            if (o != null && o.getValue() instanceof Path p) {
+            Path p = optionPath(cmd, name);
+            if (p != null) {
                 return p;
             }
         }
         return null;
+    }
+
+    private static Path optionPath(CommandLine cmd, String name) {
+        CommandLine.Model.OptionSpec o = cmd.getCommandSpec().findOption(name);
+        return o != null && o.getValue() instanceof Path p ? p : null;
     }
 
     /** Reads the version that Maven filtered into the jar. */
