@@ -70,7 +70,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "report progress on stderr even when it is not a terminal")
     boolean progress;
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress and no summary")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     // --- size of the run
@@ -260,7 +260,8 @@ public final class GenerateCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         // CPU time of this thread: on a shared machine the fair measure of one core's throughput
         double cpuSecs = cpu0 >= 0 ? (mx.getCurrentThreadCpuTime() - cpu0) / 1e9 : secs;
-        if (!quiet) {
+        // -q is progress only, as in every command: the summary line is the result, on stdout
+        {
             PrintWriter w = spec.commandLine().getOut();
             w.printf(Locale.ROOT, "wrote %s: %d mem, %d sysreg, %d map, %d tlbi, %d irq, %d sched, %d daif rows; "
                     + "%.3f ms simulated; %.1f s wall (%.2f M rows/s), %.1f s CPU (%.2f M rows/s)%n", out, n.mem(),

@@ -19,6 +19,6 @@ public final class HostOptions {
                     + "at most 1,000,000 windows over the trace's span.")
     String window;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 }

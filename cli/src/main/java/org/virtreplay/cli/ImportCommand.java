@@ -112,8 +112,11 @@ public final class ImportCommand implements Callable<Integer> {
             description = "Stop after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only the final summary line.")
-    boolean quiet;
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
+    boolean quiet; // import draws no progress yet; accepted so that -q means the same everywhere
+
+    @Option(names = "--brief", description = "Print only the final summary line (not the lines per source).")
+    boolean brief;
 
     @Override
     public Integer call() {
@@ -161,7 +164,7 @@ public final class ImportCommand implements Callable<Integer> {
                 bufferRows, formatOptions());
         ImportJob.Result r = ImportJob.run(opts);
         var w = spec.commandLine().getOut();
-        if (!quiet) {
+        if (!brief) {
             for (String line : r.report()) {
                 w.println(line);
             }

@@ -42,7 +42,7 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace OUT if it exists (only after the new trace is complete).")
     boolean force;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr (it is shown only on a terminal).")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     @Override

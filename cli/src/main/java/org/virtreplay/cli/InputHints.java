@@ -93,7 +93,12 @@ final class InputHints {
         if (!Files.isRegularFile(trace)) {
             return;
         }
-        FormatSniffer.Format f = FormatSniffer.sniff(trace);
+        // By content first: a lackey log saved under a table's name (dir/mem.csv) is still a lackey
+        // log, and is replayed; the name decides only for text that looks like nothing known.
+        FormatSniffer.Format f = FormatSniffer.sniffContent(trace);
+        if (f == FormatSniffer.Format.UNKNOWN) {
+            f = FormatSniffer.sniff(trace);
+        }
         if (f != FormatSniffer.Format.UNKNOWN && f != FormatSniffer.Format.LACKEY) {
             throw new BadInputException(trace + ": " + f.description() + ", not a lackey log; "
                     + f.hint(trace));

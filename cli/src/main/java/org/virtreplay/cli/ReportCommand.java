@@ -62,7 +62,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SummaryOptions summary;
-    @Option(names = {"-q", "--quiet"}, description = "no progress on stderr (it is shown only on a terminal)")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     @CommandLine.Spec

@@ -103,10 +103,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--latency-threshold-us: expected an integer >= 0, got " + latencyThresholdUs);
         }
-        if (maxErrors < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--max-errors: expected an integer >= 1, got " + maxErrors);
-        }
+        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         ReportFormat fmt;
         try {
             fmt = ReportFormat.valueOf(format.strip().toUpperCase(Locale.ROOT));

@@ -87,7 +87,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one key of the base scenario (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     @Option(names = "--force", description = "Replace DIR if it exists.")
@@ -113,7 +113,7 @@ public final class SweepCommand implements Callable<Integer> {
         SweepRunner.Options o = new SweepRunner.Options(trace, out, g, base,
                 scenarioFile == null ? "defaults" : scenarioFile.getFileName().toString(), reqs,
                 workers == null ? SweepRunner.AUTO_WORKERS : workers, quiet, force,
-                version);
+                version, spec.commandLine().getErr());
         SweepRunner.Result r = SweepRunner.run(o, Stage2Ports.kvm(),
                 (dir, rows, knees) -> SweepReport.write(dir, traceName, version, g, rows, knees));
         // With --quiet too: a warning, not progress. Said once the sweep is done, beside its results, so

@@ -147,11 +147,11 @@ public final class TlbCommand implements Callable<Integer> {
                     + "set the same keys (docs/cli.md)")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = {"-q", "--quiet"}, description = "no progress on stderr")
+    @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     @Option(names = "--max-errors", paramLabel = "N", defaultValue = "20",
-            description = "stop after this many bad trace lines (default 20)")
+            description = "stop after N problems (default: ${DEFAULT-VALUE})")
     int maxErrors;
 
     @Option(names = "--stats-csv", paramLabel = "FILE",
@@ -160,6 +160,8 @@ public final class TlbCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // the same rule as in every command, whatever the input's format
+        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         String format = inputFormat != null ? inputFormat : Files.isDirectory(trace) ? "canonical" : "lackey";
         if (format.equals("canonical")) {
             InputHints.requireTraceDirectory(trace);
@@ -182,7 +184,6 @@ public final class TlbCommand implements Callable<Integer> {
             }
         }
         InputHints.requireLackeyFile(trace);
-        TraceWriteOptions.checkMaxErrors(spec.commandLine(), maxErrors);
         if (statsCsv != null) {
             AtomicOutput.checkFile(statsCsv, true, trace); // before the trace, not after it
         }

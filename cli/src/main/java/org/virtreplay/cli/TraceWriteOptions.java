@@ -5,9 +5,9 @@ import org.virtreplay.ingest.convert.TraceConverter;
 import picocli.CommandLine;
 
 /**
- * The checks of {@code --to FORM} and {@code --max-errors N} that both commands writing a trace
- * ({@code import} and {@code ingest}) make, so that they accept and refuse the same values with the
- * same words.
+ * The checks of {@code --to FORM} (both commands writing a trace, {@code import} and
+ * {@code ingest}) and {@code --max-errors N} (every command that has it: those two, {@code run} and
+ * {@code tlb}), so that they accept and refuse the same values with the same words.
  */
 final class TraceWriteOptions {
     private TraceWriteOptions() {

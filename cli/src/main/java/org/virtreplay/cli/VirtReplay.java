@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -43,6 +44,12 @@ public final class VirtReplay implements Runnable {
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_BAD_INPUT = 2;
 
+    /**
+     * What {@code -q}/{@code --quiet} means in every command (docs/cli.md): progress only. A
+     * command's result on stdout and its warnings stay, so scripts see the same output with it.
+     */
+    static final String QUIET_HELP = "No progress on stderr (progress is shown only on a terminal).";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -66,7 +73,54 @@ public final class VirtReplay implements Runnable {
     }
 
     public static CommandLine newCommandLine() {
-        return configure(new CommandLine(new VirtReplay()));
+        CommandLine cl = configure(new CommandLine(new VirtReplay()));
+        // The top-level help lists the commands one line each and points to each command's own
+        // help, instead of every command's full description (some 80 lines).
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+                help -> commandList(cl));
+        cl.getCommandSpec().usageMessage().footer("", MORE_HELP);
+        return cl;
+    }
+
+    static final String MORE_HELP = "Run 'virtreplay COMMAND --help' for a command's options.";
+
+    /**
+     * One line per command for the top-level help: what it is for, in a few words, without a final
+     * period (a list, as git's; a line ending in '.' before one starting lowercase would read as a
+     * wrapped word to HelpAndVocabularyTest).
+     */
+    private static final Map<String, String> SUMMARIES = Map.ofEntries(
+            Map.entry("ingest", "Validates a canonical trace and writes it as Parquet or CSV"),
+            Map.entry("import", "Builds a canonical trace from recordings of a real KVM host"),
+            Map.entry("inspect", "Prints what a canonical trace holds: rows, VMs, time, addresses"),
+            Map.entry("kvm-stat", "Prints guest exits by reason, as 'perf kvm stat report' does"),
+            Map.entry("generate", "Writes a synthetic canonical trace"),
+            Map.entry("run", "The main job: ingest, replay and report a trace into one DIR"),
+            Map.entry("replay", "Replays a canonical trace on the modelled host: metric tables"),
+            Map.entry("calibrate", "Fits the cost model's free costs to a recording's exits"),
+            Map.entry("translate", "Translates one virtual address as an Arm PE would"),
+            Map.entry("tlb", "A TLB study of a lackey log or a canonical trace"),
+            Map.entry("report", "Writes the CSV and HTML report of a replay, run or sweep"),
+            Map.entry("compare", "Compares two replay outputs: what changed, per VM"),
+            Map.entry("sweep", "Replays a trace once per point of a grid of host configurations"),
+            Map.entry("help", "Prints the help of a command"));
+
+    /** The "Commands:" section: name and summary, one line each, at most 80 columns. */
+    static String commandList(CommandLine cl) {
+        int width = 0;
+        for (String name : cl.getSubcommands().keySet()) {
+            width = Math.max(width, name.length());
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+            if (e.getValue().getCommandSpec().usageMessage().hidden()) {
+                continue;
+            }
+            String line = "  " + e.getKey() + " ".repeat(width - e.getKey().length() + 2)
+                    + SUMMARIES.getOrDefault(e.getKey(), "");
+            sb.append(line.stripTrailing()).append('\n');
+        }
+        return sb.toString();
     }
 
     /**
@@ -129,7 +183,10 @@ public final class VirtReplay implements Runnable {
         // The environment's: permission denied, a read-only file system, an --out under a regular
         // file, no space left. One line that names the path and says what to do, exit 2.
         boolean hasForce = cmd.getCommandSpec().findOption("--force") != null;
-        String env = FileFailures.environment(ex, outputPath(cmd), hasForce);
+        Path output = outputPath(cmd);
+        String noun = output == null ? "output" : output.equals(optionPath(cmd, "--stats-csv")) ? "output file"
+                : "output directory";
+        String env = FileFailures.environment(ex, output, noun, hasForce);
         if (env != null) {
             err.println(UserText.oneLine(env));
             err.flush();
@@ -144,12 +201,17 @@ public final class VirtReplay implements Runnable {
     /** The path the command writes to (--out, --out-dir or --stats-csv), or null. */
     private static Path outputPath(CommandLine cmd) {
         for (String name : new String[] {"--out", "--out-dir", "--stats-csv"}) {
-            CommandLine.Model.OptionSpec o = cmd.getCommandSpec().findOption(name);
-            if (o != null && o.getValue() instanceof Path p) {
+            Path p = optionPath(cmd, name);
+            if (p != null) {
                 return p;
             }
         }
         return null;
+    }
+
+    private static Path optionPath(CommandLine cmd, String name) {
+        CommandLine.Model.OptionSpec o = cmd.getCommandSpec().findOption(name);
+        return o != null && o.getValue() instanceof Path p ? p : null;
     }
 
     /** Reads the version that Maven filtered into the jar. */

@@ -82,7 +82,9 @@ class CompareCommandTest {
         assertTrue(lines.get(0).contains("stage-2 faults −33 %"), lines.get(0));
         assertEquals("A: " + a, lines.get(1));
         assertEquals("B: " + b, lines.get(2));
-        assertTrue(lines.get(3).startsWith("trace: the same in both, "), lines.get(3));
+        // named as the summary heading names it: by the manifest's name (faults/manifest.csv), not by
+        // the directory run replays (DIR/trace)
+        assertTrue(lines.get(3).startsWith("trace: the same in both, faults-hand (sha256:"), lines.get(3));
         // the third: the RAM memslot's effective stage-2 backing that run_info records (4 KB -> 2 MB)
         assertEquals("configuration: 3 differences", lines.get(4));
         assertEquals(List.of("option.set.s2.backing", "4k", "2m"), row(r.out(), "option.set.s2.backing"));
@@ -170,13 +172,23 @@ class CompareCommandTest {
     }
 
     @Test
+    void runSummaryJsonNamesTheTraceByItsManifestNameBesideItsInput() {
+        // run replays its ingested copy DIR/trace, so "input" is "trace" (kept for scripts); "name" is
+        // the manifest's (faults/manifest.csv: name,faults-hand)
+        IngestTestSupport.Result r = run("run", tmp.resolve("faults").toString(), "--out",
+                tmp.resolve("named").toString(), "--summary", "json", "-q");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("{\n  \"input\": \"trace\",\n  \"name\": \"faults-hand\",\n"), r.out());
+    }
+
+    @Test
     void replayPrintsTheSummaryOnStdoutInJsonOnRequest() {
         Path m = tmp.resolve("replayed");
         IngestTestSupport.Result r = run("replay", tmp.resolve("faults").toString(), "--out", m.toString(),
                 "--set", "s2.backing=2m", "--summary", "json", "-q");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().startsWith("replayed "), r.err());
-        assertTrue(r.out().startsWith("{\n  \"input\": \"faults\","), r.out());
+        assertTrue(r.out().startsWith("{\n  \"input\": \"faults\",\n  \"name\": \"faults-hand\","), r.out());
         assertTrue(r.out().contains("\"stage2_faults\": 8, \"stage2_faults_by_cause\": {\"lazy_map\": 4, \"mmio\": 4}"),
                 r.out());
         IngestTestSupport.Result bad = run("replay", tmp.resolve("faults").toString(), "--out",

@@ -31,6 +31,25 @@ class EnvironmentMistakesTest {
 
     static final Path QUICKSTART = Path.of("..", "sample-traces", "quickstart");
 
+    // --- an output directory that cannot be created ---------------------------------------------
+
+    /**
+     * /proc exists but takes no new entries: mkdir there fails with ENOENT, which the JDK reports
+     * as NoSuchFileException, and the line read "/proc/x: no such file or directory" as if the
+     * user had named something missing. It now says the output directory cannot be created, why,
+     * and what to do; also where a missing directory on the way is what cannot be made.
+     */
+    @Test
+    void anOutputDirectoryThatCannotBeCreatedIsSaidSoInOneLine() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "Linux /proc");
+        String why = " exists but takes no new entries (creating one there fails with 'no such file or directory'); "
+                + "choose another path";
+        assertEquals("/proc/virtreplay-x: the output directory cannot be created: /proc" + why,
+                oneLine(run("replay", QUICKSTART.toString(), "-q", "--out", "/proc/virtreplay-x")));
+        assertEquals("/proc/virtreplay-x/y: the output directory cannot be created: /proc" + why,
+                oneLine(run("run", QUICKSTART.toString(), "-q", "--out", "/proc/virtreplay-x/y")));
+    }
+
     // --- --set pes below the trace's PE count with the recorded schedule -----------------------
 
     @Test

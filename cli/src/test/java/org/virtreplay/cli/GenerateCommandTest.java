@@ -188,6 +188,10 @@ class GenerateCommandTest {
         assertEquals(0, exec("generate", "--out", o.toString(), "--accesses", "5000", "--vms", "1"));
         assertTrue(out.startsWith("wrote " + o + ": 5000 mem, "), out);
         assertTrue(Files.exists(o.resolve("mem.csv")));
+        // -q silences progress only, as in every command (docs/cli.md): the result line stays
+        Path q = dir.resolve("quiet");
+        assertEquals(0, exec("generate", "--out", q.toString(), "--accesses", "5000", "--vms", "1", "-q"));
+        assertTrue(out.startsWith("wrote " + q + ": 5000 mem, "), out);
     }
 
     static List<String> tableFiles(Path d) throws IOException {

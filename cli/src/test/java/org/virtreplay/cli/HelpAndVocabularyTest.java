@@ -49,6 +49,29 @@ class HelpAndVocabularyTest {
     }
 
     /**
+     * The top-level help is a compact list: each command on one line (name and a few words), not its
+     * full description, and it ends by pointing to each command's own help.
+     */
+    @Test
+    void topLevelHelpListsEachCommandOnOneLineAndPointsToCommandHelp() {
+        assertEquals(0, exec("--help"));
+        List<String> lines = out.lines().toList();
+        assertEquals("Run 'virtreplay COMMAND --help' for a command's options.", lines.get(lines.size() - 1));
+        int head = lines.indexOf("Commands:");
+        assertTrue(head > 0, out);
+        List<String> names = new ArrayList<>(commands());
+        names.add("help");
+        for (int i = 0; i < names.size(); i++) {
+            String line = lines.get(head + 1 + i);
+            // "  NAME  summary": every command once, in order, each line its own (no continuation)
+            assertTrue(line.startsWith("  " + names.get(i) + " ") && line.strip().length() > names.get(i).length(),
+                    line);
+        }
+        assertEquals("", lines.get(head + 1 + names.size()), out);
+        assertTrue(lines.size() < 30, lines.size() + " lines:\n" + out);
+    }
+
+    /**
      * Every option value has a label a user reads (N, HZ, DIR), never picocli's default, the Java
      * field's name in angle brackets ({@code --access-gap-ns=<accessGapNs>}).
      */
@@ -209,6 +232,9 @@ class HelpAndVocabularyTest {
         for (String c : List.of("run", "replay", "ingest", "import", "generate", "sweep", "tlb", "report")) {
             CommandLine.Model.CommandSpec s = top.getSubcommands().get(c).getCommandSpec();
             assertTrue(s.findOption("-q") != null && s.findOption("--quiet") != null, c + " -q");
+            // one meaning too: progress only (import's "summary line only" is --brief)
+            assertEquals(List.of("No progress on stderr (progress is shown only on a terminal)."),
+                    List.of(s.findOption("-q").description()), c + " -q");
         }
         for (String c : List.of("run", "ingest", "import", "tlb")) {
             CommandLine.Model.OptionSpec o = top.getSubcommands().get(c).getCommandSpec().findOption("--max-errors");

@@ -43,6 +43,16 @@ class ImportCommandTest {
         assertEquals("kvm-events " + f + ": 8 lines, 4 records, 4 used (kvm_entry 2, kvm_exit 2), 0 skipped",
                 lines.get(1));
         assertEquals("imported 1 source -> " + t + " (parquet): vms 1, exits 2", lines.get(lines.size() - 1));
+        // -q is progress only, as in every command: the same lines; --brief keeps only the last
+        IngestTestSupport.Result q = IngestTestSupport.run("import", "--kvm-events", f.toString(), "--out",
+                dir.resolve("tq").toString(), "-q");
+        assertEquals(0, q.exit(), q.err());
+        assertEquals(r.out().replace(t.toString(), dir.resolve("tq").toString()), q.out());
+        IngestTestSupport.Result b = IngestTestSupport.run("import", "--kvm-events", f.toString(), "--out",
+                dir.resolve("tb").toString(), "--brief");
+        assertEquals(0, b.exit(), b.err());
+        assertEquals(List.of("imported 1 source -> " + dir.resolve("tb") + " (parquet): vms 1, exits 2"),
+                b.out().lines().toList());
         IngestTestSupport.Result i = IngestTestSupport.run("inspect", t.toString());
         assertEquals(0, i.exit(), i.err());
         assertTrue(i.out().contains("exits                2 rows"), i.out());

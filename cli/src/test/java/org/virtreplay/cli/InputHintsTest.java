@@ -86,9 +86,10 @@ class InputHintsTest {
     @Test
     void aDirectoryOfTracesOrOfLackeyLogs() {
         assertEquals(2, exec("run", SAMPLES.toString(), "--out", dir.resolve("o").toString()));
-        // sample-traces/ holds capacity, lackey, quickstart, recorded and translate; three have a manifest.csv
-        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: capacity, "
-                + "quickstart, recorded, e.g. " + SAMPLES.resolve("capacity"));
+        // sample-traces/ holds backing, capacity, lackey, quickstart, recorded and translate; four have a
+        // manifest.csv
+        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: backing, "
+                + "capacity, quickstart, recorded, e.g. " + SAMPLES.resolve("backing"));
         Path lackeys = SAMPLES.resolve("lackey");
         Path first = lackeys.resolve("gcc-driver-c-small.lackey.zst"); // the first log by name
         assertEquals(2, exec("replay", lackeys.toString(), "--out", dir.resolve("o").toString()));
@@ -146,8 +147,8 @@ class InputHintsTest {
     @Test
     void aDirectoryGivenToTlb() throws Exception {
         assertEquals(2, exec("tlb", SAMPLES.toString()));
-        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: capacity, "
-                + "quickstart, recorded, e.g. " + SAMPLES.resolve("capacity"));
+        oneLine(SAMPLES + ": a directory of traces, not a trace (no manifest.csv); give one of them: backing, "
+                + "capacity, quickstart, recorded, e.g. " + SAMPLES.resolve("backing"));
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertEquals(2, exec("tlb", empty.toString()));
         oneLine(empty + ": a directory without manifest.csv, so neither a canonical trace nor a lackey log (see "

@@ -118,6 +118,28 @@ class SweepCommandTest {
         assertEquals("", pinned.err());
     }
 
+    /**
+     * Progress goes to the command's error writer, as in every command, not straight to the
+     * process's stderr: an in-process caller (this test) sees it. stderr is not a terminal here, so
+     * each finished point is one line; the generated trace is CSV, converted once first.
+     */
+    @Test
+    void progressGoesToTheCommandsErrorWriterAndQuietSilencesIt() throws IOException {
+        Path grid = tmp.resolve("grid-progress.txt");
+        Files.writeString(grid, "s2.backing = 4k, 2m\n");
+        IngestTestSupport.Result r = IngestTestSupport.run("sweep", trace.toString(), "--grid", grid.toString(), "--out",
+                tmp.resolve("progress").toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> err = r.err().lines().toList();
+        assertTrue(err.contains("sweep: converting the trace's CSV tables to Parquet once, for all points"), r.err());
+        assertTrue(err.stream().anyMatch(l -> l.startsWith("sweep: 1/2 points (50%), ")), r.err());
+        assertTrue(err.stream().anyMatch(l -> l.startsWith("sweep: 2/2 points (100%), ")), r.err());
+        IngestTestSupport.Result q = IngestTestSupport.run("sweep", trace.toString(), "--grid", grid.toString(), "--out",
+                tmp.resolve("progress-q").toString(), "-q");
+        assertEquals(0, q.exit(), q.err());
+        assertFalse(q.err().contains("sweep: "), q.err());
+    }
+
     @Test
     void aBadGridIsExitTwoWithFileAndLine() throws IOException {
         Path grid = tmp.resolve("bad-grid.txt");

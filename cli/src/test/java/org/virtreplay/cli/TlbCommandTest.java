@@ -86,6 +86,36 @@ class TlbCommandTest {
     }
 
     @Test
+    void aLackeyLogNamedLikeATableIsReplayed() throws Exception {
+        // the trace of countsOfAHandMadeTrace saved as d/mem.csv: recognised by its lines, not refused
+        // by its name as "one table of a canonical trace"; the same counts (derived there)
+        Files.createDirectories(dir.resolve("d"));
+        Path t = Files.writeString(dir.resolve("d").resolve("mem.csv"),
+                "==1== x\nI  1000,4\nI  1ffe,4\n L 10000,8\n M 10004,4\n S 11000,4\n L 12000,4\n L 10000,4\n");
+        Path csv = dir.resolve("s.csv");
+        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
+                "--tlb-l2-entries", "0", "--stats-csv", csv.toString()), err);
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals("l1i,3,1,2,0.666667,1000.000000,2,48,2,2", lines.get(1));
+        assertEquals("l1d,5,1,4,0.800000,2000.000000,4,96,2,2", lines.get(2));
+    }
+
+    @Test
+    void maxErrorsIsAtLeastOneWhateverTheInput() throws Exception {
+        // as in run, ingest and import (docs/cli.md): 0 problems allowed means nothing can be read
+        String expected = "--max-errors: expected an integer >= 1, got 0";
+        assertEquals(2, exec("tlb", trace("I  1000,4\n").toString(), "--max-errors", "0"));
+        assertTrue(err.startsWith("virtreplay: " + expected + "\n"), err);
+        assertEquals(2, exec("tlb", Path.of("src", "test", "resources", "tlb-two-vms").toString(), "--max-errors",
+                "0"));
+        assertTrue(err.startsWith("virtreplay: " + expected + "\n"), err);
+        assertEquals(2, exec("run", Path.of("src", "test", "resources", "tlb-two-vms").toString(), "--out",
+                dir.resolve("o").toString(), "--max-errors", "0"));
+        assertTrue(err.startsWith("virtreplay: " + expected + "\n"), err);
+        assertFalse(Files.exists(dir.resolve("o")));
+    }
+
+    @Test
     void badTraceLineIsExit2WithFileAndLineAndNoCsv() throws Exception {
         Path t = trace("I  1000,4\nbogus line\n");
         Path csv = dir.resolve("s.csv");

@@ -62,14 +62,23 @@ public final class CompareText {
     static String trace(Comparison c) {
         RunSummary a = c.a();
         RunSummary b = c.b();
-        if (a.inputDigest().equals(b.inputDigest()) && a.input().equals(b.input())) {
-            return "trace: the same in both, " + SummaryText.label(a.input(), SummaryText.VALUE_MAX) + " ("
-                    + SummaryText.shortDigest(a.inputDigest()) + ")";
+        if (sameTrace(c)) {
+            return "trace: the same in both, " + traceLabel(a);
         }
-        return "trace: differs: A " + SummaryText.label(a.input(), SummaryText.VALUE_MAX) + " ("
-                + SummaryText.shortDigest(a.inputDigest()) + "), B "
-                + SummaryText.label(b.input(), SummaryText.VALUE_MAX) + " ("
-                + SummaryText.shortDigest(b.inputDigest()) + ")";
+        return "trace: differs: A " + traceLabel(a) + ", B " + traceLabel(b);
+    }
+
+    /** Same bytes and the same name: the name is the manifest's, so two runs of one trace match. */
+    static boolean sameTrace(Comparison c) {
+        return c.a().inputDigest().equals(c.b().inputDigest())
+                && SummaryText.traceName(c.a()).equals(SummaryText.traceName(c.b()));
+    }
+
+    /** The trace as the summary heading names it: its manifest name, then its short digest. */
+    private static String traceLabel(RunSummary s) {
+        String name = SummaryText.traceName(s);
+        return (name.isEmpty() ? "(unnamed input)" : SummaryText.label(name, SummaryText.VALUE_MAX)) + " ("
+                + SummaryText.shortDigest(s.inputDigest()) + ")";
     }
 
     private static String name(String n) {
@@ -162,8 +171,7 @@ public final class CompareText {
         sb.append("{\n  \"headline\": ").append(Json.str(c.headline()));
         side(sb, "a", c.pathA(), c.a());
         side(sb, "b", c.pathB(), c.b());
-        sb.append(",\n  \"same_trace\": ").append(c.a().inputDigest().equals(c.b().inputDigest())
-                && c.a().input().equals(c.b().input()));
+        sb.append(",\n  \"same_trace\": ").append(sameTrace(c));
         sb.append(",\n  \"configuration_differences\": [");
         for (int i = 0; i < c.configDiffs().size(); i++) {
             String[] d = c.configDiffs().get(i);
@@ -194,6 +202,7 @@ public final class CompareText {
     private static void side(StringBuilder sb, String name, String path, RunSummary s) {
         sb.append(",\n  \"").append(name).append("\": {\"path\": ").append(Json.str(path))
                 .append(", \"input\": ").append(Json.str(s.input()))
+                .append(", \"name\": ").append(Json.str(SummaryText.traceName(s)))
                 .append(", \"input_digest\": ").append(Json.str(s.inputDigest())).append('}');
     }
 }

@@ -14,6 +14,7 @@ public final class SummaryJson {
     public static String render(RunSummary s) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\n  \"input\": ").append(Json.str(s.input()))
+                .append(",\n  \"name\": ").append(Json.str(SummaryText.traceName(s)))
                 .append(",\n  \"input_digest\": ").append(Json.str(s.inputDigest()))
                 .append(",\n  \"interrupt_percentiles\": ")
                 .append(Json.str(s.pooledIrq() ? "pooled" : "per_vcpu_bound"))

@@ -20,11 +20,18 @@ public final class SummaryText {
     /** Exit reasons listed by name in a VM's line; the rest are counted as "… N more". */
     static final int EXIT_REASONS_SHOWN = 5;
 
+    /**
+     * The trace's own name (its manifest's) when it has one, as the report's title; else its input
+     * name. run replays its ingested copy, DIR/trace, so the input path alone would name every run
+     * "trace".
+     */
+    public static String traceName(RunSummary s) {
+        return s.runInfo().getOrDefault(RunInfo.INPUT_NAME, s.input());
+    }
+
     public static String render(RunSummary s) {
         StringBuilder sb = new StringBuilder();
-        // The trace's own name (its manifest's) when it has one, as the report's title: run replays its
-        // ingested copy, DIR/trace, so the input path alone would name every run "trace".
-        String name = s.runInfo().getOrDefault(RunInfo.INPUT_NAME, s.input());
+        String name = traceName(s);
         sb.append("summary: ").append(name.isEmpty() ? "(unnamed input)" : label(name, VALUE_MAX));
         if (!s.inputDigest().isEmpty()) {
             sb.append(" (").append(shortDigest(s.inputDigest())).append(')');

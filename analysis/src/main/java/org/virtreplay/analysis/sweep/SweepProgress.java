@@ -1,6 +1,6 @@
 package org.virtreplay.analysis.sweep;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.virtreplay.analysis.progress.Stderr;
@@ -12,7 +12,7 @@ import org.virtreplay.analysis.progress.Stderr;
  * Silent with {@code --quiet}. Thread-safe: workers report as they finish.
  */
 final class SweepProgress {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final int total;
     private final int workers;
@@ -20,7 +20,7 @@ final class SweepProgress {
     private final long start;
     private int done;
 
-    SweepProgress(PrintStream out, boolean terminal, int total, int workers, LongSupplier clock) {
+    SweepProgress(PrintWriter out, boolean terminal, int total, int workers, LongSupplier clock) {
         this.out = out;
         this.terminal = terminal;
         this.total = total;
@@ -29,8 +29,12 @@ final class SweepProgress {
         this.start = clock.getAsLong();
     }
 
-    static SweepProgress forStderr(int total, int workers, boolean quiet) {
-        return new SweepProgress(quiet ? null : System.err, Stderr.isTerminal(), total, workers, System::nanoTime);
+    /**
+     * Progress on {@code err}, the command's error writer (stderr for the command line, whatever
+     * an in-process caller gives), redrawn in place when the process's stderr is a terminal.
+     */
+    static SweepProgress forStderr(PrintWriter err, int total, int workers, boolean quiet) {
+        return new SweepProgress(quiet ? null : err, Stderr.isTerminal(), total, workers, System::nanoTime);
     }
 
     synchronized void pointDone() {

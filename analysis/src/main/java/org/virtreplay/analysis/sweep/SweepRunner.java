@@ -119,9 +119,18 @@ public final class SweepRunner {
         return (int) Math.max(1, Math.min(max, w));
     }
 
-    /** What to sweep; {@code workers} {@link #AUTO_WORKERS} leaves the count to {@link #autoWorkers}. */
+    /**
+     * What to sweep; {@code workers} {@link #AUTO_WORKERS} leaves the count to {@link #autoWorkers}.
+     * Progress goes to {@code err}, the command's error writer (stderr without it).
+     */
     public record Options(Path trace, Path out, Grid grid, Scenario base, String scenarioName,
-            List<Requirement> requirements, int workers, boolean quiet, boolean force, String toolVersion) {
+            List<Requirement> requirements, int workers, boolean quiet, boolean force, String toolVersion,
+            java.io.PrintWriter err) {
+        public Options(Path trace, Path out, Grid grid, Scenario base, String scenarioName,
+                List<Requirement> requirements, int workers, boolean quiet, boolean force, String toolVersion) {
+            this(trace, out, grid, base, scenarioName, requirements, workers, quiet, force, toolVersion,
+                    new java.io.PrintWriter(System.err, true));
+        }
     }
 
     /** What came out; {@code timing} is what {@code DIR/timing.json} holds. */
@@ -240,7 +249,8 @@ public final class SweepRunner {
             Path source = o.trace();
             if (Trace.open(source).hasCsvTables()) {
                 if (!o.quiet()) {
-                    System.err.println("sweep: converting the trace's CSV tables to Parquet once, for all points");
+                    o.err().println("sweep: converting the trace's CSV tables to Parquet once, for all points");
+                    o.err().flush();
                 }
                 source = tmp.resolve(CONVERTED_TRACE);
                 TraceConverter.convert(o.trace(), source, TraceConverter.Form.PARQUET, MAX_ERRORS, false);
@@ -302,7 +312,7 @@ public final class SweepRunner {
             Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2, SweepTiming.Tally tally)
             throws IOException {
         int n = setups.size();
-        SweepProgress progress = SweepProgress.forStderr(n, threads, o.quiet());
+        SweepProgress progress = SweepProgress.forStderr(o.err(), n, threads, o.quiet());
         Path origin = source.equals(o.trace()) ? null : o.trace();
         List<List<SweepResultRow>> out = new ArrayList<>();
         for (int from = 0; from < n; from += SHARED_GROUP) {
@@ -428,7 +438,7 @@ public final class SweepRunner {
             Path source, ReplayJob.Provenance provenance, Stage2Port.Factory s2, SweepTiming.Tally tally)
             throws IOException {
         int n = setups.size();
-        SweepProgress progress = SweepProgress.forStderr(n, workers, o.quiet());
+        SweepProgress progress = SweepProgress.forStderr(o.err(), n, workers, o.quiet());
         AtomicInteger threadNo = new AtomicInteger();
         ThreadFactory tf = r -> {
             Thread t = new Thread(r, "sweep-worker-" + threadNo.incrementAndGet());

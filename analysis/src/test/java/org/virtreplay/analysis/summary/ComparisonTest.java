@@ -83,7 +83,7 @@ class ComparisonTest {
         String json = CompareText.json(compare());
         assertTrue(json.startsWith("{\n  \"headline\": \"B vs A (s2.backing 4k → 2m): stage-2 faults −38 %, "
                 + "descriptor reads per walk −14 %; also TLB hit rate +1.42 points, walks −50 %"), json);
-        assertTrue(json.contains("\"a\": {\"path\": \"A\", \"input\": \"t.trace\", \"input_digest\": \""
+        assertTrue(json.contains("\"a\": {\"path\": \"A\", \"input\": \"t.trace\", \"name\": \"t.trace\", \"input_digest\": \""
                 + Outputs.DIGEST + "\"}"), json);
         assertTrue(json.contains("\"same_trace\": true"), json);
         assertTrue(json.contains("{\"key\": \"scenario.s2.backing\", \"a\": \"4k\", \"b\": \"2m\"}"), json);

@@ -74,6 +74,7 @@ class SummaryTest {
         String hit = Double.toString(1 - 4 / 150.0);
         assertEquals("{\n"
                 + "  \"input\": \"t.trace\",\n"
+                + "  \"name\": \"t.trace\",\n" // no input.name in run_info: the input's name
                 + "  \"input_digest\": \"sha256:0123456789abcdef0123\",\n"
                 + "  \"interrupt_percentiles\": \"pooled\",\n"
                 + "  \"vms\": [\n"

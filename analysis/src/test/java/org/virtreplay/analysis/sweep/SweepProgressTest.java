@@ -3,7 +3,7 @@ package org.virtreplay.analysis.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class SweepProgressTest {
     void withoutATerminalEachPointIsOneLine() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         long[] now = {0};
-        SweepProgress p = new SweepProgress(new PrintStream(b, true, StandardCharsets.UTF_8), false, 2, 2, () -> now[0]);
+        SweepProgress p = new SweepProgress(new PrintWriter(b, true, StandardCharsets.UTF_8), false, 2, 2, () -> now[0]);
         now[0] = 4_000_000_000L;
         p.pointDone();
         now[0] = 8_000_000_000L;

@@ -143,7 +143,21 @@ public final class FileFailures {
      * @param hasForce whether the command has {@code --force}, offered for an existing output
      */
     public static String environment(Throwable t, Path output, boolean hasForce) {
+        return environment(t, output, "output", hasForce);
+    }
+
+    /**
+     * {@link #environment(Throwable, Path, boolean)}, naming the output as {@code outputNoun}
+     * ("output directory", "output file") where its creation itself failed.
+     */
+    public static String environment(Throwable t, Path output, String outputNoun, boolean hasForce) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof NoSuchFileException nsf && nsf.getFile() != null && output != null) {
+                String line = outputNotCreated(nsf, output, outputNoun);
+                if (line != null) {
+                    return line;
+                }
+            }
             if (c instanceof NoSpaceException ns) {
                 return noSpace(ns.getFile(), ns.written(), ns.attempted(), ns.usable());
             }
@@ -158,6 +172,23 @@ public final class FileFailures {
             }
         }
         return null;
+    }
+
+    /**
+     * The output itself (its temporary sibling), or a missing directory on its way, could not be
+     * created though the directory to hold it exists: the system answers "no such file or
+     * directory" where a directory takes no new entries (/proc, /sys), which reads as if
+     * something were missing. Null for any other path.
+     */
+    private static String outputNotCreated(NoSuchFileException e, Path output, String noun) {
+        Path failed = Path.of(shown(e.getFile())).toAbsolutePath().normalize();
+        Path out = output.toAbsolutePath().normalize();
+        Path parent = failed.getParent();
+        if (!out.startsWith(failed) || parent == null || !Files.isDirectory(parent)) {
+            return null;
+        }
+        return output + ": the " + noun + " cannot be created: " + parent + " exists but takes no new entries "
+                + "(creating one there fails with 'no such file or directory'); choose another path";
     }
 
     /** The words of {@link #environment} without the path, for a reading failure; null if none. */

@@ -205,6 +205,20 @@ class FileFailuresTest {
     }
 
     @Test
+    void anOutputThatCannotBeCreatedInAnExistingDirectory() {
+        // What mkdir in /proc gives: ENOENT for the output's temporary sibling, its directory there
+        Path out = tmp.resolve("out");
+        Exception e = new java.nio.file.NoSuchFileException(tmp.resolve(".out.tmp-12-0").toString());
+        assertEquals(out + ": the output directory cannot be created: " + tmp + " exists but takes no new entries "
+                + "(creating one there fails with 'no such file or directory'); choose another path",
+                FileFailures.environment(e, out, "output directory", false));
+        // a missing input (any other path) keeps its own words
+        Exception in = new java.nio.file.NoSuchFileException(tmp.resolve("in.csv").toString());
+        assertEquals(tmp.resolve("in.csv") + ": no such file or directory",
+                FileFailures.environment(in, out, "output directory", false));
+    }
+
+    @Test
     void anExistingFileOrDirectory() throws IOException {
         Path f = Files.writeString(tmp.resolve("plain"), "x");
         Exception e = assertThrows(IOException.class, () -> Files.createFile(f));
