@@ -81,7 +81,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         ReplayJob.config(sc, 1);
         Calibrator.Result r = Calibrator.run(new Calibrator.Options(trace, out, sc, fixed, force,
-                quiet ? null : System.err));
+                quiet ? null : spec.commandLine().getErr()));
         PrintWriter pw = spec.commandLine().getOut();
         pw.printf(Locale.ROOT, "fitted %s to %d statistics in %d replays: %s%n", String.join(", ", r.fitted()),
                 r.fits().size(), r.replays(), out);

@@ -1,7 +1,7 @@
 package org.virtreplay.analysis.calibrate;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ public final class Calibrator {
      * @param progress where progress lines go, or null
      */
     public record Options(Path trace, Path out, Scenario base, List<String> fixed, boolean force,
-            PrintStream progress) {
+            PrintWriter progress) {
     }
 
     /** One fitted statistic. */
