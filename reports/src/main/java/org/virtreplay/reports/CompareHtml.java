@@ -45,7 +45,7 @@ public final class CompareHtml {
                             + "\"DejaVu Sans\", sans-serif; color: #222; }\n")
                     .append("h1 { font-size: 1.3em; } pre { font-size: 0.9em; background: #f6f6f6; padding: 1em; "
                             + "overflow-x: auto; }\n")
-                    .append("svg { max-width: 100%; height: auto; display: block; margin: 1em 0; }\n")
+                    .append("figure { margin: 1em 0; } svg { max-width: 100%; height: auto; display: block; }\n")
                     .append("</style>\n</head>\n<body>\n<h1>").esc(c.headline()).append("</h1>\n");
             o.append("<p>A: <code>").esc(c.pathA()).append("</code><br>B: <code>").esc(c.pathB())
                     .append("</code></p>\n");
@@ -69,7 +69,9 @@ public final class CompareHtml {
                 }
                 JFreeChart ch = Charts.bars(chart[1] + ": A and B per VM", "VM", chart[2], data, false,
                         chart[0].equals("tlb_hit_rate"));
-                o.append(Charts.svg(ch, "compare-" + n++, 900, 320)).append('\n');
+                // figure.chart, as the report wraps its charts: one page structure for readers and the browser test
+                o.append("<figure class=\"chart\">").append(Charts.svg(ch, "compare-" + n++, 900, 320))
+                        .append("</figure>\n");
             }
             o.append("<h2>Figures</h2>\n<pre>").esc(CompareText.render(c)).append("</pre>\n</body>\n</html>\n");
         }

@@ -200,4 +200,32 @@ class ReportChromiumTest {
         assertTrue(Double.parseDouble(m.group(4)) >= 9.0, "chart text too small at 900 px: " + m.group());
         assertEquals("0", m.group(5), "page errors");
     }
+
+    /**
+     * compare's page (issue 17 item 3): two different runs side by side, opened at 900 px: every
+     * chart drawn and sized, no page error, no console message.
+     */
+    @Test
+    void comparePageOpensCleanlyWithEveryChartVisibleAt900Pixels() throws Exception {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        RunFixtures.generated(a, true);
+        RunFixtures.small(b, true);
+        org.virtreplay.analysis.summary.Comparison c = org.virtreplay.analysis.summary.Comparison.of(a.toString(),
+                org.virtreplay.analysis.summary.SummaryReader.read(a), b.toString(),
+                org.virtreplay.analysis.summary.SummaryReader.read(b));
+        Path html = tmp.resolve(CompareHtml.FILE);
+        CompareHtml.write(html, c);
+        String text = Files.readString(html, StandardCharsets.UTF_8);
+        int figures = text.split("<figure class=\"chart\">", -1).length - 1;
+        assertTrue(figures >= 3, "charts on the compare page: " + figures);
+        Run probe = chromiumAt(900, probeCopy(html, tmp.resolve("compare-probe.html")), "--dump-dom");
+        assertEquals(0, probe.exit());
+        Matcher m = TITLE.matcher(probe.stdout());
+        assertTrue(m.find(), "probe did not run; DOM title missing");
+        assertEquals(Integer.toString(figures), m.group(1), "charts found in the DOM");
+        assertEquals("", m.group(2), "charts not visible (id:WxH:elements)");
+        assertEquals("0", m.group(3), "page errors");
+        assertEquals(List.of(), probe.consoleLines(), "console messages while loading the compare page");
+    }
 }
