@@ -50,153 +50,153 @@ public final class GenerateCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "trace directory to create (must not exist or be empty, unless --force)")
+            description = "Trace directory to create (must not exist or be empty, unless --force).")
     Path out;
 
-    @Option(names = "--force", description = "replace the trace files in a non-empty --out")
+    @Option(names = "--force", description = "Replace the trace files in a non-empty --out.")
     boolean force;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--name", paramLabel = "NAME", defaultValue = "generated", description = "trace name in the manifest (default ${DEFAULT-VALUE})")
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "generated", description = "Trace name in the manifest (default ${DEFAULT-VALUE}).")
     String name;
 
     @Option(names = "--compress", defaultValue = "none", paramLabel = "none|gz|zst|xz",
-            description = "compress the event tables (sysreg, map, mem, tlbi, irq, sched, daif); manifest, vms and "
-                    + "memslots stay plain (default ${DEFAULT-VALUE})")
+            description = "Compress the event tables (sysreg, map, mem, tlbi, irq, sched, daif); manifest, vms and "
+                    + "memslots stay plain (default ${DEFAULT-VALUE}).")
     String compress;
 
-    @Option(names = "--progress", description = "report progress on stderr even when it is not a terminal")
+    @Option(names = "--progress", description = "Report progress on stderr even when it is not a terminal.")
     boolean progress;
 
     @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     // --- size of the run
-    @Option(names = "--accesses", paramLabel = "N", defaultValue = "0", description = "stop after this many mem rows (0 = no limit; default ${DEFAULT-VALUE})")
+    @Option(names = "--accesses", paramLabel = "N", defaultValue = "0", description = "Stop after this many mem rows (0 = no limit; default ${DEFAULT-VALUE}).")
     long accesses;
 
-    @Option(names = "--duration-ms", paramLabel = "MS", defaultValue = "1000", description = "stop at this simulated time (0 = no limit; default ${DEFAULT-VALUE})")
+    @Option(names = "--duration-ms", paramLabel = "MS", defaultValue = "1000", description = "Stop at this simulated time (0 = no limit; default ${DEFAULT-VALUE}).")
     double durationMs;
 
     // --- host and VMs
-    @Option(names = "--vms", paramLabel = "N", defaultValue = "3", description = "number of VMs, 1..255 (default ${DEFAULT-VALUE})")
+    @Option(names = "--vms", paramLabel = "N", defaultValue = "3", description = "Number of VMs, 1..255 (default ${DEFAULT-VALUE}).")
     int vms;
 
-    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "2", description = "vCPUs per VM (default ${DEFAULT-VALUE})")
+    @Option(names = "--vcpus", paramLabel = "N", defaultValue = "2", description = "vCPUs per VM (default ${DEFAULT-VALUE}).")
     int vcpus;
 
-    @Option(names = "--pes", paramLabel = "N", defaultValue = "4", description = "physical PEs of the host (default ${DEFAULT-VALUE})")
+    @Option(names = "--pes", paramLabel = "N", defaultValue = "4", description = "Physical PEs of the host (default ${DEFAULT-VALUE}).")
     int pes;
 
-    @Option(names = "--ipa-bits", paramLabel = "BITS", defaultValue = "40", description = "guest IPA size: 32, 36, 40, 42, 44, 48 (default ${DEFAULT-VALUE})")
+    @Option(names = "--ipa-bits", paramLabel = "BITS", defaultValue = "40", description = "Guest IPA size: 32, 36, 40, 42, 44, 48 (default ${DEFAULT-VALUE}).")
     int ipaBits;
 
-    @Option(names = "--host-pa-bits", paramLabel = "BITS", defaultValue = "48", description = "host PA size: 40, 42, 44, 48 (default ${DEFAULT-VALUE})")
+    @Option(names = "--host-pa-bits", paramLabel = "BITS", defaultValue = "48", description = "Host PA size: 40, 42, 44, 48 (default ${DEFAULT-VALUE}).")
     int hostPaBits;
 
-    @Option(names = "--ram", paramLabel = "SIZE", defaultValue = "256M", description = "guest RAM per VM, multiple of 2M (default ${DEFAULT-VALUE})")
+    @Option(names = "--ram", paramLabel = "SIZE", defaultValue = "256M", description = "Guest RAM per VM, multiple of 2M (default ${DEFAULT-VALUE}).")
     String ram;
 
-    @Option(names = "--ram-slots", paramLabel = "N", defaultValue = "2", description = "RAM memslots per VM, equal parts of --ram (default ${DEFAULT-VALUE})")
+    @Option(names = "--ram-slots", paramLabel = "N", defaultValue = "2", description = "RAM memslots per VM, equal parts of --ram (default ${DEFAULT-VALUE}).")
     int ramSlots;
 
     @Option(names = "--s2-page-sizes", paramLabel = "SIZES", defaultValue = "2m,4k",
-            description = "stage-2 backing of the RAM memslots, 4k|2m|1g, cycled over the slots (default ${DEFAULT-VALUE})")
+            description = "Stage-2 backing of the RAM memslots, 4k|2m|1g, cycled over the slots (default ${DEFAULT-VALUE}).")
     String s2PageSizes;
 
     @Option(names = "--s2-premap", defaultValue = "blocks", paramLabel = "blocks|all|none",
             description = "RAM slots given explicit stage-2 maps at t=0: those backed by 2m/1g blocks, all, or none "
-                    + "(the rest are mapped lazily on first touch; default ${DEFAULT-VALUE})")
+                    + "(the rest are mapped lazily on first touch; default ${DEFAULT-VALUE}).")
     String s2Premap;
 
-    @Option(names = "--passthrough", description = "give each VM a pass-through device memslot (stage 2 device_ngnre)")
+    @Option(names = "--passthrough", description = "Give each VM a pass-through device memslot (stage 2 device_ngnre).")
     boolean passthrough;
 
     // --- guest software
-    @Option(names = "--procs", paramLabel = "N", defaultValue = "4", description = "guest processes per VM, each with its ASID (default ${DEFAULT-VALUE})")
+    @Option(names = "--procs", paramLabel = "N", defaultValue = "4", description = "Guest processes per VM, each with its ASID (default ${DEFAULT-VALUE}).")
     int procs;
 
-    @Option(names = "--footprint", paramLabel = "SIZES", defaultValue = "16M", description = "data footprint per VM (split over its processes), per VM, 4K..1T; one stage-1 map row "
-            + "(~64 bytes) per 4K page at start and at each exec: 1T is ~17 GB of map.csv per VM (default ${DEFAULT-VALUE})")
+    @Option(names = "--footprint", paramLabel = "SIZES", defaultValue = "16M", description = "Data footprint per VM (split over its processes), per VM, 4K..1T; one stage-1 map row "
+            + "(~64 bytes) per 4K page at start and at each exec: 1T is ~17 GB of map.csv per VM (default ${DEFAULT-VALUE}).")
     String footprint;
 
-    @Option(names = "--text-pages", paramLabel = "N", defaultValue = "32", description = "text pages per process (default ${DEFAULT-VALUE})")
+    @Option(names = "--text-pages", paramLabel = "N", defaultValue = "32", description = "Text pages per process (default ${DEFAULT-VALUE}).")
     int textPages;
 
-    @Option(names = "--kernel-data", paramLabel = "SIZE", defaultValue = "4M", description = "guest kernel data, mapped by 2 MB stage-1 blocks (default ${DEFAULT-VALUE})")
+    @Option(names = "--kernel-data", paramLabel = "SIZE", defaultValue = "4M", description = "Guest kernel data, mapped by 2 MB stage-1 blocks (default ${DEFAULT-VALUE}).")
     String kernelData;
 
-    @Option(names = "--skew", paramLabel = "SKEWS", defaultValue = "zipf,uniform,seq", description = "data page choice uniform|zipf|seq, per VM (default ${DEFAULT-VALUE})")
+    @Option(names = "--skew", paramLabel = "SKEWS", defaultValue = "zipf,uniform,seq", description = "Data page choice uniform|zipf|seq, per VM (default ${DEFAULT-VALUE}).")
     String skew;
 
-    @Option(names = "--zipf-s", paramLabel = "S", defaultValue = "1.0", description = "Zipf exponent (default ${DEFAULT-VALUE})")
+    @Option(names = "--zipf-s", paramLabel = "S", defaultValue = "1.0", description = "Zipf exponent (default ${DEFAULT-VALUE}).")
     double zipfS;
 
-    @Option(names = "--access-gap-ns", paramLabel = "NS", defaultValue = "4000", description = "mean time between accesses of a running vCPU (default ${DEFAULT-VALUE})")
+    @Option(names = "--access-gap-ns", paramLabel = "NS", defaultValue = "4000", description = "Mean time between accesses of a running vCPU (default ${DEFAULT-VALUE}).")
     double accessGapNs;
 
-    @Option(names = "--ifetch", paramLabel = "F", defaultValue = "0.3", description = "fraction of accesses that are user instruction fetches (default ${DEFAULT-VALUE})")
+    @Option(names = "--ifetch", paramLabel = "F", defaultValue = "0.3", description = "Fraction of accesses that are user instruction fetches (default ${DEFAULT-VALUE}).")
     double ifetch;
 
-    @Option(names = "--writes", paramLabel = "F", defaultValue = "0.3", description = "fraction of user data accesses that are writes (default ${DEFAULT-VALUE})")
+    @Option(names = "--writes", paramLabel = "F", defaultValue = "0.3", description = "Fraction of user data accesses that are writes (default ${DEFAULT-VALUE}).")
     double writes;
 
-    @Option(names = "--rmw", paramLabel = "F", defaultValue = "0.05", description = "fraction of user data accesses that are read-modify-writes (default ${DEFAULT-VALUE})")
+    @Option(names = "--rmw", paramLabel = "F", defaultValue = "0.05", description = "Fraction of user data accesses that are read-modify-writes (default ${DEFAULT-VALUE}).")
     double rmw;
 
-    @Option(names = "--kernel", paramLabel = "F", defaultValue = "0.1", description = "fraction of accesses by the guest kernel at EL1 (default ${DEFAULT-VALUE})")
+    @Option(names = "--kernel", paramLabel = "F", defaultValue = "0.1", description = "Fraction of accesses by the guest kernel at EL1 (default ${DEFAULT-VALUE}).")
     double kernel;
 
-    @Option(names = "--cross-page", paramLabel = "F", defaultValue = "0.001", description = "fraction of data accesses that straddle two pages (default ${DEFAULT-VALUE})")
+    @Option(names = "--cross-page", paramLabel = "F", defaultValue = "0.001", description = "Fraction of data accesses that straddle two pages (default ${DEFAULT-VALUE}).")
     double crossPage;
 
-    @Option(names = "--mmio", paramLabel = "F", defaultValue = "0.0005", description = "fraction of accesses to the emulated MMIO slot, each one an exit (default ${DEFAULT-VALUE}; "
-            + "the same fraction again goes to the pass-through device with --passthrough)")
+    @Option(names = "--mmio", paramLabel = "F", defaultValue = "0.0005", description = "Fraction of accesses to the emulated MMIO slot, each one an exit (default ${DEFAULT-VALUE}; "
+            + "the same fraction again goes to the pass-through device with --passthrough).")
     double mmio;
 
     // --- events
-    @Option(names = "--guest-slice-us", paramLabel = "US", defaultValue = "2000", description = "guest scheduler slice: a context switch (TTBR0_EL1 write) after this much running time (default ${DEFAULT-VALUE})")
+    @Option(names = "--guest-slice-us", paramLabel = "US", defaultValue = "2000", description = "Guest scheduler slice: a context switch (TTBR0_EL1 write) after this much running time (default ${DEFAULT-VALUE}).")
     double guestSliceUs;
 
-    @Option(names = "--exec-hz", paramLabel = "HZ", defaultValue = "20", description = "per VM: a process exits and is replaced under a new ASID (default ${DEFAULT-VALUE})")
+    @Option(names = "--exec-hz", paramLabel = "HZ", defaultValue = "20", description = "Per VM: a process exits and is replaced under a new ASID (default ${DEFAULT-VALUE}).")
     double execHz;
 
-    @Option(names = "--asid-max", paramLabel = "N", defaultValue = "255", description = "largest ASID; the allocator wraps and reuses ASIDs after ASIDE1IS (default ${DEFAULT-VALUE})")
+    @Option(names = "--asid-max", paramLabel = "N", defaultValue = "255", description = "Largest ASID; the allocator wraps and reuses ASIDs after ASIDE1IS (default ${DEFAULT-VALUE}).")
     int asidMax;
 
-    @Option(names = "--remap-hz", paramLabel = "HZ", defaultValue = "50", description = "per vCPU: page remaps with unmap, TLBI VALE1IS/VAE1IS, DSB, map (default ${DEFAULT-VALUE})")
+    @Option(names = "--remap-hz", paramLabel = "HZ", defaultValue = "50", description = "Per vCPU: page remaps with unmap, TLBI VALE1IS/VAE1IS, DSB, map (default ${DEFAULT-VALUE}).")
     double remapHz;
 
-    @Option(names = "--hyp-tlbi-hz", paramLabel = "HZ", defaultValue = "10", description = "per VM: hypervisor stage-2 maintenance, IPAS2E1IS+VMALLE1IS or VMALLS12E1IS (default ${DEFAULT-VALUE})")
+    @Option(names = "--hyp-tlbi-hz", paramLabel = "HZ", defaultValue = "10", description = "Per VM: hypervisor stage-2 maintenance, IPAS2E1IS+VMALLE1IS or VMALLS12E1IS (default ${DEFAULT-VALUE}).")
     double hypTlbiHz;
 
-    @Option(names = "--quantum-us", paramLabel = "US", defaultValue = "1000", description = "host scheduler time slice under overcommit (default ${DEFAULT-VALUE})")
+    @Option(names = "--quantum-us", paramLabel = "US", defaultValue = "1000", description = "Host scheduler time slice under overcommit (default ${DEFAULT-VALUE}).")
     double quantumUs;
 
-    @Option(names = "--busy-us", paramLabel = "US", defaultValue = "2000", description = "mean running time before a vCPU idles in WFI until an interrupt; 0 = never idles (default ${DEFAULT-VALUE})")
+    @Option(names = "--busy-us", paramLabel = "US", defaultValue = "2000", description = "Mean running time before a vCPU idles in WFI until an interrupt; 0 = never idles (default ${DEFAULT-VALUE}).")
     double busyUs;
 
-    @Option(names = "--timer-hz", paramLabel = "HZ", defaultValue = "250", description = "virtual timer (PPI 27) rate per vCPU, Hz of simulated time: the guest's HZ (default ${DEFAULT-VALUE}, Linux's default CONFIG_HZ)")
+    @Option(names = "--timer-hz", paramLabel = "HZ", defaultValue = "250", description = "Virtual timer (PPI 27) rate per vCPU, Hz of simulated time: the guest's HZ (default ${DEFAULT-VALUE}, Linux's default CONFIG_HZ).")
     double timerHz;
 
-    @Option(names = "--spi-hz", paramLabel = "HZ", defaultValue = "1000", description = "device SPI rate per VM, Hz of simulated time (default ${DEFAULT-VALUE}: 1 per ms)")
+    @Option(names = "--spi-hz", paramLabel = "HZ", defaultValue = "1000", description = "Device SPI rate per VM, Hz of simulated time (default ${DEFAULT-VALUE}: 1 per ms).")
     double spiHz;
 
-    @Option(names = "--spis", paramLabel = "N", defaultValue = "4", description = "distinct device SPIs per VM, INTIDs from 32 (default ${DEFAULT-VALUE})")
+    @Option(names = "--spis", paramLabel = "N", defaultValue = "4", description = "Distinct device SPIs per VM, INTIDs from 32 (default ${DEFAULT-VALUE}).")
     int spis;
 
-    @Option(names = "--ipi-hz", paramLabel = "HZ", defaultValue = "500", description = "IPI (SGI) rate per running vCPU, Hz of simulated time (default ${DEFAULT-VALUE})")
+    @Option(names = "--ipi-hz", paramLabel = "HZ", defaultValue = "500", description = "IPI (SGI) rate per running vCPU, Hz of simulated time (default ${DEFAULT-VALUE}).")
     double ipiHz;
 
-    @Option(names = "--lpi-hz", paramLabel = "HZ", defaultValue = "0", description = "ITS LPI rate per VM, INTIDs from 8192 (default ${DEFAULT-VALUE})")
+    @Option(names = "--lpi-hz", paramLabel = "HZ", defaultValue = "0", description = "ITS LPI rate per VM, INTIDs from 8192 (default ${DEFAULT-VALUE}).")
     double lpiHz;
 
-    @Option(names = "--daif-hz", paramLabel = "HZ", defaultValue = "500", description = "interrupt-mask windows per running vCPU per second (default ${DEFAULT-VALUE})")
+    @Option(names = "--daif-hz", paramLabel = "HZ", defaultValue = "500", description = "Interrupt-mask windows per running vCPU per second (default ${DEFAULT-VALUE}).")
     double daifHz;
 
-    @Option(names = "--daif-window-us", paramLabel = "US", defaultValue = "10", description = "mean length of a mask window (default ${DEFAULT-VALUE})")
+    @Option(names = "--daif-window-us", paramLabel = "US", defaultValue = "10", description = "Mean length of a mask window (default ${DEFAULT-VALUE}).")
     double daifWindowUs;
 
     @Override

@@ -23,7 +23,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     // No defaultValue: picocli applies one after parsing, over what the --json alias set.
     @Option(names = "--format", paramLabel = "text|json",
-            description = "text, or JSON (default: text)")
+            description = "text, or JSON (default: text).")
     String format = "text";
 
     /** The spelling before --format (kvm-stat's word) was used by every command; kept for scripts. */

@@ -63,41 +63,41 @@ public final class KvmStatCommand implements Callable<Integer> {
     /** run_info's key of a VM's name: vm.ID.name. */
     private static final Pattern VM_NAME_KEY = Pattern.compile("vm\\.(\\d+)\\.name");
 
-    @Parameters(index = "0", paramLabel = "TRACE_OR_RUN", description = "an imported trace directory (virtreplay "
+    @Parameters(index = "0", paramLabel = "TRACE_OR_RUN", description = "An imported trace directory (virtreplay "
             + "import --kvm-events ...), or a replay's output: the directory of 'virtreplay run --out' or its "
-            + "metrics directory ('virtreplay replay --out')")
+            + "metrics directory ('virtreplay replay --out').")
     Path trace;
 
-    @Option(names = "--compare", description = "observed vs modelled per reason (TRACE_OR_RUN must be a replay's "
-            + "output of a recording with exits)")
+    @Option(names = "--compare", description = "Observed vs modelled per reason (TRACE_OR_RUN must be a replay's "
+            + "output of a recording with exits).")
     boolean compare;
 
-    @Option(names = "--trace", paramLabel = "DIR", description = "with --compare: the recording to compare with "
-            + "(default: the run's DIR/trace, or run_info's input found by name and digest)")
+    @Option(names = "--trace", paramLabel = "DIR", description = "With --compare: the recording to compare with "
+            + "(default: the run's DIR/trace, or run_info's input found by name and digest).")
     Path observedTrace;
 
-    @Option(names = "--vm", paramLabel = "ID|NAME", description = "only this VM (its id or name; default: all)")
+    @Option(names = "--vm", paramLabel = "ID|NAME", description = "Only this VM (its id or name; default: all).")
     String vm;
 
-    @Option(names = "--vcpu", paramLabel = "N", description = "only vCPU N (of every selected VM; default: all)")
+    @Option(names = "--vcpu", paramLabel = "N", description = "Only vCPU N (of every selected VM; default: all).")
     Integer vcpu;
 
     @Option(names = "--event", paramLabel = "vmexit|mmio", defaultValue = "vmexit",
             description = "vmexit: every exit by reason; mmio: data aborts at IPAs outside RAM memslots, by IPA and "
-                    + "direction (needs memslots: import a stage-2 dump too) (default: ${DEFAULT-VALUE})")
+                    + "direction (needs memslots: import a stage-2 dump too) (default: ${DEFAULT-VALUE}).")
     String event;
 
     @Option(names = "--time", paramLabel = "handled|guest", defaultValue = "handled",
             description = "handled: kvm_exit to the next kvm_entry; guest: previous kvm_entry to kvm_exit, as perf "
-                    + "kvm stat on arm64 (default: ${DEFAULT-VALUE})")
+                    + "kvm stat on arm64 (default: ${DEFAULT-VALUE}).")
     String time;
 
     @Option(names = {"-k", "--key"}, paramLabel = "sample|time", defaultValue = "sample",
-            description = "sort by samples or by average time, largest first (default: ${DEFAULT-VALUE})")
+            description = "Sort by samples or by average time, largest first (default: ${DEFAULT-VALUE}).")
     String key;
 
     @Option(names = "--format", paramLabel = "text|csv|json", defaultValue = "text",
-            description = "text (perf's layout, microseconds), csv or json (nanoseconds) (default: ${DEFAULT-VALUE})")
+            description = "text (perf's layout, microseconds), csv or json (nanoseconds) (default: ${DEFAULT-VALUE}).")
     String format;
 
     @CommandLine.Spec

@@ -33,22 +33,22 @@ import picocli.CommandLine.Parameters;
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR",
-            description = "output directory of 'virtreplay replay' (holds run_info.parquet, tlb_stats.parquet, "
+            description = "Output directory of 'virtreplay replay' (holds run_info.parquet, tlb_stats.parquet, "
                     + "...), of 'virtreplay run' (its tables in DIR/metrics; the report goes to DIR/report, which "
                     + "run wrote: replace it with --force or choose --out), or of 'virtreplay sweep' (its study is "
-                    + "rebuilt, as sweep.html and sweep_results.csv in DIR/report)")
+                    + "rebuilt, as sweep.html and sweep_results.csv in DIR/report).")
     Path dir;
 
     @Option(names = "--latency-threshold-us", paramLabel = "US", defaultValue = "50",
-            description = "interrupt latency the report measures against: a line on the host's CDF per class "
-                    + "and the share of interrupts above it (default: ${DEFAULT-VALUE})")
+            description = "Interrupt latency the report measures against: a line on the host's CDF per class "
+                    + "and the share of interrupts above it (default: ${DEFAULT-VALUE}).")
     long latencyThresholdUs;
 
     @Option(names = "--format", paramLabel = "csv|html|both", defaultValue = "both",
-            description = "what to write (default: ${DEFAULT-VALUE})")
+            description = "What to write (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--out", paramLabel = "D", description = "where to write the report (default: DIR/report)")
+    @Option(names = "--out", paramLabel = "D", description = "Where to write the report (default: DIR/report).")
     Path outDir;
 
     /** The name before every command's output became --out; kept for scripts. */
@@ -57,7 +57,7 @@ public final class ReportCommand implements Callable<Integer> {
         outDir = p;
     }
 
-    @Option(names = "--force", description = "replace the report directory, whole, if it exists")
+    @Option(names = "--force", description = "Replace the report directory, whole, if it exists.")
     boolean force;
 
     @CommandLine.Mixin

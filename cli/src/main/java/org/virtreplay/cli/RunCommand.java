@@ -47,8 +47,8 @@ public final class RunCommand implements Callable<Integer> {
     Path trace;
 
     @Option(names = "--latency-threshold-us", paramLabel = "US", defaultValue = "50",
-            description = "interrupt latency the report measures against: a line on the host's CDF per class "
-                    + "and the share of interrupts above it (default: ${DEFAULT-VALUE})")
+            description = "Interrupt latency the report measures against: a line on the host's CDF per class "
+                    + "and the share of interrupts above it (default: ${DEFAULT-VALUE}).")
     long latencyThresholdUs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")

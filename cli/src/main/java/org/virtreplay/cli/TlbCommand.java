@@ -78,58 +78,58 @@ public final class TlbCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "TRACE",
-            description = "a lackey log (plain text, .gz, .xz or .zst) or a canonical trace directory")
+            description = "A lackey log (plain text, .gz, .xz or .zst) or a canonical trace directory.")
     Path trace;
 
     @Option(names = "--input-format", paramLabel = "lackey|canonical",
-            description = "trace format (default: canonical for a directory, lackey for a file)")
+            description = "Trace format (default: canonical for a directory, lackey for a file).")
     String inputFormat;
 
-    @Option(names = "--core", paramLabel = "PRESET", description = "a real core's TLB organisation")
+    @Option(names = "--core", paramLabel = "PRESET", description = "A real core's TLB organisation.")
     String core;
 
     @Option(names = "--granule", paramLabel = "4k|16k|64k", defaultValue = "4k",
-            description = "stage-1 translation granule (default 4k)")
+            description = "Stage-1 translation granule (default 4k).")
     String granule;
 
     @Option(names = "--s2-granule", paramLabel = "4k|16k|64k",
-            description = "stage-2 translation granule (default: the stage-1 granule)")
+            description = "Stage-2 translation granule (default: the stage-1 granule).")
     String s2Granule;
 
     @Option(names = "--s2-block", paramLabel = "SIZE",
-            description = "map stage 2 with blocks of this size (2m or 1g with 4k, 32m with 16k, 512m with 64k)")
+            description = "Map stage 2 with blocks of this size (2m or 1g with 4k, 32m with 16k, 512m with 64k).")
     String s2Block;
 
-    @Option(names = "--tlb-l1i-entries", paramLabel = "N", description = "L1 instruction TLB entries")
+    @Option(names = "--tlb-l1i-entries", paramLabel = "N", description = "L1 instruction TLB entries.")
     Integer l1iEntries;
 
-    @Option(names = "--tlb-l1i-assoc", paramLabel = "A", description = "L1 instruction TLB associativity")
+    @Option(names = "--tlb-l1i-assoc", paramLabel = "A", description = "L1 instruction TLB associativity.")
     Integer l1iAssoc;
 
-    @Option(names = "--tlb-l1d-entries", paramLabel = "N", description = "L1 data TLB entries")
+    @Option(names = "--tlb-l1d-entries", paramLabel = "N", description = "L1 data TLB entries.")
     Integer l1dEntries;
 
-    @Option(names = "--tlb-l1d-assoc", paramLabel = "A", description = "L1 data TLB associativity")
+    @Option(names = "--tlb-l1d-assoc", paramLabel = "A", description = "L1 data TLB associativity.")
     Integer l1dAssoc;
 
-    @Option(names = "--tlb-l2-entries", paramLabel = "N", description = "unified L2 TLB entries (0 = no L2)")
+    @Option(names = "--tlb-l2-entries", paramLabel = "N", description = "Unified L2 TLB entries (0 = no L2).")
     Integer l2Entries;
 
-    @Option(names = "--tlb-l2-assoc", paramLabel = "A", description = "unified L2 TLB associativity")
+    @Option(names = "--tlb-l2-assoc", paramLabel = "A", description = "Unified L2 TLB associativity.")
     Integer l2Assoc;
 
     @Option(names = "--tlb-replacement", paramLabel = "lru|plru|fifo|random", defaultValue = "lru",
-            description = "replacement policy of every structure (default lru)")
+            description = "Replacement policy of every structure (default lru).")
     String replacement;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "seed of the random policy")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the random policy.")
     long seed;
 
     // No defaultValue: picocli applies one after parsing, over what the --stale-check alias set.
     @Option(names = "--tlb-stale-check", paramLabel = "N",
-            description = "compare every N-th TLB hit with the page tables (0 or off = no check, the default); "
+            description = "Compare every N-th TLB hit with the page tables (0 or off = no check, the default); "
                     + "exact, as the scenario key tlb.stale_check, checks hits after a mapping change, which a "
-                    + "lackey trace never has")
+                    + "lackey trace never has.")
     String staleCheck = "0";
 
     /** The name before the scenario key tlb.stale_check gave it its name; kept for scripts. */
@@ -139,23 +139,23 @@ public final class TlbCommand implements Callable<Integer> {
     }
 
     @Option(names = "--scenario", paramLabel = "FILE",
-            description = "canonical traces: the scenario file of the modelled host (docs/scenario.md)")
+            description = "Canonical traces: the scenario file of the modelled host (docs/scenario.md).")
     Path scenarioFile;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "canonical traces: override one scenario key (repeatable); the options above "
-                    + "set the same keys (docs/cli.md)")
+            description = "Canonical traces: override one scenario key (repeatable); the options above "
+                    + "set the same keys (docs/cli.md).")
     List<String> sets = new ArrayList<>();
 
     @Option(names = {"-q", "--quiet"}, description = VirtReplay.QUIET_HELP)
     boolean quiet;
 
     @Option(names = "--max-errors", paramLabel = "N", defaultValue = "20",
-            description = "stop after N problems (default: ${DEFAULT-VALUE})")
+            description = "Stop after N problems (default: ${DEFAULT-VALUE}).")
     int maxErrors;
 
     @Option(names = "--stats-csv", paramLabel = "FILE",
-            description = "also write the statistics as CSV (structure,lookups,hits,misses,...)")
+            description = "Also write the statistics as CSV (structure,lookups,hits,misses,...).")
     Path statsCsv;
 
     @Override

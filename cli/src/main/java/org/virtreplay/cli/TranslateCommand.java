@@ -61,31 +61,31 @@ public final class TranslateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--regs", required = true, paramLabel = "REGS", description = "register file (NAME = VALUE lines)")
+    @Option(names = "--regs", required = true, paramLabel = "REGS", description = "Register file (NAME = VALUE lines).")
     Path regs;
 
-    @Option(names = "--memory", required = true, paramLabel = "MEM", description = "memory file (PA VALUE lines, hex)")
+    @Option(names = "--memory", required = true, paramLabel = "MEM", description = "Memory file (PA VALUE lines, hex).")
     Path memory;
 
-    @Option(names = "--va", required = true, paramLabel = "ADDR", description = "virtual address, 0x-hex or decimal")
+    @Option(names = "--va", required = true, paramLabel = "ADDR", description = "Virtual address, 0x-hex or decimal.")
     String va;
 
-    @Option(names = "--el", required = true, paramLabel = "0|1|2", description = "exception level of the access")
+    @Option(names = "--el", required = true, paramLabel = "0|1|2", description = "Exception level of the access.")
     int el;
 
-    @Option(names = "--access", required = true, paramLabel = "read|write|fetch", description = "access type")
+    @Option(names = "--access", required = true, paramLabel = "read|write|fetch", description = "Access type.")
     String access;
 
-    @Option(names = "--unprivileged", description = "an LDTR/STTR-style access: EL0 permissions, no PAN")
+    @Option(names = "--unprivileged", description = "An LDTR/STTR-style access: EL0 permissions, no PAN.")
     boolean unprivileged;
 
     @Option(names = "--security", paramLabel = "secure|nonsecure", defaultValue = "nonsecure",
-            description = "security state of the PE (default nonsecure)")
+            description = "Security state of the PE (default nonsecure).")
     String security;
 
     // No defaultValue: picocli applies one after parsing, over what the --json alias set.
     @Option(names = "--format", paramLabel = "text|json",
-            description = "the readable table, or one JSON object (default: text)")
+            description = "The readable table, or one JSON object (default: text).")
     String format = "text";
 
     /** The spelling before --format (kvm-stat's word) was used by every command; kept for scripts. */

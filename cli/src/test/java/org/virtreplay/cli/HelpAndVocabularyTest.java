@@ -89,6 +89,37 @@ class HelpAndVocabularyTest {
     }
 
     /**
+     * Every option and parameter reads as a sentence: a capital first letter (unless it starts with
+     * a value the user types, such as {@code text} or {@code vmexit}, or the term {@code vCPUs}) and
+     * a final full stop, in every command alike (issue 17 item 6: one vocabulary).
+     */
+    @Test
+    void everyOptionDescriptionIsASentence() {
+        java.util.Set<String> literalStarts = java.util.Set.of("vCPUs", "text", "text,", "vmexit:", "handled:");
+        CommandLine top = VirtReplay.newCommandLine();
+        List<String> bad = new ArrayList<>();
+        for (String c : commands()) {
+            CommandLine.Model.CommandSpec spec = top.getSubcommands().get(c).getCommandSpec();
+            List<CommandLine.Model.ArgSpec> args = new ArrayList<>(spec.options());
+            args.addAll(spec.positionalParameters());
+            for (CommandLine.Model.ArgSpec a : args) {
+                if (a.hidden() || a.description().length == 0) {
+                    continue;
+                }
+                String d = String.join(" ", a.description()).strip();
+                String first = d.split(" ", 2)[0];
+                boolean capital = Character.isUpperCase(d.charAt(0)) || literalStarts.contains(first);
+                boolean stop = d.endsWith(".") || d.endsWith(":");
+                if (!capital || !stop) {
+                    bad.add(c + " " + (a.isOption() ? ((CommandLine.Model.OptionSpec) a).longestName() : a.paramLabel())
+                            + ": " + d);
+                }
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
+    /**
      * No wrapped line ends inside a word: picocli's wrapping may break after a '.', '/', '-' or '_' in
      * the middle of a path, a file name or a JSON string ("docs/metrics." then "md)"), which a reader
      * pasting it gets wrong. A continuation line is one indented as its predecessor, or deeper under
