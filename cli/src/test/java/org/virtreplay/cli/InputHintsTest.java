@@ -3,8 +3,6 @@ package org.virtreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,12 +26,10 @@ class InputHintsTest {
     String err;
 
     int exec(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        IngestTestSupport.Result r = IngestTestSupport.run(args);
+        out = r.out();
+        err = r.err();
+        return r.exit();
     }
 
     void oneLine(String expected) {

@@ -21,12 +21,10 @@ class TlbCommandTest {
     String err;
 
     int exec(String... args) {
-        StringWriter o = new StringWriter();
-        StringWriter e = new StringWriter();
-        int code = VirtReplay.execute(args, new PrintWriter(o, true), new PrintWriter(e, true));
-        out = o.toString();
-        err = e.toString();
-        return code;
+        IngestTestSupport.Result r = IngestTestSupport.run(args);
+        out = r.out();
+        err = r.err();
+        return r.exit();
     }
 
     Path trace(String text) throws Exception {

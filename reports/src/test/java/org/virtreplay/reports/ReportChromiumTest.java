@@ -151,14 +151,19 @@ class ReportChromiumTest {
         System.out.println("report screenshot: " + keep);
 
         // 2. a probed copy: every chart's <svg> in the DOM, sized, with drawn content; no errors
-        Run probe = chromium(probeCopy(html, html.resolveSibling("report-probe.html")), "--dump-dom");
+        assertEveryChartVisible(chromium(probeCopy(html, html.resolveSibling("report-probe.html")), "--dump-dom"),
+                figures);
+    }
+
+    /** The probe's verdict: every chart of the page in the DOM, sized and drawn; no error, no console message. */
+    private static void assertEveryChartVisible(Run probe, int figures) {
         assertEquals(0, probe.exit());
         Matcher m = TITLE.matcher(probe.stdout());
         assertTrue(m.find(), "probe did not run; DOM title missing");
         assertEquals(Integer.toString(figures), m.group(1), "charts found in the DOM");
         assertEquals("", m.group(2), "charts not visible (id:WxH:elements)");
         assertEquals("0", m.group(3), "page errors");
-        assertEquals(List.of(), probe.consoleLines());
+        assertEquals(List.of(), probe.consoleLines(), "console messages while loading the page");
     }
 
     /**
@@ -219,13 +224,7 @@ class ReportChromiumTest {
         String text = Files.readString(html, StandardCharsets.UTF_8);
         int figures = text.split("<figure class=\"chart\">", -1).length - 1;
         assertTrue(figures >= 3, "charts on the compare page: " + figures);
-        Run probe = chromiumAt(900, probeCopy(html, tmp.resolve("compare-probe.html")), "--dump-dom");
-        assertEquals(0, probe.exit());
-        Matcher m = TITLE.matcher(probe.stdout());
-        assertTrue(m.find(), "probe did not run; DOM title missing");
-        assertEquals(Integer.toString(figures), m.group(1), "charts found in the DOM");
-        assertEquals("", m.group(2), "charts not visible (id:WxH:elements)");
-        assertEquals("0", m.group(3), "page errors");
-        assertEquals(List.of(), probe.consoleLines(), "console messages while loading the compare page");
+        assertEveryChartVisible(chromiumAt(900, probeCopy(html, tmp.resolve("compare-probe.html")), "--dump-dom"),
+                figures);
     }
 }
