@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.virtreplay.analysis.kvmstat.ExitReasons;
 import org.virtreplay.analysis.replay.ReplayJob;
 import org.virtreplay.analysis.replay.ReplayObserver;
 import org.virtreplay.analysis.scenario.Scenario;
@@ -168,16 +169,15 @@ public final class Calibrator {
         Statistics s = new Statistics(t.memslots());
         if (t.has(TableKind.EXITS)) {
             int cVm = TableKind.EXITS.indexOf("vm");
-            int cType = TableKind.EXITS.indexOf("type");
-            int cEcName = TableKind.EXITS.indexOf("ec_name");
             int cIpa = TableKind.EXITS.indexOf("ipa");
             int cDur = TableKind.EXITS.indexOf("duration_ns");
             try (TableCursor c = t.cursor(TableKind.EXITS)) {
                 while (c.next()) {
                     Row r = c.row();
-                    String reason = !r.isNull(cEcName) && !r.text(cEcName).isEmpty() ? r.text(cEcName)
-                            : r.isNull(cType) ? "" : r.text(cType);
-                    if (r.isNull(cDur) || reason.isEmpty()) {
+                    // keyed as kvm-stat and the validation table key it: a trap by its EC name, any
+                    // other exit by its type (kvm_exit prints the last ESR's class for an IRQ exit too)
+                    String reason = ExitReasons.of(r);
+                    if (r.isNull(cDur) || reason.equals("(none)")) {
                         continue; // an exit without its entry, or of no known reason
                     }
                     s.add(s.exitName(r.getInt(cVm), reason, r.isNull(cIpa) ? -1 : r.get(cIpa)), r.get(cDur));
