@@ -64,17 +64,7 @@ final class MemoryAccessPath {
     void onMem(long ts, int vm, int vcpu, int el, int access, long va, int size) {
         final int d = vmIndexOf[vm];
         final int f = vcpuBase[d] + vcpu;
-        // The PE the vCPU is loaded on (in the guest, or in EL2 handling an exit the model placed
-        // at this time): its TLBs translate the access.
-        int p = hyp.loadedPe(ts, vm, vcpu);
-        if (p < 0) {
-            p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
-            acc[p][f * NC + Replayer.C_NOT_RUNNING]++;
-        }
-        if (loaded[p] != f) {
-            host.load(p, f, d);
-        }
-        lastPe[f] = p;
+        final int p = placeOnPe(ts, vm, vcpu, d, f);
         final TranslationUnit tu = pes[p];
         tu.now = ts; // the stale-translation detector's clock for fills and hits
         final int kind = access == Replayer.FETCH ? 3 : access == Replayer.READ_WRITE ? 2 : access; // TranslationUnit's codes
@@ -95,6 +85,25 @@ final class MemoryAccessPath {
     }
 
     /**
+     * The PE whose TLBs translate an access of flat vCPU {@code f} (VM index {@code d}) at {@code ts}:
+     * the one the vCPU is loaded on (in the guest, or in EL2 handling an exit the model placed at
+     * this time), else its last PE (counted as not running); loads the vCPU's context there when
+     * another one holds it. Shared by {@link #onMem} and the flat loop, which the JIT inlines it into.
+     */
+    private int placeOnPe(long ts, int vm, int vcpu, int d, int f) {
+        int p = hyp.loadedPe(ts, vm, vcpu);
+        if (p < 0) {
+            p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
+            acc[p][f * NC + Replayer.C_NOT_RUNNING]++;
+        }
+        if (loaded[p] != f) {
+            host.load(p, f, d);
+        }
+        lastPe[f] = p;
+        return p;
+    }
+
+    /**
      * The flat per-access loop (issue 18 item 2): replays row {@code from} of a decoded batch
      * (struct of arrays, the trace's access codes) and the following ones up to {@code to - 1}
      * while their time is below {@code limit}, and returns the index of the first row it did not
@@ -110,10 +119,7 @@ final class MemoryAccessPath {
      */
     int onMemBatch(long[] tsA, int[] vmA, int[] vcpuA, int[] elA, int[] accessA, long[] vaA, int[] sizeA, int from,
             int to, long limit) {
-        final Hypervisor h = hyp;
         final TranslationUnit[] units = pes;
-        final int[] onPe = loaded;
-        final int[] peOf = lastPe;
         final long[][] counts = acc;
         final long[] lookups = vmLookups;
         final boolean fast = fastPath;
@@ -140,15 +146,7 @@ final class MemoryAccessPath {
                     lastVm = vm;
                     lastVcpu = vcpu;
                 }
-                int p = h.loadedPe(ts, vm, vcpu);
-                if (p < 0) {
-                    p = peOf[f] >= 0 ? peOf[f] : f % units.length;
-                    counts[p][f * NC + Replayer.C_NOT_RUNNING]++;
-                }
-                if (onPe[p] != f) {
-                    host.load(p, f, d);
-                }
-                peOf[f] = p;
+                final int p = placeOnPe(ts, vm, vcpu, d, f);
                 final TranslationUnit tu = units[p];
                 tu.now = ts;
                 final int access = accessA[k];
