@@ -73,6 +73,12 @@ public final class ReplayJob {
                     commandOptions, vmsPerHost, readAhead, provenance, origin);
         }
 
+        /** The same options naming {@code pv} in {@code run_info}. */
+        public Options withProvenance(Provenance pv) {
+            return new Options(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion,
+                    commandOptions, vmsPerHost, readAhead, pv, origin);
+        }
+
         /** The same options, replaying {@code trace}, a Parquet copy of the user's trace {@code origin}. */
         public Options withOrigin(Path origin) {
             return new Options(trace, out, scenario, scenarioName, windowNs, events, quiet, force, toolVersion,
@@ -241,6 +247,7 @@ public final class ReplayJob {
         long cpu0 = DecodeCpu.threadCpuNs();
         AtomicOutput.check(o.out(), o.force(), o.trace());
         Trace trace = Trace.open(o.trace());
+        TraceDigest digest = o.provenance() == null ? TraceDigest.start(trace.dir()) : null;
         if (o.windowNs() < 0) {
             // The default width, which nobody chose: widened along 1, 2, 5 … for a trace whose span
             // needs more than DEFAULT_MAX_WINDOWS of it (known from Parquet footers), not refused.
@@ -324,7 +331,7 @@ public final class ReplayJob {
             ReplayTables.writeIrqLatency(rp, tmp);
             ReplayTables.writeExits(rp, tmp);
             ReplayTables.writeStaleTranslations(rp, tmp, errors);
-            ReplayTables.writeRunInfo(o, sc, trace, rp, tmp, cfg);
+            ReplayTables.writeRunInfo(digest != null ? o.withProvenance(digest.join()) : o, sc, trace, rp, tmp, cfg);
             long wall = System.nanoTime() - t0;
             // The model's CPU is this thread's, less the decoding it did in line (none when read ahead).
             long modelCpu = DecodeCpu.SUPPORTED ? DecodeCpu.threadCpuNs() - cpu0 - decode.onOwnerNs() : -1;
