@@ -30,7 +30,8 @@ import org.virtreplay.ingest.generate.GeneratorOptions;
  * (stage-2 backings of 4 KB and 2 MB (all 4 KB in one scenario), remaps, exec's ASID changes, hypervisor TLBIs, vCPU
  * switches, page-crossing accesses) replayed with each of them off and on give byte-identical
  * metric tables, under every replacement policy, fully associative and set-associative L1s, and
- * the stale-translation check on and off. A broken fast path (a missed counter, a wrong
+ * the stale-translation check on and off, with the recorded schedule and with the modelled fair
+ * scheduler's time slices. A broken fast path (a missed counter, a wrong
  * replacement update) changes tlb_stats, the timeline or the walk counts, so the comparison fails.
  */
 class FastPathEquivalenceTest {
@@ -67,6 +68,9 @@ class FastPathEquivalenceTest {
             {"tlb.replacement=lru", "tlb.stale_check=2", "tlb.l1d.entries=8", "tlb.l1d.assoc=2", "core=cortex-a72"},
             {"tlb.replacement=random", "seed=5", "tlb.l2.entries=0", "tlb.stale_check=0"},
             {"tlb.replacement=plru", "s2.backing=4k", "tlb.stale_check=5"},
+            // The modelled scheduler moves vCPUs between PEs on its own timer, in the middle of a
+            // batch of mem rows: the flat loop's placement cache must notice (issue 18).
+            {"tlb.replacement=lru", "sched.policy=fair", "sched.quantum_us=50"},
         };
         long fastHitsSeen = 0;
         long staleSeen = 0;

@@ -62,7 +62,11 @@ import org.virtreplay.ingest.trace.VmRecord;
  * and {@code stream} chooses where the access is served: {@code l1Hit} (32 hot pages, every
  * access hits the L1 D-TLB), {@code l2Hit} (512 pages round robin: misses the 48-entry L1, hits
  * the 1,280-entry L2) and {@code walk} (4,096 pages round robin: misses both, a 4+4-level nested
- * walk with the walk caches of the Neoverse-N1 preset). One VM, one vCPU on one PE, 4 KB pages,
+ * walk with the walk caches of the Neoverse-N1 preset), or {@code mix}, the shares of the 200 M-access
+ * trace of docs/performance.md (a third of the accesses fetch, two in five repeat their side's last
+ * page, the rest pick one of 16 code or 64 data pages at random, so that about one in five misses
+ * the L1s and hits the L2), whose outcome the branch predictor cannot guess as it can in the three
+ * uniform streams. One VM, one vCPU on one PE, 4 KB pages,
  * stage 2 backed by 2 MB blocks, all pages mapped during set-up (no fault in the measurement).
  *
  * <p>Every path allocates nothing: run with {@code -prof gc} and read {@code gc.alloc.rate.norm}
@@ -86,8 +90,10 @@ public class ReplayPathBenchmark {
     private static final long VA = 0x8000_0000L;
     private static final long IPA = 0x4000_0000L;
     private static final int PAGES = 4096;
+    /** Pages mapped executable (and not writable) after the others, where the mix stream's fetches go. */
+    private static final int MIX_CODE = 16;
 
-    @Param({"l1Hit", "l2Hit", "walk"})
+    @Param({"l1Hit", "l2Hit", "walk", "mix"})
     public String stream;
 
     /** The decoded rows, as a decoder would have left them (timestamps are set per refill). */
@@ -155,11 +161,41 @@ public class ReplayPathBenchmark {
             rp.onMap(0, 0, 1, 0x43C0_0000L, VA + i * 4096L, IPA + i * 4096L, 4096, "rwu", "normal_wb", true,
                     false);
         }
+        for (int i = 0; i < MIX_CODE; i++) { // the mix stream's code, executable, after the data pages
+            rp.onMap(0, 0, 1, 0x43C0_0000L, VA + (PAGES + i) * 4096L, IPA + (PAGES + i) * 4096L, 4096, "rxu",
+                    "normal_wb", true, false);
+        }
         pe0 = rp.pe(0);
         long x = 42;
+        int lastCode = PAGES;
+        int lastData = 0;
         for (int i = 0; i < N; i++) {
             x = x * 6364136223846793005L + 1442695040888963407L;
             int r = (int) (x >>> 33);
+            if (stream.equals("mix")) {
+                // The mix of the 200 M-access trace of docs/performance.md, on one vCPU: 32 % of
+                // the accesses fetch, 39 % repeat their side's last page, and the rest pick a page
+                // at random among 16 code or 64 data pages (the L1s hold 48: some hit the L2).
+                int u = r % 100;
+                x = x * 6364136223846793005L + 1442695040888963407L;
+                int r2 = (int) (x >>> 33);
+                boolean fetch = u < 32;
+                boolean repeat = r2 % 100 < 39;
+                int page = fetch ? (repeat ? lastCode : PAGES + r2 % MIX_CODE) : (repeat ? lastData : r2 % 64);
+                if (fetch) {
+                    lastCode = page;
+                } else {
+                    lastData = page;
+                }
+                decoded.va[i] = VA + page * 4096L + (r & 0xFF8);
+                decoded.vm[i] = 0;
+                decoded.vcpu[i] = 0;
+                decoded.el[i] = 0;
+                decoded.access[i] = fetch ? Replayer.FETCH : u < 78 ? Replayer.READ : Replayer.WRITE;
+                decoded.size[i] = fetch ? 4 : 8;
+                decoded.pos[i] = i + 1;
+                continue;
+            }
             int page = switch (stream) {
                 case "l1Hit" -> r & 31;
                 case "l2Hit" -> i % 512;
@@ -269,7 +305,8 @@ public class ReplayPathBenchmark {
         final MemBatch d = decoded;
         long ok = 0;
         for (int i = 0; i < N; i++) {
-            ok += tu.access(d.va[i], d.access[i], 0) ? 1 : 0; // READ/WRITE: the unit's codes 0/1 too
+            final int a = d.access[i];
+            ok += tu.access(d.va[i], a ^ (a >>> 1), 0) ? 1 : 0; // the unit's codes (as the flat loop maps them)
         }
         return ok;
     }
@@ -285,7 +322,7 @@ public class ReplayPathBenchmark {
         if (args.length > 0 && args[0].equals("cpu")) {
             double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2;
             int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-            String[] streams = args.length > 3 ? args[3].split(",") : new String[] {"l1Hit", "l2Hit", "walk"};
+            String[] streams = args.length > 3 ? args[3].split(",") : new String[] {"l1Hit", "l2Hit", "walk", "mix"};
             cpuTimes((long) (seconds * 1e9), rounds, streams);
             return;
         }

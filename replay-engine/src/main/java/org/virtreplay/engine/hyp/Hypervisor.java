@@ -233,6 +233,26 @@ public final class Hypervisor {
         return b.toString();
     }
 
+    /**
+     * The time of the next event the model has queued ({@link Long#MAX_VALUE} when none): until a
+     * trace event reaches it, {@link #advanceTo} dispatches nothing, so which vCPU is loaded where
+     * stays as it is unless a caller changes it (the replay's per-access loop relies on this).
+     */
+    public long nextEventTime() {
+        return m.events.isEmpty() ? Long.MAX_VALUE : m.events.peekTime();
+    }
+
+    /**
+     * Moves the model's clock to {@code ts} if it is behind, dispatching nothing: what
+     * {@link #advanceTo} leaves when no event is due by {@code ts}, for a caller that knows none is
+     * (it read {@link #nextEventTime}) and skipped the per-access call.
+     */
+    public void syncClock(long ts) {
+        if (ts > m.now) {
+            m.now = ts;
+        }
+    }
+
     /** Runs every model event up to and including {@code ts}. */
     public void advanceTo(long ts) {
         while (!m.events.isEmpty() && m.events.peekTime() <= ts) {

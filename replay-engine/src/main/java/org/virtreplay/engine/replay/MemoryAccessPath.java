@@ -58,6 +58,7 @@ final class MemoryAccessPath {
         walkLen = new long[pes.length][flat * (WALK_LEN_MAX + 1)];
         vmLookups = new long[host.vmIds.length];
         vmMisses = new long[host.vmIds.length];
+        placed = new int[flat];
     }
 
     /** See {@link Replayer#onMem}; the caller has counted the event. */
@@ -88,18 +89,22 @@ final class MemoryAccessPath {
      * The PE whose TLBs translate an access of flat vCPU {@code f} (VM index {@code d}) at {@code ts}:
      * the one the vCPU is loaded on (in the guest, or in EL2 handling an exit the model placed at
      * this time), else its last PE (counted as not running); loads the vCPU's context there when
-     * another one holds it. Shared by {@link #onMem} and the flat loop, which the JIT inlines it into.
+     * another one holds it. Shared by {@link #onMem} and the flat loop, which calls it only for a
+     * vCPU its placement cache ({@link #placed}) does not hold.
      */
     private int placeOnPe(long ts, int vm, int vcpu, int d, int f) {
         int p = hyp.loadedPe(ts, vm, vcpu);
-        if (p < 0) {
+        final boolean running = p >= 0;
+        if (!running) {
             p = lastPe[f] >= 0 ? lastPe[f] : f % pes.length;
             acc[p][f * NC + Replayer.C_NOT_RUNNING]++;
         }
         if (loaded[p] != f) {
             host.load(p, f, d);
+            java.util.Arrays.fill(placed, -1);
         }
         lastPe[f] = p;
+        placed[f] = running ? p : -1;
         return p;
     }
 
@@ -123,11 +128,15 @@ final class MemoryAccessPath {
         final long[][] counts = acc;
         final long[] lookups = vmLookups;
         final boolean fast = fastPath;
-        int lastVm = -1;
-        int lastVcpu = -1;
-        int d = 0;
-        int f = 0;
+        final int[] placedOn = placed;
         long maxTs = batchMaxTs;
+        // Until the hypervisor model's next event, or until this loop calls something that may
+        // change its state (a stage-2 fault, a context load), each vCPU stays where the last
+        // placeOnPe put it: placedOn caches that PE so that a row asks the hypervisor nothing.
+        // The hypervisor's clock then lags the rows; syncClock brings it up before a fault's
+        // handling and at the end, where advanceTo would have left it (nothing being due).
+        long hypNext = hyp.nextEventTime();
+        java.util.Arrays.fill(placedOn, -1);
         int k = from;
         try {
             for (; k < to; k++) {
@@ -140,13 +149,20 @@ final class MemoryAccessPath {
                 }
                 final int vm = vmA[k];
                 final int vcpu = vcpuA[k];
-                if (vm != lastVm || vcpu != lastVcpu) {
-                    d = vmIndexOf[vm];
-                    f = vcpuBase[d] + vcpu;
-                    lastVm = vm;
-                    lastVcpu = vcpu;
+                // Without a branch on whether the vCPU changed: consecutive rows of a multi-vCPU
+                // trace come from different vCPUs at random, and the two loads hit the cache.
+                final int d = vmIndexOf[vm];
+                final int f = vcpuBase[d] + vcpu;
+                int p = placedOn[f];
+                if (ts >= hypNext) {
+                    // The hypervisor model has events due: dispatching them may move any vCPU.
+                    java.util.Arrays.fill(placedOn, -1);
+                    p = -1;
                 }
-                final int p = placeOnPe(ts, vm, vcpu, d, f);
+                if (p < 0) {
+                    p = placeOnPe(ts, vm, vcpu, d, f);
+                    hypNext = hyp.nextEventTime();
+                }
                 final TranslationUnit tu = units[p];
                 tu.now = ts;
                 final int access = accessA[k];
@@ -162,23 +178,33 @@ final class MemoryAccessPath {
                 if (more == 0) {
                     // One page: translateOne in line, its L1 hit without a call.
                     c[f * NC + Replayer.C_PAGE_LOOKUPS]++;
-                    final int r = fast && tu.accessIfL1MruHit(va, kind, el) ? TranslationUnit.L1_SERVED
-                            : tu.accessL1(va, kind, el);
+                    if (fast && tu.accessIfL1MruHit(va, kind, el)) {
+                        lookups[d]++;
+                        recordL1Hit(p, f, kind == 3, tu.lastSizeLog);
+                        continue;
+                    }
+                    final int r = tu.accessL1(va, kind, el);
                     if (r == TranslationUnit.L1_SERVED) {
                         lookups[d]++;
-                        recordBySize(p, f, kind == 3, tu.l2 != null, 1, tu.lastSizeLog);
-                    } else {
-                        afterL1(ts, p, tu, vm, vcpu, d, f, el, kind, va, r);
+                        recordL1Hit(p, f, kind == 3, tu.lastSizeLog);
+                        continue;
                     }
-                    continue;
+                    afterL1(ts, p, tu, vm, vcpu, d, f, el, kind, va, r);
+                } else {
+                    long a = va;
+                    while (true) {
+                        translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
+                        if (more-- == 0) {
+                            break;
+                        }
+                        a = ((a >>> shift) + 1) << shift;
+                    }
                 }
-                long a = va;
-                while (true) {
-                    translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
-                    if (more-- == 0) {
-                        break;
-                    }
-                    a = ((a >>> shift) + 1) << shift;
+                if (hypTouched) {
+                    // The hypervisor model ran (a stage-2 fault) and may have queued events or
+                    // moved vCPUs: the next row places afresh, as when events are due.
+                    hypTouched = false;
+                    hypNext = Long.MIN_VALUE;
                 }
             }
         } catch (RuntimeException e) {
@@ -187,8 +213,19 @@ final class MemoryAccessPath {
             throw e;
         }
         batchMaxTs = maxTs;
+        hyp.syncClock(maxTs); // the hypervisor's clock, as placeOnPe would have left it
         return k;
     }
+
+    /**
+     * The flat loop's placement cache: the PE flat vCPU f is loaded on, or -1. {@link #placeOnPe}
+     * keeps it: a vCPU it places on the PE it is loaded on is cached (it stays there until the
+     * hypervisor model runs again); one not running is not (each of its rows counts as not
+     * running); a context load may move any vCPU, so it clears the whole cache.
+     */
+    private final int[] placed;
+    /** Set when the hypervisor model may have changed state inside the flat loop: its placement cache is void. */
+    private boolean hypTouched;
 
     /** The row of the batch {@link #onMemBatch} was replaying when the model threw. */
     int failedRow;
@@ -262,6 +299,8 @@ final class MemoryAccessPath {
                 acc[p][f * NC + Replayer.C_S1_FAULTS]++;
                 return; // the guest's own fault: counted, nothing to replay
             }
+            hypTouched = true;
+            hyp.syncClock(ts); // the hypervisor's clock at this access (the flat loop does not advance it per row)
             int cause = s2.handleFault(ts, vm, vcpu, r);
             if (cause < 0) {
                 return;
@@ -271,6 +310,14 @@ final class MemoryAccessPath {
                 return; // MMIO emulated by the host, or a fault the host cannot fix
             }
         }
+    }
+
+    /** {@link #recordBySize} of an L1 hit: the per-size lookup and hit of the L1 of the kind. */
+    private void recordL1Hit(int p, int f, boolean fetch, int sizeLog) {
+        final long[] a = bySize[p];
+        final int base = (f * SIZES + sizeLog) * NS + (fetch ? Replayer.S_L1I_LOOKUPS : Replayer.S_L1D_LOOKUPS);
+        a[base]++;
+        a[base + 1]++; // S_L1x_HITS follows S_L1x_LOOKUPS
     }
 
     /**
