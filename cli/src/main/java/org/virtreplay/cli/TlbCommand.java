@@ -210,9 +210,7 @@ public final class TlbCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         LackeyReader.Result r;
         try (PhaseProgress p = PhaseProgress.start(spec.commandLine().getErr(), "tlb: reading " + trace, quiet)) {
-            // A plain file is parsed on this thread, between the study's batches: less CPU in all
-            // than a reader thread's hand-off (docs/performance.md, "TLB", session 8).
-            r = LackeyReader.read(trace, trace.toString(), maxErrors, false, true, b -> feed(study, b));
+            r = LackeyReader.read(trace, maxErrors, b -> feed(study, b));
         }
         long t1 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();

@@ -17,10 +17,7 @@ import org.virtreplay.ingest.trace.GzipMembers;
 /**
  * Reads a lackey trace file (plain, gzip, xz or zstd, recognised by their magic bytes) and hands
  * its records to a consumer in batches. Parsing runs on a reader thread while the calling thread
- * consumes: two threads, a few reused batches, bounded memory whatever the trace length. A caller
- * whose consumer is cheap can ask for a plain file to be parsed on its own thread instead
- * ({@link #read(Path, String, int, boolean, boolean, Consumer)}): the same parser and the same
- * messages, one small batch, no hand-off.
+ * consumes: two threads, a few reused batches, bounded memory whatever the trace length.
  */
 public final class LackeyReader {
 
@@ -39,11 +36,6 @@ public final class LackeyReader {
 
     private static final int BATCH = 1 << 15;
     private static final int BATCHES = 4;
-    /**
-     * The batch of a read on the calling thread: 4 K records (52 KB) stay in the core's cache
-     * between the parser writing them and the consumer reading them.
-     */
-    private static final int HERE_BATCH = 1 << 12;
 
     private LackeyReader() { }
 
@@ -93,27 +85,6 @@ public final class LackeyReader {
         return FileFailures.Format.PLAIN;
     }
 
-    /** {@link #read(Path, String, int, boolean, boolean, Consumer)} of a plain file, on this thread. */
-    private static Result readHere(Path file, String name, int maxErrors, boolean lenient, Consumer consumer)
-            throws IOException {
-        LackeyParser parser = new LackeyParser(name, maxErrors, 1 << 20, lenient);
-        LackeyBatch b = new LackeyBatch(HERE_BATCH);
-        InputStream in = open(file); // as the two-thread read opens it: on this thread, before the catch
-        // The only checked exceptions here are the parser's reads and the close, which the reader
-        // thread reports as this does.
-        try (in) {
-            while (parser.next(in, b)) {
-                consumer.accept(b);
-            }
-        } catch (IOException e) {
-            throw new BadInputException(name + ": " + FileFailures.reading(e, format(file)), e);
-        }
-        if (!parser.problems().isEmpty()) {
-            throw new BadInputException(parser.problems());
-        }
-        return new Result(parser.lines(), parser.records(), parser.skipped());
-    }
-
     /** The format of {@code file} by its magic bytes, for the words of a read failure. */
     private static FileFailures.Format format(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -139,22 +110,6 @@ public final class LackeyReader {
      */
     public static Result read(Path file, String name, int maxErrors, boolean lenient, Consumer consumer)
             throws IOException {
-        return read(file, name, maxErrors, lenient, false, consumer);
-    }
-
-    /**
-     * As {@link #read(Path, String, int, boolean, Consumer)}; with {@code plainHere} a plain
-     * (uncompressed) file is parsed on the calling thread, between the consumer's calls, with the
-     * same results, messages and exceptions. For {@code virtreplay tlb}, whose consumer costs about
-     * as much as the parsing: the reader thread's hand-off cost more CPU than the overlap saved
-     * wall time (docs/performance.md, "TLB", session 8). A compressed file keeps the reader thread,
-     * where the decompression runs beside the consumer.
-     */
-    public static Result read(Path file, String name, int maxErrors, boolean lenient, boolean plainHere,
-            Consumer consumer) throws IOException {
-        if (plainHere && Files.isRegularFile(file) && format(file) == FileFailures.Format.PLAIN) {
-            return readHere(file, name, maxErrors, lenient, consumer);
-        }
         BlockingQueue<LackeyBatch> free = new ArrayBlockingQueue<>(BATCHES);
         BlockingQueue<LackeyBatch> full = new ArrayBlockingQueue<>(BATCHES + 1);
         for (int i = 0; i < BATCHES; i++) {
