@@ -267,4 +267,84 @@ class LackeyParserTest {
             assertEquals(List.of(), problems);
         }
     }
+
+    /** Records, problems, lines and records read by a parser of {@code text}, the word path on or off. */
+    record Outcome(List<Rec> records, List<String> problems, long lines, long count, long skipped) { }
+
+    static Outcome parseBoth(String text, int bufferSize, int batch, int maxErrors, boolean lenient, boolean words)
+            throws IOException {
+        LackeyParser p = new LackeyParser("t.lackey", maxErrors, bufferSize, lenient);
+        p.setWholeLineWords(words);
+        LackeyBatch b = new LackeyBatch(batch);
+        List<Rec> out = new ArrayList<>();
+        var in = new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1));
+        while (p.next(in, b)) {
+            for (int i = 0; i < b.count; i++) {
+                out.add(new Rec(b.kind[i], b.addr[i], b.size[i]));
+            }
+        }
+        return new Outcome(out, List.copyOf(p.problems()), p.lines(), p.records(), p.skipped());
+    }
+
+    @Test
+    void wholeLineWordsReadTheTwoCommonForms() throws IOException {
+        // Values written out by hand: 0x0400a8ff, 0x1ffefff8a8 (ten digits), upper case too.
+        String text = "I  0400a8ff,7\n S 1ffefff8a8,8\n L 0400A8FF,1\n M 1FFEFFF8A8,9\n";
+        List<Rec> expected = List.of(new Rec(LackeyParser.FETCH, 0x0400a8ffL, 7),
+                new Rec(LackeyParser.STORE, 0x1ffefff8a8L, 8), new Rec(LackeyParser.LOAD, 0x0400a8ffL, 1),
+                new Rec(LackeyParser.MODIFY, 0x1ffefff8a8L, 9));
+        // The same lines repeated, so that all but the last 16 bytes are past the word path's margin.
+        String many = text.repeat(50);
+        Outcome o = parseBoth(many, 1 << 16, 64, 5, false, true);
+        assertEquals(200, o.records().size());
+        for (int i = 0; i < 200; i++) {
+            assertEquals(expected.get(i % 4), o.records().get(i), "record " + i);
+        }
+        assertEquals(List.of(), o.problems());
+        assertEquals(200, o.lines());
+    }
+
+    @Test
+    void wholeLineWordsGiveTheGeneralPathsRecordsAndMessages() throws IOException {
+        // Random mixes of the two common forms, their near misses (size 0, two size digits, 7, 9,
+        // 11, 16 and 17 digits, a bad byte anywhere, CR LF, no newline at the end) and other lines,
+        // parsed with the word path on and off, at buffer sizes that cut lines at every offset.
+        Random r = new Random(4018);
+        String[] prefixes = {"I  ", " L ", " S ", " M ", " X ", "I ", "i  ", " l ", "IL ", "  L"};
+        String[] others = {"", "==1234== Lackey", "SB 04005b6", "\r", "hello", " L ", "I  ,4", "I  04005b6"};
+        for (int round = 0; round < 60; round++) {
+            StringBuilder text = new StringBuilder();
+            int lines = 1 + r.nextInt(400);
+            for (int n = 0; n < lines; n++) {
+                if (r.nextInt(10) == 0) {
+                    text.append(others[r.nextInt(others.length)]).append('\n');
+                    continue;
+                }
+                StringBuilder line = new StringBuilder(r.nextInt(5) != 0 ? prefixes[r.nextInt(4)]
+                        : prefixes[r.nextInt(prefixes.length)]);
+                int digits = r.nextInt(3) != 0 ? (r.nextBoolean() ? 8 : 10) : 1 + r.nextInt(17);
+                for (int i = 0; i < digits; i++) {
+                    char c = Character.forDigit(r.nextInt(16), 16);
+                    line.append(r.nextInt(8) == 0 ? Character.toUpperCase(c) : c);
+                }
+                line.append(',').append(r.nextInt(4) != 0 ? 1 + r.nextInt(9) : r.nextInt(200));
+                if (r.nextInt(20) == 0) { // one byte replaced by anything, a high byte among them
+                    int at = r.nextInt(line.length());
+                    line.setCharAt(at, (char) r.nextInt(256));
+                }
+                text.append(line).append(r.nextInt(15) == 0 ? "\r\n" : "\n");
+            }
+            if (r.nextBoolean() && text.length() > 0) {
+                text.setLength(text.length() - 1); // the last line without its newline
+            }
+            String t = text.toString();
+            int buffer = r.nextBoolean() ? 64 + r.nextInt(64) : 1 << 16;
+            int batch = 1 + r.nextInt(40);
+            int maxErrors = r.nextBoolean() ? 3 : 10_000;
+            boolean lenient = r.nextInt(4) == 0;
+            Outcome general = parseBoth(t, buffer, batch, maxErrors, lenient, false);
+            Outcome words = parseBoth(t, buffer, batch, maxErrors, lenient, true);
+            assertEquals(general, words, "round " + round + ", buffer " + buffer + ":\n" + t);
+        }
+    }
 }
