@@ -115,10 +115,13 @@ final class MemoryAccessPath {
      * replay. Each row does what {@link #onMem}
      * does, in the same order; the difference is the shape the JIT sees: one loop over primitive
      * arrays whose common case, a one-page access that the L1 serves, runs without a call
-     * ({@link TranslationUnit#accessL1} and {@code TlbArray.find}'s hint checks are small enough to
-     * be inlined), with the per-vCPU indices resolved once per run of rows of the same vCPU. A page
-     * the L1 misses, an access that crosses a page and every fault leave the loop for
-     * {@link #afterL1} and {@link #translateOne}, the path {@code onMem} takes.
+     * ({@link TranslationUnit#accessL1} and {@code TlbArray.find}'s last-hit and hint checks are
+     * small enough to be inlined), with the vCPU's PE from a per-batch placement cache instead of a
+     * call into the hypervisor model. The L1's own last-hit check serves the same-entry case; the
+     * separate same-entry attempt of {@link #onMem} ({@link TranslationUnit#accessIfL1MruHit}) is
+     * left out here, where it cost more than it saved. A page the L1 misses, an access that crosses
+     * a page and every fault leave the loop for {@link #afterL1} and {@link #translateOne}, the path
+     * {@code onMem} takes.
      *
      * <p>If the model throws, {@link #failedRow} names the row.
      */
@@ -127,7 +130,6 @@ final class MemoryAccessPath {
         final TranslationUnit[] units = pes;
         final long[][] counts = acc;
         final long[] lookups = vmLookups;
-        final boolean fast = fastPath;
         final int[] placedOn = placed;
         long maxTs = batchMaxTs;
         // Until the hypervisor model's next event, or until this loop calls something that may
@@ -178,11 +180,10 @@ final class MemoryAccessPath {
                 if (more == 0) {
                     // One page: translateOne in line, its L1 hit without a call.
                     c[f * NC + Replayer.C_PAGE_LOOKUPS]++;
-                    if (fast && tu.accessIfL1MruHit(va, kind, el)) {
-                        lookups[d]++;
-                        recordL1Hit(p, f, kind == 3, tu.lastSizeLog);
-                        continue;
-                    }
+                    // No same-entry attempt before the lookup: the L1's lookup tries its last-hit
+                    // entry first anyway, and on the 200 M trace, where two lookups in five repeat
+                    // the entry, a separate attempt was a branch the predictor missed, and slower
+                    // (docs/performance.md, "Session 8").
                     final int r = tu.accessL1(va, kind, el);
                     if (r == TranslationUnit.L1_SERVED) {
                         lookups[d]++;
