@@ -75,6 +75,12 @@ final class MemoryAccessPath {
         // (docs/fidelity.md, "Access split"): page numbers are counted modulo 2^(64 - shift).
         final int shift = pageShift[f];
         long more = (((va + Math.max(size, 1) - 1) >>> shift) - (va >>> shift)) & (-1L >>> shift);
+        translatePages(ts, p, tu, vm, vcpu, d, f, el, kind, va, more, shift);
+    }
+
+    /** The page of {@code va} and the {@code more} pages (of {@code 2^shift} bytes) after it, in order. */
+    private void translatePages(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el,
+            int kind, long va, long more, int shift) {
         long a = va;
         while (true) {
             translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
@@ -192,14 +198,7 @@ final class MemoryAccessPath {
                     }
                     afterL1(ts, p, tu, vm, vcpu, d, f, el, kind, va, r);
                 } else {
-                    long a = va;
-                    while (true) {
-                        translateOne(ts, p, tu, vm, vcpu, d, f, el, kind, a);
-                        if (more-- == 0) {
-                            break;
-                        }
-                        a = ((a >>> shift) + 1) << shift;
-                    }
+                    translatePages(ts, p, tu, vm, vcpu, d, f, el, kind, va, more, shift);
                 }
                 if (hypTouched) {
                     // The hypervisor model ran (a stage-2 fault) and may have queued events or

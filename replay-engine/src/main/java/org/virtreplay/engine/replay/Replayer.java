@@ -49,8 +49,8 @@ public final class Replayer {
     public static final int READ_WRITE = 3;
 
     /**
-     * System property that turns the same-entry fast path of the per-access loop off
-     * ({@code false}); on by default, read when a replay starts. For the equivalence tests and for
+     * System property that turns the same-entry fast path of the per-row path off ({@code false};
+     * the flat loop uses it for page-crossing accesses only); on by default, read when a replay starts. For the equivalence tests and for
      * benchmarks: the metric tables are the same either way (docs/fidelity.md).
      */
     public static final String FAST_PATH_PROPERTY = "virtreplay.replay.fastPath";

@@ -11,8 +11,9 @@ import org.virtreplay.engine.mmu.Mmu;
  * Allocation-free per access.
  *
  * <p>Each page lookup first tries the translation unit's same-entry fast path
- * ({@link TranslationUnit#accessIfL1MruHit}), as the replay does: most lookups of a trace hit the
- * entry their L1 hit last, and the fast path counts that hit without the lookup's search, leaving
+ * ({@link TranslationUnit#accessIfL1MruHit}), as the replay's per-row path does: most lookups of
+ * a lackey trace hit the entry their L1 hit last, and the fast path counts that hit without the
+ * lookup's search, leaving
  * every counter and the replacement state as {@link TranslationUnit#access} would
  * ({@code TlbStudyTest} compares the two on random traces under every policy). It took the model's
  * thread of {@code virtreplay tlb} on a 45 M-line trace from 0.67-0.70 to 0.55-0.57 CPU-s
