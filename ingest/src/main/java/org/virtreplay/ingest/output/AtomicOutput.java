@@ -69,6 +69,15 @@ public final class AtomicOutput implements AutoCloseable {
     private static final AtomicLong SEQ = new AtomicLong();
     private static final Set<AtomicOutput> OPEN = ConcurrentHashMap.newKeySet();
     private static boolean hookInstalled;
+    /**
+     * Held by the shutdown hook while it removes the open temporaries, and by {@link #open} while
+     * it creates one and registers it: an output opened once the hook has begun (a run's replay
+     * opening its tables inside the run's temporary as the process is told to stop) would
+     * otherwise re-create the run's deleted temporary as the parent of its own, and be left
+     * behind, since the hook had already gone through the open ones.
+     */
+    private static final Object SHUTDOWN = new Object();
+    private static boolean shuttingDown;
 
     private final Path target;
     private final String shown;
@@ -185,25 +194,30 @@ public final class AtomicOutput implements AutoCloseable {
             throws IOException {
         check(target, directory, force, inputs);
         Path abs = target.toAbsolutePath().normalize();
-        Files.createDirectories(abs.getParent());
-        removeStale(abs);
         installHook();
-        String prefix = "." + abs.getFileName() + ".tmp-" + PID + "-";
-        for (;;) {
-            Path tmp = abs.resolveSibling(prefix + SEQ.getAndIncrement());
-            try {
-                // not createTempDirectory/-File: their owner-only permissions would stay on the result
-                if (directory) {
-                    Files.createDirectory(tmp);
-                } else {
-                    Files.createFile(tmp);
-                }
-            } catch (FileAlreadyExistsException e) {
-                continue; // a dead process with our pid left it; the next number is free
+        synchronized (SHUTDOWN) {
+            if (shuttingDown) {
+                throw new InterruptedIOException(target + ": not written: the process is shutting down");
             }
-            AtomicOutput o = new AtomicOutput(abs, target.toString(), tmp, directory, force);
-            OPEN.add(o);
-            return o;
+            Files.createDirectories(abs.getParent());
+            removeStale(abs);
+            String prefix = "." + abs.getFileName() + ".tmp-" + PID + "-";
+            for (;;) {
+                Path tmp = abs.resolveSibling(prefix + SEQ.getAndIncrement());
+                try {
+                    // not createTempDirectory/-File: their owner-only permissions would stay on the result
+                    if (directory) {
+                        Files.createDirectory(tmp);
+                    } else {
+                        Files.createFile(tmp);
+                    }
+                } catch (FileAlreadyExistsException e) {
+                    continue; // a dead process with our pid left it; the next number is free
+                }
+                AtomicOutput o = new AtomicOutput(abs, target.toString(), tmp, directory, force);
+                OPEN.add(o);
+                return o;
+            }
         }
     }
 
@@ -284,8 +298,12 @@ public final class AtomicOutput implements AutoCloseable {
 
     private static synchronized void installHook() {
         if (!hookInstalled) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(AtomicOutput::abort),
-                    "virtreplay-output-cleanup"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (SHUTDOWN) {
+                    shuttingDown = true;
+                    OPEN.forEach(AtomicOutput::abort);
+                }
+            }, "virtreplay-output-cleanup"));
             hookInstalled = true;
         }
     }
