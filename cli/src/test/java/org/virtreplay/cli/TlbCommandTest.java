@@ -33,6 +33,18 @@ class TlbCommandTest {
         return p;
     }
 
+    /** The lackey log of {@link #countsOfAHandMadeTrace}, whose counts are derived there. */
+    static final String HAND_MADE =
+            "==1== x\nI  1000,4\nI  1ffe,4\n L 10000,8\n M 10004,4\n S 11000,4\n L 12000,4\n L 10000,4\n";
+
+    /** {@code tlb} on {@code t} with 2-entry L1s and no L2; the lines of its --stats-csv. */
+    List<String> handMadeStats(Path t) throws Exception {
+        Path csv = dir.resolve("s.csv");
+        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
+                "--tlb-l2-entries", "0", "--stats-csv", csv.toString()), err);
+        return Files.readAllLines(csv);
+    }
+
     @Test
     void countsOfAHandMadeTrace() throws Exception {
         // 4K pages, L1 2-entry fully associative, no L2:
@@ -45,11 +57,7 @@ class TlbCommandTest {
         //   L 0x10000,4       l1d miss (walk 6)
         // l1i: 3 lookups, 1 hit, 2 misses; l1d: 5 lookups, 1 hit, 4 misses; 2 instructions.
         // Each walk is a full 4+4-level nested walk of 24 descriptor reads (no walk caches).
-        Path t = trace("==1== x\nI  1000,4\nI  1ffe,4\n L 10000,8\n M 10004,4\n S 11000,4\n L 12000,4\n L 10000,4\n");
-        Path csv = dir.resolve("s.csv");
-        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
-                "--tlb-l2-entries", "0", "--stats-csv", csv.toString()), err);
-        List<String> lines = Files.readAllLines(csv);
+        List<String> lines = handMadeStats(trace(HAND_MADE));
         assertEquals("structure,lookups,hits,misses,miss_rate,mpki,walks,descriptor_reads,entries,ways", lines.get(0));
         assertEquals("l1i,3,1,2,0.666667,1000.000000,2,48,2,2", lines.get(1));
         assertEquals("l1d,5,1,4,0.800000,2000.000000,4,96,2,2", lines.get(2));
@@ -88,12 +96,7 @@ class TlbCommandTest {
         // the trace of countsOfAHandMadeTrace saved as d/mem.csv: recognised by its lines, not refused
         // by its name as "one table of a canonical trace"; the same counts (derived there)
         Files.createDirectories(dir.resolve("d"));
-        Path t = Files.writeString(dir.resolve("d").resolve("mem.csv"),
-                "==1== x\nI  1000,4\nI  1ffe,4\n L 10000,8\n M 10004,4\n S 11000,4\n L 12000,4\n L 10000,4\n");
-        Path csv = dir.resolve("s.csv");
-        assertEquals(0, exec("tlb", t.toString(), "--tlb-l1i-entries", "2", "--tlb-l1d-entries", "2",
-                "--tlb-l2-entries", "0", "--stats-csv", csv.toString()), err);
-        List<String> lines = Files.readAllLines(csv);
+        List<String> lines = handMadeStats(Files.writeString(dir.resolve("d").resolve("mem.csv"), HAND_MADE));
         assertEquals("l1i,3,1,2,0.666667,1000.000000,2,48,2,2", lines.get(1));
         assertEquals("l1d,5,1,4,0.800000,2000.000000,4,96,2,2", lines.get(2));
     }

@@ -57,13 +57,8 @@ final class Stage2DirtyLogging {
 
     /** Stops dirty logging; returns the pages dirtied in the last round. Mappings stay as they are. */
     long stopDirtyLogging(Stage2Vm v) {
-        long d = 0;
-        for (int i = 0; i < v.nSlots; i++) {
-            if (v.dirty[i] != null) {
-                d += v.dirty[i].dirtyPages();
-                v.dirty[i] = null;
-            }
-        }
+        long d = dirtyPages(v);
+        java.util.Arrays.fill(v.dirty, 0, v.nSlots, null);
         v.logging = false;
         return d;
     }
