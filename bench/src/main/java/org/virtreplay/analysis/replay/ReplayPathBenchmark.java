@@ -66,7 +66,8 @@ import org.virtreplay.ingest.trace.VmRecord;
  * trace of docs/performance.md (a third of the accesses fetch, two in five repeat their side's last
  * page, the rest pick one of 16 code or 96 data pages at random, so that about one in five misses
  * the L1s and hits the L2), whose outcome the branch predictor cannot guess as it can in the three
- * uniform streams. One VM, one vCPU on one PE, 4 KB pages,
+ * uniform streams: {@link #MIX_ROWS} rows that are read once per round trip, not one batch replayed
+ * again and again. One VM, one vCPU on one PE, 4 KB pages,
  * stage 2 backed by 2 MB blocks, all pages mapped during set-up (no fault in the measurement).
  *
  * <p>Every path allocates nothing: run with {@code -prof gc} and read {@code gc.alloc.rate.norm}
@@ -96,8 +97,22 @@ public class ReplayPathBenchmark {
     @Param({"l1Hit", "l2Hit", "walk", "mix"})
     public String stream;
 
-    /** The decoded rows, as a decoder would have left them (timestamps are set per refill). */
-    private final MemBatch decoded = new MemBatch(N);
+    /**
+     * Rows of the mix stream: a stream this long, 11 MB of decoded rows, never repeats within what
+     * the branch predictor and the core's private caches can learn. A mix of one 4,096-row batch
+     * replayed again and again (the first version of this stream) measured 28 ns per access where
+     * this one measures 37 (docs/performance.md, "Session 9"): the predictor had learnt the batch.
+     */
+    static final int MIX_ROWS = 1 << 18;
+
+    /**
+     * The decoded rows, as a decoder would have left them (timestamps are set per refill): {@link #N}
+     * rows for the uniform streams, {@link #MIX_ROWS} for the mix, which every benchmark reads as
+     * consecutive windows of N rows, wrapping around at the end.
+     */
+    private MemBatch decoded;
+    /** The first row of each benchmark's next window of {@link #decoded}. */
+    private int atDirect, atBatch, atTlb;
     private Replayer rp;
     private TranslationUnit pe0;
     private PrefetchedMem mem;
@@ -114,6 +129,8 @@ public class ReplayPathBenchmark {
     private final class Repeating implements MemBatchSource {
         /** Timestamp of the next row this source hands over. */
         long nextTs;
+        /** The first row of {@link #decoded} of its next refill. */
+        int at;
 
         Repeating(long firstTs) {
             nextTs = firstTs;
@@ -123,18 +140,20 @@ public class ReplayPathBenchmark {
         public boolean fill(MemBatch b) {
             final MemBatch d = decoded;
             final long t = nextTs;
+            final int from = at;
             for (int i = 0; i < N; i++) {
                 b.ts[i] = t + i;
             }
-            System.arraycopy(d.va, 0, b.va, 0, N);
-            System.arraycopy(d.vm, 0, b.vm, 0, N);
-            System.arraycopy(d.vcpu, 0, b.vcpu, 0, N);
-            System.arraycopy(d.el, 0, b.el, 0, N);
-            System.arraycopy(d.access, 0, b.access, 0, N);
-            System.arraycopy(d.size, 0, b.size, 0, N);
-            System.arraycopy(d.pos, 0, b.pos, 0, N);
+            System.arraycopy(d.va, from, b.va, 0, N);
+            System.arraycopy(d.vm, from, b.vm, 0, N);
+            System.arraycopy(d.vcpu, from, b.vcpu, 0, N);
+            System.arraycopy(d.el, from, b.el, 0, N);
+            System.arraycopy(d.access, from, b.access, 0, N);
+            System.arraycopy(d.size, from, b.size, 0, N);
+            System.arraycopy(d.pos, from, b.pos, 0, N);
             b.n = N;
             nextTs = t + N;
+            at = next(from);
             return true;
         }
 
@@ -166,10 +185,12 @@ public class ReplayPathBenchmark {
                     "normal_wb", true, false);
         }
         pe0 = rp.pe(0);
+        final int streamRows = stream.equals("mix") ? MIX_ROWS : N;
+        decoded = new MemBatch(streamRows);
         long x = 42;
         int lastCode = PAGES;
         int lastData = 0;
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < streamRows; i++) {
             x = x * 6364136223846793005L + 1442695040888963407L;
             int r = (int) (x >>> 33);
             if (stream.equals("mix")) {
@@ -211,7 +232,7 @@ public class ReplayPathBenchmark {
             decoded.size[i] = 8;
             decoded.pos[i] = i + 1;
         }
-        decoded.n = N;
+        decoded.n = streamRows;
         Instances inst = Instances.of(List.of(new VmRecord(0, "bench", 1, 40, -1)), 0);
         Repeating src = new Repeating(1);
         mem = new PrefetchedMem(src, false);
@@ -219,7 +240,7 @@ public class ReplayPathBenchmark {
         mem.next(); // the first row is current before MemRun.run, as in the replay's merge
         limit = src.nextTs;
         // Warm-up outside JMH's: touch every page (first-touch stage-2 faults, table walks).
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < 4 * streamRows / N; k++) {
             memRun();
         }
         // The other benchmarks run at later simulated times, each in a range of its own.
@@ -277,11 +298,19 @@ public class ReplayPathBenchmark {
     public int onMemBatch() {
         final MemBatch d = decoded;
         final long t = batchTs;
+        final int from = atBatch;
         for (int i = 0; i < N; i++) {
-            d.ts[i] = t + i;
+            d.ts[from + i] = t + i;
         }
         batchTs = t + N;
-        return rp.onMemBatch(d.ts, d.vm, d.vcpu, d.el, d.access, d.va, d.size, 0, N, Long.MAX_VALUE);
+        atBatch = next(from);
+        return rp.onMemBatch(d.ts, d.vm, d.vcpu, d.el, d.access, d.va, d.size, from, from + N, Long.MAX_VALUE);
+    }
+
+    /** The window after the one at {@code from}: rows {@code from + N ..}, or 0 past the end. */
+    private int next(int from) {
+        final int n = from + N;
+        return n + N > decoded.n ? 0 : n;
     }
 
     /** From the decoded batch's arrays straight into Replayer.onMem. */
@@ -291,10 +320,13 @@ public class ReplayPathBenchmark {
         final Replayer r = rp;
         final MemBatch d = decoded;
         long t = directTs;
+        final int from = atDirect;
         for (int i = 0; i < N; i++) {
-            r.onMem(t + i, d.vm[i], d.vcpu[i], d.el[i], d.access[i], d.va[i], d.size[i]);
+            final int k = from + i;
+            r.onMem(t + i, d.vm[k], d.vcpu[k], d.el[k], d.access[k], d.va[k], d.size[k]);
         }
         directTs = t + N;
+        atDirect = next(from);
         return r.events();
     }
 
@@ -305,10 +337,12 @@ public class ReplayPathBenchmark {
         final TranslationUnit tu = pe0;
         final MemBatch d = decoded;
         long ok = 0;
-        for (int i = 0; i < N; i++) {
-            final int a = d.access[i];
-            ok += tu.access(d.va[i], a ^ (a >>> 1), 0) ? 1 : 0; // the unit's codes (as the flat loop maps them)
+        final int from = atTlb;
+        for (int k = from; k < from + N; k++) {
+            final int a = d.access[k];
+            ok += tu.access(d.va[k], a ^ (a >>> 1), 0) ? 1 : 0; // the unit's codes (as the flat loop maps them)
         }
+        atTlb = next(from);
         return ok;
     }
 
@@ -333,40 +367,63 @@ public class ReplayPathBenchmark {
     }
 
     private static void cpuTimes(long budgetNs, int rounds, String[] streams) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         String[] benches = {"memRun", "memRunRows", "onMemBatch", "onMem", "tlbOnly"};
         for (String st : streams) {
             ReplayPathBenchmark b = new ReplayPathBenchmark();
             b.stream = st;
             b.setup();
-            long sink = 0;
             for (int round = -1; round < rounds; round++) { // round -1: warm-up
                 StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + round);
                 line.append(String.format(java.util.Locale.ROOT, " %-6s", st));
                 for (String name : benches) {
-                    long c0 = mx.getCurrentThreadCpuTime();
-                    long calls = 0;
-                    while (mx.getCurrentThreadCpuTime() - c0 < budgetNs) {
-                        for (int k = 0; k < 16; k++) {
-                            sink += switch (name) {
-                                case "memRun" -> b.memRun() ? 1 : 0;
-                                case "memRunRows" -> b.memRunRows() ? 1 : 0;
-                                case "onMemBatch" -> b.onMemBatch();
-                                case "onMem" -> b.onMem();
-                                default -> b.tlbOnly();
-                            };
-                        }
-                        calls += 16;
-                    }
-                    long cpu = mx.getCurrentThreadCpuTime() - c0;
-                    line.append(String.format(java.util.Locale.ROOT, "  %s %.1f ns", name, (double) cpu / (calls * N)));
+                    line.append(String.format(java.util.Locale.ROOT, "  %s %.1f ns", name, b.cpuNsPerAccess(name, budgetNs)));
                 }
                 System.out.println(line + " CPU per access");
             }
             b.check();
-            if (sink == 42) {
-                System.out.println();
-            }
         }
     }
+
+    /**
+     * One measurement of one benchmark on a fresh set-up: {@code seconds} of CPU as warm-up, then
+     * as many measured; the CPU nanoseconds per access. For bench/scripts/ReplayPathAB.java, which
+     * calls it reflectively in each build's class loader.
+     */
+    public static double cpuRound(String stream, String bench, double seconds) {
+        ReplayPathBenchmark b = new ReplayPathBenchmark();
+        b.stream = stream;
+        b.setup();
+        long budget = (long) (seconds * 1e9);
+        b.cpuNsPerAccess(bench, budget);
+        double ns = b.cpuNsPerAccess(bench, budget);
+        b.check();
+        return ns;
+    }
+
+    /** Runs benchmark {@code name} for {@code budgetNs} of this thread's CPU: CPU ns per access. */
+    private double cpuNsPerAccess(String name, long budgetNs) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
+        long calls = 0;
+        long sink = 0;
+        while (mx.getCurrentThreadCpuTime() - c0 < budgetNs) {
+            for (int k = 0; k < 16; k++) {
+                sink += switch (name) {
+                    case "memRun" -> memRun() ? 1 : 0;
+                    case "memRunRows" -> memRunRows() ? 1 : 0;
+                    case "onMemBatch" -> onMemBatch();
+                    case "onMem" -> onMem();
+                    case "tlbOnly" -> tlbOnly();
+                    default -> throw new IllegalArgumentException("benchmark " + name);
+                };
+            }
+            calls += 16;
+        }
+        long cpu = mx.getCurrentThreadCpuTime() - c0;
+        blackhole += sink;
+        return (double) cpu / (calls * N);
+    }
+
+    /** Keeps the benchmarks' results alive, so that the JIT cannot drop their work. */
+    private long blackhole;
 }
