@@ -1,6 +1,7 @@
 package org.virtreplay.analysis.replay;
 
 import org.virtreplay.analysis.progress.ProgressMeter;
+import org.virtreplay.engine.replay.MemRowPacker;
 import org.virtreplay.engine.replay.Replayer;
 import org.virtreplay.ingest.trace.MemBatch;
 
@@ -27,6 +28,8 @@ final class MemRun {
      * ({@link Replayer#FLAT_LOOP_PROPERTY}).
      */
     private final boolean flat;
+    /** The model's row packer, when the flat loop is used: batches it packed need no packing here. */
+    private final MemRowPacker packer;
     /** Events taken from the trace (all tables), for the progress bar. */
     long processed;
     /** Accesses replayed (a replicated VM's row counts once per instance). */
@@ -38,6 +41,7 @@ final class MemRun {
         this.rp = rp;
         this.progress = progress;
         this.flat = inst.isIdentity() && Replayer.flatLoop();
+        this.packer = flat ? rp.memRowPacker() : null;
     }
 
     /**
@@ -60,7 +64,10 @@ final class MemRun {
             final int from = m.row();
             final int stop;
             try {
-                stop = r.onMemBatch(b.ts, b.vm, b.vcpu, b.el, b.access, b.va, b.size, from, b.n, limit);
+                // Packed on the reader thread for this model (PrefetchedMem), or packed here.
+                stop = b.packedBy == packer
+                        ? r.onMemBatch(b.ts, b.meta, b.vm, b.vcpu, b.el, b.access, b.va, b.size, from, b.n, limit)
+                        : r.onMemBatch(b.ts, b.vm, b.vcpu, b.el, b.access, b.va, b.size, from, b.n, limit);
             } catch (RuntimeException e) {
                 m.seek(r.memBatchFailedRow());
                 throw e;

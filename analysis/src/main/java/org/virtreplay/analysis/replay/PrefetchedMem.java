@@ -2,6 +2,7 @@ package org.virtreplay.analysis.replay;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.virtreplay.engine.replay.MemRowPacker;
 import org.virtreplay.ingest.trace.MemBatch;
 import org.virtreplay.ingest.trace.MemBatchSource;
 
@@ -52,6 +53,8 @@ final class PrefetchedMem implements AutoCloseable {
     private final MemBatchSource source;
     private boolean sourceDone;
     private volatile boolean closed;
+    /** Packs each batch after its decoding, or null. */
+    private final MemRowPacker packer;
 
     private Batch cur;
     private int i = -1;
@@ -63,7 +66,17 @@ final class PrefetchedMem implements AutoCloseable {
 
     /** With {@code readAhead} false, no thread is started and {@link #next()} decodes batches itself. */
     PrefetchedMem(MemBatchSource mem, boolean readAhead) {
+        this(mem, readAhead, null);
+    }
+
+    /**
+     * As above; with a {@code packer}, each batch's rows are also packed for the model's flat loop
+     * right after they are decoded (on the reader thread when there is one), and the batch says so
+     * ({@link MemBatch#packedBy}).
+     */
+    PrefetchedMem(MemBatchSource mem, boolean readAhead, MemRowPacker packer) {
         shared = null;
+        this.packer = packer;
         if (!readAhead) {
             reader = null;
             source = mem;
@@ -85,6 +98,7 @@ final class PrefetchedMem implements AutoCloseable {
      */
     PrefetchedMem(SharedMem.Cursor shared) {
         this.shared = shared;
+        packer = null;
         reader = null;
         source = null;
         sourceDone = true;
@@ -128,7 +142,9 @@ final class PrefetchedMem implements AutoCloseable {
             i = -1;
             boolean more;
             try {
+                cur.rows.packedBy = null;
                 more = source.fill(cur.rows);
+                pack(cur.rows);
             } catch (RuntimeException e) {
                 sourceDone = true;
                 readerFailed = true;
@@ -148,7 +164,9 @@ final class PrefetchedMem implements AutoCloseable {
             while (more && !closed) {
                 Batch b = empty.take();
                 try {
+                    b.rows.packedBy = null;
                     more = mem.fill(b.rows);
+                    pack(b.rows);
                 } catch (RuntimeException e) {
                     b.failure = e;
                     b.rows.n = 0;
@@ -162,6 +180,14 @@ final class PrefetchedMem implements AutoCloseable {
         } finally {
             mem.close();
         }
+    }
+
+    /** Marks a refilled batch as packed by {@link #packer}, after packing it, or as not packed. */
+    private void pack(MemBatch rows) {
+        if (packer != null) {
+            packer.pack(rows.vm, rows.vcpu, rows.el, rows.access, rows.va, rows.size, rows.meta, 0, rows.n);
+        }
+        rows.packedBy = packer;
     }
 
     /** Moves to the next row; false at the end. */

@@ -48,11 +48,13 @@ import org.virtreplay.ingest.trace.VmRecord;
  *   <li>{@code memRun}: the whole path as the replay runs it, through the flat per-access loop
  *       ({@link Replayer#onMemBatch}, issue 18 item 2); the source refills the batch by copying the
  *       pre-decoded rows and advancing their timestamps (what a decoder's hand-over costs, without
- *       the decoding, which {@code MemReadBenchmark} measures);</li>
+ *       the decoding, which {@code MemReadBenchmark} measures), and packs them for the loop
+ *       ({@code MemRowPacker}) on the same thread, as a replay without read-ahead does;</li>
  *   <li>{@code memRunRows}: the same with the flat loop off ({@code MemRun} calls
  *       {@code Replayer.onMem} per row, the path before item 2), on a source of its own;</li>
- *   <li>{@code onMemBatch}: the batch's arrays straight into {@code Replayer.onMemBatch} (no batch
- *       source, no {@code MemRun});</li>
+ *   <li>{@code onMemBatch}: the batch's arrays, packed beforehand as a replay's reader thread packs
+ *       them, straight into {@code Replayer.onMemBatch} (no batch source, no {@code MemRun}): the
+ *       model thread's share of a replay with read-ahead;</li>
  *   <li>{@code onMem}: the same rows straight from the batch's arrays into {@code Replayer.onMem}
  *       (no batch source, no {@code MemRun}): memRunRows - onMem is the per-row hand-over and loop;</li>
  *   <li>{@code tlbOnly}: the same addresses straight into the PE's {@code TranslationUnit.access}:
@@ -233,9 +235,12 @@ public class ReplayPathBenchmark {
             decoded.pos[i] = i + 1;
         }
         decoded.n = streamRows;
+        // What the replay's reader thread does after decoding: pack each row for the flat loop.
+        rp.memRowPacker().pack(decoded.vm, decoded.vcpu, decoded.el, decoded.access, decoded.va, decoded.size,
+                decoded.meta, 0, streamRows);
         Instances inst = Instances.of(List.of(new VmRecord(0, "bench", 1, 40, -1)), 0);
         Repeating src = new Repeating(1);
-        mem = new PrefetchedMem(src, false);
+        mem = new PrefetchedMem(src, false, rp.memRowPacker());
         run = new MemRun(mem, inst, rp, ProgressMeter.forStderr("bench", 0, true));
         mem.next(); // the first row is current before MemRun.run, as in the replay's merge
         limit = src.nextTs;
@@ -304,7 +309,7 @@ public class ReplayPathBenchmark {
         }
         batchTs = t + N;
         atBatch = next(from);
-        return rp.onMemBatch(d.ts, d.vm, d.vcpu, d.el, d.access, d.va, d.size, from, from + N, Long.MAX_VALUE);
+        return rp.onMemBatch(d.ts, d.meta, d.vm, d.vcpu, d.el, d.access, d.va, d.size, from, from + N, Long.MAX_VALUE);
     }
 
     /** The window after the one at {@code from}: rows {@code from + N ..}, or 0 past the end. */

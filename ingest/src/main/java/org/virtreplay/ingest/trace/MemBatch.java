@@ -20,6 +20,14 @@ public final class MemBatch {
     public final long[] pos;
     /** Rows filled. */
     public int n;
+    /**
+     * A word per row for the consumer's own use, which no decoder writes: the replay packs into it,
+     * on its reader thread, what its per-access loop needs of each row (the engine's
+     * {@code MemRowPacker}).
+     */
+    public final int[] meta;
+    /** What packed {@link #meta} for the rows now in the batch, or null; whoever refills the batch resets it. */
+    public Object packedBy;
 
     public MemBatch(int capacity) {
         ts = new long[capacity];
@@ -30,6 +38,7 @@ public final class MemBatch {
         access = new int[capacity];
         size = new int[capacity];
         pos = new long[capacity];
+        meta = new int[capacity];
     }
 
     public int capacity() {

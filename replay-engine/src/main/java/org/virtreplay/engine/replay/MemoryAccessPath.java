@@ -116,14 +116,17 @@ final class MemoryAccessPath {
 
     /**
      * The flat per-access loop (issue 18 item 2): replays row {@code from} of a decoded batch
-     * (struct of arrays, the trace's access codes) and the following ones up to {@code to - 1}
+     * (struct of arrays, the trace's access codes, and each row's {@link MemRowPacker} word in
+     * {@code metaA}) and the following ones up to {@code to - 1}
      * while their time is below {@code limit}, and returns the index of the first row it did not
      * replay. Each row does what {@link #onMem}
      * does, in the same order; the difference is the shape the JIT sees: one loop over primitive
      * arrays whose common case, a one-page access that the L1 serves, runs without a call
      * ({@link TranslationUnit#accessL1} and {@code TlbArray.find}'s last-hit and hint checks are
      * small enough to be inlined), with the vCPU's PE from a per-batch placement cache instead of a
-     * call into the hypervisor model. The L1's own last-hit check serves the same-entry case; the
+     * call into the hypervisor model, and the row's vCPU, EL, access kind and "one page" from its
+     * packed word instead of five columns and two table lookups (a {@link MemRowPacker#GENERAL}
+     * row takes them from the columns). The L1's own last-hit check serves the same-entry case; the
      * separate same-entry attempt of {@link #onMem} ({@link TranslationUnit#accessIfL1MruHit}) is
      * left out here, where it cost more than it saved. A page the L1 misses, an access that crosses
      * a page and every fault leave the loop for {@link #afterL1} and {@link #translateOne}, the path
@@ -131,8 +134,8 @@ final class MemoryAccessPath {
      *
      * <p>If the model throws, {@link #failedRow} names the row.
      */
-    int onMemBatch(long[] tsA, int[] vmA, int[] vcpuA, int[] elA, int[] accessA, long[] vaA, int[] sizeA, int from,
-            int to, long limit) {
+    int onMemBatch(long[] tsA, int[] metaA, int[] vmA, int[] vcpuA, int[] elA, int[] accessA, long[] vaA, int[] sizeA,
+            int from, int to, long limit) {
         final TranslationUnit[] units = pes;
         final long[][] counts = acc;
         final long[] lookups = vmLookups;
@@ -155,12 +158,28 @@ final class MemoryAccessPath {
                 if (ts > maxTs) {
                     maxTs = ts;
                 }
-                final int vm = vmA[k];
-                final int vcpu = vcpuA[k];
-                // Without a branch on whether the vCPU changed: consecutive rows of a multi-vCPU
-                // trace come from different vCPUs at random, and the two loads hit the cache.
-                final int d = vmIndexOf[vm];
-                final int f = vcpuBase[d] + vcpu;
+                final int m = metaA[k];
+                final int d;
+                final int f;
+                final int el;
+                final int kind;
+                if (m >= 0) {
+                    // Packed on the reader thread: one 4 KB page at most, so one page of any granule.
+                    f = m & MemRowPacker.F_MASK;
+                    d = (m >>> MemRowPacker.D_SHIFT) & MemRowPacker.D_MASK;
+                    el = (m >>> MemRowPacker.EL_SHIFT) & 3;
+                    kind = (m >>> MemRowPacker.KIND_SHIFT) & 3;
+                } else {
+                    // Without a branch on whether the vCPU changed: consecutive rows of a multi-vCPU
+                    // trace come from different vCPUs at random, and the two loads hit the cache.
+                    d = vmIndexOf[vmA[k]];
+                    f = vcpuBase[d] + vcpuA[k];
+                    el = elA[k];
+                    final int access = accessA[k];
+                    // TranslationUnit's codes without a branch: READ 0 -> 0, WRITE 1 -> 1, FETCH 2 -> 3,
+                    // READ_WRITE 3 -> 2 (the decoder admits no other code).
+                    kind = access ^ (access >>> 1);
+                }
                 int p = placedOn[f];
                 if (ts >= hypNext) {
                     // The hypervisor model has events due: dispatching them may move any vCPU.
@@ -168,21 +187,20 @@ final class MemoryAccessPath {
                     p = -1;
                 }
                 if (p < 0) {
-                    p = placeOnPe(ts, vm, vcpu, d, f);
+                    p = placeOnPe(ts, vmA[k], vcpuA[k], d, f);
                     hypNext = hyp.nextEventTime();
                 }
                 final TranslationUnit tu = units[p];
                 tu.now = ts;
-                final int access = accessA[k];
-                // TranslationUnit's codes without a branch: READ 0 -> 0, WRITE 1 -> 1, FETCH 2 -> 3,
-                // READ_WRITE 3 -> 2 (the decoder admits no other code).
-                final int kind = access ^ (access >>> 1);
                 final long[] c = counts[p];
                 c[f * NC + Replayer.C_ACCESSES]++;
                 final long va = vaA[k];
-                final int el = elA[k];
-                final int shift = pageShift[f];
-                long more = (((va + Math.max(sizeA[k], 1) - 1) >>> shift) - (va >>> shift)) & (-1L >>> shift);
+                int shift = 0;
+                long more = 0;
+                if (m < 0) {
+                    shift = pageShift[f];
+                    more = (((va + Math.max(sizeA[k], 1) - 1) >>> shift) - (va >>> shift)) & (-1L >>> shift);
+                }
                 if (more == 0) {
                     // One page: translateOne in line, its L1 hit without a call.
                     c[f * NC + Replayer.C_PAGE_LOOKUPS]++;
@@ -196,9 +214,9 @@ final class MemoryAccessPath {
                         recordL1Hit(p, f, kind == 3, tu.lastSizeLog);
                         continue;
                     }
-                    afterL1(ts, p, tu, vm, vcpu, d, f, el, kind, va, r);
+                    afterL1(ts, p, tu, vmA[k], vcpuA[k], d, f, el, kind, va, r);
                 } else {
-                    translatePages(ts, p, tu, vm, vcpu, d, f, el, kind, va, more, shift);
+                    translatePages(ts, p, tu, vmA[k], vcpuA[k], d, f, el, kind, va, more, shift);
                 }
                 if (hypTouched) {
                     // The hypervisor model ran (a stage-2 fault) and may have queued events or

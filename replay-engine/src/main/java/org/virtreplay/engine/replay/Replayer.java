@@ -84,6 +84,8 @@ public final class Replayer {
     private final GuestStateReplay guestState;
     private final Stage2FaultLog s2Faults = new Stage2FaultLog();
     private MemoryAccessPath memPath;           // from start(): sized by the declared VMs
+    private MemRowPacker packer;                // from start(): the rows' packed words for memPath
+    private int[] packScratch = new int[0];     // packed words of a batch given unpacked
     private TlbiDispatch tlbi;
     private Hypervisor hyp;
     /** The stale-translation detector's record of mapping changes; null when it is off. */
@@ -184,6 +186,7 @@ public final class Replayer {
         guestState.start(hyp);
         s2Faults.size(host.totalVcpus, vmDecl.size(), host.vcpuBase, hyp);
         memPath = new MemoryAccessPath(host, hyp, s2Faults);
+        packer = new MemRowPacker(host);
         tlbi = new TlbiDispatch(host, hyp);
         if (cfg.staleCheckEvery() != 0) {
             changes = new MappingChangeLog(vmDecl.size(), CHANGE_LOG_SLOTS);
@@ -306,10 +309,24 @@ public final class Replayer {
      */
     public int onMemBatch(long[] ts, int[] vm, int[] vcpu, int[] el, int[] access, long[] va, int[] size, int from,
             int to, long limit) {
+        if (packScratch.length < to) {
+            packScratch = new int[Math.max(to, 2 * packScratch.length)]; // per larger batch, not per row
+        }
+        packer.pack(vm, vcpu, el, access, va, size, packScratch, from, to);
+        return onMemBatch(ts, packScratch, vm, vcpu, el, access, va, size, from, to, limit);
+    }
+
+    /**
+     * {@link #onMemBatch(long[], int[], int[], int[], int[], long[], int[], int, int, long)} of rows
+     * whose {@link #memRowPacker()} words are already in {@code meta} (packed where they were decoded,
+     * on the replay's reader thread).
+     */
+    public int onMemBatch(long[] ts, int[] meta, int[] vm, int[] vcpu, int[] el, int[] access, long[] va, int[] size,
+            int from, int to, long limit) {
         final MemoryAccessPath path = memPath;
         final int stop;
         try {
-            stop = path.onMemBatch(ts, vm, vcpu, el, access, va, size, from, to, limit);
+            stop = path.onMemBatch(ts, meta, vm, vcpu, el, access, va, size, from, to, limit);
         } catch (RuntimeException e) {
             ticked(path.failedRow + 1 - from, path.batchMaxTs); // onMem ticks the row it fails on too
             throw e;
@@ -324,6 +341,17 @@ public final class Replayer {
         if (maxTs > lastTs) {
             lastTs = maxTs;
         }
+    }
+
+    /**
+     * After {@link #start()}: the packer of the words {@link #onMemBatch(long[], int[], int[], int[],
+     * int[], int[], long[], int[], int, int, long)} reads, which a reader thread may use.
+     */
+    public MemRowPacker memRowPacker() {
+        if (packer == null) {
+            throw new IllegalStateException("memRowPacker() before start()");
+        }
+        return packer;
     }
 
     /** Whether {@link #onMemBatch} should be used: false when {@link #FLAT_LOOP_PROPERTY} is {@code false}. */
