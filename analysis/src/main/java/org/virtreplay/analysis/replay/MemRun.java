@@ -30,6 +30,8 @@ final class MemRun {
     private final boolean flat;
     /** The model's row packer, when the flat loop is used: batches it packed need no packing here. */
     private final MemRowPacker packer;
+    /** Another packer found to pack as {@link #packer} does (a sweep's shared decoder's). */
+    private MemRowPacker accepted;
     /** Events taken from the trace (all tables), for the progress bar. */
     long processed;
     /** Accesses replayed (a replicated VM's row counts once per instance). */
@@ -64,8 +66,9 @@ final class MemRun {
             final int from = m.row();
             final int stop;
             try {
-                // Packed on the reader thread for this model (PrefetchedMem), or packed here.
-                stop = b.packedBy == packer
+                // Packed on the reader thread for this model (PrefetchedMem) or for all the points of
+                // a sweep (SharedMem), or packed here.
+                stop = packedForUs(b.packedBy)
                         ? r.onMemBatch(b.ts, b.meta, b.vm, b.vcpu, b.el, b.access, b.va, b.size, from, b.n, limit)
                         : r.onMemBatch(b.ts, b.vm, b.vcpu, b.el, b.access, b.va, b.size, from, b.n, limit);
             } catch (RuntimeException e) {
@@ -90,6 +93,18 @@ final class MemRun {
                 return true;
             }
         }
+    }
+
+    /** Whether words packed by {@code by} are this model's; the answer for the last {@code by} is kept. */
+    private boolean packedForUs(Object by) {
+        if (by == packer || by == accepted) {
+            return by != null;
+        }
+        if (by instanceof MemRowPacker q && q.sameLayout(packer)) {
+            accepted = q;
+            return true;
+        }
+        return false;
     }
 
     /** One row at a time through {@link Replayer#onMem}, once per instance of the row's VM. */

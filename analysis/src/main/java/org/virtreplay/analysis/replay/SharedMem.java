@@ -1,5 +1,6 @@
 package org.virtreplay.analysis.replay;
 
+import org.virtreplay.engine.replay.MemRowPacker;
 import org.virtreplay.ingest.trace.MemBatch;
 import org.virtreplay.ingest.trace.MemBatchSource;
 
@@ -29,12 +30,24 @@ public final class SharedMem implements AutoCloseable {
     private long published;
     private int attached;
     private final Thread decoder;
+    /** Packs each batch after its decoding, or null. */
+    private final MemRowPacker packer;
 
     /**
      * Starts decoding {@code source} for {@code consumers} replays; each must take one
      * {@link #cursor()} and close it when done (or never started).
      */
     public SharedMem(MemBatchSource source, int consumers) {
+        this(source, consumers, null);
+    }
+
+    /**
+     * As above; with a {@code packer}, the decoder thread also packs each batch's rows for the
+     * models' flat loop, once for all of them ({@link MemBatch#packedBy}); a model whose layout
+     * differs packs them again itself.
+     */
+    public SharedMem(MemBatchSource source, int consumers, MemRowPacker packer) {
+        this.packer = packer;
         if (consumers <= 0) {
             throw new IllegalArgumentException("no consumers");
         }
@@ -65,7 +78,12 @@ public final class SharedMem implements AutoCloseable {
                 RuntimeException fail = null;
                 try {
                     b.n = 0;
+                    b.packedBy = null;
                     more = source.fill(b);
+                    if (packer != null) {
+                        packer.pack(b.vm, b.vcpu, b.el, b.access, b.va, b.size, b.meta, 0, b.n);
+                        b.packedBy = packer;
+                    }
                 } catch (RuntimeException e) {
                     fail = e;
                     b.n = 0;

@@ -25,10 +25,12 @@ import org.virtreplay.analysis.replay.SharedMem;
 import org.virtreplay.analysis.replay.TimelineWindows;
 import org.virtreplay.analysis.scenario.Scenario;
 import org.virtreplay.engine.BadInputException;
+import org.virtreplay.engine.replay.MemRowPacker;
 import org.virtreplay.engine.replay.Stage2Port;
 import org.virtreplay.ingest.io.OutputFiles;
 import org.virtreplay.ingest.output.AtomicOutput;
 import org.virtreplay.ingest.trace.Trace;
+import org.virtreplay.ingest.trace.VmRecord;
 
 /**
  * Runs a sweep on local cores: every point is a full {@link ReplayJob} into
@@ -351,7 +353,8 @@ public final class SweepRunner {
         int n = group.size();
         ExecutorService pool = Executors.newFixedThreadPool(n, workerThreads());
         DecodeCpu decode = new DecodeCpu();
-        SharedMem mem = new SharedMem(decode.open(Trace.open(source)), n);
+        Trace trace = Trace.open(source);
+        SharedMem mem = new SharedMem(decode.open(trace), n, packerOf(trace));
         List<SharedMem.Cursor> cursors = new ArrayList<>();
         for (int k = 0; k < n; k++) {
             cursors.add(mem.cursor());
@@ -385,6 +388,22 @@ public final class SweepRunner {
             model.add(RunTiming.read(pointsDir.resolve(s.point().dirName())).map(RunTiming::modelCpuNs).orElse(-1L));
         }
         return new Group(rows, model, decode.totalNs(), decode.decoderThreadNs(), decode.rows());
+    }
+
+    /**
+     * The points' row packer, made from the trace's VMs in the order a replay declares them (each
+     * VM once, under its own id): the shared decoder packs every row once for all the points. A
+     * point whose layout differs (VMs replicated or left out) does not use the packed words.
+     */
+    private static MemRowPacker packerOf(Trace trace) {
+        List<VmRecord> vms = trace.vms();
+        int[] ids = new int[vms.size()];
+        int[] vcpus = new int[vms.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = vms.get(i).vm();
+            vcpus[i] = vms.get(i).vcpus();
+        }
+        return MemRowPacker.of(ids, vcpus);
     }
 
     private static ThreadFactory workerThreads() {

@@ -35,10 +35,45 @@ public final class MemRowPacker {
     private final boolean fits;
 
     MemRowPacker(ReplayHost host) {
-        vmIndexOf = host.vmIndexOf.clone();
-        vcpuBase = host.vcpuBase.clone();
-        vcpuCount = host.vcpuCount.clone();
-        fits = host.totalVcpus <= F_MASK + 1 && vcpuBase.length <= D_MASK + 1;
+        this(host.vmIndexOf.clone(), host.vcpuBase.clone(), host.vcpuCount.clone(), host.totalVcpus);
+    }
+
+    private MemRowPacker(int[] vmIndexOf, int[] vcpuBase, int[] vcpuCount, int totalVcpus) {
+        this.vmIndexOf = vmIndexOf;
+        this.vcpuBase = vcpuBase;
+        this.vcpuCount = vcpuCount;
+        fits = totalVcpus <= F_MASK + 1 && vcpuBase.length <= D_MASK + 1;
+    }
+
+    /**
+     * The packer of a replay that will declare VM {@code vmIds[i]} with {@code vcpus[i]} vCPUs, in
+     * this order, before {@link Replayer#start()}: for a decoder that serves replays not yet
+     * created (a sweep's shared stream). A replay uses the words only when its own packer has
+     * {@link #sameLayout the same layout}.
+     */
+    public static MemRowPacker of(int[] vmIds, int[] vcpus) {
+        int maxId = -1;
+        for (int id : vmIds) {
+            maxId = Math.max(maxId, id);
+        }
+        int[] index = new int[maxId + 1];
+        java.util.Arrays.fill(index, -1);
+        int[] base = new int[vmIds.length];
+        int flat = 0;
+        for (int i = 0; i < vmIds.length; i++) {
+            index[vmIds[i]] = i;
+            base[i] = flat;
+            flat += vcpus[i];
+        }
+        return new MemRowPacker(index, base, vcpus.clone(), flat);
+    }
+
+    /** Whether {@code other} packs every row as this one does (the same VMs and vCPUs, in the same order). */
+    public boolean sameLayout(MemRowPacker other) {
+        return other == this || (other != null && fits == other.fits
+                && java.util.Arrays.equals(vmIndexOf, other.vmIndexOf)
+                && java.util.Arrays.equals(vcpuBase, other.vcpuBase)
+                && java.util.Arrays.equals(vcpuCount, other.vcpuCount));
     }
 
     /** Packs rows {@code from .. to - 1} of the columns into {@code meta}. */

@@ -1,6 +1,8 @@
 package org.virtreplay.engine.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.virtreplay.engine.hyp.CostModel;
@@ -78,6 +80,18 @@ class MemRowPackerTest {
         assertEquals(11, meta[0]);
         assertEquals(1, meta[1]); // VM 3 vCPU 1: flat 1, dense 0, EL0, read
         assertEquals(33, meta[2]);
+    }
+
+    @Test
+    void aPackerMadeFromTheVmListPacksAsTheReplaysOwn() {
+        MemRowPacker own = started(0).memRowPacker();
+        MemRowPacker made = MemRowPacker.of(new int[] {3, 7}, new int[] {2, 3});
+        assertTrue(made.sameLayout(own) && own.sameLayout(made));
+        assertEquals(0x0D01_0004, word(made, 7, 2, 1, Replayer.FETCH, 0x1000, 4));
+        // Another order, or another vCPU count, is another layout: VM 7 would be dense 0.
+        assertFalse(MemRowPacker.of(new int[] {7, 3}, new int[] {3, 2}).sameLayout(own));
+        assertFalse(MemRowPacker.of(new int[] {3, 7}, new int[] {2, 4}).sameLayout(own));
+        assertFalse(own.sameLayout(null));
     }
 
     @Test
