@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * # e.g.  java bench/scripts/ReplayPathAB.java 6 mix onMemBatch /tmp/engine-before /tmp/engine-after
  * </pre>
  * Run from the repository root (it takes the bench, analysis and ingest classes and
- * bench/target/lib from there). Prints each round's figure per build, then their medians; rounds
+ * bench/target/lib from there). Every build must offer what this checkout's benchmark calls: since
+ * the packed rows (commit 2f24418), {@code Replayer.memRowPacker()} and the {@code onMemBatch}
+ * that takes packed words; an older engine fails with {@code NoSuchMethodError}. Prints each round's figure per build, then their medians; rounds
  * alternate the order (A B, B A, ...), so neither build always runs first.
  */
 public class ReplayPathAB {
