@@ -116,8 +116,7 @@ final class EventMerge {
 
         EventHeads heads = new EventHeads(trace, observer);
         PrefetchedMem mem = sharedMem != null ? new PrefetchedMem(sharedMem)
-                : new PrefetchedMem(decodeCpu.open(trace), o.readAhead(),
-                        inst.isIdentity() && Replayer.flatLoop() ? rp.memRowPacker() : null);
+                : new PrefetchedMem(decodeCpu.open(trace), o.readAhead(), MemRun.packerFor(inst, rp));
         MemRun memRun = new MemRun(mem, inst, rp, progress);
         try {
             boolean memHas = mem.next();

@@ -42,8 +42,29 @@ final class MemRun {
         this.inst = inst;
         this.rp = rp;
         this.progress = progress;
-        this.flat = inst.isIdentity() && Replayer.flatLoop();
+        this.flat = flat(inst);
         this.packer = flat ? rp.memRowPacker() : null;
+    }
+
+    /** Whether a replay of {@code inst} hands the model whole batches (see {@link #flat}). */
+    private static boolean flat(Instances inst) {
+        return inst.isIdentity() && Replayer.flatLoop();
+    }
+
+    /**
+     * The packer a replay of {@code inst} on {@code rp} wants its batches packed with where they are
+     * decoded, or null when it replays row by row (the words would go unread).
+     */
+    static MemRowPacker packerFor(Instances inst, Replayer rp) {
+        return flat(inst) ? rp.memRowPacker() : null;
+    }
+
+    /** Packs a refilled batch with {@code packer}, or marks it unpacked when there is none. */
+    static void pack(MemRowPacker packer, MemBatch b) {
+        if (packer != null) {
+            packer.pack(b.vm, b.vcpu, b.el, b.access, b.va, b.size, b.meta, 0, b.n);
+        }
+        b.packedBy = packer;
     }
 
     /**

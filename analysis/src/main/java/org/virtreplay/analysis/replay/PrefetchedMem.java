@@ -144,7 +144,7 @@ final class PrefetchedMem implements AutoCloseable {
             try {
                 cur.rows.packedBy = null;
                 more = source.fill(cur.rows);
-                pack(cur.rows);
+                MemRun.pack(packer, cur.rows);
             } catch (RuntimeException e) {
                 sourceDone = true;
                 readerFailed = true;
@@ -166,7 +166,7 @@ final class PrefetchedMem implements AutoCloseable {
                 try {
                     b.rows.packedBy = null;
                     more = mem.fill(b.rows);
-                    pack(b.rows);
+                    MemRun.pack(packer, b.rows);
                 } catch (RuntimeException e) {
                     b.failure = e;
                     b.rows.n = 0;
@@ -180,14 +180,6 @@ final class PrefetchedMem implements AutoCloseable {
         } finally {
             mem.close();
         }
-    }
-
-    /** Marks a refilled batch as packed by {@link #packer}, after packing it, or as not packed. */
-    private void pack(MemBatch rows) {
-        if (packer != null) {
-            packer.pack(rows.vm, rows.vcpu, rows.el, rows.access, rows.va, rows.size, rows.meta, 0, rows.n);
-        }
-        rows.packedBy = packer;
     }
 
     /** Moves to the next row; false at the end. */

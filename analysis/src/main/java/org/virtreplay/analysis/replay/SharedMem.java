@@ -80,10 +80,7 @@ public final class SharedMem implements AutoCloseable {
                     b.n = 0;
                     b.packedBy = null;
                     more = source.fill(b);
-                    if (packer != null) {
-                        packer.pack(b.vm, b.vcpu, b.el, b.access, b.va, b.size, b.meta, 0, b.n);
-                        b.packedBy = packer;
-                    }
+                    MemRun.pack(packer, b);
                 } catch (RuntimeException e) {
                     fail = e;
                     b.n = 0;

@@ -76,6 +76,15 @@ public final class MemRowPacker {
                 && java.util.Arrays.equals(vcpuCount, other.vcpuCount));
     }
 
+    /**
+     * {@link org.virtreplay.engine.tlb.TranslationUnit}'s code of trace access code {@code access},
+     * without a branch: READ 0 -> 0, WRITE 1 -> 1, FETCH 2 -> 3, READ_WRITE 3 -> 2 (the decoder
+     * admits no other code).
+     */
+    static int kind(int access) {
+        return access ^ (access >>> 1);
+    }
+
     /** Packs rows {@code from .. to - 1} of the columns into {@code meta}. */
     public void pack(int[] vm, int[] vcpu, int[] el, int[] access, long[] va, int[] size, int[] meta, int from,
             int to) {
@@ -100,7 +109,7 @@ public final class MemRowPacker {
             if (c < 0 || c >= vcpuCount[d] || (e & ~3) != 0 || (a & ~3) != 0 || (last >>> 12) != (addr >>> 12)) {
                 continue;
             }
-            meta[i] = (vcpuBase[d] + c) | d << D_SHIFT | e << EL_SHIFT | (a ^ (a >>> 1)) << KIND_SHIFT;
+            meta[i] = (vcpuBase[d] + c) | d << D_SHIFT | e << EL_SHIFT | kind(a) << KIND_SHIFT;
         }
     }
 }

@@ -175,10 +175,7 @@ final class MemoryAccessPath {
                     d = vmIndexOf[vmA[k]];
                     f = vcpuBase[d] + vcpuA[k];
                     el = elA[k];
-                    final int access = accessA[k];
-                    // TranslationUnit's codes without a branch: READ 0 -> 0, WRITE 1 -> 1, FETCH 2 -> 3,
-                    // READ_WRITE 3 -> 2 (the decoder admits no other code).
-                    kind = access ^ (access >>> 1);
+                    kind = MemRowPacker.kind(accessA[k]);
                 }
                 int p = placedOn[f];
                 if (ts >= hypNext) {
