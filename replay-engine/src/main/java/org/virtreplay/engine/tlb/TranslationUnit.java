@@ -61,7 +61,14 @@ public final class TranslationUnit {
     private final boolean walkCaches;
 
     // Lookup tags, derived from the registers on every write (not per access).
-    private int tagEl = -1;
+    /**
+     * Bit {@code e} set: the tags below are those of an access at EL{@code e}. The tags depend on
+     * the EL only through its translation regime, so one derivation serves every EL of that regime
+     * (EL0 and EL1 share EL1&amp;0 unless HCR_EL2.{E2H,TGE} are both set): a vCPU whose accesses
+     * alternate between EL0 and EL1, as a guest's do at every system call, does not re-derive them
+     * at each switch. 0 after a register write, a register swap or a security-state change.
+     */
+    private int tagEls;
     private int ctxTag;
     private int asidTag;
     private int s2CtxTag;
@@ -155,7 +162,7 @@ public final class TranslationUnit {
         if (!regs.set(name, value)) {
             throw new IllegalArgumentException("unknown register " + name);
         }
-        tagEl = -1;
+        tagEls = 0;
     }
 
     /** The registers translations use now. */
@@ -169,17 +176,17 @@ public final class TranslationUnit {
      */
     public void useRegisters(MmuRegisters r) {
         regs = r;
-        tagEl = -1;
+        tagEls = 0;
     }
 
     /** Marks the tags stale after the registers were changed directly. */
     public void registersChanged() {
-        tagEl = -1;
+        tagEls = 0;
     }
 
     public void setSecure(boolean s) {
         secure = s;
-        tagEl = -1;
+        tagEls = 0;
     }
 
     static int regimeOrdinal(Regime r) {
@@ -222,19 +229,30 @@ public final class TranslationUnit {
         } else {
             asidTag = 0;
         }
-        tagEl = el;
+        int els = 0;
+        for (int e = 0; e <= 3; e++) {
+            if (Mmu.regimeFor(e, regs.hcrEffective()) == regime) {
+                els |= 1 << e;
+            }
+        }
+        tagEls = els;
+    }
+
+    /** Whether the lookup tags are those of an access at {@code el} (see {@link #tagEls}). */
+    private boolean tagsFor(int el) {
+        return (tagEls & (1 << el)) != 0;
     }
 
     /** The context tag lookups use at {@code el} under the current registers. */
     public int contextTag(int el) {
-        if (tagEl != el) {
+        if (!tagsFor(el)) {
             deriveTags(el);
         }
         return ctxTag;
     }
 
     public int asidTag(int el) {
-        if (tagEl != el) {
+        if (!tagsFor(el)) {
             deriveTags(el);
         }
         return asidTag;
@@ -268,7 +286,7 @@ public final class TranslationUnit {
      * are exactly {@code access}, which is made of them.
      */
     public int accessL1(long va, int kind, int el) {
-        if (tagEl != el) {
+        if (!tagsFor(el)) {
             deriveTags(el);
         }
         final TlbArray l1 = kind == 3 ? l1i : l1d;
@@ -313,7 +331,7 @@ public final class TranslationUnit {
      * with a hardware sample's TLB events (an SPE "TLB walk" is a miss in every level).
      */
     public boolean probeHit(long va, boolean fetch, int el) {
-        if (tagEl != el) {
+        if (!tagsFor(el)) {
             deriveTags(el);
         }
         if ((fetch ? l1i : l1d).findQuietly(va, ctxTag, asidTag) >= 0) {
@@ -327,12 +345,12 @@ public final class TranslationUnit {
      * that hit last (see {@link TlbArray#mruMatch}) with a permitted access kind, does everything
      * {@link #access} does for that hit (the stale detector's {@link #checkStaleOnHit} included)
      * and returns true; otherwise changes nothing and returns false (the caller then calls {@link #access}).
-     * A register write or a change of exception level since the last access also declines (the
-     * tags are re-derived by the full path), and any TLBI or eviction of that entry clears the
+     * A register write or a change to an exception level of another translation regime since the
+     * last access also declines (the tags are re-derived by the full path), and any TLBI or eviction of that entry clears the
      * L1's last-hit register, so none of them needs a hook here.
      */
     public boolean accessIfL1MruHit(long va, int kind, int el) {
-        if (tagEl != el) {
+        if (!tagsFor(el)) {
             return false;
         }
         final TlbArray l1 = kind == 3 ? l1i : l1d;
