@@ -128,9 +128,11 @@ final class MemoryAccessPath {
      * packed word instead of five columns and two table lookups (a {@link MemRowPacker#GENERAL}
      * row takes them from the columns). The L1's own last-hit check serves the same-entry case; the
      * separate same-entry attempt of {@link #onMem} ({@link TranslationUnit#accessIfL1MruHit}) is
-     * left out here, where it cost more than it saved. A page the L1 misses, an access that crosses
-     * a page and every fault leave the loop for {@link #afterL1} and {@link #translateOne}, the path
-     * {@code onMem} takes.
+     * left out here, where it cost more than it saved. A page the L1 misses is looked up in the L2
+     * in the loop too ({@link TranslationUnit#accessL2}, whose hit fills the L1 as
+     * {@code access} does); a page the L2 misses as well, an access that crosses a page and every
+     * fault leave the loop for {@link #afterL1} and {@link #translateOne}, the path {@code onMem}
+     * takes.
      *
      * <p>If the model throws, {@link #failedRow} names the row.
      */
@@ -211,7 +213,20 @@ final class MemoryAccessPath {
                         recordL1Hit(p, f, kind == 3, tu.lastSizeLog);
                         continue;
                     }
-                    afterL1(ts, p, tu, vmA[k], vcpuA[k], d, f, el, kind, va, r);
+                    if (r == TranslationUnit.L1_MISSED) {
+                        // A fifth of the rows: the L2 in line too, and only its miss or a
+                        // permission fault goes on to afterL1.
+                        final int r2 = tu.accessL2(va, kind, el);
+                        if (r2 == TranslationUnit.L1_SERVED) {
+                            lookups[d]++;
+                            recordL2Hit(p, f, kind == 3, tu.lastSizeLog);
+                            continue;
+                        }
+                        afterL1(ts, p, tu, vmA[k], vcpuA[k], d, f, el, kind, va,
+                                r2 == TranslationUnit.L1_DENIED ? TranslationUnit.L1_DENIED : L2_MISSED);
+                    } else {
+                        afterL1(ts, p, tu, vmA[k], vcpuA[k], d, f, el, kind, va, r);
+                    }
                 } else {
                     translatePages(ts, p, tu, vmA[k], vcpuA[k], d, f, el, kind, va, more, shift);
                 }
@@ -268,10 +283,17 @@ final class MemoryAccessPath {
     }
 
     /**
+     * {@link #afterL1}'s code for a lookup whose L1 and L2 both missed ({@link TranslationUnit#accessL2}
+     * returned {@link TranslationUnit#L1_MISSED}): only the walk is left.
+     */
+    private static final int L2_MISSED = 2;
+
+    /**
      * The rest of a page's translation after its L1 lookup {@code l1} ({@link TranslationUnit#accessL1}
-     * returned {@link TranslationUnit#L1_MISSED} or {@link TranslationUnit#L1_DENIED}): the L2 and
-     * the walk, the counters, and the stage-2 fault handling with its retries (each retry a whole
-     * {@link TranslationUnit#access}).
+     * returned {@link TranslationUnit#L1_MISSED} or {@link TranslationUnit#L1_DENIED}), or after its
+     * L2 lookup too ({@link #L2_MISSED}, or {@code L1_DENIED} for a hit in the L2 that denied the
+     * access): the L2 and the walk, the counters, and the stage-2 fault handling with its retries
+     * (each retry a whole {@link TranslationUnit#access}).
      */
     private void afterL1(long ts, int p, TranslationUnit tu, int vm, int vcpu, int d, int f, int el, int kind,
             long va, int l1) {
@@ -286,8 +308,10 @@ final class MemoryAccessPath {
             if (attempt > 0) {
                 ok = tu.access(va, kind, el);
             } else if (l1 == TranslationUnit.L1_DENIED) {
-                hitFaultsBefore--; // the caller's L1 lookup counted this attempt's permission fault
+                hitFaultsBefore--; // the caller's L1 (or L2) lookup counted this attempt's permission fault
                 ok = false;
+            } else if (l1 == L2_MISSED) {
+                ok = tu.walkAfterMisses(va, kind, el);
             } else {
                 ok = tu.accessAfterL1Miss(va, kind, el);
             }
@@ -333,6 +357,19 @@ final class MemoryAccessPath {
         final int base = (f * SIZES + sizeLog) * NS + (fetch ? Replayer.S_L1I_LOOKUPS : Replayer.S_L1D_LOOKUPS);
         a[base]++;
         a[base + 1]++; // S_L1x_HITS follows S_L1x_LOOKUPS
+    }
+
+    /**
+     * {@link #recordBySize} of an L2 hit: the per-size lookup of the L1 of the kind, and the
+     * lookup and hit of the L2 on that side.
+     */
+    private void recordL2Hit(int p, int f, boolean fetch, int sizeLog) {
+        final long[] a = bySize[p];
+        final int base = (f * SIZES + sizeLog) * NS;
+        a[base + (fetch ? Replayer.S_L1I_LOOKUPS : Replayer.S_L1D_LOOKUPS)]++;
+        final int l2 = base + (fetch ? Replayer.S_L2I_LOOKUPS : Replayer.S_L2D_LOOKUPS);
+        a[l2]++;
+        a[l2 + 1]++; // S_L2x_HITS follows S_L2x_LOOKUPS
     }
 
     /**

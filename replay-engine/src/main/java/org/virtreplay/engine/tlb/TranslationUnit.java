@@ -300,28 +300,46 @@ public final class TranslationUnit {
 
     /** The second half of {@link #access}, after {@link #accessL1} returned {@link #L1_MISSED}: the L2, then the walk. */
     public boolean accessAfterL1Miss(long va, int kind, int el) {
-        final boolean fetch = kind == 3;
-        final TlbArray l1 = fetch ? l1i : l1d;
-        if (l2 != null) {
-            int j = l2.lookup(va, ctxTag, asidTag);
-            if (j >= 0) {
-                lastHit = true;
-                int s = l2.sizeLog[j];
-                lastLevel = 2;
-                lastSizeLog = s;
-                lastPa = l2.out[j] + (va & ((1L << s) - 1));
-                cycles += config.l2HitCycles();
-                int k = l1.fill(va, s, l2.ctx[j], l2.asid[j], l2.out[j], l2.ipa[j], l2.info[j]);
-                if (staleEvery != 0) {
-                    checkStaleOnHit(l2, j, va, kind, el);
-                    if (k >= 0) { // the L1 copy is the same translation: it keeps the L2 entry's history
-                        l1.stampFill(k, l2.fillNs[j], l2.checkedSeq[j], l2.staleReported[j]);
-                    }
-                }
-                return permitted(l2.info[j], kind);
+        final int r = accessL2(va, kind, el);
+        return r == L1_MISSED ? walkAfterMisses(va, kind, el) : r == L1_SERVED;
+    }
+
+    /**
+     * The L2 step of {@link #accessAfterL1Miss}: the lookup in the L2, and on a hit all that
+     * {@code access} records for it (the L1 fill included). Returns {@link #L1_SERVED} or
+     * {@link #L1_DENIED} (a permission fault, counted) for a hit, {@link #L1_MISSED} when there is
+     * no L2 or it missed (counted): then the caller must call {@link #walkAfterMisses} with the same
+     * arguments, nothing in between. For a per-access loop that handles the common L2 hit itself.
+     */
+    public int accessL2(long va, int kind, int el) {
+        if (l2 == null) {
+            return L1_MISSED;
+        }
+        final int j = l2.lookup(va, ctxTag, asidTag);
+        if (j < 0) {
+            return L1_MISSED;
+        }
+        final TlbArray l1 = kind == 3 ? l1i : l1d;
+        lastHit = true;
+        int s = l2.sizeLog[j];
+        lastLevel = 2;
+        lastSizeLog = s;
+        lastPa = l2.out[j] + (va & ((1L << s) - 1));
+        cycles += config.l2HitCycles();
+        int k = l1.fill(va, s, l2.ctx[j], l2.asid[j], l2.out[j], l2.ipa[j], l2.info[j]);
+        if (staleEvery != 0) {
+            checkStaleOnHit(l2, j, va, kind, el);
+            if (k >= 0) { // the L1 copy is the same translation: it keeps the L2 entry's history
+                l1.stampFill(k, l2.fillNs[j], l2.checkedSeq[j], l2.staleReported[j]);
             }
         }
-        return walk(va, kind, el, l1, fetch);
+        return permitted(l2.info[j], kind) ? L1_SERVED : L1_DENIED;
+    }
+
+    /** The walk of {@link #accessAfterL1Miss}, after {@link #accessL2} returned {@link #L1_MISSED}. */
+    public boolean walkAfterMisses(long va, int kind, int el) {
+        final boolean fetch = kind == 3;
+        return walk(va, kind, el, fetch ? l1i : l1d, fetch);
     }
 
     /**
