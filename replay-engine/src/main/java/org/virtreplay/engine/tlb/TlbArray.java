@@ -103,7 +103,8 @@ public final class TlbArray {
      * An indexed LRU or FIFO structure also keeps its valid entries in stamp order (a list from
      * the oldest to the newest), so that the victim, the valid entry with the smallest stamp, is
      * the list's oldest instead of the result of a scan over every stamp. Every stamp assignment
-     * moves its entry to the newest end, so the list order is the stamp order.
+     * would move its entry to the newest end, so the list order is the stamp order, and such a
+     * structure keeps the list instead of the stamps (a hit then writes no stamp).
      */
     private final boolean ordered;
     private final int[] older;
@@ -154,7 +155,6 @@ public final class TlbArray {
         fillNs = new long[entries];
         checkedSeq = new long[entries];
         staleReported = new boolean[entries];
-        stamp = new long[entries];
         plru = new long[sets];
         rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
         policyCode = policy.ordinal();
@@ -170,6 +170,7 @@ public final class TlbArray {
         ordered = indexed && (policy == Replacement.LRU || policy == Replacement.FIFO);
         older = ordered ? new int[entries] : null;
         newer = ordered ? new int[entries] : null;
+        stamp = ordered ? null : new long[entries]; // an ordered structure keeps the list instead
     }
 
     /** Takes valid entry {@code i} out of the stamp-order list. */
@@ -324,10 +325,14 @@ public final class TlbArray {
     private void touch(int i) {
         int p = policyCode;
         if (p == 0) { // LRU
-            stamp[i] = ++clock;
-            if (ordered && newest != i) {
-                unlinkOrder(i);
-                linkNewest(i);
+            if (ordered) {
+                // The list is the order; no stamp is read (chooseVictim takes the list's oldest).
+                if (newest != i) {
+                    unlinkOrder(i);
+                    linkNewest(i);
+                }
+            } else {
+                stamp[i] = ++clock;
             }
         } else if (p == 1) { // PLRU
             plruTouch(i / ways, i % ways);
@@ -404,9 +409,10 @@ public final class TlbArray {
         fills++;
         switch (policy) {
             case LRU, FIFO -> {
-                stamp[victim] = ++clock;
                 if (ordered) {
                     linkNewest(victim); // dropped above if it was valid, so not in the list
+                } else {
+                    stamp[victim] = ++clock;
                 }
             }
             case PLRU -> plruTouch(victim / ways, victim % ways);
