@@ -48,40 +48,35 @@ class TranslationUnitTagsTest {
         return u.lastPa - OFF;
     }
 
+    /** Reads at each EL of {@code els} in turn, checking that each was served by the entry of {@code pas}. */
+    static void reads(TranslationUnit u, int[] els, long... pas) {
+        for (int k = 0; k < els.length; k++) {
+            assertEquals(pas[k], readAt(u, els[k]), "read " + k + " at EL" + els[k]);
+        }
+    }
+
     @Test
     void el0AndEl1ShareEl10AndEl2HasItsOwnWithoutVhe() {
-        TranslationUnit u = unit(HCR_VM);
         // EL0 and EL1 in either order, around EL2 (E2H = 0: the EL2 regime).
-        assertEquals(PA_EL10, readAt(u, 0));
-        assertEquals(PA_EL10, readAt(u, 1));
-        assertEquals(PA_EL2, readAt(u, 2));
-        assertEquals(PA_EL10, readAt(u, 1));
-        assertEquals(PA_EL10, readAt(u, 0));
-        assertEquals(PA_EL2, readAt(u, 2));
-        assertEquals(PA_EL10, readAt(u, 0));
+        reads(unit(HCR_VM), new int[] {0, 1, 2, 1, 0, 2, 0},
+                PA_EL10, PA_EL10, PA_EL2, PA_EL10, PA_EL10, PA_EL2, PA_EL10);
     }
 
     @Test
     void vheWithoutTgeKeepsEl0InEl10() {
-        TranslationUnit u = unit(HCR_VM | HCR_E2H);
-        assertEquals(PA_EL20, readAt(u, 2));
-        assertEquals(PA_EL10, readAt(u, 0), "TGE = 0: EL0 is in EL1&0, not in EL2&0 with EL2");
-        assertEquals(PA_EL10, readAt(u, 1));
-        assertEquals(PA_EL20, readAt(u, 2));
-        assertEquals(PA_EL10, readAt(u, 1));
+        // TGE = 0: EL0 is in EL1&0, not in EL2&0 with EL2.
+        reads(unit(HCR_VM | HCR_E2H), new int[] {2, 0, 1, 2, 1}, PA_EL20, PA_EL10, PA_EL10, PA_EL20, PA_EL10);
     }
 
     @Test
     void vheWithTgePutsEl0InEl20WithEl2() {
         TranslationUnit u = unit(HCR_E2H | HCR_TGE);
-        assertEquals(PA_EL20, readAt(u, 2));
-        assertEquals(PA_EL20, readAt(u, 0), "E2H = TGE = 1: EL0 is in EL2&0");
-        assertEquals(PA_EL20, readAt(u, 2));
+        // E2H = TGE = 1: EL0 is in EL2&0.
+        reads(u, new int[] {2, 0, 2}, PA_EL20, PA_EL20, PA_EL20);
         // A register write re-derives: TGE cleared (and stage 2 on) puts EL0 back in EL1&0.
         u.setRegister("HCR_EL2", HCR_VM | HCR_E2H);
-        assertEquals(PA_EL10, readAt(u, 0));
-        assertEquals(PA_EL20, readAt(u, 2));
+        reads(u, new int[] {0, 2}, PA_EL10, PA_EL20);
         u.setRegister("HCR_EL2", HCR_E2H | HCR_TGE);
-        assertEquals(PA_EL20, readAt(u, 0));
+        reads(u, new int[] {0}, PA_EL20);
     }
 }
