@@ -70,8 +70,9 @@ public class ReplayAB {
                 int v = r % 2 == 0 ? k : dirs.length - 1 - k;
                 Path out = tmp.resolve("out-" + v);
                 StringWriter err = new StringWriter();
-                int rc = (int) execute[v].invoke(null, new String[] {"replay", trace, "--out", out.toString(), "--force",
-                        "-q", "--no-events"}, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+                String[] args = {"replay", trace, "--out", out.toString(), "--force", "-q", "--no-events"};
+                int rc = (int) execute[v].invoke(null, args, new PrintWriter(new StringWriter()),
+                        new PrintWriter(err, true));
                 if (rc != 0) {
                     System.err.print(err);
                     System.exit(1);

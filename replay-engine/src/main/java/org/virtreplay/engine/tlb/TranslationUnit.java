@@ -364,8 +364,8 @@ public final class TranslationUnit {
      * {@link #access} does for that hit (the stale detector's {@link #checkStaleOnHit} included)
      * and returns true; otherwise changes nothing and returns false (the caller then calls {@link #access}).
      * A register write or a change to an exception level of another translation regime since the
-     * last access also declines (the tags are re-derived by the full path), and any TLBI or eviction of that entry clears the
-     * L1's last-hit register, so none of them needs a hook here.
+     * last access also declines (the tags are re-derived by the full path), and any TLBI or
+     * eviction of that entry clears the L1's last-hit register, so none of them needs a hook here.
      */
     public boolean accessIfL1MruHit(long va, int kind, int el) {
         if (!tagsFor(el)) {
