@@ -91,6 +91,37 @@ class ReplayerTest {
     }
 
     /**
+     * 8,192 bytes from 0xFFC in page 0 end at 0x2FFB, in page 2: three lookups, pages 0, 1 and 2, each
+     * a lazy 4K map; per row ({@code onMem}) and through the flat loop ({@code onMemBatch}), which
+     * hands a multi-page row to the same page loop.
+     */
+    @Test
+    void accessSpanningThreePagesLooksUpEachOfThem() {
+        for (boolean batch : new boolean[] {false, true}) {
+            Replayer r = host(1);
+            r.addVm(0, "vm0", 1, 40, -1);
+            r.addMemslot(0, 0, GB, 16L << 20, Stage2Port.MEMSLOT_RAM, -1, K4);
+            r.start();
+            r.onSched(0, 0, 0, 0, Hypervisor.SCHED_RUN);
+            if (batch) {
+                int[] zero = {0};
+                assertEquals(1, r.onMemBatch(new long[] {10}, zero, zero, new int[] {1}, new int[] {Replayer.READ},
+                        new long[] {GB + 0xFFC}, new int[] {8192}, 0, 1, Long.MAX_VALUE));
+            } else {
+                r.onMem(10, 0, 0, 1, Replayer.READ, GB + 0xFFC, 8192);
+            }
+            r.finish(0);
+            assertEquals(1, r.counter(0, 0, 0, Replayer.C_ACCESSES), "batch " + batch);
+            assertEquals(3, r.counter(0, 0, 0, Replayer.C_PAGE_LOOKUPS), "batch " + batch);
+            long faults = 0;
+            for (int level = -1; level <= 3; level++) {
+                faults += r.s2FaultCount(0, 0, 1, level, false, Stage2Port.CAUSE_LAZY_MAP);
+            }
+            assertEquals(3, faults, "one translation fault per 4K page, batch " + batch);
+        }
+    }
+
+    /**
      * One PE; VM 0 (40-bit IPA, RAM [1 GiB, +16 MiB) at host PA 8 GiB, 4K backing) whose guest runs
      * at EL1 with its MMU on: 48-bit VA ranges with 4K granules for TTBR0 and TTBR1, MAIR Attr0
      * Normal WB; the last VA page (TTBR1 range, ending exactly at 2^64) mapped to IPA 1 GiB + 2 MiB
