@@ -4,6 +4,7 @@ import org.virtreplay.analysis.progress.ProgressMeter;
 import org.virtreplay.engine.replay.MemRowPacker;
 import org.virtreplay.engine.replay.Replayer;
 import org.virtreplay.ingest.trace.MemBatch;
+import org.virtreplay.ingest.trace.MemBatchSource;
 
 /**
  * The replay's hot loop: consecutive {@code mem} rows fed to the model until another kind of event
@@ -59,12 +60,19 @@ final class MemRun {
         return flat(inst) ? rp.memRowPacker() : null;
     }
 
-    /** Packs a refilled batch with {@code packer}, or marks it unpacked when there is none. */
-    static void pack(MemRowPacker packer, MemBatch b) {
+    /**
+     * Refills {@code b} from {@code source} and packs its rows with {@code packer} (none: marks them
+     * unpacked), as every decoder of a replay or a sweep does; returns what {@code fill} returned. A
+     * batch whose filling throws is left marked unpacked.
+     */
+    static boolean refill(MemBatchSource source, MemRowPacker packer, MemBatch b) {
+        b.packedBy = null;
+        final boolean more = source.fill(b);
         if (packer != null) {
             packer.pack(b.vm, b.vcpu, b.el, b.access, b.va, b.size, b.meta, 0, b.n);
         }
         b.packedBy = packer;
+        return more;
     }
 
     /**

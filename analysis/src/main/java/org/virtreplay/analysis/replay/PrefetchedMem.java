@@ -142,9 +142,7 @@ final class PrefetchedMem implements AutoCloseable {
             i = -1;
             boolean more;
             try {
-                cur.rows.packedBy = null;
-                more = source.fill(cur.rows);
-                MemRun.pack(packer, cur.rows);
+                more = MemRun.refill(source, packer, cur.rows);
             } catch (RuntimeException e) {
                 sourceDone = true;
                 readerFailed = true;
@@ -164,9 +162,7 @@ final class PrefetchedMem implements AutoCloseable {
             while (more && !closed) {
                 Batch b = empty.take();
                 try {
-                    b.rows.packedBy = null;
-                    more = mem.fill(b.rows);
-                    MemRun.pack(packer, b.rows);
+                    more = MemRun.refill(mem, packer, b.rows);
                 } catch (RuntimeException e) {
                     b.failure = e;
                     b.rows.n = 0;

@@ -78,9 +78,7 @@ public final class SharedMem implements AutoCloseable {
                 RuntimeException fail = null;
                 try {
                     b.n = 0;
-                    b.packedBy = null;
-                    more = source.fill(b);
-                    MemRun.pack(packer, b);
+                    more = MemRun.refill(source, packer, b);
                 } catch (RuntimeException e) {
                     fail = e;
                     b.n = 0;

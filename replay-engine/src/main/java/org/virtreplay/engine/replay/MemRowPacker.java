@@ -88,12 +88,13 @@ public final class MemRowPacker {
     /** Packs rows {@code from .. to - 1} of the columns into {@code meta}. */
     public void pack(int[] vm, int[] vcpu, int[] el, int[] access, long[] va, int[] size, int[] meta, int from,
             int to) {
+        if (!fits) {
+            java.util.Arrays.fill(meta, from, to, GENERAL);
+            return;
+        }
         final int[] index = vmIndexOf;
         for (int i = from; i < to; i++) {
             meta[i] = GENERAL;
-            if (!fits) {
-                continue;
-            }
             final int v = vm[i];
             final int d = v >= 0 && v < index.length ? index[v] : -1;
             if (d < 0) {
